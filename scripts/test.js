@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// Runs the test suite against a real PostgreSQL: TEST_DATABASE_URL when given,
+// otherwise an embedded PostgreSQL started here for the whole run.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../dist/src/exec/embedded.js';
+
+const args = process.argv.slice(2);
+/** Every compiled *.test.js under dir (support modules are not tests). */
+function testFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith('.test.js') ? [path] : [];
+  });
+}
+const files = args.length > 0 ? args : testFiles('dist/test');
+let server;
+if (!process.env.TEST_DATABASE_URL) {
+  server = await startEmbeddedPostgres();
+  process.env.TEST_DATABASE_URL = server.url;
+  console.log(`test: embedded PostgreSQL on port ${server.port}`);
+} else {
+  console.log(`test: using TEST_DATABASE_URL (${process.env.TEST_DATABASE_URL.replace(/:[^:@/]*@/, ':***@')})`);
+}
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=120000', ...files], { stdio: 'inherit' });
+const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+if (server) await server.stop();
+process.exit(code);

@@ -1,0 +1,213 @@
+// The runbook file format. This zod schema is the single source of truth:
+// the TypeScript types, the validator and the JSON Schema editors use
+// (schema/runbook.schema.json, via `runbook schema`) all come from it.
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'an id of lowercase letters, digits, "-" and "_"')
+  .describe('A stable identifier, used in the journal and on the command line.');
+
+/** "30s", "10m", "1h", "500ms" or a number of milliseconds. */
+export const duration = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|h)$/, 'a duration such as 500ms, 30s, 10m or 1h')])
+  .describe('A duration: 500ms, 30s, 10m, 1h, or milliseconds as a number.');
+
+/**
+ * A condition on one value, written as text so it reads like the runbook
+ * documents it came from: "= 0", ">= 120000", "!= ''", "between 1 and 10",
+ * "/^Index Scan/i", "is null", "not null", or a bare value meaning "=".
+ */
+export const condition = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .describe('A condition: "= 0", ">= 120000", "between 1 and 10", "/regex/", "is null", "not null", or a bare value (equality).');
+
+const textMatch = z
+  .union([z.string(), z.array(z.string())])
+  .describe('Text that must appear (a plain substring, or /regex/flags); a list means every item must appear.');
+
+export const expectation = z
+  .strictObject({
+    rows: condition.optional().describe('The number of rows returned, e.g. 0, ">= 1", "between 1 and 100".'),
+    no_rows: z.boolean().optional().describe('true: the query must return no rows (duplicate and NULL checks).'),
+    row: z.record(z.string(), condition).optional().describe('Conditions on columns of the first row.'),
+    every_row: z.record(z.string(), condition).optional().describe('Conditions every returned row must satisfy.'),
+    some_row: z.record(z.string(), condition).optional().describe('Conditions at least one returned row must satisfy.'),
+    notices: textMatch.optional().describe('NOTICE / WARNING text that must have been raised.'),
+    output: textMatch.optional().describe('Text that must appear in the output (shell stdout+stderr, or result text).'),
+    not_output: textMatch.optional().describe('Text that must NOT appear in the output.'),
+    plan: textMatch.optional().describe('EXPLAIN output must contain this (e.g. "Index Scan using idx_x").'),
+    not_plan: textMatch.optional().describe('EXPLAIN output must not contain this (e.g. "Seq Scan on messages").'),
+    duration: condition.optional().describe('How long the action took, e.g. "< 1s", "<= 200ms".'),
+    exit_code: condition.optional().describe('Shell exit code, e.g. 0 or "!= 0".'),
+    error: z
+      .strictObject({ sqlstate: z.string().optional(), message: z.string().optional() })
+      .optional()
+      .describe('The action is expected to fail with this error (for negative checks).'),
+  })
+  .describe('What the result must look like. Every condition given must hold.');
+export type Expectation = z.infer<typeof expectation>;
+
+/** Where a check's query runs: the target database (default) or a named connection. */
+const connectionRef = z.string().describe('A connection named under `connections:`; the target database when omitted.');
+
+const speedup = z
+  .strictObject({
+    baseline: z.string().describe('The slower query (SQL).'),
+    candidate: z.string().describe('The query that must be faster (SQL).'),
+    at_least: z.number().positive().describe('The minimum speed-up factor, e.g. 3 for "3x faster".'),
+    runs: z.number().int().min(1).max(101).default(5).describe('How many timed runs of each (the median is compared).'),
+    warmup: z.number().int().min(0).max(20).default(1).describe('Untimed runs of each before timing.'),
+  })
+  .describe('Time both queries repeatedly; pass when median(baseline) / median(candidate) >= at_least.');
+
+const compare = z
+  .strictObject({
+    left: z.strictObject({ connection: connectionRef.optional(), sql: z.string() }),
+    right: z.strictObject({ connection: connectionRef.optional(), sql: z.string() }),
+    op: z.enum(['=', '!=', '<', '<=', '>', '>=']).default('='),
+    by: z.string().optional().describe('A key column: rows are matched by it and the other columns compared (e.g. table name → count).'),
+    tolerance: z.number().nonnegative().default(0).describe('Allowed absolute difference for numbers.'),
+  })
+  .describe('Run a query on two connections and compare the values (e.g. row counts in SQLite vs PostgreSQL).');
+
+const sqlAction = {
+  sql: z.string().optional().describe('SQL to run; statements run one by one. {{ inputs.x }} is sent as a bind parameter, {{ ident inputs.x }} as a quoted identifier.'),
+  sql_file: z.string().optional().describe('A file of SQL, relative to the runbook file.'),
+  shell: z.string().optional().describe('A shell command; inputs arrive as environment variables RUNBOOK_INPUT_<NAME>, the database URL as DATABASE_URL.'),
+};
+
+export const check = z
+  .strictObject({
+    id: id.optional(),
+    title: z.string(),
+    ...sqlAction,
+    connection: connectionRef.optional(),
+    confirm: z.string().optional().describe('A manual confirmation the operator must give.'),
+    speedup: speedup.optional(),
+    compare: compare.optional(),
+    expect: expectation.optional(),
+    timeout: duration.optional(),
+  })
+  .describe('A verification: a query, command, comparison or timing, and what its result must be.');
+export type Check = z.infer<typeof check>;
+
+const transactionMode = z
+  .enum(['auto', 'always', 'never'])
+  .describe('auto: one transaction unless a statement cannot run in one (CONCURRENTLY, VACUUM, ...); always; never.');
+
+export const action = z.strictObject({
+  ...sqlAction,
+  connection: connectionRef.optional(),
+  confirm: z.string().optional(),
+  transaction: transactionMode.optional(),
+  timeout: duration.optional(),
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().optional(),
+});
+export type Action = z.infer<typeof action>;
+
+export const step = z
+  .strictObject({
+    id,
+    title: z.string(),
+    explain: z.string().optional().describe('Markdown for the learner: why, what, what can go wrong.'),
+    ...sqlAction,
+    connection: connectionRef.optional(),
+    confirm: z.string().optional().describe('A manual step: text the operator confirms was done.'),
+    transaction: transactionMode.default('auto'),
+    timeout: duration.optional().describe('Becomes statement_timeout for SQL, a kill timer for shell.'),
+    lock_timeout: duration.optional(),
+    env: z.record(z.string(), z.string()).optional().describe('Extra environment for a shell step (values may use {{ inputs.x }}).'),
+    cwd: z.string().optional().describe('Working directory for a shell step, relative to the runbook file.'),
+    expected: z.string().optional().describe('The output the operator should expect, shown beside the real one.'),
+    expect: expectation.optional().describe('Conditions on the step’s own result.'),
+    verify: z.array(check).default([]).describe('Checks run after the step; a failure blocks progress.'),
+    rollback: action.optional().describe('How to undo this step.'),
+    troubleshoot: z.array(id).default([]).describe('Troubleshooting entries that apply to this step.'),
+    danger: z.boolean().optional().describe('true: destroys data; requires typing the database name.'),
+    irreversible: z.boolean().optional().describe('true: cannot be rolled back (say so loudly).'),
+    skippable: z.boolean().default(false).describe('Whether the operator may skip this step with a typed reason.'),
+  })
+  .describe('One step of the procedure.');
+export type Step = z.infer<typeof step>;
+
+export const troubleshootingEntry = z.strictObject({
+  id,
+  title: z.string(),
+  match: z
+    .strictObject({
+      sqlstate: z.union([z.string(), z.array(z.string())]).optional(),
+      error: z.string().optional().describe('Text or /regex/ matched against the error or failed check.'),
+      step: z.union([id, z.array(id)]).optional(),
+    })
+    .optional(),
+  cause: z.string().optional(),
+  fix: z
+    .strictObject({
+      explain: z.string().optional(),
+      ...sqlAction,
+      connection: connectionRef.optional(),
+      confirm: z.boolean().default(true).describe('Ask before running the fix.'),
+      transaction: transactionMode.optional(),
+      timeout: duration.optional(),
+    })
+    .optional(),
+});
+export type TroubleshootingEntry = z.infer<typeof troubleshootingEntry>;
+
+export const procedure = z.strictObject({
+  id,
+  title: z.string(),
+  summary: z.string().optional(),
+  when: z.string().optional().describe('When to use this procedure.'),
+  steps: z.array(step).min(1),
+});
+export type Procedure = z.infer<typeof procedure>;
+
+export const input = z.strictObject({
+  type: z.enum(['string', 'integer', 'number', 'boolean', 'identifier', 'path']).default('string'),
+  description: z.string().optional(),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  required: z.boolean().default(true),
+  secret: z.boolean().default(false).describe('Never shown, journalled or reported.'),
+  pattern: z.string().optional().describe('A regular expression the value must match.'),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  choices: z.array(z.union([z.string(), z.number()])).optional(),
+});
+export type Input = z.infer<typeof input>;
+
+export const connection = z.strictObject({
+  sqlite: z.string().optional().describe('Path of a SQLite database file (relative to the runbook; may use {{ inputs.x }}).'),
+  postgres: z.string().optional().describe('A PostgreSQL URL, or an environment variable name as $NAME.'),
+});
+
+export const checklistItem = z.union([z.string(), z.strictObject({ id: id.optional(), title: z.string(), group: z.string().optional() })]);
+
+export const runbook = z
+  .strictObject({
+    $schema: z.string().optional(),
+    runbook: z.literal(1).describe('Format version.'),
+    id,
+    title: z.string(),
+    summary: z.string().optional(),
+    risk: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+    estimate: z.string().optional(),
+    tags: z.array(z.string()).default([]),
+    requires: z.array(z.string()).default([]).describe('Extensions or tools this runbook needs, e.g. timescaledb, alembic.'),
+    inputs: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), input).default({}),
+    connections: z.record(id, connection).default({}),
+    sandbox: z
+      .strictObject({ sql: z.string().optional(), sql_file: z.string().optional(), shell: z.string().optional(), inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional() })
+      .optional()
+      .describe('Builds the world the procedure starts from; runs only with --sandbox.'),
+    prerequisites: z.array(check).default([]),
+    steps: z.array(step).min(1),
+    troubleshooting: z.array(troubleshootingEntry).default([]),
+    procedures: z.array(procedure).default([]),
+    checklist: z.array(checklistItem).default([]),
+  })
+  .describe('A runbook: a procedure that runbook walks an operator through.');
+
+export type RunbookData = z.infer<typeof runbook>;
