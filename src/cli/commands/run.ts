@@ -1,0 +1,134 @@
+// `runbook run FILE`: load, pick the target (or a sandbox), and walk the run
+// with the screen in a terminal, or in plain / JSON-lines mode otherwise.
+import type { Command } from 'commander';
+import { resolveDatabaseUrl } from '../../exec/connection-url.js';
+import type { RunState } from '../../engine/state.js';
+import { loadRunbook, type Runbook } from '../../runbook/load.js';
+import { formatProblem } from '../../runbook/problems.js';
+import { parseInputArgs } from '../../run/inputs.js';
+import { plainOperator } from '../../run/plain-operator.js';
+import { openSandbox, runFixture, type Sandbox } from '../../run/sandbox.js';
+import { RunSession } from '../../run/session.js';
+import { errorLines, plainRenderer } from '../../report/plain.js';
+import { jsonRenderer } from '../../report/json.js';
+import type { RunKind } from '../../engine/state.js';
+import type { Step } from '../../runbook/schema.js';
+
+export interface RunOptions {
+  db?: string;
+  sandbox?: boolean;
+  sandboxOn?: string;
+  plain?: boolean;
+  json?: boolean;
+  yes?: boolean;
+  confirmDanger?: string;
+  input: string[];
+  procedure?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--db <url>', 'target database URL (default: DATABASE_URL, then PG* variables)')
+    .option('--sandbox', 'run against a throwaway embedded PostgreSQL, built by the runbook’s sandbox: fixture')
+    .option('--sandbox-on <url>', 'run in a temporary database created (and dropped) on this server')
+    .option('--plain', 'plain text output, no screen (default when not in a terminal)')
+    .option('--json', 'one JSON event per line')
+    .option('-y, --yes', 'answer plain confirmations with yes')
+    .option('--confirm-danger <database>', 'allow destructive steps: name the target database')
+    .option('-i, --input <name=value>', 'set an input (repeatable)', collect, [])
+    .option('--procedure <id>', 'run a named procedure (a rollback or recovery scenario) instead of the steps');
+}
+
+export function register(program: Command): void {
+  addRunOptions(program.command('run').description('walk through a runbook against a database').argument('<file>', 'runbook YAML file')).action(
+    async (file: string, opts: RunOptions) => {
+      process.exitCode = await runCommand(file, opts);
+    },
+  );
+}
+
+/** Where output goes: stdout for the run, stderr for our own complaints. */
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function runCommand(file: string, opts: RunOptions, extra: { kind?: RunKind; steps?: readonly Step[] } = {}): Promise<number> {
+  const loaded = await loadRunbook(file);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) err(formatProblem(p));
+    err(`${file}: not run — fix the problems above (runbook validate ${file})`);
+    return 2;
+  }
+  const rb = loaded.runbook;
+  const parsedInputs = parseInputArgs(opts.input ?? []);
+  if (parsedInputs.problems.length) {
+    parsedInputs.problems.forEach(err);
+    return 2;
+  }
+  if (opts.procedure && !rb.procedures.some((p) => p.id === opts.procedure)) {
+    err(`${file}: no procedure "${opts.procedure}"; it has: ${rb.procedures.map((p) => p.id).join(', ') || 'none'}`);
+    return 2;
+  }
+
+  let sandbox: Sandbox | undefined;
+  let url: string | null;
+  let given: Record<string, string | number | boolean> = parsedInputs.values;
+  try {
+    if (opts.sandbox || opts.sandboxOn) {
+      out(opts.sandboxOn ? 'sandbox: creating a temporary database…' : 'sandbox: starting an embedded PostgreSQL…');
+      sandbox = await openSandbox(opts.sandboxOn);
+      url = sandbox.url;
+      given = { ...(rb.sandbox?.inputs ?? {}), ...given };
+    } else {
+      url = resolveDatabaseUrl({ db: opts.db, env: process.env });
+    }
+    if (!url) {
+      err('no database to run against: pass --db URL, set DATABASE_URL or the PG* variables, or try it first with --sandbox');
+      return 2;
+    }
+    if (sandbox && rb.sandbox) {
+      out(`sandbox: building the starting world (${sandbox.database})`);
+      const fixture = await runFixture(rb, url, {}, (e) => opts.json || (e.type === 'output' || e.type === 'notice' ? out(`    ${e.type === 'output' ? e.line : e.message}`) : undefined));
+      if (fixture && !fixture.ok) {
+        err('sandbox: the fixture failed, so the runbook was not started');
+        if (fixture.error) errorLines(fixture.error).forEach(err);
+        return 1;
+      }
+    }
+    const session = new RunSession({
+      runbook: rb,
+      url,
+      operator: plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger }, out),
+      kind: extra.kind ?? (opts.procedure ? 'procedure' : 'runbook'),
+      procedureId: opts.procedure,
+      steps: extra.steps,
+      inputs: given,
+    });
+    session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
+    if (!opts.json) out(header(rb, opts.procedure));
+    const stopOnCtrlC = () => {
+      if (!session.interrupt()) process.exit(130);
+    };
+    process.on('SIGINT', stopOnCtrlC);
+    const final = await session.run();
+    process.off('SIGINT', stopOnCtrlC);
+    return exitCode(final);
+  } catch (e) {
+    err(`error: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  } finally {
+    await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
+  }
+}
+
+function header(rb: Runbook, procedure?: string): string {
+  const proc = procedure ? rb.procedures.find((p) => p.id === procedure) : undefined;
+  return `${rb.title}${proc ? ` — procedure: ${proc.title}` : ''}\nrisk ${rb.risk}${rb.estimate ? ` · estimate ${rb.estimate}` : ''} · ${rb.file}`;
+}
+
+export function exitCode(state: RunState): number {
+  if (state.ended?.outcome === 'succeeded') return 0;
+  if (state.items.some((i) => i.status === 'interrupted')) return 130;
+  return 1;
+}

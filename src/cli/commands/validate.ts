@@ -1,0 +1,29 @@
+// `runbook validate FILE…`: every problem in every file, each with file:line:col.
+import type { Command } from 'commander';
+import { loadRunbook } from '../../runbook/load.js';
+import { formatProblem } from '../../runbook/problems.js';
+
+export async function validateFiles(files: string[], write: (line: string) => void): Promise<number> {
+  let failed = 0;
+  for (const file of files) {
+    const result = await loadRunbook(file);
+    if (result.ok) {
+      write(`${file}: ok (${result.runbook.steps.length} steps, ${result.runbook.procedures.length} procedures)`);
+    } else {
+      failed++;
+      for (const p of result.problems) write(formatProblem(p));
+      write(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check runbook files: every problem listed with file:line:col')
+    .argument('<files...>', 'runbook YAML files')
+    .action(async (files: string[]) => {
+      process.exitCode = await validateFiles(files, (line) => console.log(line));
+    });
+}

@@ -1,0 +1,25 @@
+// The `runbook` command line: parse arguments, hand off to a command.
+// User mistakes end with a message and an exit code, never a stack trace.
+import { Command, CommanderError } from 'commander';
+import { register as registerRun } from './commands/run.js';
+import { register as registerSchema } from './commands/schema.js';
+import { register as registerValidate } from './commands/validate.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('runbook')
+    .description('Walk through a database runbook, step by step, live against PostgreSQL.')
+    .version('0.1.0')
+    .showHelpAfterError('(run `runbook --help` for usage)')
+    .exitOverride();
+  for (const register of [registerValidate, registerSchema, registerRun]) register(program);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

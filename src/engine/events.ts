@@ -1,0 +1,21 @@
+// Everything that can happen to a run. Executors report the first kind,
+// operators cause the second; the reducer turns each into a new state, and
+// the journal appends each one as it happens.
+import type { Verdict } from '../checks/verdict.js';
+import type { ExecError, ExecEvent } from '../exec/types.js';
+import type { InputValue, TargetInfo } from './state.js';
+
+export type RunEvent =
+  | { type: 'inputs_set'; inputs: Record<string, InputValue>; at: number }
+  | { type: 'target_pinned'; target: TargetInfo; at: number }
+  | { type: 'item_started'; key: string; at: number }
+  | { type: 'item_output'; key: string; event: ExecEvent; at: number }
+  | { type: 'item_finished'; key: string; verdicts: Verdict[]; error?: ExecError; durationMs: number; at: number }
+  | { type: 'item_interrupted'; key: string; reason: string; at: number }
+  | { type: 'item_confirmed'; key: string; text: string; at: number }
+  | { type: 'danger_confirmed'; key: string; database: string; at: number }
+  | { type: 'item_skipped'; key: string; reason: string; at: number }
+  | { type: 'item_retry'; key: string; at: number }
+  | { type: 'item_rolled_back'; key: string; at: number }
+  | { type: 'fix_finished'; key: string; entryId: string; ok: boolean; at: number }
+  | { type: 'run_ended'; outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number };

@@ -1,0 +1,151 @@
+// The pure state machine of a run: (state, event) → state. It enforces the
+// gating rule — an item can start only when every earlier item has passed or
+// was skipped with a reason — and refuses every other transition loudly.
+import type { ExecEvent } from '../exec/types.js';
+import type { RunEvent } from './events.js';
+import { OUTPUT_LINES_KEPT, type ItemState, type OutputLine, type RunState } from './state.js';
+
+export class IllegalTransition extends Error {}
+
+const DONE: ReadonlySet<string> = new Set(['passed', 'skipped']);
+
+export function isDone(item: ItemState): boolean {
+  return DONE.has(item.status);
+}
+
+/** Index of the first item that is not done, or -1 when all are. */
+export function frontier(state: RunState): number {
+  return state.items.findIndex((item) => !isDone(item));
+}
+
+function indexOf(state: RunState, key: string): number {
+  const i = state.items.findIndex((item) => item.key === key);
+  if (i < 0) throw new IllegalTransition(`no item "${key}" in this run`);
+  return i;
+}
+
+function update(state: RunState, key: string, change: (item: ItemState) => ItemState): RunState {
+  const i = indexOf(state, key);
+  const items = state.items.slice();
+  items[i] = change(items[i]);
+  return { ...state, items };
+}
+
+function requireStatus(item: ItemState, allowed: ItemState['status'][], what: string): void {
+  if (!allowed.includes(item.status)) throw new IllegalTransition(`cannot ${what} "${item.key}": it is ${item.status}`);
+}
+
+export function reduce(state: RunState, event: RunEvent): RunState {
+  if (state.ended && event.type !== 'item_rolled_back') throw new IllegalTransition(`the run has ended (${state.ended.outcome}); no more events`);
+  switch (event.type) {
+    case 'inputs_set':
+      if (state.target) throw new IllegalTransition('inputs are fixed once the target is pinned');
+      return { ...state, inputs: { ...event.inputs } };
+    case 'target_pinned':
+      if (!state.inputs) throw new IllegalTransition('inputs come before the target');
+      return { ...state, target: event.target };
+    case 'item_started': {
+      if (!state.inputs || !state.target) throw new IllegalTransition('inputs and target come before any item');
+      const i = indexOf(state, event.key);
+      if (frontier(state) !== i) throw new IllegalTransition(`"${event.key}" is not reachable: an earlier item has not passed or been skipped`);
+      return update(state, event.key, (item) => {
+        requireStatus(item, ['pending'], 'start');
+        return { ...item, status: 'running', attempts: item.attempts + 1, startedAt: event.at, verdicts: [], error: undefined };
+      });
+    }
+    case 'item_output':
+      return update(state, event.key, (item) => {
+        // A blocked item also shows the output of a troubleshooting fix run for it.
+        requireStatus(item, ['running', 'failed', 'interrupted'], 'record output of');
+        return appendOutput(item, outputLines(event.event));
+      });
+    case 'item_finished':
+      return update(state, event.key, (item) => {
+        requireStatus(item, ['running'], 'finish');
+        const ok = !event.error && event.verdicts.every((v) => v.ok);
+        return { ...item, status: ok ? 'passed' : 'failed', verdicts: event.verdicts, error: event.error, durationMs: event.durationMs };
+      });
+    case 'item_interrupted':
+      return update(state, event.key, (item) => {
+        requireStatus(item, ['running'], 'interrupt');
+        return { ...item, status: 'interrupted', error: { kind: 'cancelled', message: event.reason } };
+      });
+    case 'item_confirmed':
+      return record(
+        update(state, event.key, (item) => {
+          requireStatus(item, ['running', 'pending'], 'confirm');
+          return { ...item, status: 'passed' };
+        }),
+        { type: 'confirmed', key: event.key, text: event.text, at: event.at },
+      );
+    case 'danger_confirmed':
+      indexOf(state, event.key);
+      return record(state, { type: 'danger_confirmed', key: event.key, database: event.database, at: event.at });
+    case 'item_skipped': {
+      const i = indexOf(state, event.key);
+      if (frontier(state) !== i) throw new IllegalTransition(`cannot skip "${event.key}": it is not the current item`);
+      if (!event.reason.trim()) throw new IllegalTransition('a skip needs a reason');
+      return record(
+        update(state, event.key, (item) => {
+          if (!item.skippable) throw new IllegalTransition(`"${event.key}" may not be skipped: the runbook does not allow it`);
+          requireStatus(item, ['pending', 'failed', 'interrupted'], 'skip');
+          return { ...item, status: 'skipped', skipReason: event.reason };
+        }),
+        { type: 'skipped', key: event.key, reason: event.reason, at: event.at },
+      );
+    }
+    case 'item_retry':
+      return record(
+        update(state, event.key, (item) => {
+          requireStatus(item, ['failed', 'interrupted'], 'retry');
+          return { ...item, status: 'pending' };
+        }),
+        { type: 'retried', key: event.key, at: event.at },
+      );
+    case 'item_rolled_back':
+      return update(state, event.key, (item) => {
+        requireStatus(item, ['passed', 'failed', 'interrupted'], 'mark rolled back');
+        return { ...item, status: 'rolled_back' };
+      });
+    case 'fix_finished':
+      indexOf(state, event.key);
+      return record(state, { type: 'fix_run', key: event.key, entryId: event.entryId, ok: event.ok, at: event.at });
+    case 'run_ended':
+      if (event.outcome === 'succeeded' && frontier(state) !== -1) throw new IllegalTransition('the run cannot succeed while items remain');
+      return { ...state, ended: { outcome: event.outcome, reason: event.reason, at: event.at } };
+  }
+}
+
+function record(state: RunState, decision: RunState['decisions'][number]): RunState {
+  return { ...state, decisions: [...state.decisions, decision] };
+}
+
+/** What an executor event looks like as lines on the screen. */
+export function outputLines(e: ExecEvent): OutputLine[] {
+  switch (e.type) {
+    case 'statement_started':
+      return [{ kind: 'statement', text: e.text }];
+    case 'statement_finished':
+      return [{ kind: 'done', text: `${e.command}${e.rowCount === null ? '' : ` ${e.rowCount}`} (${formatMs(e.durationMs)})` }];
+    case 'notice':
+      return [{ kind: 'notice', text: `${e.severity}: ${e.message}` }];
+    case 'output':
+      return [{ kind: e.stream, text: e.line }];
+    case 'info':
+      return [{ kind: 'info', text: e.message }];
+    case 'rows':
+      return [{ kind: 'rows', text: `${e.total} row${e.total === 1 ? '' : 's'}${e.truncated ? ` (first ${e.rows.length} kept)` : ''}` }];
+  }
+}
+
+function appendOutput(item: ItemState, lines: OutputLine[]): ItemState {
+  const output = item.output.concat(lines);
+  const excess = output.length - OUTPUT_LINES_KEPT;
+  return excess > 0 ? { ...item, output: output.slice(excess), outputDropped: item.outputDropped + excess } : { ...item, output };
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

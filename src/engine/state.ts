@@ -1,0 +1,78 @@
+// The run's state, as plain data. The engine (reducer.ts) is the only thing
+// that makes a new one; renderers read it; the journal records the events
+// that produced it. No I/O, no clock: times arrive inside events.
+import type { Verdict } from '../checks/verdict.js';
+import type { ExecError } from '../exec/types.js';
+
+export type InputValue = string | number | boolean | null;
+
+export interface TargetInfo {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  serverVersion: string;
+  serverVersionNum: number;
+  isReplica: boolean;
+  backendPid?: number;
+  /** The URL with any password replaced by ***. */
+  url: string;
+}
+
+export type ItemKind = 'prerequisite' | 'step' | 'checklist';
+export type ItemStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted' | 'rolled_back';
+
+/** One line of what an item printed or the server said, kept for display. */
+export interface OutputLine {
+  kind: 'statement' | 'stdout' | 'stderr' | 'notice' | 'info' | 'rows' | 'done';
+  text: string;
+}
+
+export interface ItemState {
+  /** Unique within the run, e.g. "step:indexes". */
+  key: string;
+  kind: ItemKind;
+  id: string;
+  title: string;
+  status: ItemStatus;
+  attempts: number;
+  verdicts: Verdict[];
+  error?: ExecError;
+  skipReason?: string;
+  startedAt?: number;
+  durationMs?: number;
+  /** The newest output lines (bounded: see OUTPUT_LINES_KEPT); `outputDropped` counts the rest. */
+  output: OutputLine[];
+  outputDropped: number;
+  /** Whether the runbook lets the operator skip this item with a reason. */
+  skippable: boolean;
+}
+
+export const OUTPUT_LINES_KEPT = 500;
+
+export type RunKind = 'runbook' | 'procedure' | 'rollback';
+
+export interface RunState {
+  runbookId: string;
+  kind: RunKind;
+  /** For a procedure or a rollback: which one. */
+  procedureId?: string;
+  inputs: Record<string, InputValue> | null;
+  target: TargetInfo | null;
+  items: ItemState[];
+  /** Set when the run is over: finished, aborted by the operator, or stopped on a failure. */
+  ended: null | { outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number };
+  startedAt: number;
+  /** Every operator decision (skips, fixes, confirmations, retries), in order, for the record. */
+  decisions: Decision[];
+}
+
+export type Decision =
+  | { type: 'confirmed'; key: string; text: string; at: number }
+  | { type: 'danger_confirmed'; key: string; database: string; at: number }
+  | { type: 'skipped'; key: string; reason: string; at: number }
+  | { type: 'retried'; key: string; at: number }
+  | { type: 'fix_run'; key: string; entryId: string; ok: boolean; at: number }
+  | { type: 'checked'; key: string; at: number };
+
+export type Phase = 'inputs' | 'target' | 'prerequisites' | 'steps' | 'checklist' | 'done';

@@ -1,0 +1,217 @@
+// One connection to the target database for a whole run: opened once, its
+// target pinned and re-checkable, cancellable from outside, and never able to
+// crash the process when the server goes away.
+import pg from 'pg';
+import { redactUrl } from '../connection-url.js';
+import type { ExecError } from '../types.js';
+import { connectError, ExecFailure, isConnectionLoss, lostConnectionError, pgFields, scrub } from './errors.js';
+import { typeParsers } from './values.js';
+
+/** Which server and database a session talks to, as pinned at start. */
+export interface TargetInfo {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  /** e.g. "15.18" (the distribution suffix is dropped). */
+  serverVersion: string;
+  /** e.g. 150018 */
+  serverVersionNum: number;
+  /** pg_is_in_recovery(): true on a standby. */
+  isReplica: boolean;
+  backendPid: number;
+  /** When the server (postmaster) started: a change means a restart or a failover. */
+  serverStartedAt: string;
+  /** The connection URL with its password replaced by ***. */
+  url: string;
+}
+
+export interface PgSession {
+  readonly target: TargetInfo;
+  /** For this module's executors only; renderers and the engine never touch it. */
+  readonly client: pg.Client;
+  /** Set once the connection has died; every later action fails with it. */
+  readonly lost: ExecError | null;
+  /** True while a transaction is open on the server (a failed one too), from the last ReadyForQuery. */
+  readonly inTransaction: boolean;
+  close(): Promise<void>;
+  /** Cancel whatever statement this session is running, from a second connection. Safe to call any time, any number of times. */
+  cancelCurrent(): Promise<void>;
+  /** Ask the server again who it is (before a step that changes data); compare with targetChanges(). */
+  recheckTarget(): Promise<TargetInfo>;
+}
+
+export interface ConnectOptions {
+  applicationName?: string;
+  /** How long to wait for the server to answer a new connection (default 10s). */
+  connectTimeoutMs?: number;
+}
+
+const TARGET_SQL = `SELECT current_setting('server_version') AS server_version,
+  current_setting('server_version_num')::int AS server_version_num,
+  pg_is_in_recovery() AS is_replica, pg_backend_pid() AS backend_pid,
+  current_database() AS database, current_user AS "user",
+  pg_postmaster_start_time()::text AS started_at`;
+
+class Session implements PgSession {
+  target!: TargetInfo;
+  lost: ExecError | null = null;
+  private closing = false;
+  private txStatus = 'I';
+  private cancelling: Promise<void> | null = null;
+
+  constructor(
+    readonly client: pg.Client,
+    private readonly url: string,
+    private readonly where: string,
+    private readonly options: ConnectOptions,
+  ) {
+    // Without a listener, a dropped connection is an uncaught 'error' event and
+    // kills the process. Record it instead: the running action fails with it.
+    client.on('error', (err) => this.markLost(err));
+    // ReadyForQuery carries the server's transaction status ('I' idle, 'T' open,
+    // 'E' failed): the one reliable way to know no transaction is left open.
+    client.connection.on('readyForQuery', (msg: { status?: string }) => {
+      if (msg.status) this.txStatus = msg.status;
+    });
+    client.on('end', () => {
+      if (!this.closing) this.markLost(new Error('Connection terminated unexpectedly'));
+    });
+  }
+
+  get inTransaction(): boolean {
+    return this.txStatus !== 'I';
+  }
+
+  markLost(err: unknown): ExecError {
+    if (!this.lost) this.lost = lostConnectionError(err, this.where);
+    return this.lost;
+  }
+
+  async readTarget(): Promise<TargetInfo> {
+    if (this.lost) throw new ExecFailure(this.lost);
+    let row: Record<string, unknown>;
+    try {
+      row = (await this.client.query(TARGET_SQL)).rows[0];
+    } catch (err) {
+      if (isConnectionLoss(err) || this.lost) throw new ExecFailure(this.markLost(err));
+      throw new ExecFailure({ kind: 'connection', message: `Could not read the target's identity from ${this.where}: ${pgFields(err).message}` });
+    }
+    return {
+      host: this.client.host,
+      port: this.client.port,
+      database: String(row.database),
+      user: String(row.user),
+      serverVersion: String(row.server_version).split(' ')[0],
+      serverVersionNum: Number(row.server_version_num),
+      isReplica: row.is_replica === true,
+      backendPid: Number(row.backend_pid),
+      serverStartedAt: String(row.started_at),
+      url: redactUrl(this.url),
+    };
+  }
+
+  recheckTarget(): Promise<TargetInfo> {
+    return this.readTarget();
+  }
+
+  cancelCurrent(): Promise<void> {
+    // Concurrent calls share one attempt: a second Ctrl-C must not open a second connection.
+    this.cancelling ??= this.cancelOnce().finally(() => {
+      this.cancelling = null;
+    });
+    return this.cancelling;
+  }
+
+  private async cancelOnce(): Promise<void> {
+    if (this.lost || this.closing || !this.target) return;
+    // pg_cancel_backend cancels only the statement running at that moment; an
+    // idle session ignores it, which is what makes repeating it harmless.
+    const other = newClient(this.url, `${this.options.applicationName ?? 'runbook'} (cancel)`, 5000);
+    other.on('error', () => {});
+    try {
+      await other.connect();
+      await other.query('SELECT pg_cancel_backend($1)', [this.target.backendPid]);
+    } catch {
+      // Nothing more to do from here: the caller keeps the step waiting and may retry.
+    } finally {
+      await other.end().catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.client.end().catch(() => {});
+  }
+}
+
+function newClient(url: string, applicationName: string, connectTimeoutMs: number): pg.Client {
+  return new pg.Client({
+    connectionString: url,
+    application_name: applicationName,
+    connectionTimeoutMillis: connectTimeoutMs,
+    keepAlive: true,
+    types: typeParsers,
+  } as pg.ClientConfig);
+}
+
+/** "host:port/database" for messages; a socket directory stands in for the host. */
+function describeAddress(client: pg.Client): string {
+  return `${client.host}:${client.port}/${client.database ?? ''}`;
+}
+
+/** Open the session and pin its target. Rejects with an ExecFailure of kind 'connection'. */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<PgSession> {
+  let client: pg.Client;
+  try {
+    client = newClient(url, options.applicationName ?? 'runbook', options.connectTimeoutMs ?? 10_000);
+  } catch (err) {
+    const message = scrub(pgFields(err).message ?? String(err), passwordOf(url));
+    throw new ExecFailure({ kind: 'connection', message: `The database URL ${redactUrl(url)} is not valid (${redactUrl(message)}). Expected postgres://user@host:port/database.` });
+  }
+  const where = describeAddress(client);
+  const session = new Session(client, url, where, options);
+  const password = typeof client.password === 'string' ? client.password : passwordOf(url);
+  try {
+    await client.connect();
+  } catch (err) {
+    await session.close();
+    throw new ExecFailure(connectError(err, where, password));
+  }
+  try {
+    session.target = await session.readTarget();
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+  return session;
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What differs between the target pinned at start and the one seen now, in
+ * words; empty when it is the same server, database, user and role.
+ */
+export function targetChanges(pinned: TargetInfo, now: TargetInfo): string[] {
+  const changes: string[] = [];
+  if (pinned.database !== now.database) changes.push(`database is now ${now.database} (was ${pinned.database})`);
+  if (pinned.user !== now.user) changes.push(`connected as ${now.user} (was ${pinned.user})`);
+  if (pinned.serverVersionNum !== now.serverVersionNum) changes.push(`server version is now ${now.serverVersion} (was ${pinned.serverVersion})`);
+  if (pinned.isReplica !== now.isReplica) changes.push(now.isReplica ? 'the server is now a replica (read-only standby)' : 'the server is now a primary (it was a replica)');
+  if (pinned.serverStartedAt !== now.serverStartedAt) changes.push(`the server restarted or failed over (started at ${now.serverStartedAt}, was ${pinned.serverStartedAt})`);
+  if (pinned.backendPid !== now.backendPid) changes.push(`the session reconnected (backend ${now.backendPid}, was ${pinned.backendPid})`);
+  return changes;
+}
+
+/** One line for a header: "127.0.0.1:5432/app as postgres — PostgreSQL 15.18, primary". */
+export function formatTarget(t: TargetInfo): string {
+  return `${t.host}:${t.port}/${t.database} as ${t.user} — PostgreSQL ${t.serverVersion}, ${t.isReplica ? 'replica' : 'primary'}`;
+}

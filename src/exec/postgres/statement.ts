@@ -1,0 +1,74 @@
+// Sending one statement and reading its result without holding it in memory:
+// row-returning statements stream through pg-cursor in batches, and only the
+// first `keepRows` rows are kept while every row is counted.
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import type { InputValue } from '../../sql/index.js';
+
+export const BATCH_ROWS = 1000;
+
+export interface StatementOutcome {
+  /** The command tag's verb, e.g. "INSERT", "CREATE INDEX"; null for an empty query. */
+  command: string | null;
+  /** Rows affected or returned, as the server's command tag says; null when it says none. */
+  rowCount: number | null;
+  /** Column names when the statement returned rows (possibly zero of them); else null. */
+  columns: string[] | null;
+  /** The first keepRows rows, as arrays in column order. */
+  rows: unknown[][];
+  /** Every row the statement returned, counted. */
+  total: number;
+}
+
+export interface SendOptions {
+  /** Bind parameters; null sends the text alone (simple protocol). */
+  params: InputValue[] | null;
+  keepRows: number;
+  /** From the parser: false means no rows can come back, so no cursor is needed. */
+  returnsRows: boolean | null;
+}
+
+/** The parts of pg's Result that pg-cursor fills in but does not type. */
+interface CursorResult {
+  command: string | null;
+  rowCount: number | null;
+  fields: { name: string }[];
+}
+
+export async function sendStatement(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
+  if (options.returnsRows === false) return sendPlain(client, text, options);
+  return sendWithCursor(client, text, options);
+}
+
+/** A statement that returns no rows: one round trip. Without params it goes by the
+ *  simple protocol, where multi-command utility statements are allowed. */
+async function sendPlain(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
+  const config: pg.QueryArrayConfig = { text, rowMode: 'array', ...(options.params ? { values: options.params } : {}) };
+  const raw: unknown = await client.query(config);
+  // Several commands in one simple-protocol string come back as an array: the last one speaks for the statement.
+  const results = (Array.isArray(raw) ? raw : [raw]) as pg.QueryArrayResult[];
+  const last = results[results.length - 1];
+  const columns = last.fields?.length ? last.fields.map((f) => f.name) : null;
+  const rows = columns ? last.rows.slice(0, options.keepRows) : [];
+  return { command: last.command ?? null, rowCount: last.rowCount ?? null, columns, rows, total: columns ? last.rows.length : 0 };
+}
+
+async function sendWithCursor(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
+  const cursor = new Cursor<unknown[]>(text, options.params ?? undefined, { rowMode: 'array' });
+  client.query(cursor);
+  const rows: unknown[][] = [];
+  let total = 0;
+  for (;;) {
+    const batch = await cursor.read(BATCH_ROWS);
+    total += batch.length;
+    for (const row of batch) {
+      if (rows.length >= options.keepRows) break;
+      rows.push(row);
+    }
+    if (batch.length < BATCH_ROWS) break;
+  }
+  // pg-cursor keeps the command tag and row description on its (untyped) _result.
+  const result = (cursor as unknown as { _result: CursorResult })._result;
+  const columns = result.fields.length ? result.fields.map((f) => f.name) : null;
+  return { command: result.command ?? null, rowCount: result.rowCount ?? null, columns, rows, total };
+}

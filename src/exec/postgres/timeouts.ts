@@ -1,0 +1,40 @@
+// Step-scoped server limits, and the small queries that put a session back in
+// order after a failure.
+import type pg from 'pg';
+
+/**
+ * Set statement_timeout / lock_timeout for the step; returns how to put back
+ * the values the session had before (so a step's limit never leaks into the
+ * next step or a check), or null when the step sets neither.
+ */
+export async function applyTimeouts(client: pg.Client, timeoutMs?: number, lockTimeoutMs?: number): Promise<(() => Promise<void>) | null> {
+  const settings: [string, number][] = [];
+  if (timeoutMs !== undefined && timeoutMs > 0) settings.push(['statement_timeout', timeoutMs]);
+  if (lockTimeoutMs !== undefined && lockTimeoutMs > 0) settings.push(['lock_timeout', lockTimeoutMs]);
+  if (settings.length === 0) return null;
+  const names = settings.map(([name]) => name);
+  const before = (await client.query({ text: `SELECT ${names.map((_, i) => `current_setting($${i + 1})`).join(', ')}`, values: names, rowMode: 'array' })).rows[0] as string[];
+  await setAll(client, settings.map(([name, ms]) => [name, String(Math.ceil(ms))]));
+  return () => setAll(client, names.map((name, i) => [name, before[i]]));
+}
+
+async function setAll(client: pg.Client, pairs: [string, string][]): Promise<void> {
+  // set_config(..., false) is session-level, like SET, but takes bind parameters.
+  const calls = pairs.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ');
+  await client.query(`SELECT ${calls}`, pairs.flat());
+}
+
+/**
+ * Run a clean-up statement, once more if a late cancel lands on it (57014);
+ * failures are swallowed: the original error is what the operator needs.
+ */
+export async function settle(client: pg.Client, sql: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await client.query(sql);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '57014') return;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// JSON-lines renderer: one event per line, for CI systems and scripts.
+// Targets are already redacted; secret inputs are replaced here.
+import type { RunEvent } from '../engine/events.js';
+import type { RunState } from '../engine/state.js';
+import type { Runbook } from '../runbook/load.js';
+import { redactInputs } from '../run/inputs.js';
+
+export function jsonRenderer(rb: Runbook, write: (line: string) => void): (state: RunState, event: RunEvent) => void {
+  write(JSON.stringify({ type: 'run_started', runbook: rb.id, title: rb.title, risk: rb.risk, file: rb.file }));
+  return (_state, event) => {
+    const safe = event.type === 'inputs_set' ? { ...event, inputs: redactInputs(rb.inputs, event.inputs) } : event;
+    write(JSON.stringify(safe));
+  };
+}

@@ -1,0 +1,112 @@
+// Plain-text renderer: one line per thing that happened, for CI logs and
+// for terminals where the screen is not wanted. Subscribes to the session.
+import type { Verdict } from '../checks/verdict.js';
+import type { RunEvent } from '../engine/events.js';
+import { findItem } from '../engine/plan.js';
+import { formatMs } from '../engine/reducer.js';
+import type { ItemState, RunState } from '../engine/state.js';
+import type { ExecError } from '../exec/types.js';
+import type { Runbook } from '../runbook/load.js';
+import type { TroubleshootingEntry } from '../runbook/schema.js';
+import { describeTarget } from '../run/session.js';
+
+export type Write = (text: string) => void;
+
+export function verdictLines(v: Verdict): string[] {
+  if (v.ok) return [`  ✓ ${v.label}`];
+  return [`  ✗ ${v.label}`, `      expected: ${v.expected}`, `      actual:   ${v.actual}`];
+}
+
+export function errorLines(e: ExecError): string[] {
+  const at = e.line ? ` at ${e.file ? `${e.file}:` : 'line '}${e.line}${e.column ? `:${e.column}` : ''}` : '';
+  const lines = [`  ✗ ${e.kind === 'sql' ? 'SQL error' : e.kind === 'timeout' ? 'timed out' : e.kind === 'cancelled' ? 'cancelled' : 'error'}${e.sqlstate ? ` ${e.sqlstate}` : ''}${at}: ${e.message}`];
+  if (e.statementIndex !== undefined && e.statement) lines.push(`      in statement ${e.statementIndex + 1}: ${oneLine(e.statement, 160)}`);
+  if (e.detail) lines.push(`      detail: ${e.detail}`);
+  if (e.hint) lines.push(`      hint: ${e.hint}`);
+  if (e.where) lines.push(`      where: ${oneLine(e.where, 160)}`);
+  return lines;
+}
+
+export function troubleshootingLines(entries: readonly TroubleshootingEntry[]): string[] {
+  if (entries.length === 0) return [];
+  const lines = ['', 'Troubleshooting that matches:'];
+  for (const t of entries) {
+    lines.push(`  • ${t.title} [${t.id}]`);
+    if (t.cause) lines.push(`      cause: ${oneLine(t.cause, 200)}`);
+    if (t.fix?.explain) lines.push(`      fix: ${oneLine(t.fix.explain, 200)}`);
+    const action = t.fix?.sql ?? t.fix?.shell ?? t.fix?.sql_file;
+    if (action) lines.push(`      fix runs: ${oneLine(action, 200)}`);
+  }
+  return lines;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function heading(state: RunState, item: ItemState): string {
+  const same = state.items.filter((i) => i.kind === item.kind);
+  const n = same.findIndex((i) => i.key === item.key) + 1;
+  return `── ${item.kind} ${n}/${same.length}: ${item.title}${item.attempts > 1 ? ` (attempt ${item.attempts})` : ''}`;
+}
+
+/** Prints a run as it happens. Returns the listener to subscribe. */
+export function plainRenderer(rb: Runbook, write: Write): (state: RunState, event: RunEvent) => void {
+  return (state, event) => {
+    const item = 'key' in event ? findItem(state, event.key) : undefined;
+    switch (event.type) {
+      case 'inputs_set': {
+        const shown = Object.entries(event.inputs).map(([k, v]) => `${k}=${rb.inputs[k]?.secret ? '***' : JSON.stringify(v)}`);
+        if (shown.length) write(`inputs: ${shown.join(' ')}`);
+        return;
+      }
+      case 'target_pinned':
+        write(`target: ${describeTarget(event.target)} as ${event.target.user}`);
+        return;
+      case 'item_started':
+        write('');
+        write(heading(state, item!));
+        return;
+      case 'item_output': {
+        const e = event.event;
+        if (e.type === 'statement_started') write(`  > ${oneLine(e.text, 200)}`);
+        else if (e.type === 'statement_finished') write(`    ${e.command}${e.rowCount === null ? '' : ` ${e.rowCount}`} (${formatMs(e.durationMs)})`);
+        else if (e.type === 'notice') write(`    ${e.severity}: ${e.message}`);
+        else if (e.type === 'output') write(`    ${e.line}`);
+        else if (e.type === 'info') write(`    note: ${e.message}`);
+        else if (e.type === 'rows') write(`    ${rowsPreview(e.columns, e.rows, e.total)}`);
+        return;
+      }
+      case 'item_finished':
+        for (const v of event.verdicts) write(verdictLines(v).join('\n'));
+        if (event.error && !event.verdicts.some((v) => !v.ok && v.actual === event.error?.message)) write(errorLines(event.error).join('\n'));
+        write(`  ${item!.status === 'passed' ? 'passed' : 'FAILED'} in ${formatMs(event.durationMs)}`);
+        return;
+      case 'item_confirmed':
+        write(`  ✓ confirmed: ${event.text}`);
+        return;
+      case 'item_interrupted':
+        write(`  ✗ interrupted: ${event.reason}`);
+        return;
+      case 'item_skipped':
+        write(`  skipped: ${event.reason}`);
+        return;
+      case 'fix_finished':
+        write(`  fix ${event.entryId}: ${event.ok ? 'ran' : 'failed'}`);
+        return;
+      case 'run_ended':
+        write('');
+        write(`run ${event.outcome}${event.reason ? `: ${event.reason}` : ''}`);
+        return;
+      default:
+        return;
+    }
+  };
+}
+
+function rowsPreview(columns: string[], rows: unknown[][], total: number): string {
+  if (rows.length === 0) return `(${total} rows)`;
+  const shown = rows.slice(0, 5).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join(' | '));
+  return [`${columns.join(' | ')}`, ...shown, `(${total} row${total === 1 ? '' : 's'})`].join('\n    ');
+}

@@ -1,0 +1,165 @@
+// Carries out one step, check or fix: picks the executor (SQL, shell, SQLite,
+// timing, comparison), runs it, and judges the result with the checks. The
+// session calls this; nothing here touches run state.
+import { resolve } from 'node:path';
+import { compareVerdicts } from '../checks/compare.js';
+import { evaluate } from '../checks/evaluate.js';
+import { speedupVerdict } from '../checks/speedup.js';
+import type { Verdict } from '../checks/verdict.js';
+import type { InputValue } from '../engine/state.js';
+import { connect, queryValues, runSql, timeQuery, type PgSession } from '../exec/postgres/index.js';
+import { runShell } from '../exec/shell.js';
+import { querySqlite } from '../exec/sqlite.js';
+import { emptyResult, type ActionResult, type ExecListener } from '../exec/types.js';
+import type { Runbook } from '../runbook/load.js';
+import type { Check, Expectation } from '../runbook/schema.js';
+import { parseDuration } from './duration.js';
+import { inputEnv } from './inputs.js';
+
+/** What any runnable thing in a runbook looks like to the executor. */
+export interface Runnable {
+  sql?: string;
+  sql_file?: string;
+  shell?: string;
+  connection?: string;
+  transaction?: 'auto' | 'always' | 'never';
+  timeout?: string | number;
+  lock_timeout?: string | number;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface ExecContext {
+  runbook: Runbook;
+  target: PgSession;
+  /** The target's real URL (with password) — only ever handed to child processes, never printed. */
+  targetUrl: string;
+  inputs: Record<string, InputValue>;
+  signal?: AbortSignal;
+}
+
+/** The SQL text of a runnable and the file it came from (for error positions). */
+export function sqlSource(rb: Runbook, r: Runnable): { source: string; file?: string } | undefined {
+  if (r.sql !== undefined) return { source: r.sql };
+  if (r.sql_file !== undefined) {
+    const source = rb.sqlFiles.get(r.sql_file);
+    if (source === undefined) throw new Error(`sql_file ${r.sql_file} was not loaded`);
+    return { source, file: resolve(rb.dir, r.sql_file) };
+  }
+  return undefined;
+}
+
+/** Runs the action of a step, rollback or fix. */
+export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener): Promise<ActionResult> {
+  const sql = sqlSource(ctx.runbook, r);
+  if (sql) {
+    return withConnection(ctx, r.connection, (session) =>
+      runSql(
+        session,
+        {
+          source: sql.source,
+          file: sql.file,
+          inputs: ctx.inputs,
+          transaction: r.transaction ?? 'auto',
+          timeoutMs: parseDuration(r.timeout),
+          lockTimeoutMs: parseDuration(r.lock_timeout),
+        },
+        listener,
+        ctx.signal,
+      ),
+    );
+  }
+  if (r.shell !== undefined) {
+    return runShell(
+      { command: r.shell, cwd: resolve(ctx.runbook.dir, r.cwd ?? '.'), env: shellEnv(ctx, r), timeoutMs: parseDuration(r.timeout) },
+      listener,
+      ctx.signal,
+    );
+  }
+  return emptyResult();
+}
+
+/** A shell step sees the target as DATABASE_URL and PG* variables, and inputs as RUNBOOK_INPUT_*. */
+function shellEnv(ctx: ExecContext, r: Runnable): Record<string, string> {
+  const url = new URL(ctx.targetUrl);
+  const env: Record<string, string> = {
+    DATABASE_URL: ctx.targetUrl,
+    PGHOST: url.hostname,
+    PGPORT: url.port || '5432',
+    PGDATABASE: decodeURIComponent(url.pathname.slice(1)),
+    PGUSER: decodeURIComponent(url.username),
+    RUNBOOK_DIR: ctx.runbook.dir,
+    ...inputEnv(ctx.inputs),
+  };
+  if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
+  // Step env values may name inputs; they are substituted as whole values, never into command text.
+  for (const [k, v] of Object.entries(r.env ?? {})) env[k] = v.replace(/\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g, (_, name: string) => String(ctx.inputs[name] ?? ''));
+  return env;
+}
+
+/** Runs `fn` on the target, or on a named PostgreSQL connection opened for the occasion. */
+async function withConnection<T>(ctx: ExecContext, name: string | undefined, fn: (s: PgSession) => Promise<T>): Promise<T> {
+  if (!name) return fn(ctx.target);
+  const spec = ctx.runbook.connections[name];
+  if (!spec?.postgres) throw new Error(`connection "${name}" is not a PostgreSQL connection`);
+  const url = spec.postgres.startsWith('$') ? (process.env[spec.postgres.slice(1)] ?? '') : spec.postgres;
+  const session = await connect(url, { applicationName: 'runbook' });
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Runs a query on a connection by name: SQLite file, other PostgreSQL, or the target. */
+async function queryOn(ctx: ExecContext, name: string | undefined, sql: string): Promise<{ label: string; columns: string[]; rows: Record<string, unknown>[] }> {
+  const spec = name ? ctx.runbook.connections[name] : undefined;
+  if (spec?.sqlite) {
+    const path = resolve(ctx.runbook.dir, substituteInputs(spec.sqlite, ctx.inputs));
+    const r = querySqlite(path, sql);
+    if (r.error) throw new Error(r.error.message);
+    return { label: name ?? 'sqlite', columns: r.columns, rows: r.rows };
+  }
+  return withConnection(ctx, name, async (s) => {
+    const r = await queryValues(s, sql);
+    return { label: name ?? s.target.database, columns: r.columns, rows: r.rows };
+  });
+}
+
+/** Connection specs (file paths) may name inputs; they are paths, not SQL or shell text. */
+function substituteInputs(text: string, inputs: Record<string, InputValue>): string {
+  return text.replace(/\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g, (_, name: string) => String(inputs[name] ?? ''));
+}
+
+/** Judges an action's result: the expectation if any, else "it must not fail". */
+export function judge(expect: Expectation | undefined, result: ActionResult, label?: string): Verdict[] {
+  const verdicts = evaluate(expect ?? {}, result);
+  const all = verdicts.length > 0 || result.ok ? verdicts : [{ label: 'completes without error', ok: false, expected: 'no error', actual: result.error?.message ?? 'failed' }];
+  return label ? all.map((v) => ({ ...v, label: `${label}: ${v.label}` })) : all;
+}
+
+/** Runs a verification or prerequisite check and returns its verdicts. Confirmations are the session's job. */
+export async function runCheck(ctx: ExecContext, check: Check, listener: ExecListener): Promise<{ verdicts: Verdict[]; result?: ActionResult }> {
+  if (check.speedup) {
+    const { baseline, candidate, at_least, runs, warmup } = check.speedup;
+    const timings = await withConnection(ctx, check.connection, async (s) => ({
+      base: await timeQuery(s, baseline, runs, warmup),
+      cand: await timeQuery(s, candidate, runs, warmup),
+    }));
+    const v = speedupVerdict(timings.base, timings.cand, at_least);
+    return { verdicts: [{ ...v, label: `${check.title}: ${v.label}` }] };
+  }
+  if (check.compare) {
+    const { left, right } = check.compare;
+    const [l, r] = [await queryOn(ctx, left.connection, left.sql), await queryOn(ctx, right.connection, right.sql)];
+    const verdicts = compareVerdicts(l, r, check.compare);
+    return { verdicts: verdicts.map((v) => ({ ...v, label: `${check.title}: ${v.label}` })) };
+  }
+  if (check.connection && ctx.runbook.connections[check.connection]?.sqlite && check.sql) {
+    const spec = ctx.runbook.connections[check.connection];
+    const result = querySqlite(resolve(ctx.runbook.dir, substituteInputs(spec.sqlite!, ctx.inputs)), check.sql);
+    return { verdicts: judge(check.expect, result, check.title), result };
+  }
+  const result = await runAction(ctx, { ...check, transaction: 'auto' }, listener);
+  return { verdicts: judge(check.expect, result, check.title), result };
+}

@@ -1,0 +1,25 @@
+// The person at the keyboard, as the session sees them. The TUI answers these
+// questions from keys; plain mode answers them from command-line flags.
+import type { Verdict } from '../checks/verdict.js';
+import type { InputValue, ItemState } from '../engine/state.js';
+import type { Input, TroubleshootingEntry } from '../runbook/schema.js';
+
+export type BlockedChoice =
+  | { type: 'retry' }
+  | { type: 'fix'; entryId: string }
+  | { type: 'skip'; reason: string }
+  | { type: 'rollback' }
+  | { type: 'quit' };
+
+export interface Operator {
+  /** Ask for inputs that have no value yet; `problems` says what was wrong last time. */
+  askInputs(specs: Record<string, Input>, current: Record<string, InputValue>, missing: string[], problems: string[]): Promise<Record<string, string> | null>;
+  /** A manual confirmation (a prerequisite, a confirm step, a checklist item). */
+  confirm(item: ItemState, text: string): Promise<boolean>;
+  /** A destructive step: the operator must type the database name. */
+  confirmDanger(item: ItemState, reasons: string[], database: string): Promise<boolean>;
+  /** A check failed: what now? `entries` are the troubleshooting entries that match. */
+  blocked(item: ItemState, verdicts: Verdict[], entries: readonly TroubleshootingEntry[]): Promise<BlockedChoice>;
+  /** Run this troubleshooting fix? */
+  confirmFix(entry: TroubleshootingEntry): Promise<boolean>;
+}

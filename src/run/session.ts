@@ -1,0 +1,269 @@
+// A run in progress: owns the state, asks the engine what comes next, has the
+// executors do it, and turns what they report into events. Renderers and the
+// journal subscribe; the operator answers questions. The only place where the
+// engine, the executors and the person meet.
+import { matchTroubleshooting } from '../checks/troubleshoot.js';
+import type { Verdict } from '../checks/verdict.js';
+import type { RunEvent } from '../engine/events.js';
+import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
+import { reduce } from '../engine/reducer.js';
+import type { InputValue, ItemState, RunKind, RunState, TargetInfo } from '../engine/state.js';
+import { connect, type PgSession } from '../exec/postgres/index.js';
+import type { ExecError, ExecEvent } from '../exec/types.js';
+import type { Runbook } from '../runbook/load.js';
+import type { Check, Step } from '../runbook/schema.js';
+import { dangerReasons, changesData } from './danger.js';
+import { runAction, runCheck, judge, type ExecContext } from './executor.js';
+import { resolveInputs } from './inputs.js';
+import type { Operator } from './operator.js';
+
+export type Listener = (state: RunState, event: RunEvent) => void;
+
+export interface SessionOptions {
+  runbook: Runbook;
+  /** The target database URL (with password; never printed). */
+  url: string;
+  operator: Operator;
+  kind?: RunKind;
+  procedureId?: string;
+  /** Steps to run instead of the runbook's (a rollback plan). */
+  steps?: readonly Step[];
+  /** Inputs given up front (--input, sandbox defaults). */
+  inputs?: Record<string, string | number | boolean>;
+  clock?: () => number;
+}
+
+export class RunSession {
+  state: RunState;
+  private readonly listeners = new Set<Listener>();
+  private readonly clock: () => number;
+  private pg: PgSession | undefined;
+  private current: AbortController | undefined;
+  private readonly steps: readonly Step[];
+
+  constructor(private readonly options: SessionOptions) {
+    this.clock = options.clock ?? Date.now;
+    const kind = options.kind ?? 'runbook';
+    this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
+    this.state = createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: RunEvent): void {
+    this.state = reduce(this.state, event);
+    for (const listener of this.listeners) listener(this.state, event);
+  }
+
+  /** Ctrl-C: cancel what is running on the server; the item is marked interrupted. */
+  interrupt(): boolean {
+    if (!this.current) return false;
+    this.current.abort();
+    return true;
+  }
+
+  get target(): PgSession | undefined {
+    return this.pg;
+  }
+
+  /** Runs until the run ends; returns the final state. Always closes the connection. */
+  async run(): Promise<RunState> {
+    try {
+      for (;;) {
+        const move = nextMove(this.state);
+        if (move.type === 'ended') return this.state;
+        if (move.type === 'ask_inputs') {
+          if (!(await this.settleInputs())) this.end('aborted', 'inputs were not given');
+        } else if (move.type === 'pin_target') await this.pinTarget();
+        else if (move.type === 'run') await this.runItem(move.key);
+        else if (move.type === 'blocked') await this.handleBlocked(move.key);
+        else this.end('succeeded');
+      }
+    } catch (err) {
+      if (!this.state.ended) this.end('failed', err instanceof Error ? err.message : String(err));
+      return this.state;
+    } finally {
+      await this.pg?.close().catch(() => {});
+    }
+  }
+
+  private end(outcome: 'succeeded' | 'failed' | 'aborted', reason?: string): void {
+    this.emit({ type: 'run_ended', outcome, reason, at: this.clock() });
+  }
+
+  private async settleInputs(): Promise<boolean> {
+    const specs = this.options.runbook.inputs;
+    let given: Record<string, string | number | boolean> = { ...(this.options.inputs ?? {}) };
+    for (;;) {
+      const { values, problems, missing } = resolveInputs(specs, given);
+      if (problems.length === 0 && missing.length === 0) {
+        this.emit({ type: 'inputs_set', inputs: values, at: this.clock() });
+        return true;
+      }
+      const answer = await this.options.operator.askInputs(specs, values, missing, problems.map((p) => p.message));
+      if (!answer) return false;
+      given = { ...given, ...answer };
+    }
+  }
+
+  private async pinTarget(): Promise<void> {
+    this.pg = await connect(this.options.url, { applicationName: `runbook ${this.options.runbook.id}` });
+    this.emit({ type: 'target_pinned', target: this.pg.target, at: this.clock() });
+  }
+
+  private context(signal?: AbortSignal): ExecContext {
+    return { runbook: this.options.runbook, target: this.pg!, targetUrl: this.options.url, inputs: this.state.inputs ?? {}, signal };
+  }
+
+  private listener(key: string) {
+    return (event: ExecEvent) => this.emit({ type: 'item_output', key, event, at: this.clock() });
+  }
+
+  private async runItem(key: string): Promise<void> {
+    const item = findItem(this.state, key)!;
+    if (item.status === 'running') throw new Error(`"${key}" was left running`);
+    if (item.kind === 'step') {
+      const step = this.steps.find((s) => s.id === item.id)!;
+      const reasons = step.confirm ? [] : dangerReasons(this.options.runbook, step);
+      if (reasons.length > 0) {
+        const ok = await this.options.operator.confirmDanger(item, reasons, this.pg!.target.database);
+        if (!ok) return this.refuse(key, 'the database name was not typed', reasons.join('; '));
+        this.emit({ type: 'danger_confirmed', key, database: this.pg!.target.database, at: this.clock() });
+      }
+    }
+    this.emit({ type: 'item_started', key, at: this.clock() });
+    const started = this.clock();
+    const controller = new AbortController();
+    this.current = controller;
+    try {
+      const outcome = await this.execute(item, controller.signal);
+      if (outcome === 'confirmed') return;
+      if (outcome.error?.kind === 'cancelled') {
+        this.emit({ type: 'item_interrupted', key, reason: outcome.error.message, at: this.clock() });
+        return;
+      }
+      this.emit({ type: 'item_finished', key, verdicts: outcome.verdicts, error: outcome.error, durationMs: this.clock() - started, at: this.clock() });
+    } catch (err) {
+      const error: ExecError = { kind: 'internal', message: err instanceof Error ? err.message : String(err) };
+      this.emit({ type: 'item_finished', key, verdicts: [], error, durationMs: this.clock() - started, at: this.clock() });
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** A step that was not allowed to run fails without running. */
+  private refuse(key: string, why: string, detail: string): void {
+    this.emit({ type: 'item_started', key, at: this.clock() });
+    this.emit({
+      type: 'item_finished',
+      key,
+      verdicts: [{ label: 'destructive step confirmed', ok: false, expected: 'the database name typed to confirm', actual: why }],
+      error: { kind: 'input', message: `not run: ${why} (${detail})` },
+      durationMs: 0,
+      at: this.clock(),
+    });
+  }
+
+  private async execute(item: ItemState, signal: AbortSignal): Promise<'confirmed' | { verdicts: Verdict[]; error?: ExecError }> {
+    const rb = this.options.runbook;
+    const ctx = this.context(signal);
+    if (item.kind === 'checklist') return this.confirmItem(item, item.title);
+    if (item.kind === 'prerequisite') {
+      const check = rb.prerequisites.find((c, i) => (c.id ?? `check-${i + 1}`) === item.id)!;
+      if (check.confirm) return this.confirmItem(item, check.confirm);
+      return this.check(ctx, check, item.key);
+    }
+    const step = this.steps.find((s) => s.id === item.id)!;
+    if (step.confirm) return this.confirmItem(item, step.confirm);
+    if (changesData(rb, step)) await this.recheckTarget();
+    const result = await runAction(ctx, step, this.listener(item.key));
+    const verdicts = judge(step.expect, result);
+    if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
+    if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {
+      for (const check of step.verify) {
+        const out = await this.check(ctx, check, item.key);
+        verdicts.push(...out.verdicts);
+        if (out.error?.kind === 'cancelled') return { verdicts, error: out.error };
+      }
+    }
+    return { verdicts, error: step.expect?.error ? undefined : result.error };
+  }
+
+  private async check(ctx: ExecContext, check: Check, key: string): Promise<{ verdicts: Verdict[]; error?: ExecError }> {
+    if (check.confirm) {
+      const ok = await this.options.operator.confirm(findItem(this.state, key)!, check.confirm);
+      return { verdicts: [{ label: check.title, ok, expected: 'confirmed by the operator', actual: ok ? 'confirmed' : 'not confirmed' }] };
+    }
+    const { verdicts, result } = await runCheck(ctx, check, this.listener(key));
+    return { verdicts, error: result?.error?.kind === 'cancelled' || result?.error?.kind === 'connection' ? result.error : undefined };
+  }
+
+  private async confirmItem(item: ItemState, text: string): Promise<'confirmed' | { verdicts: Verdict[] }> {
+    const ok = await this.options.operator.confirm(item, text);
+    if (ok) {
+      this.emit({ type: 'item_confirmed', key: item.key, text, at: this.clock() });
+      return 'confirmed';
+    }
+    return { verdicts: [{ label: item.title, ok: false, expected: 'confirmed by the operator', actual: 'not confirmed' }] };
+  }
+
+  /** Before a step that changes data: is this still the server and database we pinned? */
+  private async recheckTarget(): Promise<void> {
+    const pinned = this.state.target!;
+    const now: TargetInfo = await this.pg!.recheckTarget();
+    const same = now.host === pinned.host && now.port === pinned.port && now.database === pinned.database && now.isReplica === pinned.isReplica;
+    if (!same) {
+      throw new Error(`the target changed since the run started: pinned ${describeTarget(pinned)}, now ${describeTarget(now)}. Stop and check before going on.`);
+    }
+  }
+
+  private async handleBlocked(key: string): Promise<void> {
+    const item = findItem(this.state, key)!;
+    const rb = this.options.runbook;
+    const step = item.kind === 'step' ? this.steps.find((s) => s.id === item.id) : undefined;
+    const entries = matchTroubleshooting(rb.troubleshooting, { stepId: item.id, error: item.error, verdicts: item.verdicts }, step?.troubleshoot ?? []);
+    const choice = await this.options.operator.blocked(item, item.verdicts, entries);
+    switch (choice.type) {
+      case 'retry':
+        this.emit({ type: 'item_retry', key, at: this.clock() });
+        return;
+      case 'skip':
+        if (!item.skippable) return;
+        this.emit({ type: 'item_skipped', key, reason: choice.reason, at: this.clock() });
+        return;
+      case 'fix': {
+        const entry = rb.troubleshooting.find((t) => t.id === choice.entryId);
+        if (!entry?.fix || !(await this.options.operator.confirmFix(entry))) return;
+        const controller = new AbortController();
+        this.current = controller;
+        try {
+          const result = await runAction(this.context(controller.signal), entry.fix, (event) => this.emit({ type: 'item_output', key, event, at: this.clock() }));
+          this.emit({ type: 'fix_finished', key, entryId: entry.id, ok: result.ok, at: this.clock() });
+        } finally {
+          this.current = undefined;
+        }
+        return;
+      }
+      case 'rollback': {
+        if (step?.rollback) {
+          const result = await runAction(this.context(), step.rollback, () => {});
+          if (result.ok) this.emit({ type: 'item_rolled_back', key, at: this.clock() });
+        }
+        this.end('aborted', `rolled back at ${item.title}`);
+        return;
+      }
+      case 'quit':
+        this.end(item.status === 'interrupted' ? 'aborted' : 'failed', `stopped at ${item.kind} "${item.title}"`);
+        return;
+    }
+  }
+}
+
+export function describeTarget(t: TargetInfo): string {
+  return `${t.host}:${t.port}/${t.database} (PostgreSQL ${t.serverVersion}, ${t.isReplica ? 'replica' : 'primary'})`;
+}
+
+export type { InputValue };

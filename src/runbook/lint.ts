@@ -1,0 +1,148 @@
+// Checks a schema-valid runbook for what a schema cannot express: one action
+// per step, ids that are unique and references that exist, sql_files that
+// exist, SQL that parses, placeholders that name real inputs, and conditions
+// that make sense. Every problem is reported, not just the first.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { validateCondition } from '../checks/conditions.js';
+import { ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
+import { actionKinds, actionSites, type ActionSite } from './actions.js';
+import type { Locator, PathKey, Problem } from './problems.js';
+import type { Expectation, RunbookData } from './schema.js';
+
+export async function lintRunbook(rb: RunbookData, dir: string, locate: Locator): Promise<{ problems: Problem[]; sqlFiles: Map<string, string> }> {
+  await ensureParser();
+  const problems: Problem[] = [];
+  const sqlFiles = new Map<string, string>();
+  const report = (path: PathKey[], message: string, key?: string) => problems.push(locate.at(path, message, key));
+
+  checkUniqueIds(rb, report);
+  checkReferences(rb, report);
+  for (const site of actionSites(rb)) {
+    checkActionCount(site, report);
+    checkConnection(rb, site, report);
+    const sql = site.action.sql;
+    if (sql !== undefined) checkSql(rb, sql, [...site.path, 'sql'], undefined, locate, problems);
+    for (const [key, text] of [['baseline', site.action.speedup?.baseline], ['candidate', site.action.speedup?.candidate]] as const) {
+      if (text !== undefined) checkSql(rb, text, [...site.path, 'speedup', key], undefined, locate, problems);
+    }
+    const file = site.action.sql_file;
+    if (file !== undefined) {
+      const content = await readSqlFile(dir, file);
+      if (content === undefined) {
+        report([...site.path, 'sql_file'], `sql_file "${file}" not found (looked in ${resolve(dir, file)}): expected a file of SQL relative to the runbook`);
+      } else {
+        sqlFiles.set(file, content);
+        checkSql(rb, content, [...site.path, 'sql_file'], file, locate, problems);
+      }
+    }
+  }
+  forEachExpectation(rb, (expect, path) => checkConditions(expect, path, report));
+  return { problems, sqlFiles };
+}
+
+type Report = (path: PathKey[], message: string, key?: string) => void;
+
+function checkUniqueIds(rb: RunbookData, report: Report): void {
+  const unique = (items: { id?: string }[], base: PathKey[], what: string) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      if (item.id === undefined) return;
+      const first = seen.get(item.id);
+      if (first !== undefined) report([...base, i, 'id'], `duplicate ${what} id "${item.id}": already used by ${base.join('.')}[${first}]; expected every id to be unique`);
+      else seen.set(item.id, i);
+    });
+  };
+  unique([...rb.prerequisites, ...rb.steps], [], 'step');
+  unique(rb.steps, ['steps'], 'step');
+  unique(rb.prerequisites, ['prerequisites'], 'prerequisite');
+  unique(rb.troubleshooting, ['troubleshooting'], 'troubleshooting');
+  unique(rb.procedures, ['procedures'], 'procedure');
+  rb.procedures.forEach((p, i) => unique(p.steps, ['procedures', i, 'steps'], 'step'));
+}
+
+function checkReferences(rb: RunbookData, report: Report): void {
+  const entries = new Set(rb.troubleshooting.map((t) => t.id));
+  const known = [...entries].join(', ') || 'none defined';
+  const check = (steps: RunbookData['steps'], base: PathKey[]) =>
+    steps.forEach((s, i) =>
+      s.troubleshoot.forEach((ref, j) => {
+        if (!entries.has(ref)) report([...base, i, 'troubleshoot', j], `troubleshooting entry "${ref}" does not exist: expected one of ${known}`);
+      }),
+    );
+  check(rb.steps, ['steps']);
+  rb.procedures.forEach((p, i) => check(p.steps, ['procedures', i, 'steps']));
+  const stepIds = new Set([...rb.prerequisites.map((c) => c.id), ...rb.steps.map((s) => s.id)]);
+  rb.troubleshooting.forEach((t, i) => {
+    const steps = t.match?.step === undefined ? [] : Array.isArray(t.match.step) ? t.match.step : [t.match.step];
+    for (const s of steps) if (!stepIds.has(s)) report(['troubleshooting', i, 'match', 'step'], `step "${s}" does not exist in this runbook`);
+  });
+}
+
+function checkActionCount(site: ActionSite, report: Report): void {
+  const kinds = actionKinds(site.action);
+  if (kinds.length > 1) {
+    report(site.path, `${site.role} names ${kinds.join(' and ')}: expected exactly one of sql, sql_file, shell, confirm${site.role === 'check' || site.role === 'prerequisite' ? ', speedup, compare' : ''}`);
+  } else if (kinds.length === 0 && site.required) {
+    report(site.path, `${site.role} has nothing to do: expected one of sql, sql_file, shell, confirm${site.role === 'check' || site.role === 'prerequisite' ? ', speedup, compare' : ''}`);
+  }
+}
+
+function checkConnection(rb: RunbookData, site: ActionSite, report: Report): void {
+  const names = [site.action.connection, site.action.compare?.left.connection, site.action.compare?.right.connection];
+  for (const name of names) {
+    if (name !== undefined && !(name in rb.connections)) {
+      report([...site.path], `connection "${name}" is not defined: expected one of ${Object.keys(rb.connections).join(', ') || '(none: add a connections: section)'}`);
+    }
+  }
+}
+
+/** Parses SQL with PostgreSQL's own parser and checks that its placeholders name declared inputs. */
+function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | undefined, locate: Locator, problems: Problem[]): void {
+  const where = locate.at(path, '');
+  const at = (line: number, column: number, message: string): Problem =>
+    file ? { file: resolve(locate.at([], '').file, '..', file), line, column, message } : { file: where.file, line: where.line + line - (sqlStartsOnNextLine(sql) ? 0 : 1), column, message };
+  for (const p of placeholdersIn(sql)) {
+    if (!(p.name in rb.inputs)) problems.push(at(p.line, p.column, `{{ inputs.${p.name} }} names no input: expected one of ${Object.keys(rb.inputs).join(', ') || '(none: declare it under inputs:)'}`));
+  }
+  try {
+    splitSql(sql.replace(/\{\{[^}]*\}\}/g, (m) => (/\bident\b/.test(m) ? '"x"' : '$1'.padEnd(m.length, ' '))));
+  } catch (err) {
+    const e = err as { line?: number; column?: number; message: string };
+    problems.push(at(e.line ?? 1, e.column ?? 1, `SQL does not parse: ${e.message}`));
+  }
+}
+
+/** A YAML block scalar (|) starts on the line after its key, so its line 1 is one further down. */
+function sqlStartsOnNextLine(sql: string): boolean {
+  return sql.includes('\n');
+}
+
+async function readSqlFile(dir: string, file: string): Promise<string | undefined> {
+  try {
+    return await readFile(resolve(dir, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function forEachExpectation(rb: RunbookData, visit: (e: Expectation, path: PathKey[]) => void): void {
+  const stepLike = (s: { expect?: Expectation; verify?: { expect?: Expectation }[] }, path: PathKey[]) => {
+    if (s.expect) visit(s.expect, [...path, 'expect']);
+    s.verify?.forEach((c, j) => c.expect && visit(c.expect, [...path, 'verify', j, 'expect']));
+  };
+  rb.prerequisites.forEach((c, i) => stepLike(c, ['prerequisites', i]));
+  rb.steps.forEach((s, i) => stepLike(s, ['steps', i]));
+  rb.procedures.forEach((p, pi) => p.steps.forEach((s, i) => stepLike(s, ['procedures', pi, 'steps', i])));
+}
+
+function checkConditions(expect: Expectation, path: PathKey[], report: Report): void {
+  const one = (value: unknown, at: PathKey[]) => {
+    const problem = validateCondition(value as string);
+    if (problem) report(at, problem);
+  };
+  for (const key of ['rows', 'duration', 'exit_code'] as const) if (expect[key] !== undefined) one(expect[key], [...path, key]);
+  for (const key of ['row', 'every_row', 'some_row'] as const) {
+    for (const [col, cond] of Object.entries(expect[key] ?? {})) one(cond, [...path, key, col]);
+  }
+}

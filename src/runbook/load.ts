@@ -1,0 +1,66 @@
+// YAML file → validated, frozen Runbook, or every problem in it at once.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { lintRunbook } from './lint.js';
+import { Locator, problemsFromZod, type Problem } from './problems.js';
+import { runbook as runbookSchema, type RunbookData } from './schema.js';
+
+export type { Problem } from './problems.js';
+
+export interface Runbook extends RunbookData {
+  /** Absolute path of the YAML file. */
+  readonly file: string;
+  /** Its folder: sql_file, cwd and sqlite paths are relative to it. */
+  readonly dir: string;
+  /** Contents of every sql_file the runbook names, read once at load time. */
+  readonly sqlFiles: ReadonlyMap<string, string>;
+}
+
+export type LoadResult = { ok: true; runbook: Runbook; problems: [] } | { ok: false; problems: Problem[] };
+
+export async function loadRunbook(file: string): Promise<LoadResult> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a .yaml file' : `cannot be read (${code ?? String(err)})`;
+    return { ok: false, problems: [{ file, line: 1, column: 1, message: `${why}` }] };
+  }
+  return parseRunbook(text, file);
+}
+
+/** Parses runbook text; `file` names it in problems and anchors relative paths. */
+export async function parseRunbook(text: string, file: string): Promise<LoadResult> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const yamlProblems: Problem[] = doc.errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    return { file, line: pos.line, column: pos.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
+  });
+  if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
+
+  const data: unknown = doc.toJS();
+  const locate = new Locator(file, doc, lines);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { ok: false, problems: [locate.at([], 'expected a mapping with runbook: 1, id, title and steps')] };
+  }
+  const parsed = runbookSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error.issues, data, locate) };
+
+  const dir = dirname(resolve(file));
+  const { problems, sqlFiles } = await lintRunbook(parsed.data, dir, locate);
+  if (problems.length > 0) return { ok: false, problems };
+  const rb: Runbook = { ...parsed.data, file: resolve(file), dir, sqlFiles };
+  return { ok: true, runbook: deepFreeze(rb), problems: [] };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Map) && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

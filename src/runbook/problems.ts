@@ -1,0 +1,120 @@
+// A problem found in a runbook file, located by file, line and column so an
+// editor (or a person) can jump straight to it.
+import type { Document, LineCounter } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { z } from 'zod';
+
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+}
+
+export type PathKey = string | number;
+
+/** Locates a path in the YAML document: the deepest node that exists on it. */
+export class Locator {
+  constructor(
+    private readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  at(path: readonly PathKey[], message: string, key?: string): Problem {
+    const offset = this.offsetOf(path, key);
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, column: col, message };
+  }
+
+  /** Offset of the value at `path` (or of the key `key` inside it). */
+  private offsetOf(path: readonly PathKey[], key?: string): number {
+    let node: unknown = this.doc.contents;
+    let offset = rangeStart(node);
+    for (const part of key === undefined ? path : [...path, key]) {
+      let next: unknown;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === part);
+        // A key that is present: point at the key for a bad key, at the value otherwise.
+        if (pair) {
+          offset = part === key ? rangeStart(pair.key) : rangeStart(pair.value ?? pair.key);
+          next = pair.value;
+        }
+      } else if (isSeq(node) && typeof part === 'number') {
+        next = node.items[part];
+        if (next) offset = rangeStart(next);
+      }
+      if (next === undefined) break;
+      node = next;
+    }
+    return offset;
+  }
+}
+
+function rangeStart(node: unknown): number {
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  return range ? range[0] : 0;
+}
+
+/** Renders a path like steps[2].verify[0].expect for messages. */
+export function describePath(path: readonly PathKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
+  return out || 'the file';
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let v: unknown = data;
+  for (const part of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PathKey, unknown>)[part];
+  }
+  return v;
+}
+
+/** Turns zod's issues into located problems that say what was expected and what was found. */
+export function problemsFromZod(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of issues) {
+    const path = issue.path.filter((p): p is PathKey => typeof p !== 'symbol');
+    const where = describePath(path);
+    const found = describeValue(valueAt(data, path));
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          problems.push(locate.at(path, `unknown key "${key}" in ${where}: expected one of the keys the format defines (check the spelling; see schema/runbook.schema.json)`, key));
+        }
+        break;
+      case 'invalid_type':
+        problems.push(
+          locate.at(path, found === 'nothing' ? `${where} is missing: expected ${issue.expected}` : `${where}: expected ${issue.expected}, found ${found}`),
+        );
+        break;
+      case 'invalid_value':
+        problems.push(locate.at(path, `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${found}`));
+        break;
+      case 'invalid_union':
+        problems.push(locate.at(path, `${where}: ${issue.message === 'Invalid input' ? 'not a valid value' : issue.message}, found ${found}`));
+        break;
+      case 'too_small':
+        problems.push(locate.at(path, `${where}: expected at least ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : ''}, found ${found}`));
+        break;
+      default:
+        problems.push(locate.at(path, `${where}: expected ${issue.message}, found ${found}`));
+    }
+  }
+  return problems;
+}
