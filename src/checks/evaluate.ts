@@ -32,20 +32,31 @@ function failureIsExpected(expect: Expectation | undefined, result: ActionResult
 
 function expectationVerdicts(expect: Expectation, result: ActionResult): Verdict[] {
   const verdicts: Verdict[] = [];
-  if (expect.rows !== undefined) verdicts.push(rowCountVerdict(expect.rows, result));
-  if (expect.no_rows !== undefined) verdicts.push(noRowsVerdict(expect.no_rows, result));
-  for (const [column, condition] of Object.entries(expect.row ?? {})) verdicts.push(firstRowVerdict(column, condition, result));
-  for (const [column, condition] of Object.entries(expect.every_row ?? {})) verdicts.push(everyRowVerdict(column, condition, result));
-  if (expect.some_row) verdicts.push(someRowVerdict(expect.some_row, result));
-  if (expect.notices !== undefined) verdicts.push(...noticeVerdicts(result, expect.notices));
-  verdicts.push(...outputVerdicts(result, expect.output, expect.not_output));
-  verdicts.push(...planVerdicts(result, expect.plan, expect.not_plan));
+  // The loader rejects malformed conditions; should one slip through, it
+  // fails its own check instead of crashing the run.
+  const add = (label: string, make: () => Verdict | Verdict[]) => {
+    try {
+      verdicts.push(...[make()].flat());
+    } catch (error) {
+      verdicts.push(verdict(label, false, 'a valid condition', (error as Error).message));
+    }
+  };
+  if (expect.rows !== undefined) add('row count', () => rowCountVerdict(expect.rows!, result));
+  if (expect.no_rows !== undefined) add('no rows', () => noRowsVerdict(expect.no_rows!, result));
+  for (const [column, condition] of Object.entries(expect.row ?? {})) add(column, () => firstRowVerdict(column, condition, result));
+  for (const [column, condition] of Object.entries(expect.every_row ?? {})) add(column, () => everyRowVerdict(column, condition, result));
+  if (expect.some_row) add('some row', () => someRowVerdict(expect.some_row!, result));
+  if (expect.notices !== undefined) add('notice', () => noticeVerdicts(result, expect.notices!));
+  add('output', () => outputVerdicts(result, expect.output, expect.not_output));
+  add('plan', () => planVerdicts(result, expect.plan, expect.not_plan));
   if (expect.duration !== undefined) {
-    const r = testCondition(expect.duration, result.durationMs);
-    verdicts.push(verdict('duration', r.ok, `duration ${r.expected}`, formatMs(result.durationMs)));
+    add('duration', () => {
+      const r = testCondition(expect.duration!, result.durationMs);
+      return verdict('duration', r.ok, `duration ${r.expected}`, formatMs(result.durationMs));
+    });
   }
-  if (expect.exit_code !== undefined) verdicts.push(exitCodeVerdict(expect.exit_code, result));
-  if (expect.error) verdicts.push(errorVerdict(expect.error, result));
+  if (expect.exit_code !== undefined) add('exit code', () => exitCodeVerdict(expect.exit_code!, result));
+  if (expect.error) add('error', () => errorVerdict(expect.error!, result));
   return verdicts;
 }
 

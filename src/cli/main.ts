@@ -14,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
   for (const register of [registerValidate, registerSchema, registerRun]) register(program);
   try {
     await program.parseAsync(argv);
+    keepExitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
@@ -22,4 +23,17 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   }
+  keepExitCode();
+}
+
+/**
+ * The PostgreSQL parser (an Emscripten WebAssembly module) may set
+ * process.exitCode to 0 when its runtime winds down; the command's own
+ * verdict must win.
+ */
+function keepExitCode(): void {
+  const code = process.exitCode;
+  process.once('exit', () => {
+    process.exitCode = code;
+  });
 }

@@ -53,7 +53,10 @@ function checkUniqueIds(rb: RunbookData, report: Report): void {
       else seen.set(item.id, i);
     });
   };
-  unique([...rb.prerequisites, ...rb.steps], [], 'step');
+  const prerequisiteIds = new Set(rb.prerequisites.map((c) => c.id));
+  rb.steps.forEach((s, i) => {
+    if (prerequisiteIds.has(s.id)) report(['steps', i, 'id'], `step id "${s.id}" is also a prerequisite id; expected every id to be unique`);
+  });
   unique(rb.steps, ['steps'], 'step');
   unique(rb.prerequisites, ['prerequisites'], 'prerequisite');
   unique(rb.troubleshooting, ['troubleshooting'], 'troubleshooting');
@@ -100,8 +103,12 @@ function checkConnection(rb: RunbookData, site: ActionSite, report: Report): voi
 /** Parses SQL with PostgreSQL's own parser and checks that its placeholders name declared inputs. */
 function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | undefined, locate: Locator, problems: Problem[]): void {
   const where = locate.at(path, '');
-  const at = (line: number, column: number, message: string): Problem =>
-    file ? { file: resolve(locate.at([], '').file, '..', file), line, column, message } : { file: where.file, line: where.line + line - (sqlStartsOnNextLine(sql) ? 0 : 1), column, message };
+  // Positions inside a sql_file are its own; inline SQL is placed relative to where its value starts in the YAML.
+  const at = (line: number, column: number, message: string): Problem => {
+    if (file) return { file: resolve(locate.at([], '').file, '..', file), line, column, message };
+    if (sqlStartsOnNextLine(sql)) return { file: where.file, line: where.line + line, column, message };
+    return { file: where.file, line: where.line, column: where.column + column - 1, message };
+  };
   for (const p of placeholdersIn(sql)) {
     if (!(p.name in rb.inputs)) problems.push(at(p.line, p.column, `{{ inputs.${p.name} }} names no input: expected one of ${Object.keys(rb.inputs).join(', ') || '(none: declare it under inputs:)'}`));
   }

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { lenientRunbook } from './lenient.js';
 import { lintRunbook } from './lint.js';
 import { Locator, problemsFromZod, type Problem } from './problems.js';
 import { runbook as runbookSchema, type RunbookData } from './schema.js';
@@ -47,14 +48,27 @@ export async function parseRunbook(text: string, file: string): Promise<LoadResu
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { ok: false, problems: [locate.at([], 'expected a mapping with runbook: 1, id, title and steps')] };
   }
-  const parsed = runbookSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error.issues, data, locate) };
-
   const dir = dirname(resolve(file));
+  const parsed = runbookSchema.safeParse(data);
+  if (!parsed.success) {
+    // Report the schema's problems and, in the same go, what the semantic checks find in the rest.
+    const lint = await lintRunbook(lenientRunbook(data as Record<string, unknown>), dir, locate).catch(() => ({ problems: [] as Problem[] }));
+    return { ok: false, problems: sortProblems([...problemsFromZod(parsed.error.issues, data, locate), ...lint.problems]) };
+  }
   const { problems, sqlFiles } = await lintRunbook(parsed.data, dir, locate);
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
   const rb: Runbook = { ...parsed.data, file: resolve(file), dir, sqlFiles };
   return { ok: true, runbook: deepFreeze(rb), problems: [] };
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems
+    .filter((p) => {
+      const key = `${p.file}:${p.line}:${p.column}:${p.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    })
+    .sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -111,3 +111,22 @@ export function caretExcerpt(source: string, line: number, column: number): stri
   for (const ch of text.slice(0, col - 1)) pad += ch === '\t' ? '\t' : ' '.repeat(cellWidth(ch));
   return `${label}${text}\n${pad}^`;
 }
+
+/** Line/column lookups for many indices of one text, without rescanning it each time. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  /** 1-based line and column of a JS string index. */
+  at(index: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: index - this.starts[lo] + 1 };
+  }
+}

@@ -53,7 +53,7 @@ export function lostConnectionError(err: unknown, where: string): ExecError {
     : message;
   return {
     kind: 'connection',
-    message: `Lost the connection to ${where}: ${why}. Whether the running statement took effect is unknown; check the database before retrying.`,
+    message: `Lost the connection to ${where}: ${why}.`,
     ...(code && !SOCKET_CODES.has(code) ? { sqlstate: code } : {}),
   };
 }

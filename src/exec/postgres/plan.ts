@@ -8,45 +8,19 @@ import type { ExecError } from '../types.js';
 
 export type TransactionPlan = { wrap: boolean; info?: string } | { error: ExecError };
 
-/** Statements that open or close transactions themselves: wrapping them would break them. */
-const TRANSACTION_CONTROL = /^(BEGIN|START TRANSACTION|COMMIT|END|ROLLBACK|ABORT|COMMIT PREPARED|ROLLBACK PREPARED|PREPARE TRANSACTION)\b/i;
-
-function controlsTransaction(stmt: SqlStatement): boolean {
-  if (stmt.kind === 'TransactionStmt') {
-    // SAVEPOINT / RELEASE / ROLLBACK TO work inside our transaction.
-    return !/^\s*(savepoint|release|rollback\s+(work\s+|transaction\s+)?to)\b/i.test(stmt.text);
-  }
-  return TRANSACTION_CONTROL.test(stmt.command) && !/^\s*(savepoint|release|rollback\s+(work\s+|transaction\s+)?to)\b/i.test(stmt.text);
-}
-
 export function planTransaction(statements: SqlStatement[], mode: 'auto' | 'always' | 'never'): TransactionPlan {
   if (mode === 'never') return { wrap: false };
-  const noTx = statements.findIndex((s) => s.noTransaction);
-  const ownTx = statements.findIndex(controlsTransaction);
+  // The parser names why a statement cannot be wrapped: CONCURRENTLY, VACUUM,
+  // ALTER SYSTEM, or the step's own BEGIN/COMMIT.
+  const index = statements.findIndex((s) => s.noTransaction);
+  if (index < 0) return { wrap: true };
+  const stmt = statements[index];
   const total = statements.length;
-
   if (mode === 'always') {
-    if (noTx >= 0) {
-      const s = statements[noTx];
-      return refuse(s, noTx, total, `cannot run inside a transaction (${s.noTransaction}), but this step says \`transaction: always\`. Use \`transaction: auto\` or \`never\`, or move the statement to a step of its own.`);
-    }
-    if (ownTx >= 0) {
-      const s = statements[ownTx];
-      return refuse(s, ownTx, total, `controls the transaction itself (${s.command}), but this step says \`transaction: always\` and already runs in one. Remove it, or use \`transaction: never\`.`);
-    }
-    return { wrap: true };
+    return refuse(stmt, index, total, `but this step says \`transaction: always\`. Use \`transaction: auto\` or \`never\`, or move the statement to a step of its own.`);
   }
-
-  if (noTx >= 0) {
-    const s = statements[noTx];
-    const others = total > 1 ? ' Each statement of this step commits on its own; if one fails, the ones before it stay done.' : '';
-    return { wrap: false, info: `Running without a transaction: ${statementLabel(s, noTx, total)} cannot run inside one (${s.noTransaction}).${others}` };
-  }
-  if (ownTx >= 0) {
-    const s = statements[ownTx];
-    return { wrap: false, info: `Running without an outer transaction: the step manages its own (${statementLabel(s, ownTx, total)} is ${s.command}).` };
-  }
-  return { wrap: true };
+  const others = total > 1 ? ' Each statement of this step commits on its own; if one fails, the ones before it stay done.' : '';
+  return { wrap: false, info: `Running without a transaction: ${statementLabel(stmt, index, total)} — ${stmt.noTransaction}.${others}` };
 }
 
 function refuse(stmt: SqlStatement, index: number, total: number, why: string): TransactionPlan {
@@ -55,7 +29,7 @@ function refuse(stmt: SqlStatement, index: number, total: number, why: string): 
       kind: 'sql',
       // What the server would answer if we sent it anyway: "cannot run inside a transaction block".
       sqlstate: '25001',
-      message: `Nothing was run: ${statementLabel(stmt, index, total)} ${why}`,
+      message: `Nothing was run: ${statementLabel(stmt, index, total)} — ${stmt.noTransaction} — ${why}`,
       statementIndex: index,
       statement: shorten(stmt.text),
       line: stmt.line,

@@ -62,8 +62,15 @@ async function guarded<T>(session: PgSession, sql: string, run: () => Promise<T>
       ...(f.detail ? { detail: f.detail } : {}),
       ...(f.hint ? { hint: f.hint } : {}),
       ...(f.where ? { where: f.where } : {}),
-      ...(f.position ? { column: Number(f.position) } : {}),
+      ...(f.position ? lineColumn(sql, Number(f.position)) : {}),
     };
     throw new ExecFailure(error);
   }
+}
+
+/** The server's 1-based character position in `sql` as a line and column. */
+function lineColumn(sql: string, position: number): { line: number; column: number } {
+  const before = [...sql].slice(0, Math.max(0, position - 1)).join('');
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }

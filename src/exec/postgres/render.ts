@@ -7,16 +7,8 @@ import type { StatementOutcome } from './statement.js';
 /** Results up to this many rows are drawn as a table; larger ones as a summary line. */
 export const TABLE_ROWS = 50;
 
-/** psql's command tag: "INSERT 0 3", "UPDATE 2", "CREATE INDEX". */
-export function commandTag(command: string | null, rowCount: number | null): string {
-  if (!command) return '';
-  if (command === 'INSERT') return `INSERT 0 ${rowCount ?? 0}`;
-  if (rowCount !== null && /^(UPDATE|DELETE|MERGE|SELECT|MOVE|FETCH|COPY)$/.test(command)) return `${command} ${rowCount}`;
-  return command;
-}
-
 export function renderOutcome(outcome: StatementOutcome, isExplain: boolean): string {
-  if (!outcome.columns) return commandTag(outcome.command, outcome.rowCount);
+  if (!outcome.columns) return outcome.tag ?? '';
   if (isExplain) {
     // EXPLAIN (FORMAT TEXT) is one column, one plan line per row; JSON/XML/YAML are one row of text.
     return outcome.rows.map((row) => text(row[0])).join('\n');

@@ -8,7 +8,9 @@ import type { InputValue } from '../../sql/index.js';
 export const BATCH_ROWS = 1000;
 
 export interface StatementOutcome {
-  /** The command tag's verb, e.g. "INSERT", "CREATE INDEX"; null for an empty query. */
+  /** The server's command tag as psql prints it ("CREATE INDEX", "INSERT 0 3", "SELECT 42"); null for an empty query. */
+  tag: string | null;
+  /** The tag without its counts: "CREATE INDEX", "INSERT". */
   command: string | null;
   /** Rows affected or returned, as the server's command tag says; null when it says none. */
   rowCount: number | null;
@@ -30,19 +32,41 @@ export interface SendOptions {
 
 /** The parts of pg's Result that pg-cursor fills in but does not type. */
 interface CursorResult {
-  command: string | null;
   rowCount: number | null;
   fields: { name: string }[];
 }
 
 export async function sendStatement(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
-  if (options.returnsRows === false) return sendPlain(client, text, options);
-  return sendWithCursor(client, text, options);
+  // pg keeps only the first word of a tag ("CREATE" for "CREATE INDEX"), so
+  // the raw tag is read off the wire; the last one is the statement's.
+  let tag: string | null = null;
+  const onComplete = (msg: { text?: string }) => {
+    tag = msg.text ?? null;
+  };
+  client.connection.on('commandComplete', onComplete);
+  try {
+    const outcome = options.returnsRows === false ? await sendPlain(client, text, options) : await sendWithCursor(client, text, options);
+    return withTag(outcome, tag);
+  } finally {
+    client.connection.off('commandComplete', onComplete);
+  }
+}
+
+type Untagged = Omit<StatementOutcome, 'tag' | 'command'>;
+
+function withTag(outcome: Untagged, raw: string | null): StatementOutcome {
+  if (raw === null) return { ...outcome, tag: null, command: null };
+  const command = raw.replace(/(\s+\d+)+$/, '');
+  // Fetched through a cursor, a SELECT's tag counts only the last batch: say how many rows there were in all.
+  if (outcome.columns && /^(SELECT|FETCH)$/.test(command)) {
+    return { ...outcome, rowCount: outcome.total, tag: `${command} ${outcome.total}`, command };
+  }
+  return { ...outcome, tag: raw, command };
 }
 
 /** A statement that returns no rows: one round trip. Without params it goes by the
  *  simple protocol, where multi-command utility statements are allowed. */
-async function sendPlain(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
+async function sendPlain(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
   const config: pg.QueryArrayConfig = { text, rowMode: 'array', ...(options.params ? { values: options.params } : {}) };
   const raw: unknown = await client.query(config);
   // Several commands in one simple-protocol string come back as an array: the last one speaks for the statement.
@@ -50,10 +74,10 @@ async function sendPlain(client: pg.Client, text: string, options: SendOptions):
   const last = results[results.length - 1];
   const columns = last.fields?.length ? last.fields.map((f) => f.name) : null;
   const rows = columns ? last.rows.slice(0, options.keepRows) : [];
-  return { command: last.command ?? null, rowCount: last.rowCount ?? null, columns, rows, total: columns ? last.rows.length : 0 };
+  return { rowCount: last.rowCount ?? null, columns, rows, total: columns ? last.rows.length : 0 };
 }
 
-async function sendWithCursor(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
+async function sendWithCursor(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
   const cursor = new Cursor<unknown[]>(text, options.params ?? undefined, { rowMode: 'array' });
   client.query(cursor);
   const rows: unknown[][] = [];
@@ -67,8 +91,8 @@ async function sendWithCursor(client: pg.Client, text: string, options: SendOpti
     }
     if (batch.length < BATCH_ROWS) break;
   }
-  // pg-cursor keeps the command tag and row description on its (untyped) _result.
+  // pg-cursor keeps the row description and counts on its (untyped) _result.
   const result = (cursor as unknown as { _result: CursorResult })._result;
   const columns = result.fields.length ? result.fields.map((f) => f.name) : null;
-  return { command: result.command ?? null, rowCount: result.rowCount ?? null, columns, rows, total };
+  return { rowCount: result.rowCount ?? null, columns, rows, total };
 }

@@ -1,0 +1,113 @@
+// Why a step failed, and what became of the work it had already done, in the
+// words an operator needs at 3 a.m.: which statement, where in the file, and
+// whether anything was committed.
+import { sourcePosition } from '../../sql/index.js';
+import type { BoundSql, SqlStatement } from '../../sql/index.js';
+import type { ExecError, StatementRecord } from '../types.js';
+import { formatMs, internalError, isConnectionLoss, lostConnectionError, pgFields } from './errors.js';
+import { shorten, statementLabel } from './plan.js';
+
+/** Thrown inside the statement loop when the operator cancelled between statements. */
+export class Cancelled extends Error {}
+
+export interface FailureContext {
+  lost: ExecError | null;
+  /** host:port/database, for connection messages. */
+  where: string;
+  statements: SqlStatement[];
+  bound: BoundSql[];
+  /** Index of the statement that failed; statements.length for our COMMIT. */
+  failedAt: number;
+  cancelled: boolean;
+  file?: string;
+  timeoutMs?: number;
+  lockTimeoutMs?: number;
+}
+
+export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
+  const { statements, failedAt } = ctx;
+  const stmt = statements[failedAt] as SqlStatement | undefined;
+  const label = stmt ? statementLabel(stmt, failedAt, statements.length, ctx.file) : 'the final COMMIT';
+  const at = stmt ? { statementIndex: failedAt, statement: shorten(stmt.text), line: stmt.line, column: stmt.column } : {};
+  const f = pgFields(err);
+
+  if (ctx.lost || isConnectionLoss(err)) {
+    const lost = ctx.lost ?? lostConnectionError(err, ctx.where);
+    return { ...lost, message: `${lost.message} It happened during ${label}.`, ...at };
+  }
+  if (err instanceof Cancelled) {
+    return { kind: 'cancelled', message: `Cancelled by the operator before ${label} started.`, ...at };
+  }
+  if (ctx.cancelled && f.code === '57014') {
+    return { kind: 'cancelled', message: `Cancelled on the server by the operator during ${label}.`, ...at };
+  }
+  if (f.code === '57014' && /statement timeout/i.test(f.message ?? '')) {
+    const limit = ctx.timeoutMs ? `the step's timeout of ${formatMs(ctx.timeoutMs)}` : 'the server\'s statement_timeout';
+    return { kind: 'timeout', sqlstate: f.code, message: `${cap(label)} ran longer than ${limit} and was stopped by the server (statement_timeout).`, ...at };
+  }
+  if (f.code === '55P03' && /lock timeout/i.test(f.message ?? '')) {
+    const limit = ctx.lockTimeoutMs ? `the step's lock timeout of ${formatMs(ctx.lockTimeoutMs)}` : 'the server\'s lock_timeout';
+    return {
+      kind: 'timeout',
+      sqlstate: f.code,
+      message: `${cap(label)} waited longer than ${limit} for a lock and was stopped (lock_timeout). Another session holds a conflicting lock: look in pg_locks and pg_stat_activity.`,
+      ...at,
+    };
+  }
+  if (!f.code || !/^[0-9A-Z]{5}$/.test(f.code)) return { ...internalError(err), ...at };
+
+  // A statement the server rejected: point at the exact spot in the step's source.
+  const position = Number(f.position);
+  const pos = stmt && position > 0 ? safePosition(stmt, position, ctx.bound[failedAt]) : {};
+  const hint = f.code === '25001' && !f.hint ? 'This statement cannot run inside a transaction: set `transaction: never` for this step.' : f.hint;
+  return {
+    kind: 'sql',
+    sqlstate: f.code,
+    message: `${f.message} — in ${label}.`,
+    ...(f.detail ? { detail: f.detail } : {}),
+    ...(hint ? { hint } : {}),
+    ...(f.where ? { where: f.where } : {}),
+    ...at,
+    ...pos,
+  };
+}
+
+function safePosition(stmt: SqlStatement, position: number, bound: BoundSql | undefined): { line: number; column: number } {
+  try {
+    return sourcePosition(stmt, position, bound);
+  } catch {
+    return { line: stmt.line, column: stmt.column };
+  }
+}
+
+export interface Aftermath {
+  wrapped: boolean;
+  lost: boolean;
+  failedAt: number;
+  statements: SqlStatement[];
+  done: StatementRecord[];
+  /** The step's own transaction (opened by its BEGIN) was still open and we rolled it back. */
+  rolledBackOwn: boolean;
+}
+
+/** What became of the step's work, said once at the end of the error message. */
+export function aftermath(a: Aftermath): string {
+  const total = a.statements.length;
+  if (a.wrapped) {
+    if (a.lost && a.failedAt === total) return 'The connection dropped during COMMIT: whether this step\'s changes were committed is unknown. Check the database before retrying.';
+    if (a.lost) return 'The transaction was open when the connection dropped; the server rolls it back, so nothing from this step was committed.';
+    return 'The transaction was rolled back: nothing from this step was committed.';
+  }
+  const lastBegin = a.rolledBackOwn ? Math.max(-1, ...a.done.filter((s) => /^(BEGIN|START)/i.test(s.command)).map((s) => s.index)) : total;
+  const kept = a.done.filter((s) => s.index < lastBegin);
+  const parts: string[] = [];
+  if (kept.length === 0) parts.push('No statement of this step had been committed (it runs without a transaction).');
+  else parts.push(`${kept.length === 1 ? 'Statement' : 'Statements'} ${kept.map((s) => `${s.index + 1} (line ${s.line})`).join(', ')} of ${total} had already completed and stay committed (this step runs without a transaction).`);
+  if (a.rolledBackOwn) parts.push('The transaction the step opened itself was still open and has been rolled back.');
+  if (a.lost && a.failedAt < total) parts.push(`Whether statement ${a.failedAt + 1} took effect is unknown: check the database before retrying.`);
+  return parts.join(' ');
+}
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,210 @@
+// The run record: an append-only JSON-lines file per run. The first line is
+// the header (what, where, who); then one line per RunEvent, plus a few lines
+// of the journal's own (a session resumed, the rollback plan). Each line is
+// written and fsync'ed before the call returns, so the session never starts
+// its next action before what came before is on disk.
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RunEvent } from '../engine/events.js';
+import type { InputValue, RunKind } from '../engine/state.js';
+
+export const JOURNAL_VERSION = 1;
+
+export interface JournalHeader {
+  record: 'header';
+  version: number;
+  runId: string;
+  runbook: { id: string; title: string; file: string; sha256: string };
+  kind: RunKind;
+  procedureId?: string;
+  /** A rollback run: the run it undoes, and the original step ids it undoes, in order. */
+  rollbackOf?: string;
+  plan?: string[];
+  /** The target URL with any password replaced by ***. */
+  target: string;
+  operator: string;
+  pid: number;
+  startedAt: number;
+  tool: string;
+}
+
+export interface EventRecord {
+  record: 'event';
+  seq: number;
+  event: RunEvent;
+}
+
+/** Someone picked the run up again (resume), with where it stood. */
+export interface SessionRecord {
+  record: 'session';
+  action: 'resumed';
+  operator: string;
+  pid: number;
+  at: number;
+  /** Bytes of a half-written last line (the process died mid-write) that were cut off. */
+  tornBytes?: number;
+}
+
+/** What undoing the run would run, newest first: shown and journalled before the first step that changes data. */
+export interface RollbackPlanRecord {
+  record: 'rollback_plan';
+  at: number;
+  steps: { id: string; title: string; undo: string }[];
+}
+
+/** A later run changed this one (a rollback run undid its steps). */
+export interface NoteRecord {
+  record: 'note';
+  at: number;
+  text: string;
+}
+
+export type JournalRecord = JournalHeader | EventRecord | SessionRecord | RollbackPlanRecord | NoteRecord;
+export type BodyRecord = Exclude<JournalRecord, JournalHeader | EventRecord>;
+
+export interface Journal {
+  path: string;
+  header: JournalHeader;
+  records: JournalRecord[];
+  /** Just the events, in order. */
+  events: RunEvent[];
+  /** A half-written last line, left by a process killed mid-write (ignored). */
+  tornTail?: string;
+}
+
+/** Replaces secrets (a password, secret input values) wherever they appear in a line. */
+export function scrubber(secrets: readonly (string | undefined | null)[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (!s || s.length < 3) continue;
+    forms.add(s);
+    forms.add(JSON.stringify(s).slice(1, -1));
+    forms.add(encodeURIComponent(s));
+  }
+  const list = [...forms].sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (text) => text;
+  const scrub = (t: string) => list.reduce((acc, s) => acc.split(s).join('***'), t);
+  // Only inside JSON string values (a key is followed by ":"), so a secret that
+  // happens to be a key name or a number cannot break the line's structure.
+  return (text) => text.replace(/"(?:[^"\\]|\\.)*"(?!:)/g, scrub);
+}
+
+/** Secret input values replaced by ***: they are never journalled. */
+export function redactEvent(event: RunEvent, secretInputs: ReadonlySet<string>): RunEvent {
+  if (event.type !== 'inputs_set') return event;
+  const inputs: Record<string, InputValue> = {};
+  for (const [k, v] of Object.entries(event.inputs)) inputs[k] = secretInputs.has(k) && v !== null ? '***' : v;
+  return { ...event, inputs };
+}
+
+export class JournalWriter {
+  private seq: number;
+  private constructor(
+    readonly path: string,
+    private fd: number | null,
+    seq: number,
+    private readonly scrub: (text: string) => string,
+  ) {
+    this.seq = seq;
+  }
+
+  /** Starts a new journal; fails if one exists at that path. */
+  static create(path: string, header: JournalHeader, scrub: (text: string) => string = (t) => t): JournalWriter {
+    const fd = openSync(path, 'wx', 0o600);
+    const writer = new JournalWriter(path, fd, 0, scrub);
+    writer.line(header);
+    syncDirectory(dirname(path));
+    return writer;
+  }
+
+  /** Continues a journal: a torn last line is cut off first; returns how many bytes were cut. */
+  static append(path: string, scrub: (text: string) => string = (t) => t): { writer: JournalWriter; tornBytes: number } {
+    const fd = openSync(path, 'r+');
+    const size = fstatSync(fd).size;
+    const tornBytes = size - lastNewlineEnd(fd, size);
+    if (tornBytes > 0) {
+      ftruncateSync(fd, size - tornBytes);
+      fsyncSync(fd);
+    }
+    closeSync(fd);
+    const seq = readJournal(path).events.length;
+    return { writer: new JournalWriter(path, openSync(path, 'a', 0o600), seq, scrub), tornBytes };
+  }
+
+  /** How many events the journal holds. */
+  get count(): number {
+    return this.seq;
+  }
+
+  event(event: RunEvent): EventRecord {
+    const record: EventRecord = { record: 'event', seq: ++this.seq, event };
+    this.line(record);
+    return record;
+  }
+
+  write(record: BodyRecord): void {
+    this.line(record);
+  }
+
+  private line(record: JournalRecord): void {
+    if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
+    const buf = Buffer.from(`${this.scrub(JSON.stringify(record))}\n`, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off);
+    fsyncSync(this.fd);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** Where the last complete line ends (0 when there is none). */
+function lastNewlineEnd(fd: number, size: number): number {
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const n = readSync(fd, chunk, 0, end - start, start);
+    const i = chunk.subarray(0, n).lastIndexOf(0x0a);
+    if (i >= 0) return start + i + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // not every platform can fsync a directory
+  }
+}
+
+export class JournalError extends Error {}
+
+/** Reads a journal. A half-written last line is set aside; a bad line anywhere else is an error. */
+export function readJournal(path: string): Journal {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const last = lines.pop() ?? '';
+  const records: JournalRecord[] = [];
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      throw new JournalError(`${path}:${i + 1}: not a journal line (the file was changed by hand?)`);
+    }
+  });
+  const header = records[0];
+  if (!header || header.record !== 'header') throw new JournalError(`${path}: no journal header on the first line`);
+  if (header.version > JOURNAL_VERSION) throw new JournalError(`${path}: journal version ${header.version} is newer than this runbook understands (${JOURNAL_VERSION})`);
+  const events = records.filter((r): r is EventRecord => r.record === 'event').map((r) => r.event);
+  return { path, header, records, events, ...(last.trim() ? { tornTail: last } : {}) };
+}

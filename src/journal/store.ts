@@ -1,0 +1,120 @@
+// Where runs are kept: the user's config folder (through `conf`), or the
+// folder given by --state-dir / RUNBOOK_STATE_DIR. It holds the settings, the
+// index of runs (runbook.json) and one journal per run (runs/<id>.jsonl).
+import Conf from 'conf';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { RunKind } from '../engine/state.js';
+
+export interface Settings {
+  /** Who the journal says ran things; default: the OS user @ this host. */
+  operator?: string;
+  /** Write every run to the target database as well (like --record-in-db). */
+  recordInDb?: boolean;
+}
+
+/** One entry of the index: enough to list runs without opening journals. */
+export interface RunIndexEntry {
+  id: string;
+  runbook: string;
+  title: string;
+  file: string;
+  kind: RunKind;
+  procedureId?: string;
+  rollbackOf?: string;
+  target: string;
+  database: string;
+  operator: string;
+  startedAt: number;
+  journal: string;
+}
+
+interface StoreData {
+  settings: Settings;
+  runs: Record<string, RunIndexEntry>;
+}
+
+export interface Store {
+  dir: string;
+  runsDir: string;
+  settings(): Settings;
+  /** Adds or replaces a run in the index. */
+  remember(entry: RunIndexEntry): void;
+  /** Every run known: the index, plus any journal in runs/ the index missed. */
+  runs(): RunIndexEntry[];
+  journalPath(id: string): string;
+}
+
+const schema = {
+  settings: {
+    type: 'object',
+    properties: { operator: { type: 'string', minLength: 1 }, recordInDb: { type: 'boolean' } },
+    additionalProperties: false,
+    default: {},
+  },
+  runs: { type: 'object', default: {} },
+} as const;
+
+/** Opens the state folder: --state-dir, else RUNBOOK_STATE_DIR, else the user's config folder. */
+export function openStore(stateDir?: string): Store {
+  const cwd = stateDir ?? (process.env.RUNBOOK_STATE_DIR || undefined);
+  const conf = new Conf<StoreData>({ projectName: 'runbook', projectSuffix: '', configName: 'runbook', cwd, schema, clearInvalidConfig: false });
+  const dir = dirname(conf.path);
+  const runsDir = join(dir, 'runs');
+  mkdirSync(runsDir, { recursive: true, mode: 0o700 });
+  const journalPath = (id: string) => join(runsDir, `${id}.jsonl`);
+  return {
+    dir,
+    runsDir,
+    journalPath,
+    settings: () => conf.get('settings') ?? {},
+    // conf re-reads the file on every call, so only this key is written over.
+    remember: (entry) => conf.set(`runs.${entry.id}`, entry),
+    runs() {
+      const indexed = conf.get('runs') ?? {};
+      const all = new Map(Object.values(indexed).filter((e) => existsSync(e.journal)).map((e) => [e.id, e]));
+      for (const name of readdirSync(runsDir)) {
+        const id = name.replace(/\.jsonl$/, '');
+        if (name.endsWith('.jsonl') && !all.has(id)) all.set(id, orphanEntry(id, journalPath(id)));
+      }
+      return [...all.values()].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+    },
+  };
+}
+
+/** A journal the index does not know (its entry was lost): listed from its name, filled in from its header by the reader. */
+function orphanEntry(id: string, journal: string): RunIndexEntry {
+  return { id, runbook: '?', title: '?', file: '?', kind: 'runbook', target: '?', database: '?', operator: '?', startedAt: 0, journal };
+}
+
+/** "alice@db-admin-3": the person and machine the journal names. */
+export function operatorName(settings: Settings = {}): string {
+  const env = process.env.RUNBOOK_OPERATOR?.trim();
+  if (env) return env;
+  if (settings.operator) return settings.operator;
+  let user = process.env.USER ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep $USER
+  }
+  return `${user}@${hostname()}`;
+}
+
+/** A run id that sorts by time and is short enough to type: 20251127-020812-3fa2. */
+export function newRunId(at: number): string {
+  const iso = new Date(at).toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Finds a run by its id, a unique prefix, or its last part ("3fa2"). */
+export function findRun(runs: readonly RunIndexEntry[], ref: string): RunIndexEntry | { error: string } {
+  const exact = runs.find((r) => r.id === ref);
+  if (exact) return exact;
+  const matches = runs.filter((r) => r.id.startsWith(ref) || r.id.endsWith(`-${ref}`));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) return { error: `no run "${ref}" (see runbook history)` };
+  return { error: `"${ref}" matches ${matches.length} runs: ${matches.map((r) => r.id).join(', ')}` };
+}

@@ -1,0 +1,92 @@
+// Split a SQL file into statements with PostgreSQL's own parser, so ';' inside
+// strings, dollar-quoted bodies and comments never splits anything.
+
+import { classify } from './classify.js';
+import { PlaceholderError, SqlSyntaxError } from './errors.js';
+import { isComment, ParseFailure, parseStatements, scanTokens, type Token } from './parser.js';
+import { noParameterMessage, findPlaceholders, maskPlaceholders, type FoundPlaceholder } from './placeholders.js';
+import { caretExcerpt, lineColumnAt, LineIndex } from './position.js';
+import type { SqlStatement } from './types.js';
+
+/**
+ * The statements of source, in order. Empty or comment-only source gives [].
+ * Placeholders are allowed (they are masked for parsing; texts keep them).
+ * Throws SqlSyntaxError (or its subclass PlaceholderError) pointing at the source.
+ * Needs ensureParser().
+ */
+export function splitSql(source: string): SqlStatement[] {
+  const { found, problem } = findPlaceholders(source);
+  if (problem) throw errorAt(source, problem.start, problem.message, PlaceholderError);
+  const masked = maskPlaceholders(source, found);
+  let parsed;
+  try {
+    parsed = parseStatements(masked);
+  } catch (e) {
+    if (e instanceof ParseFailure) throw explainFailure(source, masked, found, e);
+    throw e;
+  }
+  if (parsed.length === 0) return [];
+
+  // Statement ranges from the parser start right after the previous ';', so
+  // they include blank lines and comments: trim to the first and last real token.
+  const tokens = scanTokens(masked).filter((t) => !isComment(t) && t.text !== ';');
+  const lines = new LineIndex(source);
+  let next = 0;
+  return parsed.map(({ node, start, end }) => {
+    while (next < tokens.length && tokens[next].start < start) next++;
+    const first: Token | undefined = tokens[next];
+    let last = first;
+    while (next < tokens.length && tokens[next].end <= end) last = tokens[next++];
+    const from = first?.start ?? start;
+    let to = last?.end ?? end;
+    // A value placeholder is masked as '$1' plus spaces: end at the placeholder's '}}', not at '$1'.
+    to = found.find((p) => p.start < to && to < p.end)?.end ?? to;
+    return { text: source.slice(from, to), offset: from, ...lines.at(from), ...classify(node) };
+  });
+}
+
+function errorAt(
+  source: string,
+  index: number,
+  message: string,
+  Kind: typeof SqlSyntaxError = SqlSyntaxError,
+): SqlSyntaxError {
+  const { line, column } = lineColumnAt(source, index);
+  return new Kind(message, line, column, caretExcerpt(source, line, column));
+}
+
+/** Turn a parser failure into a message for someone who writes psql scripts. */
+function explainFailure(source: string, masked: string, found: FoundPlaceholder[], e: ParseFailure): SqlSyntaxError {
+  const i = e.index;
+  const placeholder = found.find((p) => !p.ident && i >= p.start && i < p.end);
+  if (placeholder) return errorAt(source, placeholder.start, noParameterMessage(placeholder, masked.slice(statementStart(masked, i))), PlaceholderError);
+  if (source[i] === '\\') {
+    let end = i + 1;
+    while (end < source.length && !' \t\r\n'.includes(source[end])) end++;
+    const command = source.slice(i, end);
+    return errorAt(source, i, `psql meta-commands like ${command} are not SQL: runbook sends SQL to the server, not through psql. ` +
+      'To run another file, give it its own step with sql_file:; for anything else psql does, use a shell step');
+  }
+  if (source.startsWith('{{', i)) {
+    return errorAt(source, i, `${e.message}. Placeholders are written {{ inputs.name }} for a value or {{ ident inputs.name }} for a name`);
+  }
+  if (source[i] === ':' && startsPsqlVariable(source[i + 1] ?? '')) {
+    return errorAt(source, i, `${e.message}. psql variables like :name are not supported; use {{ inputs.name }}`);
+  }
+  return errorAt(source, i, e.message);
+}
+
+/** Where the statement holding index i starts (after the last ';' token before it), for hints. */
+function statementStart(masked: string, i: number): number {
+  try {
+    const semis = scanTokens(masked.slice(0, i)).filter((t) => t.text === ';');
+    return semis.length ? semis[semis.length - 1].end : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** After ':', psql interpolates :name, :'name' and :"name". */
+function startsPsqlVariable(ch: string): boolean {
+  return ch === "'" || ch === '"' || ch === '_' || (ch.toLowerCase() >= 'a' && ch.toLowerCase() <= 'z');
+}

@@ -1,0 +1,94 @@
+// Text helpers for the screen: every string that reaches the terminal goes
+// through `clean` (no escape sequences or control characters from a shell
+// step or the server may move the cursor), and is fitted to a width here.
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** One line of display text: escape sequences removed, tabs expanded, other controls dropped. */
+export function clean(text: string): string {
+  return text.replace(ANSI, '').replace(/\r/g, '').replace(/\t/g, '  ').replace(CONTROL, '');
+}
+
+/** Splits text into display lines (cleaned). */
+export function lines(text: string): string[] {
+  return text.replace(/\r\n/g, '\n').split('\n').map(clean);
+}
+
+/** Cuts text to `width` columns, marking the cut with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  if (width === 1) return '…';
+  return `${text.slice(0, width - 1)}…`;
+}
+
+/** Pads (or cuts) text to exactly `width` columns. */
+export function pad(text: string, width: number): string {
+  const t = truncate(text, width);
+  return t + ' '.repeat(Math.max(0, width - t.length));
+}
+
+/** Word-wraps one paragraph to `width`; words longer than a line are broken. */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const out: string[] = [];
+  for (const raw of lines(text)) {
+    const indent = /^\s*/.exec(raw)?.[0] ?? '';
+    if (raw.trim() === '') {
+      out.push('');
+      continue;
+    }
+    let line = '';
+    for (const word of raw.trim().split(/\s+/)) {
+      let rest = word;
+      while (rest.length > 0) {
+        const lead = line === '' ? indent : `${line} `;
+        if (lead.length + rest.length <= w) {
+          line = lead + rest;
+          rest = '';
+        } else if (line !== '' && line !== indent) {
+          out.push(line);
+          line = '';
+        } else {
+          const room = Math.max(1, w - lead.length);
+          out.push(lead + rest.slice(0, room));
+          rest = rest.slice(room);
+          line = '';
+        }
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+/** Flattens text to one line: "CREATE INDEX … ON t (a)". */
+export function oneLine(text: string, max = Infinity): string {
+  const flat = clean(text.replace(/\s+/g, ' ')).trim();
+  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+}
+
+/** "0:07", "12:03", "1:02:03" — a clock an operator reads at a glance. */
+export function clock(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** "5s", "3m 12s", "2h 05m" — an age. */
+export function age(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** 12345 → "12,345". */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
