@@ -72,21 +72,38 @@ export interface Journal {
   tornTail?: string;
 }
 
-/** Replaces secrets (a password, secret input values) wherever they appear in a line. */
-export function scrubber(secrets: readonly (string | undefined | null)[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    if (!s || s.length < 3) continue;
-    forms.add(s);
-    forms.add(JSON.stringify(s).slice(1, -1));
-    forms.add(encodeURIComponent(s));
+/**
+ * Replaces secrets (a password, secret input values) wherever they appear in
+ * a line. Secrets can be added as they become known (inputs arrive mid-run).
+ */
+export class Scrubber {
+  private list: string[] = [];
+
+  constructor(secrets: readonly (string | undefined | null)[] = []) {
+    this.add(...secrets);
   }
-  const list = [...forms].sort((a, b) => b.length - a.length);
-  if (list.length === 0) return (text) => text;
-  const scrub = (t: string) => list.reduce((acc, s) => acc.split(s).join('***'), t);
-  // Only inside JSON string values (a key is followed by ":"), so a secret that
-  // happens to be a key name or a number cannot break the line's structure.
-  return (text) => text.replace(/"(?:[^"\\]|\\.)*"(?!:)/g, scrub);
+
+  add(...secrets: readonly (string | number | boolean | undefined | null)[]): void {
+    const forms = new Set(this.list);
+    for (const raw of secrets) {
+      const s = raw === undefined || raw === null ? '' : String(raw);
+      if (s.length < 3) continue;
+      forms.add(s);
+      forms.add(JSON.stringify(s).slice(1, -1));
+      forms.add(encodeURIComponent(s));
+    }
+    this.list = [...forms].sort((a, b) => b.length - a.length);
+  }
+
+  /**
+   * Only inside JSON string values (a key is followed by ":"), so a secret that
+   * happens to be a key name or a number cannot break the line's structure.
+   */
+  readonly scrub = (text: string): string => {
+    if (this.list.length === 0) return text;
+    const inString = (t: string) => this.list.reduce((acc, s) => acc.split(s).join('***'), t);
+    return text.replace(/"(?:[^"\\]|\\.)*"(?!:)/g, inString);
+  };
 }
 
 /** Secret input values replaced by ***: they are never journalled. */
@@ -136,22 +153,24 @@ export class JournalWriter {
     return this.seq;
   }
 
-  event(event: RunEvent): EventRecord {
-    const record: EventRecord = { record: 'event', seq: ++this.seq, event };
-    this.line(record);
-    return record;
+  /** Appends one event; returns the line as written (secrets scrubbed), for the shared record. */
+  event(event: RunEvent): { seq: number; line: string } {
+    const seq = ++this.seq;
+    return { seq, line: this.line({ record: 'event', seq, event }) };
   }
 
-  write(record: BodyRecord): void {
-    this.line(record);
+  write(record: BodyRecord): string {
+    return this.line(record);
   }
 
-  private line(record: JournalRecord): void {
+  private line(record: JournalRecord): string {
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
-    const buf = Buffer.from(`${this.scrub(JSON.stringify(record))}\n`, 'utf8');
+    const text = this.scrub(JSON.stringify(record));
+    const buf = Buffer.from(`${text}\n`, 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off);
     fsyncSync(this.fd);
+    return text;
   }
 
   close(): void {

@@ -15,6 +15,7 @@ import type { Check, Step } from '../runbook/schema.js';
 import { dangerReasons, changesData } from './danger.js';
 import { runAction, runCheck, judge, type ExecContext } from './executor.js';
 import { resolveInputs } from './inputs.js';
+import { reconcile } from '../journal/reconcile.js';
 import type { Operator } from './operator.js';
 
 export type Listener = (state: RunState, event: RunEvent) => void;
@@ -31,6 +32,8 @@ export interface SessionOptions {
   /** Inputs given up front (--input, sandbox defaults). */
   inputs?: Record<string, string | number | boolean>;
   clock?: () => number;
+  /** Resume: start from this state (replayed from a journal) instead of a new run; an item left running is reconciled first. */
+  resumeFrom?: RunState;
 }
 
 export class RunSession {
@@ -45,7 +48,7 @@ export class RunSession {
     this.clock = options.clock ?? Date.now;
     const kind = options.kind ?? 'runbook';
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
-    this.state = createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
+    this.state = options.resumeFrom ?? createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
   }
 
   subscribe(listener: Listener): () => void {
@@ -72,6 +75,7 @@ export class RunSession {
   /** Runs until the run ends; returns the final state. Always closes the connection. */
   async run(): Promise<RunState> {
     try {
+      if (this.state.target && !this.state.ended && !this.pg) await this.reattach();
       for (;;) {
         const move = nextMove(this.state);
         if (move.type === 'ended') return this.state;
@@ -114,6 +118,18 @@ export class RunSession {
     this.emit({ type: 'target_pinned', target: this.pg.target, at: this.clock() });
   }
 
+  /** Resuming: reconnect to the pinned target; refuse if it is another server or database. */
+  private async reattach(): Promise<void> {
+    this.pg = await connect(this.options.url, { applicationName: `runbook ${this.options.runbook.id}` });
+    await this.recheckTarget();
+  }
+
+  /** An item left running by a run that stopped: run its verification again before anything else. */
+  private async reconcile(item: ItemState): Promise<void> {
+    const step = item.kind === 'step' ? this.steps.find((s) => s.id === item.id) : undefined;
+    await reconcile(item, step, { verify: (check) => this.check(this.context(), check, item.key), emit: (e) => this.emit(e), clock: this.clock });
+  }
+
   private context(signal?: AbortSignal): ExecContext {
     return { runbook: this.options.runbook, target: this.pg!, targetUrl: this.options.url, inputs: this.state.inputs ?? {}, signal };
   }
@@ -124,7 +140,7 @@ export class RunSession {
 
   private async runItem(key: string): Promise<void> {
     const item = findItem(this.state, key)!;
-    if (item.status === 'running') throw new Error(`"${key}" was left running`);
+    if (item.status === 'running') return this.reconcile(item);
     if (item.kind === 'step') {
       const step = this.steps.find((s) => s.id === item.id)!;
       const reasons = step.confirm ? [] : dangerReasons(this.options.runbook, step);

@@ -4,7 +4,8 @@
 
 export { ensureParser } from './parser.js';
 export { splitSql } from './split.js';
-export { bindPlaceholders, placeholdersIn } from './placeholders.js';
+export { bindPlaceholders } from './bind.js';
+export { placeholdersIn } from './placeholders.js';
 export { quoteIdent } from './quote.js';
 export { caretExcerpt, lineColumnAt, sourcePosition } from './position.js';
 export { PlaceholderError, SqlSyntaxError } from './errors.js';

@@ -10,9 +10,15 @@ let loaded = false;
 
 /** Load the parser's WASM module. Call (and await) once before splitSql or bindPlaceholders. */
 export function ensureParser(): Promise<void> {
-  loading ??= loadModule().then(() => {
-    loaded = true;
-  });
+  loading ??= loadModule().then(
+    () => {
+      loaded = true;
+    },
+    (e: unknown) => {
+      loading = undefined; // let a later call try again
+      throw e;
+    },
+  );
   return loading;
 }
 

@@ -4,7 +4,8 @@
 import { classify } from './classify.js';
 import { PlaceholderError, SqlSyntaxError } from './errors.js';
 import { isComment, ParseFailure, parseStatements, scanTokens, type Token } from './parser.js';
-import { noParameterMessage, findPlaceholders, maskPlaceholders, type FoundPlaceholder } from './placeholders.js';
+import { noParameterMessage } from './messages.js';
+import { findPlaceholders, maskPlaceholders, type FoundPlaceholder } from './placeholders.js';
 import { caretExcerpt, lineColumnAt, LineIndex } from './position.js';
 import type { SqlStatement } from './types.js';
 
@@ -17,7 +18,9 @@ import type { SqlStatement } from './types.js';
 export function splitSql(source: string): SqlStatement[] {
   const { found, problem } = findPlaceholders(source);
   if (problem) throw errorAt(source, problem.start, problem.message, PlaceholderError);
-  const masked = maskPlaceholders(source, found);
+  // A byte order mark is not SQL; editors on Windows add one. Parse it as a space.
+  const unmarked = maskPlaceholders(source, found);
+  const masked = unmarked.startsWith('\uFEFF') ? ` ${unmarked.slice(1)}` : unmarked;
   let parsed;
   try {
     parsed = parseStatements(masked);
@@ -67,6 +70,10 @@ function explainFailure(source: string, masked: string, found: FoundPlaceholder[
     return errorAt(source, i, `psql meta-commands like ${command} are not SQL: runbook sends SQL to the server, not through psql. ` +
       'To run another file, give it its own step with sql_file:; for anything else psql does, use a shell step');
   }
+  if (followsCopyFromStdin(masked, i)) {
+    return errorAt(source, i, `${e.message}. This looks like inline COPY ... FROM STDIN data (as in pg_dump output): ` +
+      'that is psql syntax, not SQL. Load it with psql in a shell step, or use INSERT');
+  }
   if (source.startsWith('{{', i)) {
     return errorAt(source, i, `${e.message}. Placeholders are written {{ inputs.name }} for a value or {{ ident inputs.name }} for a name`);
   }
@@ -89,4 +96,16 @@ function statementStart(masked: string, i: number): number {
 /** After ':', psql interpolates :name, :'name' and :"name". */
 function startsPsqlVariable(ch: string): boolean {
   return ch === "'" || ch === '"' || ch === '_' || (ch.toLowerCase() >= 'a' && ch.toLowerCase() <= 'z');
+}
+
+/** Whether the statement before index i is COPY ... FROM STDIN (so what follows is psql inline data). */
+function followsCopyFromStdin(masked: string, i: number): boolean {
+  try {
+    const before = parseStatements(masked.slice(0, statementStart(masked, i)));
+    const last = before[before.length - 1];
+    const copy = last && (last.node as { CopyStmt?: { is_from?: boolean; filename?: string } }).CopyStmt;
+    return Boolean(copy?.is_from && !copy.filename);
+  } catch {
+    return false;
+  }
 }

@@ -243,3 +243,27 @@ test('COPY FROM STDIN is refused up front with a way forward', async () => {
   assert.equal(result.error?.kind, 'sql');
   assert.match(result.error!.message, /\\copy in a shell step/);
 });
+
+test('a step that leaves its own transaction open fails, and the transaction is rolled back', async () => {
+  const { result } = await run('CREATE TABLE before_open (id int);\nBEGIN;\nCREATE TABLE left_open (id int);');
+  assert.equal(result.ok, false);
+  assert.equal(result.error?.kind, 'sql');
+  assert.match(result.error!.message, /opened a transaction \(statement 2 of 3 \(line 2, BEGIN\)\) and did not end it/);
+  assert.match(result.error!.message, /Statement 1 \(line 1\) of 3 had already completed and stay committed/);
+  assert.equal(session.inTransaction, false);
+  assert.equal(await tableExists('before_open'), true);
+  assert.equal(await tableExists('left_open'), false);
+});
+
+test('a listener that throws fails the step cleanly instead of breaking the connection', async () => {
+  const result = await runSql(session, { source: `CREATE TABLE noisy (id int);\nDO $$ BEGIN RAISE NOTICE 'boom'; END $$;`, inputs: {}, transaction: 'auto' }, (e) => {
+    if (e.type === 'notice') throw new Error('renderer bug');
+  });
+  assert.equal(result.ok, false);
+  assert.equal(result.error?.kind, 'internal');
+  assert.match(result.error!.message, /renderer bug/);
+  assert.match(result.error!.message, /nothing from this step was committed/);
+  assert.equal(await tableExists('noisy'), false);
+  const again = await run('SELECT 1 AS one');
+  assert.deepEqual(again.result.rows, [{ one: 1 }]);
+});

@@ -108,6 +108,11 @@ describe('splitSql: statements and positions', () => {
     assert.equal(statements[1].command, 'CREATE INDEX');
   });
 
+  test('a byte order mark and CRLF line ends are fine', () => {
+    const statements = splitSql('\uFEFFSELECT 1;\r\nSELECT 2\r\n');
+    assert.deepEqual(statements.map((s) => [s.text, s.line, s.column]), [['SELECT 1', 1, 2], ['SELECT 2', 2, 1]]);
+  });
+
   test("'{{' that is not a placeholder (a 2-D array literal) is left to SQL", () => {
     assert.equal(one("SELECT '{{1,2},{3,4}}'::int[]").kind, 'select');
   });
@@ -140,6 +145,16 @@ describe('splitSql: syntax errors', () => {
     assert.match(e.message, /sql_file:/);
     assert.match(e.message, /shell step/);
     assert.match(syntaxError('SELECT 1 \\gexec').message, /\\gexec are not SQL/);
+  });
+
+  test('inline COPY data (pg_dump style) is explained', () => {
+    const e = syntaxError('COPY t (a, b) FROM stdin;\n1\t2\n\\.\n');
+    assert.equal(e.line, 2);
+    assert.match(e.message, /inline COPY \.\.\. FROM STDIN data/);
+  });
+
+  test('a placeholder without inputs. gets the placeholder forms', () => {
+    assert.match(syntaxError('SELECT {{ user_id }}').message, /\{\{ inputs\.name \}\} for a value/);
   });
 
   test('psql variables get a hint', () => {

@@ -99,7 +99,8 @@ export async function runCommand(file: string, opts: RunOptions, extra: { kind?:
     const session = new RunSession({
       runbook: rb,
       url,
-      operator: plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger }, out),
+      // In JSON mode the operator's messages are events too, so every line stays JSON.
+      operator: plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
       kind: extra.kind ?? (opts.procedure ? 'procedure' : 'runbook'),
       procedureId: opts.procedure,
       steps: extra.steps,

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { InputValue } from '../../sql/index.js';
 
-export const BATCH_ROWS = 1000;
+export const BATCH_ROWS = 5000;
 
 export interface StatementOutcome {
   /** The server's command tag as psql prints it ("CREATE INDEX", "INSERT 0 3", "SELECT 42"); null for an empty query. */

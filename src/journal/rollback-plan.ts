@@ -1,0 +1,74 @@
+// Undoing a run: the steps that actually completed, newest first, each run
+// through its `rollback:` section. A step without one becomes a manual
+// confirmation, so the operator is told rather than the gap passed over.
+import { stepsFor } from '../engine/plan.js';
+import type { RunState } from '../engine/state.js';
+import type { Runbook } from '../runbook/load.js';
+import { step as stepSchema, type Action, type Step } from '../runbook/schema.js';
+
+export interface PlannedUndo {
+  /** The original step's id (the rollback step keeps it). */
+  id: string;
+  title: string;
+  /** What undoing it runs, in one line: the SQL or command, or why it is manual. */
+  undo: string;
+}
+
+/** The original step ids to undo, newest first: steps that passed (not skipped, not yet rolled back). */
+export function completedSteps(state: RunState): string[] {
+  return state.items.filter((it) => it.kind === 'step' && it.status === 'passed').map((it) => it.id).reverse();
+}
+
+/** Steps that may be partly applied (failed, interrupted, in flight): not undone automatically, but named. */
+export function partlyApplied(state: RunState): string[] {
+  return state.items.filter((it) => it.kind === 'step' && ['failed', 'interrupted', 'running'].includes(it.status)).map((it) => it.title);
+}
+
+export function describeUndo(step: Step): string {
+  const r = step.rollback;
+  if (step.irreversible) return 'IRREVERSIBLE: cannot be undone; confirm you accept it';
+  if (!r) return 'no rollback section: undo it by hand, then confirm';
+  const what = r.sql ?? (r.sql_file ? `sql_file ${r.sql_file}` : r.shell ? `$ ${r.shell}` : r.confirm ? `confirm: ${r.confirm}` : '(nothing)');
+  return what.replace(/\s+/g, ' ').trim();
+}
+
+/** The rollback run's steps for these original step ids (in the order given). */
+export function rollbackSteps(rb: Runbook, ids: readonly string[], kind: 'runbook' | 'procedure' = 'runbook', procedureId?: string): Step[] {
+  const original = stepsFor(rb, kind, procedureId);
+  return ids.map((id) => {
+    const step = original.find((s) => s.id === id);
+    if (!step) throw new Error(`step "${id}" is not in ${rb.file} any more: the rollback plan cannot be built`);
+    return undoStep(step);
+  });
+}
+
+function undoStep(step: Step): Step {
+  const base = { id: step.id, title: `Undo: ${step.title}`, explain: step.rollback ? `Undoes step "${step.title}".` : undefined };
+  const r: Action | undefined = step.irreversible ? undefined : step.rollback;
+  if (!r || (r.sql === undefined && r.sql_file === undefined && r.shell === undefined && r.confirm === undefined)) {
+    const why = step.irreversible ? 'is marked irreversible' : 'has no rollback section';
+    return stepSchema.parse({ ...base, confirm: `Step "${step.title}" ${why}: I have undone it by hand, or accept that it stays` });
+  }
+  return stepSchema.parse({
+    ...base,
+    sql: r.sql,
+    sql_file: r.sql_file,
+    shell: r.shell,
+    confirm: r.confirm,
+    connection: r.connection,
+    transaction: r.transaction,
+    timeout: r.timeout,
+    env: r.env,
+    cwd: r.cwd ?? step.cwd,
+    troubleshoot: step.troubleshoot,
+  });
+}
+
+/** What undoing a run of these steps would run, if they all completed: the forecast shown before the first change. */
+export function forecast(steps: readonly Step[]): PlannedUndo[] {
+  return [...steps].reverse().map((s) => ({ id: s.id, title: s.title, undo: describeUndo(s) }));
+}
+
+export function planLines(plan: readonly PlannedUndo[]): string[] {
+  return plan.map((p, i) => `  ${i + 1}. ${p.title} [${p.id}] — ${p.undo.length > 140 ? `${p.undo.slice(0, 139)}…` : p.undo}`);
+}

@@ -1,0 +1,127 @@
+// The plain runner, as an operator or a CI job uses it: the real CLI, a real server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../support/db.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+const bin = join(root, 'bin/runbook.js');
+const fixture = (name: string) => join(root, 'test/fixtures', name);
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: root, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+let db: TestDatabase;
+before(async () => {
+  db = await createTestDatabase('cli');
+});
+after(async () => {
+  await db.drop();
+});
+
+/** The test URL with a password added, to prove it is never printed. */
+function urlWithPassword(): string {
+  const u = new URL(db.url);
+  if (!u.password) u.password = 'sup3r-secret';
+  return u.toString();
+}
+
+test('a passing runbook runs to the end and exits 0; the injection value arrives only as data', async () => {
+  const r = await runCli(['run', fixture('ok/demo.yaml'), '--db', db.url, '--yes', '--plain']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /prerequisite 1\/1: PostgreSQL 12 or newer/);
+  assert.match(r.stdout, /NOTICE: hello from the server/);
+  assert.match(r.stdout, /run succeeded/);
+  const rows = await db.client.query('SELECT label FROM items');
+  assert.deepEqual(rows.rows, [{ label: "x'); DROP TABLE items; --" }]);
+});
+
+test('a failed verification stops the run with exit 1, expected vs actual, and the matching troubleshooting', async () => {
+  const r = await runCli(['run', fixture('ok/fails.yaml'), '--db', db.url, '--plain']);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /✗ n \(first row\)\n\s+expected: n = 5\n\s+actual:\s+3/);
+  assert.match(r.stdout, /Fewer rows than expected \[too-few\]/);
+  assert.doesNotMatch(r.stdout, /Never reached/, 'the next step must not start');
+});
+
+test('the password in the URL is never printed', async () => {
+  const url = urlWithPassword();
+  const password = new URL(url).password;
+  const r = await runCli(['run', fixture('ok/fails.yaml'), '--db', url, '--plain']);
+  assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password), 'password leaked');
+  const j = await runCli(['run', fixture('ok/fails.yaml'), '--json'], { DATABASE_URL: url });
+  assert.ok(!j.stdout.includes(password), 'password leaked in JSON');
+});
+
+test('--json prints one JSON event per line', async () => {
+  const r = await runCli(['run', fixture('ok/fails.yaml'), '--db', db.url, '--json']);
+  assert.equal(r.code, 1);
+  const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+  assert.equal(events[0].type, 'run_started');
+  assert.ok(events.some((e) => e.type === 'item_finished'));
+  assert.equal(events.at(-1)?.type, 'run_ended');
+});
+
+test('a destructive step needs --confirm-danger naming the database; --yes alone is not enough', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rb-'));
+  const file = join(dir, 'danger.yaml');
+  await writeFile(
+    file,
+    ['runbook: 1', 'id: danger', 'title: Danger', 'steps:', '  - id: make', '    title: Make', '    sql: CREATE TABLE doomed (a int)', '  - id: drop', '    title: Drop it', '    sql: DROP TABLE doomed'].join('\n'),
+  );
+  const refused = await runCli(['run', file, '--db', db.url, '--yes', '--plain']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /destructive: DROP/i);
+  assert.match(refused.stdout, new RegExp(`--confirm-danger ${db.name}`));
+  assert.equal((await db.client.query("SELECT to_regclass('doomed') AS t")).rows[0].t, 'doomed');
+  const wrong = await runCli(['run', file, '--db', db.url, '--yes', '--plain', '--confirm-danger', 'otherdb']);
+  assert.equal(wrong.code, 1);
+  await db.client.query('DROP TABLE doomed');
+  const allowed = await runCli(['run', file, '--db', db.url, '--plain', '--confirm-danger', db.name]);
+  assert.equal(allowed.code, 0, allowed.stdout);
+  assert.equal((await db.client.query("SELECT to_regclass('doomed') AS t")).rows[0].t, null);
+});
+
+test('a missing input is named with how to give it; a wrong type is refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rb-'));
+  const file = join(dir, 'inputs.yaml');
+  await writeFile(file, ['runbook: 1', 'id: inp', 'title: Inputs', 'inputs:', '  n: { type: integer }', 'steps:', '  - id: s', '    title: S', '    sql: SELECT {{ inputs.n }}::int AS n', '    expect: { row: { n: 7 } }'].join('\n'));
+  const missing = await runCli(['run', file, '--db', db.url, '--plain']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stdout, /missing input: n — pass --input n=VALUE/);
+  const wrong = await runCli(['run', file, '--db', db.url, '--plain', '--input', 'n=seven']);
+  assert.match(wrong.stdout, /n: expected a whole number, got "seven"/);
+  const good = await runCli(['run', file, '--db', db.url, '--plain', '--input', 'n=7']);
+  assert.equal(good.code, 0, good.stdout);
+});
+
+test('validate exits 1 on broken files and prints no stack trace', async () => {
+  const r = await runCli(['validate', fixture('broken/many-problems.yaml'), fixture('broken/bad-yaml.yaml')]);
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at .+:\d+:\d+\)?\n/);
+  assert.match(r.stdout, /many-problems\.yaml: \d+ problems/);
+});
+
+test('no database given: a clear message and exit 2', async () => {
+  const r = await runCli(['run', fixture('ok/demo.yaml'), '--plain'], { DATABASE_URL: '', PGHOST: '', PGDATABASE: '', PGUSER: '', PGPORT: '' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /no database to run against: pass --db URL/);
+});
+
+test('--sandbox-on creates a temporary database, runs there, and drops it', async () => {
+  const r = await runCli(['run', fixture('ok/demo.yaml'), '--sandbox-on', serverUrl(), '--yes', '--plain']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const name = /target: [^/]+\/(runbook_sandbox_[0-9a-f]+)/.exec(r.stdout)?.[1];
+  assert.ok(name, r.stdout);
+  const left = await db.client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  assert.equal(left.rowCount, 0, 'the sandbox database must be dropped');
+});
