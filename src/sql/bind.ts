@@ -33,7 +33,7 @@ function acceptsParameters(node: Node): boolean {
 }
 
 /** Parse the masked statement; a parse error on a value placeholder means it stands where no parameter may. */
-function parseMasked(masked: string, found: FoundPlaceholder[], fail: Fail, failSyntax: Fail): Node {
+function parseMasked(masked: string, found: FoundPlaceholder[], fail: Fail, failSyntax: Fail): Node | undefined {
   let parsed;
   try {
     parsed = parseStatements(masked);
@@ -43,8 +43,9 @@ function parseMasked(masked: string, found: FoundPlaceholder[], fail: Fail, fail
     if (hit) fail(hit.start, noParameterMessage(hit, masked));
     failSyntax(e.index, e.message);
   }
-  if (parsed.length !== 1) throw new Error(`bindPlaceholders takes one statement, got ${parsed.length}; split the SQL with splitSql first`);
-  return parsed[0].node;
+  if (parsed.length > 1) throw new Error(`bindPlaceholders takes one statement, got ${parsed.length}; split the SQL with splitSql first`);
+  // No statement at all: only comments, which checkTokens reports.
+  return parsed[0]?.node;
 }
 
 /**
@@ -79,7 +80,7 @@ export function bindPlaceholders(
   const masked = maskPlaceholders(statementText, found);
   const node = parseMasked(masked, found, fail, failSyntax);
   const firstValue = found.find((p) => !p.ident);
-  if (firstValue && !acceptsParameters(node)) fail(firstValue.start, noParameterMessage(firstValue, masked, node));
+  if (firstValue && node && !acceptsParameters(node)) fail(firstValue.start, noParameterMessage(firstValue, masked, node));
 
   const bound = substitute(statementText, found, inputs, fail);
   checkTokens(masked, bound, found, fail);

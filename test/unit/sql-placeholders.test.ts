@@ -123,6 +123,7 @@ describe('bindPlaceholders: refused with a position and advice', () => {
     assert.match(refused('SELECT $q$ {{ inputs.v }} $q$', { v: 1 }).message, /inside a dollar-quoted body/);
     assert.match(refused('SELECT 1 -- {{ inputs.v }}', { v: 1 }).message, /inside a comment/);
     assert.match(refused('SELECT 1 /* {{ inputs.v }} */', { v: 1 }).message, /inside a comment/);
+    assert.match(refused('-- only {{ inputs.v }}', { v: 1 }).message, /inside a comment/);
     assert.match(refused('SELECT "{{ inputs.v }}" FROM t', { v: 1 }).message, /\{\{ ident inputs\.v \}\} without the quotes/);
     assert.match(refused("SELECT E'\\n{{ inputs.v }}'", { v: 1 }).message, /string literal/);
   });

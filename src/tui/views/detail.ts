@@ -1,0 +1,371 @@
+// The step view: what the item is, what it runs, what was expected, what
+// happened (live), and the verdicts. Split into a pinned part (status, clock,
+// the server's own progress, who blocks us) that never scrolls away, and a
+// body that scrolls.
+import type { Verdict } from '../../checks/verdict.js';
+import { formatMs } from '../../engine/reducer.js';
+import type { ItemState, OutputLine } from '../../engine/state.js';
+import type { ExecError } from '../../exec/types.js';
+import type { MonitorSample } from '../../exec/postgres/monitor.js';
+import type { Check, Step } from '../../runbook/schema.js';
+import { highlightSql } from '../highlight.js';
+import { beside, blank, fit, plain, seg, type Line, type Tone } from '../line.js';
+import { stepOf, type TableView, type UiState } from '../store.js';
+import { age, clock, count, lines as splitLines, oneLine, wrap } from '../text.js';
+
+export interface DetailParts {
+  pinned: Line[];
+  body: Line[];
+  followsTail: boolean;
+}
+
+export const STATUS: Record<ItemState['status'], { icon: string; word: string; tone: Tone }> = {
+  pending: { icon: '○', word: 'PENDING', tone: 'muted' },
+  running: { icon: '▶', word: 'RUNNING', tone: 'accent' },
+  passed: { icon: '✓', word: 'PASSED', tone: 'ok' },
+  failed: { icon: '✗', word: 'FAILED', tone: 'bad' },
+  skipped: { icon: '↷', word: 'SKIPPED', tone: 'warn' },
+  interrupted: { icon: '■', word: 'INTERRUPTED', tone: 'bad' },
+  rolled_back: { icon: '↺', word: 'ROLLED BACK', tone: 'warn' },
+};
+
+const KIND_WORD: Record<ItemState['kind'], string> = { prerequisite: 'prerequisite', step: 'step', checklist: 'checklist' };
+
+/** The runbook text behind an item: what it runs and how it is judged. */
+export interface ItemSource {
+  explain?: string;
+  sql?: string;
+  sqlFile?: string;
+  shell?: string;
+  confirm?: string;
+  connection?: string;
+  expected?: string;
+  timeout?: string | number;
+  transaction?: string;
+  verify: Check[];
+  rollback?: string;
+  danger?: boolean;
+  irreversible?: boolean;
+}
+
+export function itemSource(ui: UiState, item: ItemState): ItemSource {
+  const rb = ui.runbook;
+  if (item.kind === 'step') {
+    const s = stepOf(ui, item) as Step | undefined;
+    if (!s) return { verify: [] };
+    return {
+      explain: s.explain,
+      sql: s.sql ?? (s.sql_file !== undefined ? rb.sqlFiles.get(s.sql_file) : undefined),
+      sqlFile: s.sql_file,
+      shell: s.shell,
+      confirm: s.confirm,
+      connection: s.connection,
+      expected: s.expected,
+      timeout: s.timeout,
+      transaction: s.transaction,
+      verify: s.verify,
+      rollback: s.rollback ? (s.rollback.sql ?? s.rollback.shell ?? (s.rollback.sql_file ? `(SQL file ${s.rollback.sql_file})` : s.rollback.confirm)) : undefined,
+      danger: s.danger,
+      irreversible: s.irreversible,
+    };
+  }
+  if (item.kind === 'prerequisite') {
+    const c = rb.prerequisites.find((p, i) => (p.id ?? `check-${i + 1}`) === item.id);
+    if (!c) return { verify: [] };
+    return {
+      sql: c.sql ?? (c.sql_file !== undefined ? rb.sqlFiles.get(c.sql_file) : undefined),
+      sqlFile: c.sql_file,
+      shell: c.shell,
+      confirm: c.confirm,
+      connection: c.connection,
+      timeout: c.timeout,
+      verify: [],
+    };
+  }
+  return { confirm: item.title, verify: [] };
+}
+
+function timeoutText(t: string | number | undefined): string | undefined {
+  if (t === undefined) return undefined;
+  return typeof t === 'number' ? formatMs(t) : t;
+}
+
+function numberOf(ui: UiState, item: ItemState): string {
+  const same = ui.run.items.filter((i) => i.kind === item.kind);
+  return `${KIND_WORD[item.kind]} ${same.findIndex((i) => i.key === item.key) + 1}/${same.length}`;
+}
+
+export function detailParts(ui: UiState, item: ItemState | undefined, width: number): DetailParts {
+  if (!item) return { pinned: [], body: [plain('Nothing to show.', { tone: 'muted' })], followsTail: false };
+  const src = itemSource(ui, item);
+  const pinned = pinnedLines(ui, item, src, width).map((l) => fit(l, width));
+  pinned.push(plain('─'.repeat(width), { tone: 'muted' }));
+  const body = bodyLines(ui, item, src, width).map((l) => fit(l, width));
+  const followsTail = item.output.length > 0 || item.verdicts.length > 0 || !!item.error || item.status === 'running';
+  return { pinned, body, followsTail };
+}
+
+function pinnedLines(ui: UiState, item: ItemState, src: ItemSource, width: number): Line[] {
+  const st = STATUS[item.status];
+  const out: Line[] = [[seg(`${st.icon} ${st.word}`, { tone: st.tone, bold: true }), seg(`  ${numberOf(ui, item)}  `, { tone: 'muted' }), seg(item.title, { bold: true })]];
+  const meta: Line = [];
+  const add = (text: string, tone?: Tone, bold?: boolean) => {
+    if (meta.length) meta.push(seg(' · ', { tone: 'muted' }));
+    meta.push(seg(text, { ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) }));
+  };
+  const timeout = timeoutText(src.timeout);
+  switch (item.status) {
+    case 'running': {
+      const since = item.startedAt ?? ui.now;
+      add(`running ${clock(ui.now - since)}${timeout ? ` / timeout ${timeout}` : ''}`, 'accent', true);
+      if (ui.cancelling !== null) add('cancelling on the server…', 'warn', true);
+      break;
+    }
+    case 'passed':
+      if (item.durationMs !== undefined) add(`passed in ${formatMs(item.durationMs)}`, 'ok');
+      else add('confirmed', 'ok');
+      break;
+    case 'failed':
+      add(`failed${item.durationMs !== undefined ? ` after ${formatMs(item.durationMs)}` : ''}`, 'bad', true);
+      add('blocked: choose below', 'bad');
+      break;
+    case 'interrupted':
+      add('interrupted', 'bad', true);
+      add('blocked: choose below', 'bad');
+      break;
+    case 'skipped':
+      add(`skipped: ${oneLine(item.skipReason ?? '')}`, 'warn');
+      break;
+    case 'rolled_back':
+      add('rolled back', 'warn', true);
+      break;
+    case 'pending':
+      add('not run yet', 'muted');
+      if (timeout) add(`timeout ${timeout}`, 'muted');
+      break;
+  }
+  if (item.attempts > 1) add(`attempt ${item.attempts}`, 'warn');
+  if (src.danger || item.kind === 'step') {
+    if (src.danger) add('destructive', 'bad', true);
+    if (src.irreversible) add('irreversible', 'bad', true);
+  }
+  if (meta.length) out.push(meta);
+
+  const stmt = ui.statements[item.key];
+  if (item.status === 'running' && stmt) {
+    const label = `statement ${stmt.index + 1}/${stmt.total} · line ${stmt.line} · ${clock(ui.now - stmt.startedAt)}  `;
+    out.push([seg(label, { tone: 'accent' }), seg(oneLine(stmt.text, width), { dim: true })]);
+  }
+  if (ui.monitor?.key === item.key && (item.status === 'running' || ui.statements[item.key])) {
+    out.push(...monitorLines(ui.monitor.sample, width, ui.now));
+  }
+  return out;
+}
+
+/** What the server says about our statement: its progress, and who blocks it. */
+export function monitorLines(s: MonitorSample, width: number, _now: number): Line[] {
+  const out: Line[] = [];
+  for (const p of s.progress.slice(0, 2)) {
+    const phase = p.phase ? `: ${p.phase}` : '';
+    const on = p.relation ? ` on ${p.relation}` : '';
+    const head = `server: ${p.command}${on}${phase}`;
+    if (p.done !== null && p.total !== null && p.total > 0) {
+      const pct = Math.min(100, Math.floor((p.done / p.total) * 100));
+      const barWidth = Math.max(5, Math.min(20, Math.floor(width / 5)));
+      const full = Math.round((pct / 100) * barWidth);
+      out.push([
+        seg(`[${'█'.repeat(full)}${'░'.repeat(barWidth - full)}] ${String(pct).padStart(3)}% `, { tone: 'accent', bold: true }),
+        seg(`${count(p.done)}/${count(p.total)} ${p.unit}  `),
+        seg(head, { dim: true }),
+      ]);
+    } else {
+      out.push([seg(head, { tone: 'accent' }), seg(p.done !== null ? `  ${count(p.done)} ${p.unit}` : '')]);
+    }
+  }
+  if (s.waitingFor || s.blockers.length > 0) {
+    const what = s.waitingFor ? `${s.waitingFor.mode} on ${s.waitingFor.relation ?? s.waitingFor.locktype}` : 'a lock';
+    out.push([seg(`⚠ waiting${s.runningMs !== null ? ` ${clock(s.runningMs)}` : ''} for ${what}`, { tone: 'warn', bold: true }), seg(s.blockers.length ? ', held by:' : '', { tone: 'warn' })]);
+    for (const b of s.blockers.slice(0, 2)) {
+      const who = [b.user, b.application ? `(${b.application})` : null].filter(Boolean).join(' ');
+      const since = b.state === 'active' ? b.queryAgeMs : (b.xactAgeMs ?? b.queryAgeMs);
+      const state = `${b.state ?? '?'}${since !== null ? ` for ${age(since)}` : ''}`;
+      out.push([seg(`  pid ${b.pid} `, { tone: 'warn', bold: true }), seg(`${who} · ${state}: `, { tone: 'warn' }), seg(oneLine(b.query ?? '', width), { dim: true })]);
+    }
+    if (s.blockers.length > 2) out.push(plain(`  …and ${s.blockers.length - 2} more sessions`, { tone: 'warn' }));
+  }
+  return out;
+}
+
+function heading(text: string): Line {
+  return [seg(text, { bold: true, tone: 'title', underline: true })];
+}
+
+function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number): Line[] {
+  const out: Line[] = [];
+  if (src.explain) {
+    out.push(...markdownLines(src.explain, width));
+    out.push(blank);
+  }
+  out.push(...runsLines(src, width));
+  if (src.verify.length > 0) {
+    out.push(blank, plain('Then checks:', { tone: 'muted', bold: true }));
+    for (const c of src.verify) out.push([seg('  • ', { tone: 'muted' }), seg(c.title)]);
+  }
+  if (src.rollback) out.push([seg('Rollback: ', { tone: 'muted', bold: true }), seg(oneLine(src.rollback), { dim: true })]);
+  else if (item.kind === 'step') out.push(plain(src.irreversible ? 'Rollback: none — this step cannot be undone.' : 'Rollback: none in the runbook.', { tone: src.irreversible ? 'bad' : 'muted' }));
+
+  const output = outputLines(ui, item, width);
+  if (src.expected !== undefined) {
+    out.push(blank);
+    const expected = splitLines(src.expected.replace(/\n$/, '')).map((t): Line => plain(t, { tone: 'muted' }));
+    if (width >= 90) {
+      const half = Math.floor((width - 3) / 2);
+      const right = output.length > 0 ? output.map((l) => fit(l, width - half - 3)) : [plain(item.status === 'pending' ? '(not run yet)' : '(nothing yet)', { tone: 'muted' })];
+      out.push(beside(heading('Expected'), heading('Output'), half));
+      for (let i = 0; i < Math.max(expected.length, right.length); i++) out.push(beside(expected[i] ?? blank, right[i] ?? blank, half));
+    } else {
+      out.push(heading('Expected'), ...expected);
+      if (output.length) out.push(blank, heading('Output'), ...output);
+    }
+  } else if (output.length > 0) {
+    out.push(blank, heading('Output'), ...output);
+  }
+
+  if (item.verdicts.length > 0) {
+    out.push(blank, heading('Checks'));
+    for (const v of item.verdicts) out.push(...verdictLines(v, width));
+  }
+  if (item.error && !item.verdicts.some((v) => !v.ok && v.actual === item.error?.message)) {
+    out.push(blank, ...errorLines(item.error, width));
+  }
+  const decisions = ui.run.decisions.filter((d) => d.key === item.key);
+  if (decisions.length > 0) {
+    out.push(blank, plain('Record:', { tone: 'muted', bold: true }));
+    for (const d of decisions) {
+      const when = new Date(d.at).toISOString().slice(11, 19);
+      const what =
+        d.type === 'skipped' ? `skipped — ${d.reason}`
+        : d.type === 'retried' ? 'retried'
+        : d.type === 'fix_run' ? `troubleshooting fix “${d.entryId}” ${d.ok ? 'ran' : 'failed'}`
+        : d.type === 'danger_confirmed' ? `destructive step confirmed by typing “${d.database}”`
+        : d.type === 'confirmed' ? `confirmed: ${d.text}`
+        : 'checked';
+      out.push([seg(`  ${when}  `, { tone: 'muted' }), seg(oneLine(what))]);
+    }
+  }
+  return out;
+}
+
+function runsLines(src: ItemSource, width: number): Line[] {
+  const out: Line[] = [];
+  const where = src.connection ? ` on connection “${src.connection}”` : '';
+  if (src.sql !== undefined) {
+    const label = src.sqlFile ? `SQL from ${src.sqlFile}${where}` : `SQL${where}`;
+    out.push([seg(label, { tone: 'muted', bold: true }), seg(src.transaction && src.transaction !== 'auto' ? ` (transaction: ${src.transaction})` : '', { tone: 'muted' })]);
+    const code = highlightSql(src.sql.replace(/\s+$/, ''));
+    const gutter = code.length > 1 ? String(code.length).length : 0;
+    code.forEach((l, i) => {
+      const g = gutter ? [seg(`${String(i + 1).padStart(gutter)} `, { tone: 'muted' })] : [seg('  ')];
+      out.push([...g, ...l.map((s) => ({ ...s, text: s.text.replace(/\t/g, '  ') }))]);
+    });
+  } else if (src.shell !== undefined) {
+    out.push(plain(`Shell command${where}`, { tone: 'muted', bold: true }));
+    for (const l of splitLines(src.shell.replace(/\s+$/, ''))) out.push([seg('$ ', { tone: 'accent', bold: true }), seg(l)]);
+  } else if (src.confirm !== undefined) {
+    out.push(plain('Manual — confirm when it is true:', { tone: 'muted', bold: true }));
+    for (const l of wrap(src.confirm, width - 2)) out.push([seg('  '), seg(l, { bold: true })]);
+  }
+  return out;
+}
+
+/** Markdown, lightly: headings bold, emphasis and code marks dropped, paragraphs wrapped. */
+export function markdownLines(text: string, width: number): Line[] {
+  const out: Line[] = [];
+  for (const raw of text.replace(/\s+$/, '').split('\n')) {
+    const heading = /^\s*#{1,6}\s+(.*)$/.exec(raw);
+    const body = (heading ? heading[1] : raw).replace(/\*\*(.+?)\*\*/g, '$1').replace(/`([^`]+)`/g, '$1');
+    const bullet = /^(\s*)([-*]|\d+\.)\s+(.*)$/.exec(body);
+    if (bullet) {
+      const lead = `${bullet[1]}${bullet[2] === '*' ? '-' : bullet[2]} `;
+      wrap(bullet[3], Math.max(10, width - lead.length)).forEach((l, i) => out.push(plain(`${i === 0 ? lead : ' '.repeat(lead.length)}${l}`)));
+    } else {
+      for (const l of wrap(body, width)) out.push(heading ? plain(l, { bold: true }) : plain(l));
+    }
+  }
+  return out;
+}
+
+const OUTPUT_STYLE: Record<OutputLine['kind'], { prefix: string; tone?: Tone; dim?: boolean }> = {
+  statement: { prefix: '› ', tone: 'accent' },
+  done: { prefix: '  ✓ ', tone: 'ok' },
+  notice: { prefix: '  ', tone: 'warn' },
+  stdout: { prefix: '' },
+  stderr: { prefix: '', tone: 'warn' },
+  info: { prefix: '  note: ', tone: 'muted' },
+  rows: { prefix: '  ', tone: 'muted' },
+};
+
+/** The item's output as it arrived: statements, their durations, notices, shell lines, result tables. */
+export function outputLines(ui: UiState, item: ItemState, width: number): Line[] {
+  const out: Line[] = [];
+  if (item.outputDropped > 0) out.push(plain(`… ${count(item.outputDropped)} earlier lines not kept (the newest ${item.output.length} are)`, { tone: 'muted' }));
+  const tables = ui.tables[item.key] ?? [];
+  item.output.forEach((o, i) => {
+    const abs = item.outputDropped + i;
+    const style = OUTPUT_STYLE[o.kind];
+    if (o.kind === 'rows') {
+      const table = tables.find((t) => t.line === abs);
+      if (table) {
+        out.push(...tableLines(table, width));
+        return;
+      }
+    }
+    if (o.kind === 'statement') {
+      out.push([seg(style.prefix, { tone: 'accent', bold: true }), ...highlightSql(oneLine(o.text))[0]]);
+      return;
+    }
+    const wrapped = wrap(o.text, Math.max(10, width - style.prefix.length));
+    const shown = wrapped.length > 6 ? [...wrapped.slice(0, 5), `… (${wrapped.length - 5} more lines)`] : wrapped;
+    shown.forEach((l, j) => out.push([seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), { ...(style.tone ? { tone: style.tone } : {}) }), seg(l, { ...(style.tone && o.kind !== 'stdout' ? { tone: style.tone } : {}) })]));
+  });
+  return out;
+}
+
+/** A result set: aligned columns, the first rows, and the exact total. */
+export function tableLines(t: TableView, width: number): Line[] {
+  if (t.columns.length === 0) return [plain(`  (${count(t.total)} rows)`, { tone: 'muted' })];
+  const cap = Math.max(6, Math.min(30, Math.floor((width - 2) / Math.max(1, Math.min(t.columns.length, 4))) - 3));
+  const widths = t.columns.map((c, i) => Math.min(cap, Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length))));
+  const cell = (text: string, w: number) => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
+  const out: Line[] = [];
+  out.push([seg('  '), ...t.columns.flatMap((c, i) => [seg(cell(c, widths[i]), { bold: true }), seg(i < t.columns.length - 1 ? ' │ ' : '', { tone: 'muted' })])]);
+  out.push([seg('  '), seg(widths.map((w) => '─'.repeat(w)).join('─┼─'), { tone: 'muted' })]);
+  for (const r of t.rows) out.push([seg('  '), ...t.columns.flatMap((_, i) => [seg(cell(r[i] ?? '', widths[i])), seg(i < t.columns.length - 1 ? ' │ ' : '', { tone: 'muted' })])]);
+  const shown = t.rows.length < t.total ? `; first ${t.rows.length} shown` : '';
+  out.push(plain(`  (${count(t.total)} row${t.total === 1 ? '' : 's'}${shown})`, { tone: 'muted' }));
+  return out;
+}
+
+export function verdictLines(v: Verdict, width: number): Line[] {
+  if (v.ok) return [[seg('  ✓ ', { tone: 'ok', bold: true }), seg(v.label), seg(`  ${oneLine(v.actual, Math.max(0, width - v.label.length - 6))}`, { tone: 'muted' })]];
+  const out: Line[] = [[seg('  ✗ ', { tone: 'bad', bold: true }), seg(v.label, { tone: 'bad', bold: true })]];
+  wrap(v.expected, width - 16).forEach((l, i) => out.push([seg(i === 0 ? '      expected: ' : '                ', { tone: 'muted' }), seg(l)]));
+  wrap(v.actual, width - 16).forEach((l, i) => out.push([seg(i === 0 ? '      actual:   ' : '                ', { tone: 'muted' }), seg(l, { tone: 'bad' })]));
+  return out;
+}
+
+export function errorLines(e: ExecError, width: number): Line[] {
+  const kind = e.kind === 'sql' ? 'SQL error' : e.kind === 'timeout' ? 'Timed out' : e.kind === 'cancelled' ? 'Cancelled' : e.kind === 'connection' ? 'Connection' : 'Error';
+  const at = e.line ? ` at ${e.file ? `${e.file.split('/').pop()}:` : 'line '}${e.line}${e.column ? `:${e.column}` : ''}` : '';
+  const out: Line[] = [[seg(`✗ ${kind}${e.sqlstate ? ` ${e.sqlstate}` : ''}${at}`, { tone: 'bad', bold: true })]];
+  for (const l of wrap(e.message, width - 2)) out.push([seg('  '), seg(l, { tone: 'bad' })]);
+  const extra = (label: string, text: string | undefined) => {
+    if (!text) return;
+    wrap(text, width - label.length - 2).forEach((l, i) => out.push([seg(i === 0 ? `  ${label}` : ' '.repeat(label.length + 2), { tone: 'muted' }), seg(l)]));
+  };
+  if (e.statementIndex !== undefined && e.statement) extra(`in statement ${e.statementIndex + 1}: `, oneLine(e.statement, 300));
+  extra('detail: ', e.detail);
+  extra('hint: ', e.hint);
+  extra('where: ', e.where ? oneLine(e.where, 300) : undefined);
+  return out;
+}
