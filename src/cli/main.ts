@@ -14,11 +14,9 @@ export async function main(argv: string[]): Promise<void> {
   for (const register of [registerValidate, registerSchema, registerRun]) register(program);
   try {
     await program.parseAsync(argv);
-    keepExitCode();
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
     }
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -6,7 +6,7 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from '../engine/events.js';
-import type { InputValue, RunKind } from '../engine/state.js';
+import type { InputValue, ItemKind, RunKind } from '../engine/state.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -20,12 +20,24 @@ export interface JournalHeader {
   /** A rollback run: the run it undoes, and the original step ids it undoes, in order. */
   rollbackOf?: string;
   plan?: string[];
+  /** The run's items as planned, so the journal alone can be replayed and reported. */
+  items: HeaderItem[];
   /** The target URL with any password replaced by ***. */
   target: string;
   operator: string;
   pid: number;
   startedAt: number;
   tool: string;
+}
+
+export interface HeaderItem {
+  key: string;
+  kind: ItemKind;
+  id: string;
+  title: string;
+  skippable: boolean;
+  /** A shell step's command (SQL statements are journalled as they are sent). */
+  shell?: string;
 }
 
 export interface EventRecord {

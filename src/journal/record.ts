@@ -6,17 +6,17 @@ import { readFileSync } from 'node:fs';
 import { redactUrl } from '../exec/connection-url.js';
 import { queryValues, type PgSession } from '../exec/postgres/index.js';
 import type { RunEvent } from '../engine/events.js';
-import { findItem } from '../engine/plan.js';
+import { createRun, findItem } from '../engine/plan.js';
 import type { RunKind, RunState } from '../engine/state.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
 import type { Listener } from '../run/session.js';
 import { openSharedRecord, type SharedRecord } from './db-record.js';
-import { JournalWriter, redactEvent, Scrubber, type EventRecord, type Journal, type JournalHeader } from './journal.js';
+import { JournalWriter, readJournal, redactEvent, Scrubber, type EventRecord, type Journal, type JournalHeader } from './journal.js';
 import { acquireRunLock, type RunLock } from './lock.js';
-import { journalStatus } from './replay.js';
+import { headerItems, journalStatus } from './replay.js';
 import { forecast, planLines } from './rollback-plan.js';
-import { newRunId, openStore, operatorName } from './store.js';
+import { newRunId, openStore, operatorName, type Store } from './store.js';
 
 export type Write = (line: string) => void;
 
@@ -109,12 +109,14 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
         kind: req.kind,
         ...(req.procedureId ? { procedureId: req.procedureId } : {}),
         ...(req.rollbackOf ? { rollbackOf: req.rollbackOf.journal.header.runId, plan: req.rollbackOf.plan } : {}),
+        items: headerItems(createRun(req.runbook, { kind: req.kind, procedureId: req.procedureId, steps: req.steps, at: 0 }), req.steps),
         target: redactUrl(req.url),
         operator,
         pid: process.pid,
         startedAt: clock(),
         tool: 'runbook 0.1.0',
       };
+      if (req.kind !== 'rollback') offerResume(store, req.runbook.id, lock.lock.session.target.database, req.show);
       journal = JournalWriter.create(store.journalPath(runId), header, scrubber.scrub);
       store.remember({
         id: runId,
@@ -159,6 +161,23 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
     await closeAll();
     throw err;
   }
+}
+
+/** A run of this runbook on this database that never finished: say how to pick it up (the screen offers it). */
+export function unfinishedRun(store: Store, runbookId: string, database: string): { id: string; outcome: string; at?: string } | undefined {
+  const last = store.runs().filter((r) => r.runbook === runbookId && r.database === database && r.kind !== 'rollback').pop();
+  if (!last) return undefined;
+  try {
+    const status = journalStatus(readJournal(last.journal));
+    return ['stopped', 'failed', 'aborted'].includes(status.outcome) ? { id: last.id, outcome: status.outcome, at: status.at } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function offerResume(store: Store, runbookId: string, database: string, show?: Write): void {
+  const open = unfinishedRun(store, runbookId, database);
+  if (open) show?.(`note: run ${open.id} of this runbook on ${database} did not finish (${open.outcome}${open.at ? ` at ${open.at}` : ''}): \`runbook resume ${open.id}\` continues it, \`runbook rollback ${open.id}\` undoes it`);
 }
 
 /** The original run of a rollback: ended if it never was, and each step marked rolled back as its undo passes. */

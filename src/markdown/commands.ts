@@ -34,6 +34,9 @@ export function runnableLanguage(lang: string | undefined): 'sql' | 'shell' | un
 /** The actions in a fenced code block, or undefined when the block is not SQL or shell. */
 export function readCodeBlock(lang: string | undefined, text: string): CodeReading | undefined {
   const kind = runnableLanguage(lang);
+  if (kind && isChecklist(text)) {
+    return { actions: [], problems: [`the ${lang} block holds a list ("${firstLine(text.replace(/^\s*(#|--).*\n/gm, ''))}"), not commands`] };
+  }
   if (kind === 'sql') return readPsqlInput(text);
   if (kind === 'shell') return readShellScript(withoutPrompts(text));
   return undefined;
@@ -47,6 +50,12 @@ export function readInlineCode(code: string): CodeReading {
   const verdict = checkSql(text);
   if (verdict.ok && verdict.statements.length > 0) return { actions: [{ action: { sql: text } }], problems: [] };
   return { actions: [{ action: { shell: text } }], problems: [] };
+}
+
+/** Authors sometimes write a to-do list inside a code fence: "- [ ] alembic upgrade head". */
+function isChecklist(text: string): boolean {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('--'));
+  return lines.length > 0 && lines.every((l) => /^[-*+]\s/.test(l));
 }
 
 /** Console transcripts mark commands with "$ "; the other lines are output. */
@@ -206,7 +215,8 @@ export function mergeActions(found: FoundAction[]): { action?: Action; note?: st
   if (actions.every((a) => 'sql' in a)) {
     return { action: { sql: actions.map((a) => withSemicolon((a as { sql: string }).sql)).join('\n\n') } };
   }
-  const lines = actions.map(asShellLine);
+  // The comment each command had in the document says what it is for; keep it.
+  const lines = found.map((f) => (f.title ? `# ${f.title}\n${asShellLine(f.action)}` : asShellLine(f.action)));
   const shell = `set -e\n${lines.join('\n')}`;
   if (actions.every((a) => 'shell' in a)) return { action: { shell } };
   const files = actions.filter((a) => 'sql_file' in a).length;

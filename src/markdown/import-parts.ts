@@ -58,7 +58,7 @@ export function readTroubleshooting(section: Section, unmapped: Unmapped, where:
 type Bucket = 'cause' | 'fix' | 'error';
 
 function readEntry(section: Section, ids: IdAllocator, unmapped: Unmapped, where: string): TroubleshootingDraft {
-  const title = section.title.replace(/^(issue|problem|error)\s*\d*\s*[:.\-–—]\s*/i, '').trim() || section.title;
+  const title = section.title.replace(/^(issue|problem|error)\s*\d*\s*[:.\-–—]\s*/i, '').replace(/^"(.*)"$/, '$1').trim() || section.title;
   const text: Record<Bucket, string[]> = { cause: [], fix: [], error: [] };
   const fixActions: FoundAction[] = [];
   let bucket: Bucket = 'fix';
@@ -81,11 +81,10 @@ function readEntry(section: Section, ids: IdAllocator, unmapped: Unmapped, where
       if (bucket === 'error' && !reading) {
         // The error text the operator will see: what the entry matches on.
         errorText ??= firstLine(unit.text).replace(/^(ERROR|FATAL|PANIC|WARNING):\s*/, '');
-      } else if (reading) {
-        fixActions.push(...reading.actions);
-        unmapped.addAll(where, reading);
       } else {
-        text.fix.push(unit.markdown);
+        unmapped.addAll(where, reading);
+        if (reading && reading.actions.length > 0) fixActions.push(...reading.actions);
+        else text.fix.push(unit.markdown); // not runnable as written: the operator still reads it
       }
     } else if (unit.type !== 'heading') {
       text[bucket].push(unit.markdown);

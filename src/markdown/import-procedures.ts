@@ -57,7 +57,7 @@ function readNumbered(section: Section, numbered: Section[], ids: IdAllocator, u
 /** Steps from code blocks: the runnable ones run, the others (a config change) are confirmed by hand. */
 function readBlocks(section: Section, ids: IdAllocator, unmapped: Unmapped, where: string): ProcedureParts {
   const parts: ProcedureParts = { steps: [] };
-  let label: Label | undefined;
+  let label: (Label & { markdown: string }) | undefined;
   const last = () => parts.steps[parts.steps.length - 1];
   const addToLast = (markdown: string) => {
     const step = last();
@@ -67,8 +67,11 @@ function readBlocks(section: Section, ids: IdAllocator, unmapped: Unmapped, wher
     if (unit.type === 'id') parts.id ??= unit.id;
     else if (unit.type === 'line') {
       if (unit.label?.kind === 'when' && unit.label.value) parts.when ??= unit.label.value;
-      else if (unit.label && !unit.label.value) label = unit.label;
       else if (parts.steps.length === 0 && /^(if|when|in case|use|only)\b/i.test(unit.text)) parts.when ??= unit.text.replace(/:$/, '');
+      else if (unit.label && !unit.label.value) {
+        if (label) addToLast(label.markdown);
+        label = { ...unit.label, markdown: unit.markdown };
+      }
       else if (parts.steps.length === 0) parts.summary ??= unit.text;
       else addToLast(unit.markdown);
     } else if (unit.type === 'code') {
@@ -80,6 +83,9 @@ function readBlocks(section: Section, ids: IdAllocator, unmapped: Unmapped, wher
       }
       label = undefined;
     } else if (unit.type === 'list' || unit.type === 'table' || unit.type === 'other') {
+      // "**What it does:**" + a list: words about the step before it.
+      if (label) addToLast(label.markdown);
+      label = undefined;
       if (parts.steps.length > 0) addToLast(unit.markdown);
     }
   }

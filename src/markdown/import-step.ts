@@ -82,6 +82,7 @@ export function readStep(section: Section, title: string, ids: IdAllocator, unma
           verify: (reading, label) => (verify.push(...checksFrom(reading.actions, checkTitle(label, title))), note(reading)),
           run: (reading) => (runActions.push(...reading.actions), note(reading)),
           action: (reading) => (actions.push({ found: reading.actions, markdown: unit.markdown }), note(reading)),
+          problems: note,
           prose: () => explain.push(...(pending ? [pending.markdown] : []), unit.markdown),
         });
         pending = undefined;
@@ -125,6 +126,7 @@ interface CodeHandlers {
   verify(reading: CodeReading, label: Label): void;
   run(reading: CodeReading): void;
   action(reading: CodeReading): void;
+  problems(reading: CodeReading): void;
   prose(): void;
 }
 
@@ -134,7 +136,11 @@ function readStepCode(unit: Extract<Unit, { type: 'code' }>, label: Label | unde
   if (kind === 'expected') return to.expected(unit.text);
   if (kind === 'contents' || kind === 'ignored') return; // the exporter's copy of a sql_file, a speed-up's queries
   const reading = readCodeBlock(unit.lang, unit.text);
-  if (!reading || (reading.actions.length === 0 && reading.problems.length === 0)) return to.prose();
+  if (!reading || reading.actions.length === 0) {
+    // Not runnable (Python, a config file, a list in a fence): the learner still reads it.
+    if (reading) to.problems(reading);
+    return to.prose();
+  }
   if (kind === 'rollback') return to.rollback(reading);
   if (kind === 'verify' && label) return to.verify(reading, label);
   if (kind === 'run') return to.run(reading);

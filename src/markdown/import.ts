@@ -77,7 +77,7 @@ class Importer {
       } else if (kind === 'inputs') {
         this.draft.inputs = { ...this.draft.inputs, ...readInputs(child, this.unmapped, where) };
       } else if (kind === 'overview') {
-        this.readFacts(unitsOf(child, true));
+        this.readFacts(unitsOf(child, true), true);
       } else if (kind === 'other') {
         if (child.depth === 1 && this.title === undefined) this.title = child.title;
         this.readOther(child, child.depth === 1 ? path : [...path, child.title]);
@@ -88,7 +88,7 @@ class Importer {
   /** A section that is none of the known kinds: its facts, its task lists, then its sub-sections. */
   private readOther(section: Section, path: string[]): void {
     const units = unitsOf(section);
-    this.readFacts(units);
+    this.readFacts(units, section.depth <= 1);
     const where = path.join(' › ');
     const tasks = units.flatMap((u) => (u.type === 'list' ? u.items.filter((i) => i.task) : []));
     this.draft.checklist!.push(...tasks.map((t) => (where ? { title: t.text, group: section.title } : t.text)));
@@ -100,20 +100,24 @@ class Importer {
     this.read(section, path);
   }
 
-  /** Risk, estimate, tags and summary, wherever the document states them outside its steps. */
-  private readFacts(units: Unit[]): void {
+  /**
+   * Risk, estimate and tags, wherever the document states them outside its
+   * steps; the summary ("Goal:", or the first sentence) only from its
+   * introduction or overview, not from a "Purpose:" deep inside.
+   */
+  private readFacts(units: Unit[], introduction: boolean): void {
     for (const unit of units) {
       if (unit.type === 'id') this.id ??= unit.id;
       const lines = unit.type === 'line' ? [unit] : unit.type === 'list' ? unit.items : [];
       for (const line of lines) {
         const { label } = line;
         if (!label) {
-          if (unit.type === 'line') this.firstProse ??= line.text;
+          if (unit.type === 'line' && introduction) this.firstProse ??= line.text;
           continue;
         }
         if (label.kind === 'risk') this.draft.risk ??= riskLevel(label.value);
         else if (label.kind === 'estimate' && label.value) this.draft.estimate ??= shortDuration(label.value);
-        else if (label.kind === 'summary' && label.value) this.draft.summary ??= label.value;
+        else if (label.kind === 'summary' && label.value && introduction) this.draft.summary ??= label.value;
         else if (label.kind === 'tags' && label.value) this.draft.tags ??= splitList(label.value);
         else if (label.kind === 'requires' && label.value) this.draft.requires ??= splitList(label.value);
       }

@@ -71,7 +71,7 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
       case 'item_output': {
         const e = event.event;
         if (e.type === 'statement_started') write(`  > ${oneLine(e.text, 200)}`);
-        else if (e.type === 'statement_finished') write(`    ${e.command}${e.rowCount === null ? '' : ` ${e.rowCount}`} (${formatMs(e.durationMs)})`);
+        else if (e.type === 'statement_finished') write(`    ${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})`);
         else if (e.type === 'notice') write(`    ${e.severity}: ${e.message}`);
         else if (e.type === 'output') write(`    ${e.line}`);
         else if (e.type === 'info') write(`    note: ${e.message}`);
@@ -103,6 +103,11 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
     }
   };
+}
+
+/** psql-like "INSERT 0 1" / "CREATE INDEX": the count only when the tag does not carry it already. */
+export function commandTag(command: string, rowCount: number | null): string {
+  return rowCount === null || /\d$/.test(command) ? command : `${command} ${rowCount}`;
 }
 
 function rowsPreview(columns: string[], rows: unknown[][], total: number): string {

@@ -72,6 +72,13 @@ export class RunSession {
     return this.pg;
   }
 
+  private stopReason: string | undefined;
+
+  /** The operator quit (the screen's q): stop before the next item starts; the run ends aborted, its record kept for a resume. */
+  requestStop(reason = 'stopped by the operator'): void {
+    this.stopReason ??= reason;
+  }
+
   /** Runs until the run ends; returns the final state. Always closes the connection. */
   async run(): Promise<RunState> {
     try {
@@ -79,6 +86,10 @@ export class RunSession {
       for (;;) {
         const move = nextMove(this.state);
         if (move.type === 'ended') return this.state;
+        if (this.stopReason) {
+          this.end('aborted', this.stopReason);
+          continue;
+        }
         if (move.type === 'ask_inputs') {
           if (!(await this.settleInputs())) this.end('aborted', 'inputs were not given');
         } else if (move.type === 'pin_target') await this.pinTarget();

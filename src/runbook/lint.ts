@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { validateCondition } from '../checks/conditions.js';
+import { validateTextMatch } from '../checks/textmatch.js';
 import { ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
 import { actionKinds, actionSites, type ActionSite } from './actions.js';
 import type { Locator, PathKey, Problem } from './problems.js';
@@ -109,11 +110,17 @@ function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | 
     if (sqlStartsOnNextLine(sql)) return { file: where.file, line: where.line + line, column, message };
     return { file: where.file, line: where.line, column: where.column + column - 1, message };
   };
-  for (const p of placeholdersIn(sql)) {
+  let placeholders: ReturnType<typeof placeholdersIn> = [];
+  try {
+    placeholders = placeholdersIn(sql);
+  } catch {
+    // A malformed placeholder is reported by splitSql below, with its position.
+  }
+  for (const p of placeholders) {
     if (!(p.name in rb.inputs)) problems.push(at(p.line, p.column, `{{ inputs.${p.name} }} names no input: expected one of ${Object.keys(rb.inputs).join(', ') || '(none: declare it under inputs:)'}`));
   }
   try {
-    splitSql(sql.replace(/\{\{[^}]*\}\}/g, (m) => (/\bident\b/.test(m) ? '"x"' : '$1'.padEnd(m.length, ' '))));
+    splitSql(sql);
   } catch (err) {
     const e = err as { line?: number; column?: number; message: string };
     problems.push(at(e.line ?? 1, e.column ?? 1, `SQL does not parse: ${e.message}`));
@@ -149,6 +156,14 @@ function checkConditions(expect: Expectation, path: PathKey[], report: Report): 
     if (problem) report(at, problem);
   };
   for (const key of ['rows', 'duration', 'exit_code'] as const) if (expect[key] !== undefined) one(expect[key], [...path, key]);
+  // Text checks: a bad /regex/ must fail at load time, not pass silently at 3 a.m.
+  for (const key of ['notices', 'output', 'not_output', 'plan', 'not_plan'] as const) {
+    const value = expect[key];
+    for (const text of value === undefined ? [] : Array.isArray(value) ? value : [value]) {
+      const problem = validateTextMatch(text);
+      if (problem) report([...path, key], problem);
+    }
+  }
   for (const key of ['row', 'every_row', 'some_row'] as const) {
     for (const [col, cond] of Object.entries(expect[key] ?? {})) one(cond, [...path, key, col]);
   }

@@ -104,6 +104,8 @@ export interface UiState {
 export type Intent =
   // from the session and the clock
   | { type: 'run'; state: RunState; event: RunEvent }
+  /** The session exists now (maybe resumed from a journal): its state replaces the preview. */
+  | { type: 'attach'; state: RunState }
   | { type: 'prompt'; prompt: Prompt }
   | { type: 'finished'; state: RunState }
   | { type: 'monitor'; key: string; sample: MonitorSample | null; note?: string }
@@ -239,6 +241,8 @@ export function update(state: UiState, intent: Intent): Update {
   switch (intent.type) {
     case 'run':
       return none(onRunEvent(state, intent.state, intent.event));
+    case 'attach':
+      return none({ ...state, run: intent.state, detailTop: null });
     case 'prompt': {
       const followed = state.selected === null;
       return none({ ...state, prompt: intent.prompt, help: false, ...(followed ? { detailTop: null } : {}) });
@@ -411,7 +415,7 @@ function promptIntent(state: UiState, intent: Intent): Update {
     case 'inputs':
       return inputsIntent(state, p, intent);
     case 'confirm':
-      if (intent.type === 'yes' || intent.type === 'submit') return answer<'confirm'>(state, p.id, true);
+      if (intent.type === 'yes') return answer<'confirm'>(state, p.id, true);
       if (intent.type === 'no' || intent.type === 'cancel') return answer<'confirm'>(state, p.id, false);
       return none(state);
     case 'fix':

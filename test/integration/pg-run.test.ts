@@ -267,3 +267,18 @@ test('a listener that throws fails the step cleanly instead of breaking the conn
   const again = await run('SELECT 1 AS one');
   assert.deepEqual(again.result.rows, [{ one: 1 }]);
 });
+
+test('rows returned by INSERT ... RETURNING are counted in full, beyond one cursor batch', async () => {
+  const { result, events } = await run('CREATE TABLE returned (id int);\nINSERT INTO returned SELECT generate_series(1, 2500) RETURNING id;');
+  assert.equal(result.ok, true, result.error?.message);
+  const finished = events.filter((e) => e.type === 'statement_finished').map((e) => e.type === 'statement_finished' && [e.command, e.rowCount]);
+  assert.deepEqual(finished, [['CREATE TABLE', null], ['INSERT 0 2500', 2500]]);
+  assert.equal(result.rowCount, 2500);
+});
+
+test('a second step on a busy session is refused instead of interleaving', async () => {
+  const first = run('SELECT pg_sleep(0.3)');
+  const second = await run('SELECT 1');
+  assert.equal(second.result.error?.kind, 'internal');
+  assert.equal((await first).result.ok, true);
+});

@@ -50,7 +50,7 @@ test('a failed verification stops the run with exit 1, expected vs actual, and t
   assert.equal(r.code, 1);
   assert.match(r.stdout, /✗ n \(first row\)\n\s+expected: n = 5\n\s+actual:\s+3/);
   assert.match(r.stdout, /Fewer rows than expected \[too-few\]/);
-  assert.doesNotMatch(r.stdout, /Never reached/, 'the next step must not start');
+  assert.doesNotMatch(r.stdout, /── step 2\/2: Never reached/, 'the next step must not start');
 });
 
 test('the password in the URL is never printed', async () => {

@@ -13,6 +13,8 @@ import { errorLines, plainRenderer } from '../../report/plain.js';
 import { jsonRenderer } from '../../report/json.js';
 import type { RunKind } from '../../engine/state.js';
 import type { Step } from '../../runbook/schema.js';
+import { stepsFor } from '../../engine/plan.js';
+import { openRecord, type RecordRequest, type RunRecord } from '../../journal/record.js';
 
 export interface RunOptions {
   db?: string;
@@ -24,6 +26,8 @@ export interface RunOptions {
   confirmDanger?: string;
   input: string[];
   procedure?: string;
+  stateDir?: string;
+  recordInDb?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -38,7 +42,9 @@ export function addRunOptions(cmd: Command): Command {
     .option('-y, --yes', 'answer plain confirmations with yes')
     .option('--confirm-danger <database>', 'allow destructive steps: name the target database')
     .option('-i, --input <name=value>', 'set an input (repeatable)', collect, [])
-    .option('--procedure <id>', 'run a named procedure (a rollback or recovery scenario) instead of the steps');
+    .option('--procedure <id>', 'run a named procedure (a rollback or recovery scenario) instead of the steps')
+    .option('--state-dir <dir>', 'where runs are recorded (default: RUNBOOK_STATE_DIR, then the user config folder)')
+    .option('--record-in-db', 'also record the run in the target database (schema runbook_record)');
 }
 
 export function register(program: Command): void {
@@ -53,7 +59,11 @@ export function register(program: Command): void {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
-export async function runCommand(file: string, opts: RunOptions, extra: { kind?: RunKind; steps?: readonly Step[] } = {}): Promise<number> {
+export async function runCommand(
+  file: string,
+  opts: RunOptions,
+  extra: { kind?: RunKind; steps?: readonly Step[]; record?: Pick<RecordRequest, 'resume' | 'rollbackOf'> } = {},
+): Promise<number> {
   const loaded = await loadRunbook(file);
   if (!loaded.ok) {
     for (const p of loaded.problems) err(formatProblem(p));
@@ -72,6 +82,7 @@ export async function runCommand(file: string, opts: RunOptions, extra: { kind?:
   }
 
   let sandbox: Sandbox | undefined;
+  let record: RunRecord | undefined;
   let url: string | null;
   let given: Record<string, string | number | boolean> = parsedInputs.values;
   try {
@@ -96,6 +107,16 @@ export async function runCommand(file: string, opts: RunOptions, extra: { kind?:
         return 1;
       }
     }
+    const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
+    const steps = extra.steps ?? stepsFor(rb, kind, opts.procedure);
+    const show = opts.json ? undefined : out;
+    const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err });
+    if (!opened.ok) {
+      err(opened.message);
+      return opened.code;
+    }
+    record = opened.record;
+    show?.(`run ${record.runId} · journal ${record.journalPath}`);
     const session = new RunSession({
       runbook: rb,
       url,
@@ -105,7 +126,9 @@ export async function runCommand(file: string, opts: RunOptions, extra: { kind?:
       procedureId: opts.procedure,
       steps: extra.steps,
       inputs: given,
+      resumeFrom: record.resumeFrom,
     });
+    session.subscribe(record.listener);
     session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
     if (!opts.json) out(header(rb, opts.procedure));
     const stopOnCtrlC = () => {
@@ -119,6 +142,7 @@ export async function runCommand(file: string, opts: RunOptions, extra: { kind?:
     err(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
+    await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
     await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
   }
 }

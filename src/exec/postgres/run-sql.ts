@@ -26,10 +26,24 @@ export interface SqlRequest {
   keepRows?: number;
 }
 
+/** Sessions with a step running: a second one at once would mix their notices and transactions. */
+const busy = new WeakSet<PgSession>();
+
 /** How often a cancel is repeated while the statement still runs (the first may land before the server started it). */
 const CANCEL_RETRY_MS = 250;
 
 export async function runSql(session: PgSession, request: SqlRequest, listener: ExecListener, signal?: AbortSignal): Promise<ActionResult> {
+  if (busy.has(session)) {
+    return { ...emptyResult(), ok: false, error: { kind: 'internal', message: 'Internal error: another step is still running on this connection.' } };
+  }
+  try {
+    return await runStep(session, request, listener, signal);
+  } finally {
+    busy.delete(session);
+  }
+}
+
+async function runStep(session: PgSession, request: SqlRequest, listener: ExecListener, signal?: AbortSignal): Promise<ActionResult> {
   const started = process.hrtime.bigint();
   const result = emptyResult();
   const finish = (error?: ExecError): ActionResult => {

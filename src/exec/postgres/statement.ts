@@ -5,7 +5,7 @@ import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { InputValue } from '../../sql/index.js';
 
-export const BATCH_ROWS = 5000;
+export const BATCH_ROWS = 1000;
 
 export interface StatementOutcome {
   /** The server's command tag as psql prints it ("CREATE INDEX", "INSERT 0 3", "SELECT 42"); null for an empty query. */
@@ -57,9 +57,10 @@ type Untagged = Omit<StatementOutcome, 'tag' | 'command'>;
 function withTag(outcome: Untagged, raw: string | null): StatementOutcome {
   if (raw === null) return { ...outcome, tag: null, command: null };
   const command = raw.replace(/(\s+\d+)+$/, '');
-  // Fetched through a cursor, a SELECT's tag counts only the last batch: say how many rows there were in all.
-  if (outcome.columns && /^(SELECT|FETCH)$/.test(command)) {
-    return { ...outcome, rowCount: outcome.total, tag: `${command} ${outcome.total}`, command };
+  // Through a cursor, a tag's count ("SELECT 0", "INSERT 0 0") covers only the
+  // last batch fetched; rows came back, so their count is the number that matters.
+  if (outcome.columns) {
+    return { ...outcome, rowCount: outcome.total, tag: /\d$/.test(raw) ? raw.replace(/\d+$/, String(outcome.total)) : raw, command };
   }
   return { ...outcome, tag: raw, command };
 }

@@ -1,0 +1,148 @@
+// What a run did, read from its journal alone: the model every report format
+// (Markdown, JSON, JUnit) is written from. No runbook file is needed, so a run
+// can be reported on any machine that has its journal.
+import type { Verdict } from '../checks/verdict.js';
+import type { Decision, InputValue, ItemKind, ItemStatus, TargetInfo } from '../engine/state.js';
+import type { ExecError } from '../exec/types.js';
+import type { Journal, RollbackPlanRecord } from './journal.js';
+import { journalStatus, replayJournal, type Outcome } from './replay.js';
+
+export interface StatementReport {
+  attempt: number;
+  index: number;
+  line: number;
+  text: string;
+  command?: string;
+  rowCount?: number | null;
+  durationMs?: number;
+  outcome: 'ok' | 'failed' | 'unfinished';
+}
+
+export interface ItemReport {
+  key: string;
+  kind: ItemKind;
+  id: string;
+  title: string;
+  status: ItemStatus;
+  attempts: number;
+  durationMs?: number;
+  shell?: string;
+  statements: StatementReport[];
+  /** The last attempt's verdicts, each with expected vs actual. */
+  verdicts: Verdict[];
+  error?: ExecError;
+  notices: string[];
+  /** Notes the tool made (reconciliation after a stop, and the like). */
+  notes: string[];
+  output: string[];
+  skipReason?: string;
+  fixes: { entryId: string; ok: boolean; at: number }[];
+}
+
+export interface RunReport {
+  runId: string;
+  runbook: { id: string; title: string; file: string; sha256: string };
+  kind: string;
+  procedureId?: string;
+  rollbackOf?: string;
+  target: string;
+  pinned: TargetInfo | null;
+  sessions: { action: 'started' | 'resumed'; operator: string; pid: number; at: number }[];
+  startedAt: number;
+  endedAt?: number;
+  outcome: Outcome;
+  reason?: string;
+  inputs: Record<string, InputValue>;
+  items: ItemReport[];
+  decisions: Decision[];
+  rollbackPlan: RollbackPlanRecord['steps'] | null;
+  notes: { at: number; text: string }[];
+  /** The process died mid-write: the half line it left was set aside. */
+  tornTail: boolean;
+}
+
+const OUTPUT_KEPT = 200;
+
+export function buildReport(journal: Journal): RunReport {
+  const { header } = journal;
+  const state = replayJournal(journal);
+  const status = journalStatus(journal);
+  const items = new Map<string, ItemReport>(
+    state.items.map((it) => [
+      it.key,
+      {
+        key: it.key,
+        kind: it.kind,
+        id: it.id,
+        title: it.title,
+        status: it.status,
+        attempts: it.attempts,
+        durationMs: it.durationMs,
+        shell: header.items.find((h) => h.key === it.key)?.shell,
+        statements: [],
+        verdicts: it.verdicts,
+        error: it.error,
+        notices: [],
+        notes: [],
+        output: [],
+        skipReason: it.skipReason,
+        fixes: [],
+      },
+    ]),
+  );
+  const attempt = new Map<string, number>();
+  const report: RunReport = {
+    runId: header.runId,
+    runbook: header.runbook,
+    kind: header.kind,
+    procedureId: header.procedureId,
+    rollbackOf: header.rollbackOf,
+    target: header.target,
+    pinned: state.target,
+    sessions: [{ action: 'started', operator: header.operator, pid: header.pid, at: header.startedAt }],
+    startedAt: header.startedAt,
+    endedAt: status.endedAt,
+    outcome: status.outcome,
+    reason: status.reason,
+    inputs: state.inputs ?? {},
+    items: [...items.values()],
+    decisions: state.decisions,
+    rollbackPlan: null,
+    notes: [],
+    tornTail: journal.tornTail !== undefined,
+  };
+  for (const r of journal.records) {
+    if (r.record === 'session') report.sessions.push({ action: r.action, operator: r.operator, pid: r.pid, at: r.at });
+    else if (r.record === 'rollback_plan') report.rollbackPlan = r.steps;
+    else if (r.record === 'note') report.notes.push({ at: r.at, text: r.text });
+    if (r.record !== 'event') continue;
+    const e = r.event;
+    const item = 'key' in e ? items.get(e.key) : undefined;
+    if (!item) continue;
+    if (e.type === 'item_started') attempt.set(e.key, (attempt.get(e.key) ?? 0) + 1);
+    else if (e.type === 'fix_finished') item.fixes.push({ entryId: e.entryId, ok: e.ok, at: e.at });
+    else if (e.type === 'item_finished' && e.error?.statementIndex !== undefined) {
+      const failed = [...item.statements].reverse().find((s) => s.index === e.error!.statementIndex && s.outcome === 'unfinished');
+      if (failed) failed.outcome = 'failed';
+    } else if (e.type === 'item_output') {
+      const x = e.event;
+      if (x.type === 'statement_started') item.statements.push({ attempt: attempt.get(e.key) ?? 0, index: x.index, line: x.line, text: x.text, outcome: 'unfinished' });
+      else if (x.type === 'statement_finished') {
+        const s = [...item.statements].reverse().find((st) => st.index === x.index && st.outcome === 'unfinished');
+        if (s) Object.assign(s, { command: x.command, rowCount: x.rowCount, durationMs: x.durationMs, outcome: 'ok' });
+      } else if (x.type === 'notice') item.notices.push(`${x.severity}: ${x.message}`);
+      else if (x.type === 'info') item.notes.push(x.message);
+      else if (x.type === 'output' && item.output.length < OUTPUT_KEPT) item.output.push(x.line);
+    }
+  }
+  return report;
+}
+
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms * 10) / 10} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export const iso = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));

@@ -1,0 +1,39 @@
+// The screen wired to its store: state from the controller (a frame at a
+// time), keys to the controller, and the terminal's size.
+import React, { useEffect, useSyncExternalStore } from 'react';
+import { useInput, useStdout } from 'ink';
+import type { TuiController } from '../controller.js';
+import { makeTheme } from '../theme.js';
+import { ThemeContext } from './Lines.js';
+import { Screen } from './Screen.js';
+
+export interface AppProps {
+  controller: TuiController;
+  color?: boolean;
+  /** Follow the real terminal's size (off in tests, which set the size in the state). */
+  trackSize?: boolean;
+}
+
+function useTerminalSize(controller: TuiController, enabled: boolean): void {
+  const { stdout } = useStdout();
+  useEffect(() => {
+    if (!enabled) return;
+    const report = () => controller.dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 }, true);
+    report();
+    stdout.on('resize', report);
+    return () => {
+      stdout.off('resize', report);
+    };
+  }, [controller, stdout, enabled]);
+}
+
+export function App({ controller, color = true, trackSize = false }: AppProps) {
+  const ui = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+  useInput(controller.key);
+  useTerminalSize(controller, trackSize);
+  return (
+    <ThemeContext.Provider value={makeTheme(color)}>
+      <Screen ui={ui} dispatch={controller.dispatch} />
+    </ThemeContext.Provider>
+  );
+}

@@ -1,0 +1,177 @@
+// The screen's store: holds the UiState, applies intents through the pure
+// `update`, carries out the effects it returns, and tells React about new
+// state at most once a frame (a storm of notices must not melt the terminal;
+// keys are shown at once). The session's questions arrive through `ask` and
+// wait until the operator's intent answers them.
+import type { RunEvent } from '../engine/events.js';
+import type { RunState } from '../engine/state.js';
+import type { MonitorSample } from '../exec/postgres/monitor.js';
+import { keyToIntent, type KeyInfo } from './keys.js';
+import { update, type Answers, type Effect, type Intent, type Prompt, type PromptBody, type UiState } from './store.js';
+
+export interface ControllerHooks {
+  /** Cancel the running statement on the server (Ctrl-C). */
+  interrupt?(): void;
+  /** Stop the run at the next boundary between items (q). */
+  stop?(): void;
+  /** The operator is done with the screen. */
+  exit?(): void;
+  /** Leave at once, although a cancel has not come back. */
+  forceExit?(): void;
+}
+
+export interface ControllerOptions {
+  /** Least time between two frames, in ms (default 50: at most 20 frames a second). 0 publishes every change. */
+  frameMs?: number;
+  clock?: () => number;
+}
+
+type PromptKind = PromptBody['kind'];
+type BodyOf<K extends PromptKind> = Extract<PromptBody, { kind: K }>;
+
+/** How each question is answered when the operator has already chosen to quit. */
+const WHEN_QUITTING: { [K in PromptKind]: Answers[K] } = {
+  inputs: null,
+  confirm: false,
+  danger: false,
+  blocked: { type: 'quit' },
+  fix: false,
+};
+
+export class TuiController {
+  private state: UiState;
+  private published: UiState;
+  private readonly listeners = new Set<() => void>();
+  private readonly resolvers = new Map<number, (value: Answers[keyof Answers]) => void>();
+  private nextId = 1;
+  private timer: NodeJS.Timeout | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private lastPublish = 0;
+  private readonly frameMs: number;
+  private readonly clock: () => number;
+  private hooks: ControllerHooks = {};
+
+  constructor(initial: UiState, options: ControllerOptions = {}) {
+    this.state = initial;
+    this.published = initial;
+    this.frameMs = options.frameMs ?? 50;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  setHooks(hooks: ControllerHooks): void {
+    this.hooks = { ...this.hooks, ...hooks };
+  }
+
+  /** The newest state (what keys are judged against). */
+  getState = (): UiState => this.state;
+
+  /** The state React last saw (stable between frames, for useSyncExternalStore). */
+  getSnapshot = (): UiState => this.published;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Applies an intent; `urgent` (a key) shows the result at once. */
+  dispatch = (intent: Intent, urgent = false): void => {
+    const { state, effects } = update(this.state, intent);
+    this.state = state;
+    this.publish(urgent);
+    for (const effect of effects) this.run(effect);
+  };
+
+  /** A key from the terminal. */
+  key = (input: string, key: KeyInfo): void => {
+    const intent = keyToIntent(this.state, input, key);
+    if (this.state.flash && intent) this.state = { ...this.state, flash: null };
+    if (intent) this.dispatch(intent, true);
+  };
+
+  /** The session's listener: every run event updates the screen. */
+  onRun = (state: RunState, event: RunEvent): void => {
+    this.dispatch({ type: 'run', state, event });
+  };
+
+  onMonitor = (key: string, sample: MonitorSample | null, note?: string): void => {
+    this.dispatch({ type: 'monitor', key, sample, ...(note ? { note } : {}) });
+  };
+
+  /** Puts a question on the screen and waits for the operator's answer. */
+  ask<K extends PromptKind>(body: BodyOf<K>): Promise<Answers[K]> {
+    if (this.state.quitting) return Promise.resolve(WHEN_QUITTING[body.kind as K]);
+    const id = this.nextId++;
+    return new Promise<Answers[K]>((resolve) => {
+      this.resolvers.set(id, resolve as (value: Answers[keyof Answers]) => void);
+      this.dispatch({ type: 'prompt', prompt: { ...body, id } as Prompt }, true);
+    });
+  }
+
+  /** Starts the once-a-second clock (elapsed times). */
+  startClock(ms = 1000): void {
+    this.stopClock();
+    this.ticker = setInterval(() => this.dispatch({ type: 'tick', now: this.clock() }), ms);
+    this.ticker.unref?.();
+  }
+
+  stopClock(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  /** Stops timers and answers any open question as if the operator quit. */
+  dispose(): void {
+    this.stopClock();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const open = this.state.prompt;
+    if (open) this.resolvers.get(open.id)?.(WHEN_QUITTING[open.kind]);
+    this.resolvers.clear();
+  }
+
+  private run(effect: Effect): void {
+    switch (effect.type) {
+      case 'answer': {
+        const resolve = this.resolvers.get(effect.id);
+        this.resolvers.delete(effect.id);
+        resolve?.(effect.value);
+        return;
+      }
+      case 'interrupt':
+        this.hooks.interrupt?.();
+        return;
+      case 'stop':
+        this.hooks.stop?.();
+        return;
+      case 'exit':
+        this.hooks.exit?.();
+        return;
+      case 'force_exit':
+        this.hooks.forceExit?.();
+        return;
+    }
+  }
+
+  private publish(urgent: boolean): void {
+    const now = this.clock();
+    if (urgent || this.frameMs <= 0 || now - this.lastPublish >= this.frameMs) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.flush(now);
+      return;
+    }
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush(this.clock());
+    }, this.frameMs - (now - this.lastPublish));
+    this.timer.unref?.();
+  }
+
+  private flush(now: number): void {
+    this.lastPublish = now;
+    if (this.published === this.state) return;
+    this.published = this.state;
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,97 @@
+// Keys to intents: a pure function of the screen's state and the key, so
+// every binding can be tested without a terminal. Text fields get the
+// printable keys; elsewhere letters are commands.
+import type { Key } from 'ink';
+import type { Intent, UiState } from './store.js';
+
+export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'meta'>;
+
+export const NO_KEY: KeyInfo = {
+  upArrow: false,
+  downArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+};
+
+/** Whether the screen is taking text (so letters are typed, not commands). */
+export function isTyping(ui: UiState): boolean {
+  const p = ui.prompt;
+  if (!p || ui.help) return false;
+  return p.kind === 'inputs' || p.kind === 'danger' || (p.kind === 'blocked' && p.mode === 'skip');
+}
+
+/** Whether a list widget (the troubleshooting picker) owns the arrows and Enter. */
+export function isPicking(ui: UiState): boolean {
+  return !ui.help && ui.prompt?.kind === 'blocked' && ui.prompt.mode === 'troubleshoot';
+}
+
+function navigation(input: string, key: KeyInfo): Intent | null {
+  if (key.upArrow || input === 'k') return { type: 'select', delta: -1 };
+  if (key.downArrow || input === 'j') return { type: 'select', delta: 1 };
+  if (key.home || input === 'g') return { type: 'select_edge', edge: 'first' };
+  if (key.end || input === 'G') return { type: 'select_edge', edge: 'last' };
+  if (key.pageUp || input === 'u') return { type: 'scroll', by: 'page_up' };
+  if (key.pageDown || input === 'd' || input === ' ') return { type: 'scroll', by: 'page_down' };
+  if (input === '[') return { type: 'scroll', by: -1 };
+  if (input === ']') return { type: 'scroll', by: 1 };
+  if (input === 'f') return { type: 'follow' };
+  if (input === '?') return { type: 'help' };
+  return null;
+}
+
+export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | null {
+  if (key.ctrl && input === 'c') return { type: 'ctrl_c' };
+  if (ui.help) {
+    if (key.escape || input === '?' || input === 'q' || key.return) return { type: 'help', open: false };
+    return navigation(input, key);
+  }
+  if (isTyping(ui)) {
+    const p = ui.prompt!;
+    if (key.return) return { type: 'submit' };
+    if (key.escape) return { type: 'cancel' };
+    if (key.backspace || key.delete) return { type: 'erase' };
+    if (key.ctrl && input === 'u') return { type: 'clear_field' };
+    if (p.kind === 'inputs') {
+      if (key.tab || key.downArrow) return { type: 'field', delta: key.shift ? -1 : 1 };
+      if (key.upArrow) return { type: 'field', delta: -1 };
+    }
+    if (key.pageUp) return { type: 'scroll', by: 'page_up' };
+    if (key.pageDown) return { type: 'scroll', by: 'page_down' };
+    if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return null;
+    if (input.length > 0) return { type: 'type', text: input };
+    return null;
+  }
+  if (isPicking(ui)) {
+    if (key.escape) return { type: 'cancel' };
+    if (input === '?') return { type: 'help' };
+    if (input === 'q') return { type: 'quit' };
+    return null; // arrows, j/k, digits and Enter belong to the picker
+  }
+  const p = ui.prompt;
+  if (p && (p.kind === 'confirm' || p.kind === 'fix' || (p.kind === 'blocked' && p.mode === 'rollback'))) {
+    if (input === 'y' || input === 'Y') return { type: 'yes' };
+    if (input === 'n' || input === 'N') return { type: 'no' };
+    if (key.escape) return { type: 'cancel' };
+    if (key.return) return null; // a confirmation takes y, never a stray Enter
+  }
+  if (p?.kind === 'blocked' && p.mode === 'menu') {
+    if (input === 'r') return { type: 'retry' };
+    if (input === 't') return { type: 'troubleshoot' };
+    if (input === 'b') return { type: 'rollback' };
+    if (input === 's') return { type: 'skip' };
+  }
+  if (input === 'q') return { type: 'quit' };
+  if (key.escape) return { type: 'cancel' };
+  if (key.return) return { type: 'submit' };
+  return navigation(input, key);
+}

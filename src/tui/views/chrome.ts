@@ -1,0 +1,45 @@
+// The footer (the keys that work right now, or a short message) and the
+// help overlay (every key).
+import { fit, plain, seg, type Line } from '../line.js';
+import { isBusy, type UiState } from '../store.js';
+import { packKeys, type KeyHint } from './prompt.js';
+
+export function footerLine(ui: UiState, width: number): Line {
+  if (ui.flash) return fit([seg(ui.flash.text, { tone: ui.flash.tone, bold: true })], width);
+  const hints: KeyHint[] = [{ key: '?', label: 'keys' }, { key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' }];
+  if (ui.selected !== null) hints.push({ key: 'f', label: 'follow the run' });
+  if (isBusy(ui)) hints.push({ key: 'Ctrl-C', label: 'cancel statement' });
+  if (!ui.prompt || ui.prompt.kind === 'confirm' || (ui.prompt.kind === 'blocked' && ui.prompt.mode === 'menu')) hints.push({ key: 'q', label: ui.finished ? 'leave' : 'quit' });
+  return packKeys(hints, width)[0] ?? [];
+}
+
+const HELP: Array<[string, string] | string> = [
+  'Moving around',
+  ['↑↓ j k Home End', 'look at another item in the list (or the first / last)'],
+  ['f', 'follow the run again (show the current item)'],
+  ['PgUp PgDn u d [ ]', 'scroll the step view (a page, a line)'],
+  ['?  Esc', 'show / hide this help'],
+  'When the run is blocked (a check failed)',
+  ['r', 'retry the item'],
+  ['t', 'troubleshooting that matches; run a fix (asks first)'],
+  ['b', 'roll the step back (runs its rollback; the run ends)'],
+  ['s', 'skip with a typed reason (where the runbook allows it)'],
+  ['q', 'quit: the run’s record is kept so it can be resumed'],
+  'Questions',
+  ['y  n', 'answer a confirmation (prerequisite, checklist, fix)'],
+  ['type, Enter', 'the database name before a destructive step; inputs'],
+  ['Tab  Esc  Ctrl-U', 'next field · refuse or go back · clear a field'],
+  'While something runs',
+  ['Ctrl-C', 'cancel the statement on the server (step: interrupted)'],
+  ['q', 'stop after the running step finishes'],
+];
+
+export function helpLines(width: number): Line[] {
+  const keyWidth = 20;
+  const out: Line[] = [plain('Keys', { bold: true, underline: true })];
+  for (const h of HELP) {
+    if (typeof h === 'string') out.push(plain(h, { tone: 'muted', bold: true }));
+    else out.push([seg(`  ${h[0]}`.padEnd(keyWidth), { tone: 'accent', bold: true }), seg(h[1])]);
+  }
+  return out.map((l) => fit(l, width));
+}

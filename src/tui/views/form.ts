@@ -1,0 +1,56 @@
+// The inputs form, before the first step: every input with its value (the
+// default filled in), its type and description, and what is wrong with it —
+// checked as it is typed, with the rules the run itself applies.
+import { fit, plain, seg, type Line } from '../line.js';
+import type { InputField, Prompt } from '../store.js';
+import { oneLine } from '../text.js';
+
+function typeText(f: InputField): string {
+  const s = f.spec;
+  const parts: string[] = [s.type];
+  if (s.choices) parts.push(`one of ${s.choices.join(', ')}`);
+  if (s.min !== undefined) parts.push(`≥ ${s.min}`);
+  if (s.max !== undefined) parts.push(`≤ ${s.max}`);
+  if (s.default !== undefined && !s.secret) parts.push(`default ${String(s.default)}`);
+  if (!s.required) parts.push('optional');
+  if (s.secret) parts.push('secret');
+  return parts.join(' · ');
+}
+
+export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number, height: number): Line[] {
+  const head: Line[] = [plain('Inputs — check them, then press Enter on the last one to start the run', { bold: true })];
+  for (const problem of p.problems) head.push([seg('✗ ', { tone: 'bad', bold: true }), seg(oneLine(problem), { tone: 'bad' })]);
+  head.push([]);
+  const nameWidth = Math.min(24, Math.max(6, ...p.fields.map((f) => f.name.length)) + 2);
+  const valueWidth = Math.max(8, Math.min(40, width - nameWidth - 4));
+  const blocks: Line[][] = p.fields.map((f, i) => {
+    const focused = i === p.focus;
+    const shown = f.spec.secret ? '•'.repeat(f.value.length) : f.value;
+    const visible = shown.length >= valueWidth ? `…${shown.slice(-(valueWidth - 2))}` : shown;
+    const box = `${visible}${focused ? '█' : ''}`.padEnd(valueWidth);
+    const lines: Line[] = [
+      [
+        seg(focused ? '› ' : '  ', { tone: 'accent', bold: true }),
+        seg(f.name.padEnd(nameWidth), { bold: focused }),
+        seg(box, { underline: true, ...(focused ? { bold: true } : {}) }),
+        seg(f.problem ? '  ✗' : '  ✓', { tone: f.problem ? 'bad' : 'ok', bold: true }),
+      ],
+      [seg(' '.repeat(nameWidth + 2)), seg(typeText(f), { tone: 'muted' }), seg(f.spec.description ? ` — ${oneLine(f.spec.description)}` : '', { tone: 'muted' })],
+    ];
+    if (f.problem) lines.push([seg(' '.repeat(nameWidth + 2)), seg(oneLine(f.problem), { tone: 'bad' })]);
+    return lines;
+  });
+  // Keep the focused field in sight.
+  const room = Math.max(1, height - head.length);
+  let start = 0;
+  let used = 0;
+  for (let i = p.focus; i >= 0; i--) {
+    used += blocks[i].length;
+    if (used > room) break;
+    start = i;
+  }
+  const body: Line[] = [];
+  if (start > 0) body.push(plain(`  ↑ ${start} more above`, { tone: 'muted' }));
+  for (let i = start; i < blocks.length && body.length + blocks[i].length <= room; i++) body.push(...blocks[i]);
+  return [...head, ...body].slice(0, height).map((l) => fit(l, width));
+}

@@ -1,0 +1,165 @@
+// The question panel above the footer: what the session is waiting for, and
+// exactly which keys answer it. Empty while nothing is asked.
+import { fit, plain, seg, type Line, type Seg, type Tone } from '../line.js';
+import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../store.js';
+import { clock, oneLine, wrap } from '../text.js';
+
+export interface KeyHint {
+  key: string;
+  label: string;
+  /** Shown dimmed: the key exists but does nothing here, and the label says why. */
+  disabled?: boolean;
+}
+
+/** Lays key hints out over as few lines as fit. */
+export function packKeys(hints: KeyHint[], width: number): Line[] {
+  const out: Line[] = [];
+  let line: Seg[] = [];
+  let used = 0;
+  for (const h of hints) {
+    const text = `[${h.key}] ${h.label}`;
+    const need = (used > 0 ? 2 : 0) + text.length;
+    if (used > 0 && used + need > width) {
+      out.push(line);
+      line = [];
+      used = 0;
+    }
+    if (used > 0) line.push(seg('  '));
+    line.push(seg(`[${h.key}]`, { bold: !h.disabled, tone: h.disabled ? 'muted' : 'accent', ...(h.disabled ? { dim: true } : {}) }));
+    line.push(seg(` ${h.label}`, h.disabled ? { tone: 'muted', dim: true } : {}));
+    used += (used > 0 ? 2 : 0) + text.length;
+  }
+  if (line.length) out.push(line);
+  return out.map((l) => fit(l, width));
+}
+
+function wrapped(prefix: string, text: string, width: number, tone: Tone, bold = true, max = 3): Line[] {
+  const lines = wrap(oneLine(text), Math.max(10, width - prefix.length));
+  const shown = lines.length > max ? [...lines.slice(0, max - 1), `${lines[max - 1].slice(0, -1)}…`] : lines;
+  return shown.map((l, i) => [seg(i === 0 ? prefix : ' '.repeat(prefix.length), { tone, bold: true }), seg(l, { tone, bold })]);
+}
+
+function field(label: string, value: string, width: number, masked = false): Line {
+  const shown = masked ? '•'.repeat(value.length) : value;
+  const room = Math.max(5, width - label.length - 3);
+  const visible = shown.length > room ? `…${shown.slice(-(room - 1))}` : shown;
+  return [seg(label, { bold: true }), seg(visible, { underline: true }), seg('█', { tone: 'accent' })];
+}
+
+export function promptLines(ui: UiState, width: number): Line[] {
+  const p = ui.prompt;
+  if (!p) return idleLines(ui, width);
+  return questionLines(ui, p, width).map((l) => fit(l, width));
+}
+
+function idleLines(ui: UiState, width: number): Line[] {
+  if (ui.finished) {
+    const ended = ui.run.ended;
+    const outcome = ended?.outcome ?? 'failed';
+    const steps = ui.run.items.filter((i) => i.kind === 'step');
+    const passed = steps.filter((s) => s.status === 'passed').length;
+    const skipped = steps.filter((s) => s.status === 'skipped').length;
+    const took = ended ? clock(ended.at - ui.run.startedAt) : '';
+    const head =
+      outcome === 'succeeded'
+        ? `✓ Run succeeded — ${passed} of ${steps.length} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${took}.`
+        : `✗ Run ${outcome}${ended?.reason ? `: ${ended.reason}` : ''}.`;
+    return [
+      ...wrapped('', head, width, outcome === 'succeeded' ? 'ok' : 'bad', true, 2),
+      ...packKeys([{ key: 'q', label: 'leave' }, { key: '↑↓', label: 'review items' }, { key: 'PgUp/PgDn', label: 'scroll' }], width),
+    ];
+  }
+  if (ui.quitting) return [plain('Stopping at the next safe point; the run’s record is kept so it can be resumed.', { tone: 'warn', bold: true })];
+  return [];
+}
+
+function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
+  switch (p.kind) {
+    case 'inputs':
+      return packKeys([{ key: 'Tab/↑↓', label: 'move' }, { key: 'Enter', label: 'next field / start the run' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Esc', label: 'do not run' }], width);
+    case 'confirm': {
+      const item = findItem(ui, p.key);
+      const what = item?.kind === 'checklist' ? 'Checklist' : item?.kind === 'prerequisite' ? 'Prerequisite' : 'Confirm';
+      return [
+        ...wrapped(`? ${what}: `, p.text, width, 'accent'),
+        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: 'quit (resume later)' }], width),
+      ];
+    }
+    case 'danger': {
+      const out = wrapped('⚠ DESTRUCTIVE: ', p.reasons.join('; '), width, 'bad', true, 2);
+      out.push([seg('Type the database name '), seg(p.database, { bold: true, tone: 'warn' }), seg(' to run this step, or Esc to refuse it.')]);
+      const line = field('> ', p.typed, width - 30);
+      if (p.mismatch) line.push(seg(`  ✗ that is not “${p.database}” — not run`, { tone: 'bad', bold: true }));
+      out.push(line);
+      return out;
+    }
+    case 'fix': {
+      const e = p.entry;
+      const action = e.fix?.sql ?? e.fix?.shell ?? (e.fix?.sql_file ? `SQL file ${e.fix.sql_file}` : '');
+      return [
+        ...wrapped('? Run the fix: ', e.title, width, 'accent', true, 2),
+        [seg('  it runs: ', { tone: 'muted' }), seg(oneLine(action), { dim: true })],
+        ...packKeys([{ key: 'y', label: 'run it now' }, { key: 'n', label: 'no, back' }], width),
+      ];
+    }
+    case 'blocked':
+      return blockedLines(ui, p, width);
+  }
+}
+
+function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, width: number): Line[] {
+  const item = findItem(ui, p.key);
+  const step = stepOf(ui, item);
+  const title = item?.title ?? p.key;
+  if (p.mode === 'skip') {
+    return [
+      plain(`Why skip “${oneLine(title)}”? The reason goes into the run’s record.`, { tone: 'warn', bold: true }),
+      field('reason> ', p.reason, width),
+      ...packKeys([{ key: 'Enter', label: 'skip it' }, { key: 'Esc', label: 'back' }], width),
+    ];
+  }
+  if (p.mode === 'rollback') {
+    const rb = step?.rollback;
+    const action = rb?.sql ?? rb?.shell ?? (rb?.sql_file ? `SQL file ${rb.sql_file}` : rb?.confirm ?? '');
+    return [
+      ...wrapped('? Roll back: ', title, width, 'warn', true, 1),
+      [seg('  it runs: ', { tone: 'muted' }), seg(oneLine(action), { dim: true })],
+      [seg('  then the run ends (aborted); its record is kept.', { tone: 'muted' })],
+      ...packKeys([{ key: 'y', label: 'roll back' }, { key: 'n', label: 'back' }], width),
+    ];
+  }
+  if (p.mode === 'troubleshoot') {
+    const entry = p.entries[p.highlighted];
+    return packKeys(
+      [
+        { key: '↑↓', label: 'choose' },
+        { key: 'Enter', label: entry && hasFixAction(entry) ? 'run its fix (asks first)' : 'run its fix', disabled: !!entry && !hasFixAction(entry) },
+        { key: 'Esc', label: 'back' },
+      ],
+      width,
+    );
+  }
+  const why = firstProblem(item, p);
+  const head = item?.status === 'interrupted' ? `■ INTERRUPTED — “${oneLine(title)}”` : `✗ BLOCKED — “${oneLine(title)}” failed`;
+  const out: Line[] = [[seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })]];
+  out.push(
+    ...packKeys(
+      [
+        { key: 'r', label: 'retry' },
+        { key: 't', label: p.entries.length ? `troubleshoot (${p.entries.length})` : 'troubleshoot (none match)', disabled: p.entries.length === 0 },
+        { key: 'b', label: step?.rollback ? 'roll back' : 'roll back (none)', disabled: !step?.rollback },
+        { key: 's', label: item?.skippable ? 'skip with reason' : 'skip (not allowed)', disabled: !item?.skippable },
+        { key: 'q', label: 'quit (resume later)' },
+      ],
+      width,
+    ),
+  );
+  return out;
+}
+
+function firstProblem(item: ReturnType<typeof findItem>, p: Extract<Prompt, { kind: 'blocked' }>): string {
+  const bad = p.verdicts.find((v) => !v.ok) ?? item?.verdicts.find((v) => !v.ok);
+  if (bad) return oneLine(`${bad.label} — expected ${bad.expected}, got ${bad.actual}`, 200);
+  if (item?.error) return oneLine(item.error.message, 200);
+  return '';
+}
