@@ -6,18 +6,9 @@ import type { ExecError } from '../exec/types.js';
 
 export type InputValue = string | number | boolean | null;
 
-export interface TargetInfo {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  serverVersion: string;
-  serverVersionNum: number;
-  isReplica: boolean;
-  backendPid?: number;
-  /** The URL with any password replaced by ***. */
-  url: string;
-}
+/** The pinned server and database (defined where it is read: the PostgreSQL session). */
+import type { TargetInfo } from '../exec/postgres/session.js';
+export type { TargetInfo };
 
 export type ItemKind = 'prerequisite' | 'step' | 'checklist';
 export type ItemStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted' | 'rolled_back';

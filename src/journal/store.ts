@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunKind } from '../engine/state.js';
+import { readJournal, type Journal } from './journal.js';
 
 export interface Settings {
   /** Who the journal says ran things; default: the OS user @ this host. */
@@ -84,9 +85,28 @@ export function openStore(stateDir?: string): Store {
   };
 }
 
-/** A journal the index does not know (its entry was lost): listed from its name, filled in from its header by the reader. */
+/** A journal the index does not know (its entry was lost in a race): filled in from its header. */
 function orphanEntry(id: string, journal: string): RunIndexEntry {
-  return { id, runbook: '?', title: '?', file: '?', kind: 'runbook', target: '?', database: '?', operator: '?', startedAt: 0, journal };
+  const entry: RunIndexEntry = { id, runbook: '?', title: '?', file: '?', kind: 'runbook', target: '?', database: '?', operator: '?', startedAt: 0, journal };
+  try {
+    const { header, events } = readJournal(journal);
+    const pinned = events.find((e) => e.type === 'target_pinned');
+    return {
+      ...entry,
+      runbook: header.runbook.id,
+      title: header.runbook.title,
+      file: header.runbook.file,
+      kind: header.kind,
+      procedureId: header.procedureId,
+      rollbackOf: header.rollbackOf,
+      target: header.target,
+      database: pinned?.type === 'target_pinned' ? pinned.target.database : '?',
+      operator: header.operator,
+      startedAt: header.startedAt,
+    };
+  } catch {
+    return entry;
+  }
 }
 
 /** "alice@db-admin-3": the person and machine the journal names. */
@@ -117,4 +137,19 @@ export function findRun(runs: readonly RunIndexEntry[], ref: string): RunIndexEn
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) return { error: `no run "${ref}" (see runbook history)` };
   return { error: `"${ref}" matches ${matches.length} runs: ${matches.map((r) => r.id).join(', ')}` };
+}
+
+/** A run's index entry and journal, by reference; without one, the newest run that `pick` accepts. */
+export function loadRun(store: Store, ref: string | undefined, pick: (j: Journal) => boolean = () => true): { entry: RunIndexEntry; journal: Journal } | { error: string } {
+  const runs = store.runs();
+  if (ref) {
+    const entry = findRun(runs, ref);
+    if ('error' in entry) return entry;
+    return { entry, journal: readJournal(entry.journal) };
+  }
+  for (const entry of [...runs].reverse()) {
+    const journal = readJournal(entry.journal);
+    if (pick(journal)) return { entry, journal };
+  }
+  return { error: `no run to pick in ${store.runsDir} (see runbook history)` };
 }

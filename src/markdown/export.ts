@@ -197,7 +197,7 @@ function troubleshooting(rb: RunbookData): string[] {
 
 function procedures(rb: RunbookData, sources: ExportSources): string[] {
   if (rb.procedures.length === 0) return [];
-  const out = ['## Rollback and recovery procedures', 'Each procedure is run on its own, apart from the steps above, when its situation arises.'];
+  const out = ['## Rollback and recovery procedures', 'Each is run on its own, when its situation arises: `runbook run <file> --procedure <id>`.'];
   for (const procedure of rb.procedures) out.push(...procedureSection(procedure, rb, sources));
   return out;
 }

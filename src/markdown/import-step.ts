@@ -70,7 +70,7 @@ export function readStep(section: Section, title: string, ids: IdAllocator, unma
           note(reading);
         } else if (label.kind === 'confirm' && label.value) confirm = label.value;
         else if (label.kind === 'connection' && /^[a-z0-9][a-z0-9_-]*$/.test(label.value)) connection = label.value;
-        else if (label.kind === 'ignored') break;
+        else if (label.kind === 'ignored' && label.value) break;
         else if (label.value && label.kind !== 'verify') explain.push(unit.markdown);
         else pending = { label, markdown: unit.markdown };
         break;

@@ -79,8 +79,9 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
       }
       case 'item_finished':
-        for (const v of event.verdicts) write(verdictLines(v).join('\n'));
-        if (event.error && !event.verdicts.some((v) => !v.ok && v.actual === event.error?.message)) write(errorLines(event.error).join('\n'));
+        // When the action itself failed, the error block says it all (with position, detail and hint).
+        for (const v of event.verdicts) if (!(event.error && !v.ok && v.expected === 'succeeds')) write(verdictLines(v).join('\n'));
+        if (event.error) write(errorLines(event.error).join('\n'));
         write(`  ${item!.status === 'passed' ? 'passed' : 'FAILED'} in ${formatMs(event.durationMs)}`);
         return;
       case 'item_confirmed':

@@ -241,7 +241,9 @@ export class RunSession {
   private async recheckTarget(): Promise<void> {
     const pinned = this.state.target!;
     const now: TargetInfo = await this.pg!.recheckTarget();
-    const same = now.host === pinned.host && now.port === pinned.port && now.database === pinned.database && now.isReplica === pinned.isReplica;
+    // A different server start time means a restart or a failover happened underneath us.
+    const same =
+      now.host === pinned.host && now.port === pinned.port && now.database === pinned.database && now.isReplica === pinned.isReplica && now.serverStartedAt === pinned.serverStartedAt;
     if (!same) {
       throw new Error(`the target changed since the run started: pinned ${describeTarget(pinned)}, now ${describeTarget(now)}. Stop and check before going on.`);
     }

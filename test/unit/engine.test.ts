@@ -9,7 +9,7 @@ import { OUTPUT_LINES_KEPT } from '../../src/engine/state.js';
 import { runbook as schema } from '../../src/runbook/schema.js';
 import type { Runbook } from '../../src/runbook/load.js';
 
-const target: TargetInfo = { host: '127.0.0.1', port: 5432, database: 'db', user: 'u', serverVersion: '15.4', serverVersionNum: 150004, isReplica: false, url: 'postgres://u@127.0.0.1/db' };
+const target: TargetInfo = { host: '127.0.0.1', port: 5432, database: 'db', user: 'u', serverVersion: '15.4', serverVersionNum: 150004, isReplica: false, backendPid: 1, serverStartedAt: '2026-01-01 00:00:00+00', url: 'postgres://u@127.0.0.1/db' };
 const ok = { label: 'rows', ok: true, expected: 'rows = 1', actual: '1 row' };
 const bad = { label: 'rows', ok: false, expected: 'rows = 0', actual: '3 rows' };
 

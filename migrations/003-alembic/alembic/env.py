@@ -96,6 +96,9 @@ def run_migrations_online() -> None:
         if schema:
             connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
             connection.exec_driver_sql(f'SET search_path TO "{schema}"')
+            current = connection.exec_driver_sql("SELECT current_schema()").scalar()
+            if current != schema:
+                raise SystemExit(f"-x schema={schema}: search_path did not take effect (current schema {current!r})")
 
         context.configure(
             connection=connection,

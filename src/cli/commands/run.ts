@@ -15,6 +15,9 @@ import type { RunKind } from '../../engine/state.js';
 import type { Step } from '../../runbook/schema.js';
 import { stepsFor } from '../../engine/plan.js';
 import { openRecord, type RecordRequest, type RunRecord } from '../../journal/record.js';
+import type { Operator } from '../../run/operator.js';
+import { redactUrl } from '../../exec/connection-url.js';
+import { loadTui } from '../../tui/load.js';
 
 export interface RunOptions {
   db?: string;
@@ -117,18 +120,34 @@ export async function runCommand(
     }
     record = opened.record;
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
-    const session = new RunSession({
-      runbook: rb,
-      url,
-      // In JSON mode the operator's messages are events too, so every line stays JSON.
-      operator: plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
-      kind: extra.kind ?? (opts.procedure ? 'procedure' : 'runbook'),
-      procedureId: opts.procedure,
-      steps: extra.steps,
-      inputs: given,
-      resumeFrom: record.resumeFrom,
-    });
-    session.subscribe(record.listener);
+    const journal = record;
+    const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
+      const made = new RunSession({ runbook: rb, url: url!, operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom });
+      made.subscribe(journal.listener);
+      return made;
+    };
+    // The screen in a terminal; plain (or JSON) lines otherwise.
+    if (process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json) {
+      const { runInteractive } = await loadTui();
+      const final = await runInteractive({
+        runbook: rb,
+        url,
+        targetHint: redactUrl(url),
+        kind,
+        procedureId: opts.procedure,
+        steps: extra.steps,
+        inputs: given,
+        resumed: Boolean(journal.resumeFrom),
+        createSession: makeSession,
+        note: `run ${journal.runId} · journal ${journal.journalPath}`,
+      });
+      return final ? exitCode(final) : 1;
+    }
+    // In JSON mode the operator's messages are events too, so every line stays JSON.
+    const session = makeSession(
+      plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
+      given,
+    );
     session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
     if (!opts.json) out(header(rb, opts.procedure));
     const stopOnCtrlC = () => {

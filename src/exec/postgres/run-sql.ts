@@ -36,6 +36,7 @@ export async function runSql(session: PgSession, request: SqlRequest, listener: 
   if (busy.has(session)) {
     return { ...emptyResult(), ok: false, error: { kind: 'internal', message: 'Internal error: another step is still running on this connection.' } };
   }
+  busy.add(session);
   try {
     return await runStep(session, request, listener, signal);
   } finally {

@@ -117,7 +117,12 @@ def downgrade() -> None:
     # use `alembic stamp base` instead), so it refuses unless it runs in a
     # scratch schema (-x schema=...) or is told explicitly.
     x_args = context.get_x_argument(as_dictionary=True)
-    if not x_args.get("schema") and x_args.get("drop_all_tables") != "yes":
+    scratch = x_args.get("schema")
+    if scratch:
+        current = op.get_bind().execute(sa.text("SELECT current_schema()")).scalar()
+        if current != scratch:
+            raise RuntimeError(f"Refusing to drop tables: -x schema={scratch} but the current schema is {current!r}.")
+    elif x_args.get("drop_all_tables") != "yes":
         raise RuntimeError(
             "Refusing to downgrade below 001: that drops every table and all data. "
             "To take the database out of Alembic's control use `alembic stamp base`; "

@@ -1,0 +1,157 @@
+// `runbook run` in a terminal: the Ink screen. It mounts the screen, asks for
+// the inputs, builds the session through the caller's factory (so the journal
+// and everything else the command wires stays the same as in plain mode),
+// shows the run as it happens, answers the session's questions from keys, and
+// leaves the terminal as it found it, with a plain summary printed after.
+import React from 'react';
+import { render, type Instance } from 'ink';
+import type { RunState } from '../engine/state.js';
+import type { RunKind } from '../engine/state.js';
+import type { Operator } from '../run/operator.js';
+import type { RunSession } from '../run/session.js';
+import type { Runbook } from '../runbook/load.js';
+import type { Step } from '../runbook/schema.js';
+import { App } from './components/App.js';
+import { TuiController } from './controller.js';
+import { screenOperator } from './operator.js';
+import { initialState, makeFields } from './store.js';
+import { colorWanted } from './theme.js';
+import { summaryLines } from './views/summary.js';
+import { watchServer } from './wiring.js';
+
+export type GivenInputs = Record<string, string | number | boolean>;
+
+export interface InteractiveOptions {
+  runbook: Runbook;
+  /** The target URL (with password): only for the server monitor's own connection, never shown. */
+  url: string;
+  /** The target as it may be shown before the session pins it (password hidden). */
+  targetHint?: string;
+  kind?: RunKind;
+  procedureId?: string;
+  steps?: readonly Step[];
+  /** Inputs already given (--input, sandbox defaults): filled into the form. */
+  inputs: GivenInputs;
+  /** The run continues a journalled one: its inputs are fixed, no form. */
+  resumed?: boolean;
+  /** Builds the session with the screen's operator and the inputs the form settled. */
+  createSession(operator: Operator, inputs: GivenInputs): RunSession;
+  /** A line printed under the summary (e.g. the run id and journal path). */
+  note?: string;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  /** Default: on unless NO_COLOR is set. */
+  color?: boolean;
+  /** Watch the server while statements run (default true). */
+  monitor?: boolean;
+}
+
+const ENTER_ALT = '\u001B[?1049h\u001B[H\u001B[2J';
+const LEAVE_ALT = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+
+/**
+ * Runs the screen until the operator leaves it. Returns the run's final state,
+ * or null when the operator declined to start (left the inputs form).
+ */
+export async function runInteractive(o: InteractiveOptions): Promise<RunState | null> {
+  const stdout = o.stdout ?? process.stdout;
+  const stdin = o.stdin ?? process.stdin;
+  const ctl = new TuiController(
+    initialState({
+      runbook: o.runbook,
+      kind: o.kind,
+      procedureId: o.procedureId,
+      steps: o.steps,
+      targetHint: o.targetHint,
+      now: Date.now(),
+      size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
+    }),
+  );
+  let leave!: () => void;
+  const left = new Promise<void>((resolve) => (leave = resolve));
+  let instance: Instance | undefined;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    instance?.unmount();
+    instance?.cleanup();
+    stdout.write(LEAVE_ALT + SHOW_CURSOR);
+  };
+  const onProcessExit = () => restore();
+  process.on('exit', onProcessExit);
+  const onSigint = () => ctl.dispatch({ type: 'ctrl_c' }, true);
+  const onTerm = () => {
+    ctl.dispatch({ type: 'ctrl_c' }, true);
+    ctl.dispatch({ type: 'quit' }, true);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  ctl.setHooks({
+    exit: () => leave(),
+    forceExit: () => {
+      restore();
+      stdout.write('runbook: left while a cancel was still pending on the server; check pg_stat_activity for a statement of ours.\n');
+      process.exit(130);
+    },
+  });
+
+  let final: RunState | null = null;
+  let session: RunSession | undefined;
+  let watch: ReturnType<typeof watchServer> | undefined;
+  try {
+    stdout.write(ENTER_ALT);
+    instance = render(<App controller={ctl} color={o.color ?? colorWanted()} trackSize />, {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: 20,
+    });
+    ctl.startClock();
+
+    let inputs = o.inputs;
+    const specs = o.runbook.inputs;
+    if (!o.resumed && Object.keys(specs).some((name) => !(name in o.inputs))) {
+      const answer = await ctl.ask({ kind: 'inputs', fields: makeFields(specs, o.inputs), focus: 0, problems: [] });
+      if (answer === null) return null;
+      inputs = { ...o.inputs, ...answer };
+    }
+
+    session = o.createSession(screenOperator(ctl), inputs);
+    const s = session;
+    ctl.setHooks({ interrupt: () => s.interrupt(), stop: () => s.requestStop() });
+    ctl.dispatch({ type: 'attach', state: s.state }, true);
+    s.subscribe(ctl.onRun);
+    if (o.monitor !== false) {
+      watch = watchServer({ url: o.url, target: () => s.target?.target, report: ctl.onMonitor });
+      s.subscribe(watch.listener);
+    }
+    final = await s.run();
+    await watch?.stop();
+    ctl.dispatch({ type: 'finished', state: final }, true);
+    await left;
+    return final;
+  } finally {
+    await watch?.stop().catch(() => {});
+    ctl.dispose();
+    restore();
+    process.off('exit', onProcessExit);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onTerm);
+    const state = final ?? session?.state;
+    if (state && state.target) {
+      for (const line of summaryLines(o.runbook, state)) stdout.write(`${line}\n`);
+      if (o.note) stdout.write(`${o.note}\n`);
+    } else if (!final) {
+      stdout.write(`${o.runbook.title}: not started.\n`);
+    }
+  }
+}
+
+export { TuiController } from './controller.js';
+export { screenOperator } from './operator.js';
+export { initialState } from './store.js';
