@@ -4,6 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { register as registerRun } from './commands/run.js';
 import { register as registerSchema } from './commands/schema.js';
 import { register as registerValidate } from './commands/validate.js';
+import { register as registerResume } from './commands/resume.js';
+import { register as registerRollback } from './commands/rollback.js';
+import { register as registerHistory } from './commands/history.js';
+import { register as registerReport } from './commands/report.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('runbook')
@@ -11,7 +15,7 @@ export async function main(argv: string[]): Promise<void> {
     .version('0.1.0')
     .showHelpAfterError('(run `runbook --help` for usage)')
     .exitOverride();
-  for (const register of [registerValidate, registerSchema, registerRun]) register(program);
+  for (const register of [registerValidate, registerSchema, registerRun, registerResume, registerRollback, registerHistory, registerReport]) register(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -11,7 +11,7 @@ import { rollbackSteps } from './rollback-plan.js';
 
 /** The steps this journal's run walked: the runbook's, a procedure's, or a rollback plan's. */
 export function journalSteps(rb: Runbook, header: JournalHeader): readonly Step[] {
-  if (header.kind === 'rollback') return rollbackSteps(rb, header.plan ?? []);
+  if (header.kind === 'rollback') return rollbackSteps(rb, header.plan ?? [], header.procedureId ? 'procedure' : 'runbook', header.procedureId);
   return stepsFor(rb, header.kind, header.procedureId);
 }
 

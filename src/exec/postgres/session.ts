@@ -5,26 +5,11 @@ import pg from 'pg';
 import { redactUrl } from '../connection-url.js';
 import type { ExecError } from '../types.js';
 import { connectError, ExecFailure, isConnectionLoss, lostConnectionError, pgFields, scrub } from './errors.js';
+import { TARGET_SQL, targetFromRow } from './target.js';
+import type { TargetInfo } from './target.js';
 import { typeParsers } from './values.js';
 
-/** Which server and database a session talks to, as pinned at start. */
-export interface TargetInfo {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  /** e.g. "15.18" (the distribution suffix is dropped). */
-  serverVersion: string;
-  /** e.g. 150018 */
-  serverVersionNum: number;
-  /** pg_is_in_recovery(): true on a standby. */
-  isReplica: boolean;
-  backendPid: number;
-  /** When the server (postmaster) started: a change means a restart or a failover. */
-  serverStartedAt: string;
-  /** The connection URL with its password replaced by ***. */
-  url: string;
-}
+export type { TargetInfo } from './target.js';
 
 export interface PgSession {
   readonly target: TargetInfo;
@@ -46,12 +31,6 @@ export interface ConnectOptions {
   /** How long to wait for the server to answer a new connection (default 10s). */
   connectTimeoutMs?: number;
 }
-
-const TARGET_SQL = `SELECT current_setting('server_version') AS server_version,
-  current_setting('server_version_num')::int AS server_version_num,
-  pg_is_in_recovery() AS is_replica, pg_backend_pid() AS backend_pid,
-  current_database() AS database, current_user AS "user",
-  pg_postmaster_start_time()::text AS started_at`;
 
 class Session implements PgSession {
   target!: TargetInfo;
@@ -84,7 +63,10 @@ class Session implements PgSession {
   }
 
   markLost(err: unknown): ExecError {
-    if (!this.lost) this.lost = lostConnectionError(err, this.where);
+    // The server's own reason (57P01 terminate, 57P02 crash) may arrive just
+    // before or after the socket closes: keep whichever says more.
+    const next = lostConnectionError(err, this.where);
+    if (!this.lost || (!this.lost.sqlstate && next.sqlstate)) this.lost = next;
     return this.lost;
   }
 
@@ -97,18 +79,7 @@ class Session implements PgSession {
       if (isConnectionLoss(err) || this.lost) throw new ExecFailure(this.markLost(err));
       throw new ExecFailure({ kind: 'connection', message: `Could not read the target's identity from ${this.where}: ${pgFields(err).message}` });
     }
-    return {
-      host: this.client.host,
-      port: this.client.port,
-      database: String(row.database),
-      user: String(row.user),
-      serverVersion: String(row.server_version).split(' ')[0],
-      serverVersionNum: Number(row.server_version_num),
-      isReplica: row.is_replica === true,
-      backendPid: Number(row.backend_pid),
-      serverStartedAt: String(row.started_at),
-      url: redactUrl(this.url),
-    };
+    return targetFromRow(row, this.client, redactUrl(this.url));
   }
 
   recheckTarget(): Promise<TargetInfo> {
@@ -158,11 +129,15 @@ function newClient(url: string, applicationName: string, connectTimeoutMs: numbe
 
 /** "host:port/database" for messages; a socket directory stands in for the host. */
 function describeAddress(client: pg.Client): string {
-  return `${client.host}:${client.port}/${client.database ?? ''}`;
+  return redactUrl(`${client.host}:${client.port}/${client.database ?? ''}`);
 }
 
 /** Open the session and pin its target. Rejects with an ExecFailure of kind 'connection'. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<PgSession> {
+  // pg would read "host=db password=x" as a relative URL and dial a host named "base".
+  if (!/^(postgres|postgresql|socket):/i.test(url.trim())) {
+    throw new ExecFailure({ kind: 'connection', message: `The database address must be a URL like postgres://user@host:5432/database, not "${redactUrl(url)}". Check --db / DATABASE_URL.` });
+  }
   let client: pg.Client;
   try {
     client = newClient(url, options.applicationName ?? 'runbook', options.connectTimeoutMs ?? 10_000);
@@ -194,24 +169,4 @@ function passwordOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * What differs between the target pinned at start and the one seen now, in
- * words; empty when it is the same server, database, user and role.
- */
-export function targetChanges(pinned: TargetInfo, now: TargetInfo): string[] {
-  const changes: string[] = [];
-  if (pinned.database !== now.database) changes.push(`database is now ${now.database} (was ${pinned.database})`);
-  if (pinned.user !== now.user) changes.push(`connected as ${now.user} (was ${pinned.user})`);
-  if (pinned.serverVersionNum !== now.serverVersionNum) changes.push(`server version is now ${now.serverVersion} (was ${pinned.serverVersion})`);
-  if (pinned.isReplica !== now.isReplica) changes.push(now.isReplica ? 'the server is now a replica (read-only standby)' : 'the server is now a primary (it was a replica)');
-  if (pinned.serverStartedAt !== now.serverStartedAt) changes.push(`the server restarted or failed over (started at ${now.serverStartedAt}, was ${pinned.serverStartedAt})`);
-  if (pinned.backendPid !== now.backendPid) changes.push(`the session reconnected (backend ${now.backendPid}, was ${pinned.backendPid})`);
-  return changes;
-}
-
-/** One line for a header: "127.0.0.1:5432/app as postgres — PostgreSQL 15.18, primary". */
-export function formatTarget(t: TargetInfo): string {
-  return `${t.host}:${t.port}/${t.database} as ${t.user} — PostgreSQL ${t.serverVersion}, ${t.isReplica ? 'replica' : 'primary'}`;
 }

@@ -9,9 +9,9 @@ import type { ExecError } from '../../exec/types.js';
 import type { MonitorSample } from '../../exec/postgres/monitor.js';
 import type { Check, Step } from '../../runbook/schema.js';
 import { highlightSql } from '../highlight.js';
-import { beside, blank, fit, plain, seg, type Line, type Tone } from '../line.js';
+import { beside, blank, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
 import { stepOf, type TableView, type UiState } from '../store.js';
-import { age, clock, count, lines as splitLines, oneLine, wrap } from '../text.js';
+import { age, clean, clock, count, lines as splitLines, oneLine, wrap } from '../text.js';
 
 export interface DetailParts {
   pinned: Line[];
@@ -175,8 +175,9 @@ export function monitorLines(s: MonitorSample, width: number, _now: number): Lin
       const full = Math.round((pct / 100) * barWidth);
       out.push([
         seg(`[${'█'.repeat(full)}${'░'.repeat(barWidth - full)}] ${String(pct).padStart(3)}% `, { tone: 'accent', bold: true }),
-        seg(`${count(p.done)}/${count(p.total)} ${p.unit}  `),
-        seg(head, { dim: true }),
+        seg(p.phase ? `${p.phase} · ` : '', { bold: true }),
+        seg(`${count(p.done)}/${count(p.total)} ${p.unit}`),
+        seg(`  ${p.command}${on}`, { dim: true }),
       ]);
     } else {
       out.push([seg(head, { tone: 'accent' }), seg(p.done !== null ? `  ${count(p.done)} ${p.unit}` : '')]);
@@ -264,13 +265,19 @@ function runsLines(src: ItemSource, width: number): Line[] {
     out.push([seg(label, { tone: 'muted', bold: true }), seg(src.transaction && src.transaction !== 'auto' ? ` (transaction: ${src.transaction})` : '', { tone: 'muted' })]);
     const code = highlightSql(src.sql.replace(/\s+$/, ''));
     const gutter = code.length > 1 ? String(code.length).length : 0;
+    const lead = gutter ? gutter + 1 : 2;
     code.forEach((l, i) => {
-      const g = gutter ? [seg(`${String(i + 1).padStart(gutter)} `, { tone: 'muted' })] : [seg('  ')];
-      out.push([...g, ...l.map((s) => ({ ...s, text: s.text.replace(/\t/g, '  ') }))]);
+      const pieces = wrapLine(l.map((s) => ({ ...s, text: clean(s.text) })), Math.max(10, width - lead));
+      pieces.forEach((piece, j) => {
+        const g = gutter && j === 0 ? seg(`${String(i + 1).padStart(gutter)} `, { tone: 'muted' }) : seg(' '.repeat(lead));
+        out.push([g, ...piece]);
+      });
     });
   } else if (src.shell !== undefined) {
     out.push(plain(`Shell command${where}`, { tone: 'muted', bold: true }));
-    for (const l of splitLines(src.shell.replace(/\s+$/, ''))) out.push([seg('$ ', { tone: 'accent', bold: true }), seg(l)]);
+    for (const l of splitLines(src.shell.replace(/\s+$/, ''))) {
+      wrapLine([seg(l)], Math.max(10, width - 2)).forEach((piece, j) => out.push([seg(j === 0 ? '$ ' : '  ', { tone: 'accent', bold: true }), ...piece]));
+    }
   } else if (src.confirm !== undefined) {
     out.push(plain('Manual — confirm when it is true:', { tone: 'muted', bold: true }));
     for (const l of wrap(src.confirm, width - 2)) out.push([seg('  '), seg(l, { bold: true })]);

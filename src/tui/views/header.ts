@@ -21,13 +21,13 @@ export function progressText(run: RunState): string {
   const i = frontier(run);
   const of = (kind: string) => run.items.filter((it) => it.kind === kind);
   const steps = of('step');
-  if (i < 0) return `done · ${steps.filter((s) => s.status === 'passed').length} of ${steps.length} steps passed`;
+  if (i < 0) return `done · ${steps.filter((s) => s.status === 'passed').length}/${steps.length} steps passed`;
   const item = run.items[i];
   const same = of(item.kind);
   const n = same.findIndex((s) => s.key === item.key) + 1;
   if (item.kind === 'step') return `step ${n} of ${same.length}`;
-  if (item.kind === 'prerequisite') return `prerequisite ${n} of ${same.length} · ${steps.length} steps`;
-  return `checklist ${n} of ${same.length} · steps done`;
+  if (item.kind === 'prerequisite') return `prerequisite ${n} of ${same.length}`;
+  return `checklist ${n} of ${same.length}`;
 }
 
 export function headerLines(ui: UiState, width: number): Line[] {
@@ -45,18 +45,20 @@ export function headerLines(ui: UiState, width: number): Line[] {
     seg(` · ${elapsed} `, bar),
   ];
   const t = run.target;
-  const left2: Line = t
-    ? [
-        seg(`${t.user}@${t.host}:${t.port}/`, { tone: 'muted' }),
-        seg(t.database, { bold: true }),
-        seg(` · PostgreSQL ${t.serverVersion} · `, { tone: 'muted' }),
-        seg(t.isReplica ? 'REPLICA (read-only)' : 'primary', { tone: t.isReplica ? 'warn' : 'ok', bold: t.isReplica }),
-      ]
-    : [seg('target: ', { tone: 'muted' }), seg(ui.targetHint || '(not connected yet)'), seg(' · not connected yet', { tone: 'muted' })];
   let right2: Line;
   if (run.ended) {
-    const tone: Tone = run.ended.outcome === 'succeeded' ? 'ok' : 'bad';
-    right2 = [seg(`run ${run.ended.outcome.toUpperCase()}`, { tone, bold: true }), seg(` · ${progressText(run)}`, { tone: 'muted' })];
+    const ok = run.ended.outcome === 'succeeded';
+    const steps = run.items.filter((i) => i.kind === 'step');
+    right2 = [seg(`${ok ? '✓' : '✗'} ${run.ended.outcome.toUpperCase()}`, { tone: ok ? 'ok' : 'bad', bold: true }), seg(` · ${steps.filter((s) => s.status === 'passed').length}/${steps.length} steps`, { tone: 'muted' })];
   } else right2 = [seg(progressText(run), { bold: true })];
+  const room = width - lineWidth(right2) - 1;
+  let left2: Line;
+  if (t) {
+    const role = seg(t.isReplica ? 'REPLICA (read-only)' : 'primary', { tone: t.isReplica ? 'warn' : 'ok', bold: t.isReplica });
+    left2 = [seg(`${t.user}@${t.host}:${t.port}/`, { tone: 'muted' }), seg(t.database, { bold: true }), seg(` · PostgreSQL ${t.serverVersion} · `, { tone: 'muted' }), role];
+    // Narrow: the database, version and role matter more than the user and the word "PostgreSQL".
+    if (lineWidth(left2) > room) left2 = [seg(`${t.host}:${t.port}/`, { tone: 'muted' }), seg(t.database, { bold: true }), seg(` · PG ${t.serverVersion} · `, { tone: 'muted' }), role];
+    if (lineWidth(left2) > room) left2 = [seg(t.database, { bold: true }), seg(` · PG ${t.serverVersion} · `, { tone: 'muted' }), role];
+  } else left2 = [seg('target: ', { tone: 'muted' }), seg(ui.targetHint || '(not connected yet)'), seg(' · not connected yet', { tone: 'muted' })];
   return [spread(left1, right1, width, bar), spread(left2, right2, width)];
 }

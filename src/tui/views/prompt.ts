@@ -1,6 +1,6 @@
 // The question panel above the footer: what the session is waiting for, and
 // exactly which keys answer it. Empty while nothing is asked.
-import { fit, plain, seg, type Line, type Seg, type Tone } from '../line.js';
+import { fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
 import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../store.js';
 import { clock, oneLine, wrap } from '../text.js';
 
@@ -64,10 +64,7 @@ function idleLines(ui: UiState, width: number): Line[] {
       outcome === 'succeeded'
         ? `✓ Run succeeded — ${passed} of ${steps.length} steps passed${skipped ? `, ${skipped} skipped` : ''} in ${took}.`
         : `✗ Run ${outcome}${ended?.reason ? `: ${ended.reason}` : ''}.`;
-    return [
-      ...wrapped('', head, width, outcome === 'succeeded' ? 'ok' : 'bad', true, 2),
-      ...packKeys([{ key: 'q', label: 'leave' }, { key: '↑↓', label: 'review items' }, { key: 'PgUp/PgDn', label: 'scroll' }], width),
-    ];
+    return [...wrapped('', head, width, outcome === 'succeeded' ? 'ok' : 'bad', true, 3), plain('Look back over any item with ↑↓ and PgUp/PgDn; q leaves the screen.', { tone: 'muted' })];
   }
   if (ui.quitting) return [plain('Stopping at the next safe point; the run’s record is kept so it can be resumed.', { tone: 'warn', bold: true })];
   return [];
@@ -141,7 +138,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
   }
   const why = firstProblem(item, p);
   const head = item?.status === 'interrupted' ? `■ INTERRUPTED — “${oneLine(title)}”` : `✗ BLOCKED — “${oneLine(title)}” failed`;
-  const out: Line[] = [[seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })]];
+  const out: Line[] = wrapLine([seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })], width).slice(0, 2);
   out.push(
     ...packKeys(
       [

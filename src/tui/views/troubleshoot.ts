@@ -1,7 +1,7 @@
 // A troubleshooting entry in full: what it matches, the likely cause, and
 // the fix it would run (which always asks before running).
 import { highlightSql } from '../highlight.js';
-import { fit, plain, seg, type Line } from '../line.js';
+import { fit, plain, seg, wrapLine, type Line } from '../line.js';
 import { hasFixAction } from '../store.js';
 import type { TroubleshootingEntry } from '../../runbook/schema.js';
 import { markdownLines } from './detail.js';
@@ -24,7 +24,7 @@ export function entryLines(entry: TroubleshootingEntry | undefined, sqlFiles: Re
     if (fix.explain) out.push(...markdownLines(fix.explain, width));
     if (hasFixAction(entry)) {
       const sql = fix.sql ?? (fix.sql_file ? sqlFiles.get(fix.sql_file) : undefined);
-      if (sql !== undefined) out.push(plain(fix.sql_file ? `It runs SQL from ${fix.sql_file}:` : 'It runs:', { tone: 'muted', bold: true }), ...highlightSql(sql.replace(/\s+$/, '')).map((l) => [seg('  '), ...l]));
+      if (sql !== undefined) out.push(plain(fix.sql_file ? `It runs SQL from ${fix.sql_file}:` : 'It runs:', { tone: 'muted', bold: true }), ...highlightSql(sql.replace(/\s+$/, '')).flatMap((l) => wrapLine(l, Math.max(10, width - 2)).map((piece) => [seg('  '), ...piece])));
       else if (fix.shell !== undefined) out.push(plain('It runs:', { tone: 'muted', bold: true }), ...splitLines(fix.shell.replace(/\s+$/, '')).map((l) => [seg('$ ', { tone: 'accent' }), seg(l)]));
       out.push(plain(fix.confirm === false ? 'Runs as soon as it is chosen.' : 'You are asked before it runs.', { tone: 'muted' }));
     }

@@ -169,7 +169,13 @@ VERIFICATIONS = [
 ]
 
 
+def _require_online() -> None:
+    if context.is_offline_mode():
+        raise RuntimeError("revision 003 reads and changes data: it cannot run in offline (--sql) mode")
+
+
 def upgrade() -> None:
+    _require_online()
     bind = op.get_bind()
     size = _batch_size()
     op.execute(
@@ -207,6 +213,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _require_online()
     bind = op.get_bind()
     if bind.execute(sa.text("SELECT to_regclass(:t)"), {"t": UNDO}).scalar() is None:
         raise RuntimeError(

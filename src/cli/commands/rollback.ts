@@ -1,0 +1,96 @@
+// `runbook rollback RUN`: undo what a run actually did. The plan is the steps
+// that completed, newest first, each through its `rollback:` section; it is
+// shown, then run as a run of its own, with the same checks and gating
+// (destructive statements need the database name typed). Each undo that passes
+// is marked in the original run's journal, so nothing is undone twice.
+import type { Command } from 'commander';
+import { resolveDatabaseUrl } from '../../exec/connection-url.js';
+import { journalStatus, replayJournal } from '../../journal/replay.js';
+import { runbookHash } from '../../journal/record.js';
+import { completedSteps, describePlan, partlyApplied, planLines, rollbackSteps } from '../../journal/rollback-plan.js';
+import { loadRun, openStore } from '../../journal/store.js';
+import { loadRunbook } from '../../runbook/load.js';
+import { formatProblem } from '../../runbook/problems.js';
+import { addRunOptions, runCommand, type RunOptions } from './run.js';
+
+export interface RollbackOptions extends RunOptions {
+  file?: string;
+  dryRun?: boolean;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function rollbackCommand(ref: string | undefined, opts: RollbackOptions): Promise<number> {
+  if (opts.sandbox || opts.sandboxOn) {
+    err('rollback: a sandbox run cannot be rolled back (its database is gone)');
+    return 2;
+  }
+  const found = loadRun(openStore(opts.stateDir), ref, (j) => j.header.kind !== 'rollback');
+  if ('error' in found) {
+    err(`rollback: ${found.error}`);
+    return 2;
+  }
+  const { journal } = found;
+  const { header } = journal;
+  if (header.kind === 'rollback') {
+    err(`rollback: run ${header.runId} is itself a rollback (of ${header.rollbackOf}); run the runbook again to redo`);
+    return 2;
+  }
+  const file = opts.file ?? header.runbook.file;
+  const loaded = await loadRunbook(file);
+  if (!loaded.ok) {
+    loaded.problems.forEach((p) => err(formatProblem(p)));
+    return 2;
+  }
+  const rb = loaded.runbook;
+  if (runbookHash(rb) !== header.runbook.sha256) err(`warning: ${file} changed since run ${header.runId}; the rollback sections are read from the file as it is now`);
+  const state = replayJournal(journal);
+  const plan = completedSteps(state);
+  let steps;
+  try {
+    steps = rollbackSteps(rb, plan, header.kind, header.procedureId);
+  } catch (e) {
+    err(`rollback: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const partial = partlyApplied(state);
+  const say = opts.json ? err : out;
+  say(`rollback of run ${header.runId} (${journalStatus(journal).outcome}, ${header.runbook.id} on ${header.target}, by ${header.operator})`);
+  if (plan.length === 0) say('  nothing to undo: no step of that run completed (or every one was already rolled back)');
+  else {
+    say(`plan: undo ${plan.length} completed step${plan.length === 1 ? '' : 's'}, newest first:`);
+    planLines(describePlan(rb, plan, header.kind, header.procedureId)).forEach(say);
+  }
+  for (const title of partial) say(`  warning: step "${title}" did not complete and may be partly applied: it is not undone here; check it by hand`);
+  if (plan.length === 0) return 0;
+  if (opts.dryRun) {
+    say('(--dry-run: nothing was run)');
+    return 0;
+  }
+  // The undo may use the run's inputs: the journalled ones (secret ones must be given again).
+  const inputs = Object.entries(state.inputs ?? {})
+    .filter(([k, v]) => v !== null && !rb.inputs[k]?.secret)
+    .map(([k, v]) => `${k}=${String(v)}`);
+  const fromEnv = resolveDatabaseUrl({ env: process.env });
+  const db = opts.db ?? (fromEnv || header.target.includes('***') ? undefined : header.target);
+  return runCommand(
+    file,
+    { ...opts, db, procedure: header.procedureId, input: [...inputs, ...(opts.input ?? [])] },
+    { kind: 'rollback', steps, record: { rollbackOf: { journal, plan } } },
+  );
+}
+
+export function register(program: Command): void {
+  addRunOptions(
+    program
+      .command('rollback')
+      .description('undo a run: the steps it completed, newest first, from their rollback sections')
+      .argument('[run]', 'run id (or a unique part of it); default: the newest run'),
+  )
+    .option('--file <runbook>', 'the runbook file, if it moved since the run')
+    .option('--dry-run', 'show the plan, run nothing')
+    .action(async (ref: string | undefined, opts: RollbackOptions) => {
+      process.exitCode = await rollbackCommand(ref, opts);
+    });
+}
