@@ -43,14 +43,14 @@ export interface ScreenSession {
 }
 
 /** Starts `command` (a shell command line) in a new detached session of WIDTH×HEIGHT. */
-export async function startScreen(command: string, env: Record<string, string> = {}): Promise<ScreenSession> {
+export async function startScreen(command: string, env: Record<string, string> = {}, cwd = process.cwd()): Promise<ScreenSession> {
   const name = `bench${++counter}`;
   const envPrefix = Object.entries(env)
     .map(([k, v]) => `${k}=${sh(v)}`)
     .join(' ');
   const t0 = performance.now();
   // TERM as a real terminal would have it; CI markers removed so the screen behaves as it would for an operator.
-  await tmux('new-session', '-d', '-s', name, '-x', String(WIDTH), '-y', String(HEIGHT), `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${envPrefix} ${command}`);
+  await tmux('new-session', '-d', '-s', name, '-c', cwd, '-x', String(WIDTH), '-y', String(HEIGHT), `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${envPrefix} ${command}`);
   const session: ScreenSession = {
     name,
     elapsed: () => performance.now() - t0,

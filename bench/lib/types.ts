@@ -20,7 +20,7 @@ export interface Context {
 
 export interface Figure {
   metric: string;
-  unit: 'ms' | 'KiB';
+  unit: 'ms' | 'KiB' | '/s';
   program: Stats;
   baseline?: Stats;
   /** program.median / baseline.median, when the target is a ratio. */

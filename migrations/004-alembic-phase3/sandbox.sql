@@ -3,7 +3,7 @@
 -- The Czech-learning Telegram bot's database as Phase 3 finds it: the four
 -- tables of the baseline revision (exactly what revision 001 creates), the
 -- database stamped at 001 by Alembic, and data generated so the plans are
--- real: 2,000 users, 80,000 messages in Czech and English (one in six graded
+-- real: 2,000 users, 200,000 messages in Czech and English (one in six graded
 -- with a correctness score), 120,000 daily_stats rows (60 days per user) and
 -- 50,000 saved words (one in ten never reviewed: next_review_at is NULL).
 -- Only runs with `runbook run ... --sandbox`, on a fresh, empty database.
@@ -86,7 +86,7 @@ SELECT 1 + g % 2000,
        END,
        CASE WHEN g % 6 = 0 THEN (g * 37) % 101 END,          -- one in six messages graded, 0-100
        now() - ((g * 9973) % (90 * 24 * 60)) * interval '1 minute'
-FROM generate_series(1, 80000) AS g, vocabulary v;
+FROM generate_series(1, 200000) AS g, vocabulary v;
 
 INSERT INTO daily_stats (user_id, date, messages_count, words_learned, stars_earned, streak_days)
 SELECT u, current_date - d,

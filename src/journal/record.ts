@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { redactUrl } from '../exec/connection-url.js';
-import { queryValues, type PgSession } from '../exec/postgres/index.js';
+import { queryValues, targetChanges, type PgSession } from '../exec/postgres/index.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem } from '../engine/plan.js';
 import type { RunKind, RunState } from '../engine/state.js';
@@ -168,7 +168,7 @@ export function unfinishedRun(store: Store, runbookId: string, database: string)
   const last = store.runs().filter((r) => r.runbook === runbookId && r.database === database && r.kind !== 'rollback').pop();
   if (!last) return undefined;
   try {
-    const status = journalStatus(readJournal(last.journal));
+    const status = journalStatus(readJournal(last.journal, { skipOutput: true }));
     return ['stopped', 'failed', 'aborted'].includes(status.outcome) ? { id: last.id, outcome: status.outcome, at: status.at } : undefined;
   } catch {
     return undefined;
@@ -210,9 +210,12 @@ async function settleInterruptedRun(lock: RunLock, resume: NonNullable<RecordReq
   const pinned = resume.state.target;
   const now = lock.session.target;
   if (!pinned) return undefined;
-  if (pinned.database !== now.database || pinned.host !== now.host || pinned.port !== now.port) {
-    return `refused: run ${resume.journal.header.runId} ran on ${pinned.host}:${pinned.port}/${pinned.database}, but this is ${now.host}:${now.port}/${now.database}; pass --db for the run's own database`;
+  const changes = targetChanges({ ...pinned, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);
+  if (pinned.host !== now.host || pinned.port !== now.port) changes.unshift(`the server is ${now.host}:${now.port} (was ${pinned.host}:${pinned.port})`);
+  if (changes.length > 0) {
+    return `refused: run ${resume.journal.header.runId} is pinned to ${pinned.host}:${pinned.port}/${pinned.database}, and this target differs: ${changes.join('; ')}. Pass --db for the run's own database.`;
   }
+  if (pinned.serverStartedAt && pinned.serverStartedAt !== now.serverStartedAt) say(`resume: note: the server restarted since the run stopped (started at ${now.serverStartedAt}); whatever was in flight then was rolled back by the restart`);
   const pid = pinned.backendPid;
   if (!pid) return undefined;
   const pinnedAt = resume.journal.events.find((e) => e.type === 'target_pinned')?.at ?? resume.journal.header.startedAt;

@@ -48,20 +48,29 @@ export interface Store {
   journalPath(id: string): string;
 }
 
-const schema = {
-  settings: {
-    type: 'object',
-    properties: { operator: { type: 'string', minLength: 1 }, recordInDb: { type: 'boolean' } },
-    additionalProperties: false,
-    default: {},
-  },
-  runs: { type: 'object', default: {} },
-} as const;
+/**
+ * The settings' shape, checked by hand when they are read. (conf's `schema`
+ * option would do it with ajv, but compiling that schema costs ~100 ms at
+ * every start of the program, more than the rest of opening the store.)
+ */
+function checkSettings(value: unknown, path: string): Settings {
+  if (value === undefined) return {};
+  const problem = (what: string) => new Error(`${path}: settings ${what}; fix or remove it`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw problem('must be an object');
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'operator') {
+      if (typeof v !== 'string' || v.length < 1) throw problem('operator must be a non-empty string');
+    } else if (key === 'recordInDb') {
+      if (typeof v !== 'boolean') throw problem('recordInDb must be true or false');
+    } else throw problem(`has an unknown key "${key}" (known: operator, recordInDb)`);
+  }
+  return value as Settings;
+}
 
 /** Opens the state folder: --state-dir, else RUNBOOK_STATE_DIR, else the user's config folder. */
 export function openStore(stateDir?: string): Store {
   const cwd = stateDir ?? (process.env.RUNBOOK_STATE_DIR || undefined);
-  const conf = new Conf<StoreData>({ projectName: 'runbook', projectSuffix: '', configName: 'runbook', cwd, schema, clearInvalidConfig: false });
+  const conf = new Conf<StoreData>({ projectName: 'runbook', projectSuffix: '', configName: 'runbook', cwd, clearInvalidConfig: false });
   const dir = dirname(conf.path);
   const runsDir = join(dir, 'runs');
   mkdirSync(runsDir, { recursive: true, mode: 0o700 });
@@ -70,7 +79,7 @@ export function openStore(stateDir?: string): Store {
     dir,
     runsDir,
     journalPath,
-    settings: () => conf.get('settings') ?? {},
+    settings: () => checkSettings(conf.get('settings'), conf.path),
     // conf re-reads the file on every call, so only this key is written over.
     remember: (entry) => conf.set(`runs.${entry.id}`, entry),
     runs() {

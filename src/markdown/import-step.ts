@@ -4,9 +4,8 @@
 // step's expected text, checks and rollback.
 import { mergeActions, readCodeBlock, readInlineCode, type CodeReading, type FoundAction } from './commands.js';
 import { checksFrom, withoutNumbering, type CheckDraft, type StepDraft, type Unmapped } from './import-context.js';
-import type { IdAllocator } from './slug.js';
-import { slugify } from './slug.js';
-import { unitsOf, type Label, type Section, type Unit } from './sections.js';
+import { slugify, type IdAllocator } from './slug.js';
+import { labelKind, unitsOf, type Label, type Section, type Unit } from './sections.js';
 
 /** Headings that number a step: "Step 1: ...", "Task 1.1: ...", "Migration 001: ...", "1. ...". */
 const NUMBERED_HEADING = /^(?:step|task|stage|migration)\s+\d+(?:\.\d+)*\s*(?:[:.)\-–—]\s*|$)(.*)$/i;
@@ -38,6 +37,7 @@ export function readStep(section: Section, title: string, ids: IdAllocator, unma
   let confirm: string | undefined;
   let connection: string | undefined;
   let pending: Pending | undefined;
+  let under: Label | undefined;
   const note = (reading: CodeReading | undefined) => unmapped.addAll(where, reading);
 
   /** A label that introduced nothing we consumed is prose after all. */
@@ -57,9 +57,13 @@ export function readStep(section: Section, title: string, ids: IdAllocator, unma
       case 'id':
         id ??= unit.id;
         break;
-      case 'heading':
-        explain.push(`**${unit.text}**`);
+      case 'heading': {
+        // "#### Verification" inside a step labels every block under it, until the next sub-heading.
+        const kind = labelKind(unit.text);
+        under = ['expected', 'verify', 'rollback'].includes(kind) ? { kind, name: unit.text, value: '' } : undefined;
+        if (!under) explain.push(`**${unit.text}**`);
         break;
+      }
       case 'line': {
         const label = unit.label;
         if (!label) explain.push(unit.markdown);
@@ -76,7 +80,7 @@ export function readStep(section: Section, title: string, ids: IdAllocator, unma
         break;
       }
       case 'code':
-        readStepCode(unit, pending?.label, {
+        readStepCode(unit, meaningful(pending?.label) ?? under ?? pending?.label, {
           expected: (text) => expected.push(text),
           rollback: (reading) => (rollback.push(...reading.actions), note(reading)),
           verify: (reading, label) => (verify.push(...checksFrom(reading.actions, checkTitle(label, title))), note(reading)),
@@ -145,6 +149,11 @@ function readStepCode(unit: Extract<Unit, { type: 'code' }>, label: Label | unde
   if (kind === 'verify' && label) return to.verify(reading, label);
   if (kind === 'run') return to.run(reading);
   return to.action(reading);
+}
+
+/** A label that says where a block belongs; "Run this:" only introduces it. */
+function meaningful(label: Label | undefined): Label | undefined {
+  return label && label.kind !== 'other' && label.kind !== 'command' ? label : undefined;
 }
 
 /** "Title — expects: row count = 0" → ["Title", undefined]; "Title — confirm: text" → ["Title", "text"]. */

@@ -4,7 +4,7 @@
 // rollback procedure, a checklist. Whatever cannot be mapped is listed in
 // `unmapped`, with the heading it was under, for the author to finish.
 import { basename, extname } from 'node:path';
-import { Document } from 'yaml';
+import { Document, isMap, isScalar } from 'yaml';
 import { runbook as runbookSchema, type RunbookData } from '../runbook/schema.js';
 import { firstLine } from './commands.js';
 import { Unmapped, type RunbookDraft, type StepDraft } from './import-context.js';
@@ -52,11 +52,13 @@ function kindOf(section: Section): Kind {
   return 'other';
 }
 
+/** What the document yields, gathered section by section. */
+type Parts = Pick<RunbookDraft, 'summary' | 'risk' | 'estimate' | 'tags' | 'requires' | 'inputs'> &
+  Required<Pick<RunbookDraft, 'prerequisites' | 'troubleshooting' | 'procedures' | 'checklist'>> & { steps: StepDraft[] };
+
 class Importer {
   readonly unmapped = new Unmapped();
-  readonly draft: Omit<RunbookDraft, 'steps' | 'runbook' | 'id' | 'title'> & { steps: StepDraft[] } = {
-    steps: [], prerequisites: [], troubleshooting: [], procedures: [], checklist: [],
-  };
+  readonly draft: Parts = { steps: [], prerequisites: [], troubleshooting: [], procedures: [], checklist: [] };
   title?: string;
   id?: string;
   private readonly stepIds = new IdAllocator();
@@ -76,15 +78,15 @@ class Importer {
       if (kind === 'step') {
         this.draft.steps.push(readStep(child, numberedStepTitle(child.title) ?? child.title, this.stepIds, this.unmapped, where));
       } else if (kind === 'prerequisites') {
-        this.draft.prerequisites!.push(...readPrerequisites(child, this.unmapped, where));
+        this.draft.prerequisites.push(...readPrerequisites(child, this.unmapped, where));
       } else if (kind === 'troubleshooting') {
         for (const entry of readTroubleshooting(child, this.unmapped, where)) {
-          this.draft.troubleshooting!.push({ ...entry, id: this.troubleshootingIds.take(entry.id) });
+          this.draft.troubleshooting.push({ ...entry, id: this.troubleshootingIds.take(entry.id) });
         }
       } else if (kind === 'rollback') {
-        this.draft.procedures!.push(...readProcedures(child, this.procedureIds, this.unmapped, where));
+        this.draft.procedures.push(...readProcedures(child, this.procedureIds, this.unmapped, where));
       } else if (kind === 'checklist') {
-        this.draft.checklist!.push(...readChecklist(child, this.unmapped, where));
+        this.draft.checklist.push(...readChecklist(child, this.unmapped, where));
       } else if (kind === 'inputs') {
         this.draft.inputs = { ...this.draft.inputs, ...readInputs(child, this.unmapped, where) };
       } else if (kind === 'overview') {
@@ -103,7 +105,7 @@ class Importer {
     this.readFacts(units, section.depth <= 1);
     const where = path.join(' › ');
     const tasks = units.flatMap((u) => (u.type === 'list' ? u.items.filter((i) => i.task) : []));
-    this.draft.checklist!.push(...tasks.map((t) => (where ? { title: t.text, group: section.title } : t.text)));
+    this.draft.checklist.push(...tasks.map((t) => (where ? { title: t.text, group: section.title } : t.text)));
     const code = units.filter((u): u is Extract<Unit, { type: 'code' }> => u.type === 'code');
     if (code.length > 0) {
       this.unmapped.add(where || 'Introduction', `${code.length} code block${code.length > 1 ? 's' : ''} not mapped (first: ${firstLine(code[0].text)})`);
@@ -200,11 +202,16 @@ function rebaseSqlFiles(value: unknown, rebase: (path: string) => string): void 
 
 const SCHEMA_COMMENT = '# yaml-language-server: $schema=../schema/runbook.schema.json';
 
+/**
+ * The YAML text: the editor's schema line, `runbook: 1`, then (as comments,
+ * so they travel with the file) where it came from and what is left to do.
+ */
 export function runbookYaml(draft: RunbookDraft, unmapped: string[], source?: string): string {
   const doc = new Document(draft);
   const notes = [`Imported from ${source ?? 'a Markdown document'} by \`runbook import\`.`];
   if (unmapped.length > 0) notes.push('Not mapped, to finish by hand:', ...unmapped.map((u) => `  - ${u}`));
-  doc.commentBefore = notes.map((n) => ` ${n}`).join('\n');
+  const idKey = isMap(doc.contents) ? doc.contents.items[1]?.key : undefined;
+  if (isScalar(idKey)) idKey.commentBefore = notes.map((n) => ` ${n}`).join('\n');
   return `${SCHEMA_COMMENT}\n${doc.toString({ lineWidth: 0 })}`;
 }
 

@@ -9,7 +9,7 @@ export function slugify(text: string, fallback = 'item'): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   // Long titles make unwieldy ids on the command line; cut at a word boundary.
-  const short = slug.length <= 48 ? slug : slug.slice(0, 48).replace(/-[^-]*$/, '');
+  const short = slug.length <= 60 ? slug : slug.slice(0, 60).replace(/-[^-]*$/, '');
   return short || fallback;
 }
 

@@ -132,7 +132,11 @@ export class RunSession {
   /** Resuming: reconnect to the pinned target; refuse if it is another server or database. */
   private async reattach(): Promise<void> {
     this.pg = await connect(this.options.url, { applicationName: `runbook ${this.options.runbook.id}` });
-    await this.recheckTarget();
+    const now = this.pg.target;
+    // A new connection has a backend of its own, and the server may have restarted since; the rest must match.
+    const changes = targetChanges({ ...this.state.target!, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);
+    if (changes.length > 0) throw new Error(`the target is not the one this run was pinned to (${changes.join('; ')})`);
+    this.emit({ type: 'target_pinned', target: now, at: this.clock() });
   }
 
   /** An item left running by a run that stopped: run its verification again before anything else. */

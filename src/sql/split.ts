@@ -16,6 +16,24 @@ import type { SqlStatement } from './types.js';
  * Needs ensureParser().
  */
 export function splitSql(source: string): SqlStatement[] {
+  const cached = splitCache.get(source);
+  if (cached) return cached.slice();
+  const statements = splitUncached(source);
+  if (splitCache.size >= SPLIT_CACHE_SIZE) splitCache.delete(splitCache.keys().next().value!);
+  splitCache.set(source, statements.slice());
+  return statements;
+}
+
+/**
+ * The same step's SQL is split when the runbook is loaded (lint), when the run
+ * decides whether it is destructive and whether it writes, and when it runs:
+ * four passes through the WASM parser for a 1,000-statement file. The result
+ * depends on the text alone, so the last few are kept.
+ */
+const splitCache = new Map<string, SqlStatement[]>();
+const SPLIT_CACHE_SIZE = 64;
+
+function splitUncached(source: string): SqlStatement[] {
   const { found, problem } = findPlaceholders(source);
   if (problem) throw errorAt(source, problem.start, problem.message, PlaceholderError);
   // A byte order mark is not SQL; editors on Windows add one. Parse it as a space.

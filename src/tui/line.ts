@@ -77,7 +77,7 @@ export function wrapLine(line: Line, width: number): Line[] {
   let start = 0;
   while (text.length - start > w) {
     let end = start + w;
-    const space = text.lastIndexOf(' ', end);
+    const space = text.lastIndexOf(' ', end - 1);
     if (space > start + Math.floor(w * 0.6)) end = space + 1;
     cuts.push(end);
     start = end;

@@ -47,20 +47,19 @@ export function watchServer(options: ServerWatchOptions): ServerWatch {
         const t = options.target();
         if (!t) return;
         const key = event.key;
-        current = {
-          key,
-          monitor: start({
-            url: options.url,
-            pid: t.backendPid,
-            serverVersionNum: t.serverVersionNum,
-            delayMs: options.delayMs,
-            intervalMs: options.intervalMs,
-            onSample: (sample) => {
-              if (current?.key === key) options.report(key, sample);
-            },
-            onError: (message) => options.report(key, null, message),
-          }),
-        };
+        const mine = { key, monitor: { stop: async () => {} } as Monitor };
+        current = mine;
+        mine.monitor = start({
+          url: options.url,
+          pid: t.backendPid,
+          serverVersionNum: t.serverVersionNum,
+          delayMs: options.delayMs,
+          intervalMs: options.intervalMs,
+          onSample: (sample) => {
+            if (current === mine) options.report(key, sample);
+          },
+          onError: (message) => options.report(key, null, message),
+        });
         return;
       }
       if (ENDS.has(event.type) && (event.type === 'run_ended' || ('key' in event && current?.key === event.key))) stopCurrent();

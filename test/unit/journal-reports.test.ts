@@ -199,7 +199,7 @@ describe('the report model', () => {
     assert.equal(r.items.find((i) => i.id === 'three')!.skipReason, 'statistics are fresh & fine');
     assert.deepEqual(r.items.find((i) => i.id === 'one')!.notices, ['NOTICE: table "a" created | ok']);
     assert.deepEqual(r.inputs, { password: '***', n: 1 });
-    assert.deepEqual(r.decisions.map((d) => d.type), ['retried', 'fix_run', 'skipped'].sort((a, b) => ['fix_run', 'retried', 'skipped'].indexOf(a) - ['fix_run', 'retried', 'skipped'].indexOf(b)));
+    assert.deepEqual(r.decisions.map((d) => d.type), ['fix_run', 'retried', 'skipped']);
   });
 });
 
@@ -272,8 +272,6 @@ describe('Markdown', () => {
     assert.match(md, /## Rollback plan[\s\S]*1\. Create the \| table \(`one`\) — DROP TABLE a/);
     assert.match(md, /- `password` = `\*\*\*`/);
     // Every table row has as many cells as its header (a "|" in a title must not add one).
-    const rows = md.split('\n').filter((l) => l.startsWith('|'));
-    for (const row of rows) assert.ok(!/[^\\]\|[^|]*`[^`]*[^\\]\|/.test(row) || true);
     const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
     let width = 0;
     for (const l of md.split('\n')) {

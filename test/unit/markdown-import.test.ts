@@ -21,8 +21,7 @@ async function importSeed(name: string) {
 
 /** The YAML text itself must load and pass the schema, not only the object returned beside it. */
 function reparse(yaml: string): RunbookData {
-  assert.match(yaml, /^# yaml-language-server: \$schema=\.\.\/schema\/runbook\.schema\.json\n/);
-  assert.match(yaml, /^runbook: 1$/m);
+  assert.ok(yaml.startsWith('# yaml-language-server: $schema=../schema/runbook.schema.json\nrunbook: 1\n'), yaml.slice(0, 120));
   return runbook.parse(parse(yaml));
 }
 

@@ -93,11 +93,16 @@ function progressQueries(versionNum: number): string[] {
   const rel = (col: string) => `CASE WHEN ${col} IS NOT NULL AND ${col} <> 0 THEN ${col}::regclass::text END`;
   const q: string[] = [];
   if (versionNum >= 120000) {
-    q.push(`SELECT command, phase, ${rel('relid')} AS relation,
-      CASE WHEN blocks_total > 0 THEN blocks_done WHEN tuples_total > 0 THEN tuples_done WHEN lockers_total > 0 THEN lockers_done WHEN partitions_total > 0 THEN partitions_done END::float8 AS done,
-      CASE WHEN blocks_total > 0 THEN blocks_total WHEN tuples_total > 0 THEN tuples_total WHEN lockers_total > 0 THEN lockers_total WHEN partitions_total > 0 THEN partitions_total END::float8 AS total,
-      CASE WHEN blocks_total > 0 THEN 'blocks' WHEN tuples_total > 0 THEN 'tuples' WHEN lockers_total > 0 THEN 'lockers' WHEN partitions_total > 0 THEN 'partitions' ELSE 'blocks' END AS unit
-      FROM pg_stat_progress_create_index WHERE pid = $1`);
+    // What to count depends on the phase: lockers while it waits, blocks while it scans, tuples while it sorts or loads.
+    const unit = `CASE WHEN phase LIKE 'waiting%' AND lockers_total > 0 THEN 'lockers'
+        WHEN phase LIKE '%scanning table%' AND blocks_total > 0 THEN 'blocks'
+        WHEN tuples_total > 0 THEN 'tuples' WHEN blocks_total > 0 THEN 'blocks'
+        WHEN partitions_total > 0 THEN 'partitions' ELSE NULL END`;
+    q.push(`SELECT command, phase, relation, (CASE unit WHEN 'lockers' THEN lockers_done WHEN 'blocks' THEN blocks_done WHEN 'tuples' THEN tuples_done WHEN 'partitions' THEN partitions_done END)::float8 AS done,
+      (CASE unit WHEN 'lockers' THEN lockers_total WHEN 'blocks' THEN blocks_total WHEN 'tuples' THEN tuples_total WHEN 'partitions' THEN partitions_total END)::float8 AS total,
+      coalesce(unit, 'blocks') AS unit
+      FROM (SELECT p.*, ${rel('relid')} AS relation, ${unit} AS unit
+      FROM pg_stat_progress_create_index p WHERE pid = $1) x`);
     q.push(`SELECT command, phase, ${rel('relid')} AS relation, heap_blks_scanned::float8 AS done, NULLIF(heap_blks_total, 0)::float8 AS total, 'blocks' AS unit
       FROM pg_stat_progress_cluster WHERE pid = $1`);
   }

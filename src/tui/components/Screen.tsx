@@ -34,7 +34,7 @@ export function stepViewLines(ui: UiState, width: number, height: number): Line[
     const end = Math.min(g.total, g.top + g.height);
     const where = g.top + g.height >= g.total ? 'end' : `${Math.round((end / g.total) * 100)}%`;
     const follow = ui.detailTop === null ? (g.followsTail ? ' · following' : '') : ' · End follows';
-    out.push(fit([seg(`── lines ${g.top + 1}–${end} of ${g.total} (${where}) · PgUp/PgDn${follow} `, { tone: 'muted' }), seg('─'.repeat(width), { tone: 'muted' })], width));
+    out.push(fit([seg(`── ${g.top + 1}–${end} of ${g.total} lines (${where})${follow} `, { tone: 'muted' }), seg('─'.repeat(width), { tone: 'muted' })], width));
   }
   return out;
 }

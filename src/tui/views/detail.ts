@@ -331,9 +331,10 @@ export function outputLines(ui: UiState, item: ItemState, width: number): Line[]
       out.push([seg(style.prefix, { tone: 'accent', bold: true }), ...highlightSql(oneLine(o.text))[0]]);
       return;
     }
-    const wrapped = wrap(o.text, Math.max(10, width - style.prefix.length));
-    const shown = wrapped.length > 6 ? [...wrapped.slice(0, 5), `… (${wrapped.length - 5} more lines)`] : wrapped;
-    shown.forEach((l, j) => out.push([seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), { ...(style.tone ? { tone: style.tone } : {}) }), seg(l, { ...(style.tone && o.kind !== 'stdout' ? { tone: style.tone } : {}) })]));
+    // Output keeps its spacing (psql tables, aligned logs); long lines break, very long ones are cut short.
+    const wrapped = wrapLine([seg(clean(o.text), { ...(style.tone && o.kind !== 'stdout' ? { tone: style.tone } : {}) })], Math.max(10, width - style.prefix.length));
+    const shown = wrapped.length > 6 ? [...wrapped.slice(0, 5), plain(`… (${wrapped.length - 5} more lines)`, { tone: 'muted' })] : wrapped;
+    shown.forEach((l, j) => out.push([seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), { ...(style.tone ? { tone: style.tone } : {}) }), ...l]));
   });
   return out;
 }

@@ -3,7 +3,7 @@
 // checked as it is typed, with the rules the run itself applies.
 import { fit, plain, seg, type Line } from '../line.js';
 import type { InputField, Prompt } from '../store.js';
-import { oneLine } from '../text.js';
+import { oneLine, wrap } from '../text.js';
 
 function typeText(f: InputField): string {
   const s = f.spec;
@@ -35,7 +35,8 @@ export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number,
         seg(box, { underline: true, ...(focused ? { bold: true } : {}) }),
         seg(f.problem ? '  ✗' : '  ✓', { tone: f.problem ? 'bad' : 'ok', bold: true }),
       ],
-      [seg(' '.repeat(nameWidth + 2)), seg(typeText(f), { tone: 'muted' }), seg(f.spec.description ? ` — ${oneLine(f.spec.description)}` : '', { tone: 'muted' })],
+      [seg(' '.repeat(nameWidth + 2)), seg(typeText(f), { tone: 'muted' })],
+      ...(f.spec.description ? wrap(oneLine(f.spec.description), Math.max(10, width - nameWidth - 2)).slice(0, 3).map((l) => [seg(' '.repeat(nameWidth + 2)), seg(l, { tone: 'muted' })]) : []),
     ];
     if (f.problem) lines.push([seg(' '.repeat(nameWidth + 2)), seg(oneLine(f.problem), { tone: 'bad' })]);
     return lines;

@@ -59,6 +59,6 @@ export function headerLines(ui: UiState, width: number): Line[] {
     // Narrow: the database, version and role matter more than the user and the word "PostgreSQL".
     if (lineWidth(left2) > room) left2 = [seg(`${t.host}:${t.port}/`, { tone: 'muted' }), seg(t.database, { bold: true }), seg(` · PG ${t.serverVersion} · `, { tone: 'muted' }), role];
     if (lineWidth(left2) > room) left2 = [seg(t.database, { bold: true }), seg(` · PG ${t.serverVersion} · `, { tone: 'muted' }), role];
-  } else left2 = [seg('target: ', { tone: 'muted' }), seg(ui.targetHint || '(not connected yet)'), seg(' · not connected yet', { tone: 'muted' })];
+  } else left2 = [seg(ui.targetHint || 'target not given'), seg(' · connecting…', { tone: 'muted' })];
   return [spread(left1, right1, width, bar), spread(left2, right2, width)];
 }

@@ -73,7 +73,7 @@ function idleLines(ui: UiState, width: number): Line[] {
 function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
   switch (p.kind) {
     case 'inputs':
-      return packKeys([{ key: 'Tab/↑↓', label: 'move' }, { key: 'Enter', label: 'next field / start the run' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Esc', label: 'do not run' }], width);
+      return packKeys([{ key: 'Tab/↑↓', label: 'move' }, { key: 'Enter', label: 'next, then start' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Esc', label: 'do not run' }], width);
     case 'confirm': {
       const item = findItem(ui, p.key);
       const what = item?.kind === 'checklist' ? 'Checklist' : item?.kind === 'prerequisite' ? 'Prerequisite' : 'Confirm';

@@ -1,0 +1,110 @@
+// The runbooks, SQL and data files the cases need, generated into the bench's
+// temp folder at bench time (nothing large is committed).
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function caseDir(tmp: string, name: string): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A runbook of one SQL step whose SQL is in `sqlFile` (next to it). */
+export function sqlStepRunbook(dir: string, id: string, sql: string): string {
+  writeFileSync(join(dir, `${id}.sql`), sql);
+  const path = join(dir, `${id}.yaml`);
+  writeFileSync(
+    path,
+    `runbook: 1
+id: bench-${id}
+title: bench ${id}
+risk: low
+steps:
+  - id: ${id}
+    title: bench ${id}
+    sql_file: ${id}.sql
+`,
+  );
+  return path;
+}
+
+/** 1,000 `SELECT n;` statements. */
+export function manyStatementsSql(n = 1000): string {
+  return Array.from({ length: n }, (_, i) => `SELECT ${i + 1};\n`).join('');
+}
+
+export const BIG_RESULT_SQL = 'SELECT g AS n, md5(g::text) AS hash FROM generate_series(1, 1000000) AS g;\n';
+
+export const NOTICE_STORM_SQL = `DO $$
+BEGIN
+  FOR i IN 1..100000 LOOP
+    RAISE NOTICE 'notice number % of a storm', i;
+  END LOOP;
+END
+$$;
+`;
+
+/** A file of `mib` MiB of text lines (~100 bytes each), written once. */
+export async function floodFile(dir: string, mib = 100): Promise<string> {
+  const path = join(dir, `flood-${mib}MiB.txt`);
+  const bytes = mib * 1024 * 1024;
+  if (existsSync(path) && statSync(path).size === bytes) return path;
+  const out = createWriteStream(path);
+  const filler = 'x'.repeat(200);
+  let written = 0;
+  let n = 0;
+  while (written < bytes) {
+    let chunk = '';
+    while (chunk.length < 1 << 20 && written + chunk.length < bytes) {
+      const head = `line ${++n} `;
+      chunk += `${head}${filler.slice(0, 99 - head.length)}\n`;
+    }
+    chunk = chunk.slice(0, bytes - written);
+    written += chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return path;
+}
+
+export function shellStepRunbook(dir: string, id: string, command: string): string {
+  const path = join(dir, `${id}.yaml`);
+  writeFileSync(
+    path,
+    `runbook: 1
+id: bench-${id}
+title: bench ${id}
+risk: low
+steps:
+  - id: ${id}
+    title: bench ${id}
+    shell: ${JSON.stringify(command)}
+`,
+  );
+  return path;
+}
+
+/** A runbook of `n` trivial SQL steps, each with one check. */
+export function manyStepsRunbook(dir: string, n: number): string {
+  const path = join(dir, `steps-${n}.yaml`);
+  const steps = Array.from(
+    { length: n },
+    (_, i) => `  - id: s${i + 1}
+    title: trivial step ${i + 1}
+    sql: SELECT ${i + 1} AS n
+    verify:
+      - title: the step's check
+        sql: SELECT 1 AS one
+        expect: { row: { one: 1 } }
+`,
+  ).join('');
+  writeFileSync(path, `runbook: 1\nid: bench-steps-${n}\ntitle: bench ${n} steps\nrisk: low\nsteps:\n${steps}`);
+  return path;
+}
+
+/** The same statements the many-steps runbook sends, for psql in one file. */
+export function manyStepsSql(dir: string, n: number): string {
+  const path = join(dir, `steps-${n}.sql`);
+  writeFileSync(path, Array.from({ length: n }, (_, i) => `SELECT ${i + 1} AS n;\nSELECT 1 AS one;\n`).join(''));
+  return path;
+}

@@ -1,0 +1,52 @@
+// The plain-mode SQL cases, each one step run by `runbook run --plain` and
+// compared with psql running the same SQL file on the same server.
+import { join } from 'node:path';
+import { paired } from '../lib/measure.js';
+import { limitFigure, MiB, psql, ratioFigure, rss, runbook, timed, wall, type Case, type Context } from '../lib/types.js';
+import { BIG_RESULT_SQL, caseDir, manyStatementsSql, NOTICE_STORM_SQL, sqlStepRunbook } from './files.js';
+
+function plainRun(ctx: Context, name: string, sql: string) {
+  const dir = caseDir(ctx.tmp, name);
+  const file = sqlStepRunbook(dir, name, sql);
+  const program = runbook(ctx, ['run', file, '--db', ctx.url, '--plain', '--yes'], { stateDir: join(dir, 'state') });
+  return { dir, file, sqlFile: join(dir, `${name}.sql`), program };
+}
+
+export const manyStatements: Case = {
+  name: 'many-statements',
+  title: 'many statements',
+  compared: 'a plain-mode step of 1,000 `SELECT n;` vs `psql -X -q -v ON_ERROR_STOP=1 -f` of the same file',
+  async run(ctx) {
+    const { program, sqlFile } = plainRun(ctx, 'many-statements', manyStatementsSql(1000));
+    const r = await paired(timed(ctx, program), timed(ctx, psql(ctx, ['-f', sqlFile])), ctx);
+    return { status: 'measured', figures: [ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.5)] };
+  },
+};
+
+export const bigResult: Case = {
+  name: 'big-result',
+  title: 'big result',
+  compared: 'a step returning 1,000,000 rows (generate_series, md5) vs `psql -X -q -f … > /dev/null`',
+  async run(ctx) {
+    const { program, sqlFile } = plainRun(ctx, 'big-result', BIG_RESULT_SQL);
+    const r = await paired(timed(ctx, program), timed(ctx, psql(ctx, ['-f', sqlFile])), ctx);
+    return {
+      status: 'measured',
+      figures: [ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.0), ratioFigure('peak memory', 'KiB', rss(r.program), rss(r.baseline), 1.0)],
+    };
+  },
+};
+
+export const noticeStorm: Case = {
+  name: 'notice-storm',
+  title: 'notice storm',
+  compared: 'a DO block raising 100,000 notices vs psql (notices to /dev/null)',
+  async run(ctx) {
+    const { program, sqlFile } = plainRun(ctx, 'notice-storm', NOTICE_STORM_SQL);
+    const r = await paired(timed(ctx, program), timed(ctx, psql(ctx, ['-f', sqlFile])), ctx);
+    return {
+      status: 'measured',
+      figures: [ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.5), limitFigure('peak memory', 'KiB', rss(r.program), 150 * MiB, '< 150 MiB', rss(r.baseline))],
+    };
+  },
+};

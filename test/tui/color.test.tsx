@@ -1,0 +1,46 @@
+// NO_COLOR: with colors forced on in the terminal library, the screen still
+// draws no color when the operator asked for none (bold and inverse remain).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { colorWanted, makeTheme } from '../../src/tui/theme.js';
+
+process.env.FORCE_COLOR = '1';
+// eslint-disable-next-line no-control-regex
+const COLOR_SGR = /\u001B\[(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;|48;)[0-9;]*m/;
+
+async function frame(color: boolean): Promise<string> {
+  const React = (await import('react')).default;
+  const { render, cleanup } = await import('ink-testing-library');
+  const { App } = await import('../../src/tui/components/App.js');
+  const { TuiController } = await import('../../src/tui/controller.js');
+  const { atSteps, events, NOW } = await import('./helpers.js');
+  let ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW }, { type: 'item_finished', key: 'step:indexes', verdicts: [{ label: 'plan', ok: false, expected: 'a', actual: 'b' }], durationMs: 1, at: NOW });
+  ui = { ...ui, selected: 'step:indexes' };
+  const r = render(React.createElement(App, { controller: new TuiController(ui, { frameMs: 0 }), color }));
+  await new Promise((res) => setTimeout(res, 30));
+  const out = r.lastFrame() ?? '';
+  cleanup();
+  return out;
+}
+
+test('NO_COLOR (any non-empty value) and TERM=dumb turn color off', () => {
+  assert.equal(colorWanted({}), true);
+  assert.equal(colorWanted({ NO_COLOR: '1' }), false);
+  assert.equal(colorWanted({ NO_COLOR: '' }), true);
+  assert.equal(colorWanted({ TERM: 'dumb' }), false);
+  assert.equal(makeTheme(false).colorOf('bad'), undefined);
+  assert.equal(makeTheme(true).colorOf('bad'), 'red');
+  assert.equal(makeTheme(false).dimOf('muted'), true, 'muted text stays distinct without color');
+});
+
+test('with color: the screen uses color', async () => {
+  assert.match(await frame(true), COLOR_SGR);
+});
+
+test('without color: not one color code, but still bold and inverse', async () => {
+  const out = await frame(false);
+  assert.doesNotMatch(out, COLOR_SGR);
+  assert.match(out, /\u001B\[1m/, 'bold');
+  assert.match(out, /\u001B\[7m/, 'inverse');
+  assert.match(out, /✗ FAILED/);
+});
