@@ -11,7 +11,8 @@
 --   * fo_expiry_metrics_5min/15min   per-expiry summaries read from the
 --                                    enriched views (017 re-points them)
 -- Data: NIFTY, 3 weekly expiries x 21 strikes, one bar a minute through the
--- trading session (09:15-15:30 IST = 03:45-10:00 UTC) for the last 5 days.
+-- trading session (09:15-15:30 IST = 03:45-10:00 UTC) for the last 10 days
+-- (236,250 one-minute rows: enough history for the JOIN path to show its cost).
 --
 -- Without TimescaleDB on the server only the plain 1-minute table is built;
 -- the runbook's prerequisites then stop and show how to install TimescaleDB.
@@ -68,7 +69,7 @@ SELECT t.bucket_time, 'NIFTY', e.expiry, s.strike,
        floor(50 + 400 * random()), floor(50 + 400 * random()),
        1 + floor(20 * random())::int, 1 + floor(20 * random())::int,
        floor(1000 + 9000 * random()), floor(1000 + 9000 * random())
-FROM generate_series(current_date - 5, current_date - 1, INTERVAL '1 day') AS d(day)
+FROM generate_series(current_date - 10, current_date - 1, INTERVAL '1 day') AS d(day)
 CROSS JOIN LATERAL generate_series(d.day + INTERVAL '3 hours 45 minutes', d.day + INTERVAL '9 hours 59 minutes', INTERVAL '1 minute') AS t(bucket_time)
 CROSS JOIN LATERAL (SELECT 24000 + 150 * sin(extract(epoch FROM t.bucket_time) / 7200.0) AS spot) AS u
 CROSS JOIN (SELECT n, current_date + 7 * n AS expiry FROM generate_series(1, 3) AS n) AS e

@@ -2,11 +2,16 @@
 // PostgreSQL target (row counts after a migration). Opened read-only so a
 // check can never change the source it is checking.
 import { existsSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { KEPT_ROWS, emptyResult, type ActionResult, type ExecError } from './types.js';
 
 /** Results up to this many rows are also rendered as text in `output`. */
 const RENDERED_ROWS = 20;
+
+// Loaded on first use (a native addon): most runs never touch SQLite and should not pay for it at start.
+let Database: typeof BetterSqlite3 | undefined;
+const load = () => (Database ??= createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3);
 
 export function querySqlite(path: string, sql: string): ActionResult {
   const started = performance.now();
@@ -14,9 +19,9 @@ export function querySqlite(path: string, sql: string): ActionResult {
   if (!existsSync(path)) return finish({ ok: false, error: { kind: 'connection', message: `SQLite file does not exist: ${path}` } });
   if (statSync(path).isDirectory()) return finish({ ok: false, error: { kind: 'connection', message: `not a SQLite file but a directory: ${path}` } });
 
-  let db: Database.Database | undefined;
+  let db: BetterSqlite3.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new (load())(path, { readonly: true, fileMustExist: true });
     const statement = db.prepare(sql);
     if (!statement.reader) {
       const info = statement.run();

@@ -113,7 +113,8 @@ export class Scrubber {
    * happens to be a key name or a number cannot break the line's structure.
    */
   readonly scrub = (text: string): string => {
-    if (this.list.length === 0) return text;
+    // Most lines hold no secret at all: look for one before rewriting every string in the line.
+    if (this.list.length === 0 || !this.list.some((s) => text.includes(s))) return text;
     const inString = (t: string) => this.list.reduce((acc, s) => acc.split(s).join('***'), t);
     // Every string token is matched in order (so none starts at another's closing quote); keys are left as they are.
     return text.replace(/"(?:[^"\\]|\\.)*"(:?)/g, (token: string, colon: string) => (colon ? token : inString(token)));

