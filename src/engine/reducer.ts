@@ -138,58 +138,10 @@ export function outputLines(e: ExecEvent): OutputLine[] {
   }
 }
 
-/**
- * An item's output, kept as a persistent list of small chunks so that a new
- * line costs a copy of one chunk, not of all OUTPUT_LINES_KEPT lines: a storm
- * of 100,000 notices otherwise copies 50 million array slots. The item's
- * `output` is the plain array of the newest OUTPUT_LINES_KEPT lines all the
- * same; it is put together when first read (a frame, a report), then kept.
- */
-const CHUNK = 64;
-
-interface OutputChunks {
-  /** The item's other fields, unchanged by output. */
-  base: Omit<ItemState, 'output'>;
-  chunks: OutputLine[][];
-  /** Lines held in chunks (between OUTPUT_LINES_KEPT and OUTPUT_LINES_KEPT + CHUNK once full). */
-  size: number;
-  /** Lines dropped with whole chunks, plus those the item had dropped before. */
-  dropped: number;
-  array?: OutputLine[];
-}
-
-const chunkedOutput = new WeakMap<ItemState, OutputChunks>();
-
 function appendOutput(item: ItemState, lines: OutputLine[]): ItemState {
-  let prev = chunkedOutput.get(item);
-  if (!prev) {
-    const { output, ...base } = item;
-    const chunks: OutputLine[][] = [];
-    for (let i = 0; i < output.length; i += CHUNK) chunks.push(output.slice(i, i + CHUNK));
-    prev = { base, chunks, size: output.length, dropped: item.outputDropped };
-  }
-  const chunks = prev.chunks.slice();
-  let { size, dropped } = prev;
-  for (const line of lines) {
-    const last = chunks[chunks.length - 1];
-    if (last && last.length < CHUNK) chunks[chunks.length - 1] = [...last, line];
-    else chunks.push([line]);
-    size++;
-  }
-  while (chunks.length > 1 && size - chunks[0].length >= OUTPUT_LINES_KEPT) {
-    size -= chunks[0].length;
-    dropped += chunks[0].length;
-    chunks.shift();
-  }
-  const store: OutputChunks = { base: prev.base, chunks, size, dropped };
-  const next = { ...prev.base, outputDropped: dropped + Math.max(0, size - OUTPUT_LINES_KEPT) } as ItemState;
-  Object.defineProperty(next, 'output', {
-    enumerable: true,
-    configurable: true,
-    get: () => (store.array ??= store.chunks.flat().slice(Math.max(0, store.size - OUTPUT_LINES_KEPT))),
-  });
-  chunkedOutput.set(next, store);
-  return next;
+  const output = item.output.concat(lines);
+  const excess = output.length - OUTPUT_LINES_KEPT;
+  return excess > 0 ? { ...item, output: output.slice(excess), outputDropped: item.outputDropped + excess } : { ...item, output };
 }
 
 export function formatMs(ms: number): string {

@@ -6,7 +6,7 @@
 import type { RunEvent } from '../engine/events.js';
 import type { RunState } from '../engine/state.js';
 import type { MonitorSample } from '../exec/postgres/monitor.js';
-import { keyToIntent, type KeyInfo } from './keys.js';
+import { isTyping, keyToIntent, NO_KEY, type KeyInfo } from './keys.js';
 import { update, type Answers, type Effect, type Intent, type Prompt, type PromptBody, type UiState } from './store.js';
 
 export interface ControllerHooks {
@@ -83,6 +83,20 @@ export class TuiController {
 
   /** A key from the terminal. */
   key = (input: string, key: KeyInfo): void => {
+    // Keys pressed quickly can arrive in one chunk: "5\r", "\u007f5", "yq". Take them one by one
+    // (a paste into a text field stays whole, less its Enter and Backspace).
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001B')) {
+      const parts = isTyping(this.state) ? input.split(/([\r\n\u007f\b])/) : [...input];
+      if (parts.length > 1) {
+        for (const part of parts) {
+          if (!part) continue;
+          if (part === '\r' || part === '\n') this.key('', { ...NO_KEY, return: true });
+          else if (part === '\u007f' || part === '\b') this.key('', { ...NO_KEY, backspace: true });
+          else this.key(part, NO_KEY);
+        }
+        return;
+      }
+    }
     const intent = keyToIntent(this.state, input, key);
     if (this.state.flash && intent) this.state = { ...this.state, flash: null };
     if (intent) this.dispatch(intent, true);

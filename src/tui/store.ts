@@ -445,7 +445,7 @@ function inputsIntent(state: UiState, p: Extract<Prompt, { kind: 'inputs' }>, in
   };
   switch (intent.type) {
     case 'type':
-      return edit((v) => v + intent.text.replace(/[\r\n]/g, ''));
+      return edit((v) => typed(v, intent.text));
     case 'erase':
       return edit((v) => v.slice(0, -1));
     case 'clear_field':
@@ -471,6 +471,20 @@ function inputsIntent(state: UiState, p: Extract<Prompt, { kind: 'inputs' }>, in
   }
 }
 
+/**
+ * Text typed into a field. Keys can arrive together in one chunk ("\u007f5"
+ * when Backspace and 5 are pressed quickly), so erase characters inside the
+ * text still erase, and other control characters are dropped.
+ */
+export function typed(value: string, text: string): string {
+  let out = value;
+  for (const ch of text) {
+    if (ch === '\u007f' || ch === '\b') out = out.slice(0, -1);
+    else if (ch >= ' ' && ch !== '\u009b') out += ch;
+  }
+  return out;
+}
+
 /** Checks a field's value as typed, with the same rules the session applies. */
 export function validateField(field: InputField): InputField {
   const { name, spec, value } = field;
@@ -489,7 +503,7 @@ export function makeFields(specs: Readonly<Record<string, Input>>, current: Read
 function dangerIntent(state: UiState, p: Extract<Prompt, { kind: 'danger' }>, intent: Intent): Update {
   switch (intent.type) {
     case 'type':
-      return none(withPrompt(state, { ...p, typed: p.typed + intent.text.replace(/[\r\n]/g, ''), mismatch: false }));
+      return none(withPrompt(state, { ...p, typed: typed(p.typed, intent.text), mismatch: false }));
     case 'erase':
       return none(withPrompt(state, { ...p, typed: p.typed.slice(0, -1), mismatch: false }));
     case 'clear_field':
@@ -511,7 +525,7 @@ function blockedIntent(state: UiState, p: Extract<Prompt, { kind: 'blocked' }>, 
   if (p.mode === 'skip') {
     switch (intent.type) {
       case 'type':
-        return mode('skip', { reason: p.reason + intent.text.replace(/[\r\n]/g, ' ') });
+        return mode('skip', { reason: typed(p.reason, intent.text.replace(/[\r\n]/g, ' ')) });
       case 'erase':
         return mode('skip', { reason: p.reason.slice(0, -1) });
       case 'clear_field':

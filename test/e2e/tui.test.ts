@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { loadRunbook } from '../../src/runbook/load.js';
 import { killServer, sh, Terminal } from './tmux.js';
 
 const ROOT = process.cwd();
@@ -122,7 +123,7 @@ describe('runbook run in a terminal', () => {
     term.type('s');
     await term.waitFor(/may not be skipped/);
     term.type('r');
-    await term.waitFor(/The feature flag is … ×2|×2/);
+    await term.waitFor(/×2/);
     await term.waitFor(/✗ BLOCKED/);
     assert.match(term.screen(), /○ Use the feature/, 'a retry without a fix is still blocked');
     const ran = await db.client.query("SELECT to_regclass('settings') IS NOT NULL AS made");
@@ -273,8 +274,10 @@ describe('every shipped runbook opens without layout breakage at 80×24', () => 
       const { term } = await start(join(dir, file));
       // Whatever comes first — the inputs form, a question, a running or blocked item — must fit.
       const screen = await term.waitFor((s) => /risk (LOW|MEDIUM|HIGH|CRITICAL)/.test(s) && /│/.test(s) && /\[[^\]]+\] /.test(s), 30_000, 'the screen');
-      const title = screen.split('\n')[0].trim().slice(0, 20);
-      assertLayout(term, title);
+      void screen;
+      const loaded = await loadRunbook(join(dir, file));
+      assert.ok(loaded.ok, `${file} loads`);
+      assertLayout(term, loaded.ok ? loaded.runbook.title : '');
       for (let i = 0; i < 6 && !/__EXIT_/.test(term.screen()); i++) {
         term.press('C-c');
         await new Promise((r) => setTimeout(r, 300));

@@ -1,24 +1,13 @@
 // The plain runner, as an operator or a CI job uses it: the real CLI, a real server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli, root } from '../support/cli.js';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../support/db.js';
 
-const root = new URL('../../../', import.meta.url).pathname;
-const bin = join(root, 'bin/runbook.js');
 const fixture = (name: string) => join(root, 'test/fixtures', name);
-
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: root, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-    });
-  });
-}
 
 let db: TestDatabase;
 before(async () => {

@@ -5,7 +5,7 @@ import type { RunState } from '../../engine/state.js';
 import { frontier } from '../../engine/reducer.js';
 import { fit, lineWidth, seg, type Line, type Tone } from '../line.js';
 import type { UiState } from '../store.js';
-import { clock, oneLine } from '../text.js';
+import { clock, oneLine, truncate } from '../text.js';
 
 const RISK_TONE: Record<string, Tone> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
 
@@ -41,7 +41,7 @@ export function headerLines(ui: UiState, width: number): Line[] {
   const right1: Line = [
     seg(' risk ', bar),
     seg(rb.risk.toUpperCase(), { tone: RISK_TONE[rb.risk], bold: true, ...bar }),
-    seg(rb.estimate ? ` · est ${rb.estimate}` : '', bar),
+    seg(rb.estimate ? ` · est ${truncate(oneLine(rb.estimate), Math.max(4, Math.floor(width / 6)))}` : '', bar),
     seg(` · ${elapsed} `, bar),
   ];
   const t = run.target;

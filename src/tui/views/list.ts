@@ -2,7 +2,7 @@
 // the item the run is at marked, the one on view highlighted, and a window
 // that scrolls to keep the highlighted one in sight.
 import type { ItemState } from '../../engine/state.js';
-import { fit, plain, seg, styled, type Line } from '../line.js';
+import { fit, lineWidth, plain, seg, styled, type Line } from '../line.js';
 import { currentKey, viewedKey, type UiState } from '../store.js';
 import { oneLine } from '../text.js';
 import { STATUS } from './detail.js';
@@ -30,8 +30,9 @@ export function listLines(ui: UiState, width: number, height: number): Line[] {
       seg(oneLine(item.title), { ...(isCurrent ? { bold: true } : {}), ...(item.status === 'pending' && !isCurrent ? { dim: true } : {}) }),
     ];
     if (item.status === 'skipped' && item.skipReason) line.push(seg(` — ${oneLine(item.skipReason)}`, { tone: 'warn' }));
-    if (item.attempts > 1) line.push(seg(` ×${item.attempts}`, { tone: 'warn' }));
-    line = fit(line, width, item.key === viewed);
+    // The attempt count stays in sight at the right end; the title gives way.
+    const attempts = item.attempts > 1 ? [seg(` ×${item.attempts}`, { tone: 'warn', bold: true })] : [];
+    line = attempts.length ? [...fit(line, width - lineWidth(attempts), true), ...attempts] : fit(line, width, item.key === viewed);
     if (item.key === viewed) {
       viewedAt = all.length;
       line = styled(line, { inverse: true });
