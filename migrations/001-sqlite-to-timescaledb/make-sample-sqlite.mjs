@@ -105,7 +105,7 @@ insHolding.run('QQQ', 'US', 'NVDA', 8.2, 95000000, '2025-10-01');
 const insFund = db.prepare('INSERT INTO ticker_fundamentals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
 db.transaction(() => {
   for (let i = 0; i < 47; i++) {
-    const t = tickers[(i * 5) % 140];
+    const t = tickers[i * 3]; // 47 different KR tickers: one row each per (ticker, date, period)
     insFund.run(t.ticker, i < 40 ? '2025-06-30' : '2024-12-31', i < 40 ? 'quarterly' : 'annual',
       5 + random() * 30, 0.5 + random() * 4, random() * 0.3, 100 + random() * 5000, random() * 0.05, Math.round(1e9 * (1 + random() * 500)));
   }

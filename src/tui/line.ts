@@ -104,3 +104,12 @@ export function wrapLine(line: Line, width: number): Line[] {
   if (current.length) out.push(current);
   return out;
 }
+
+/** At most `max` lines; when some were cut, the last one kept ends with an ellipsis. */
+export function clipLines(lines: Line[], max: number, width: number): Line[] {
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  const last = kept[max - 1];
+  kept[max - 1] = [...fit(last, Math.max(1, width - 1)), seg('…')];
+  return kept;
+}

@@ -25,7 +25,9 @@ export class Terminal {
   /** Starts `command` (a sh command line) in a new terminal of the given size; the pane stays after it exits. */
   constructor(command: string, readonly columns = 80, readonly rows = 24) {
     this.name = `rb-${process.pid}-${Date.now().toString(36)}-${counter++}`;
-    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `${command}; echo "__EXIT_$?__"; sleep 600`);
+    // After the program ends, its exit code is printed and the pane stays (a stray Ctrl-C cannot close it).
+    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `${command}; echo "__EXIT_$?__"; trap '' INT; sleep 600`);
+    tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
   }
 
   /** The screen as text, one line per row (trailing blanks trimmed by tmux). */

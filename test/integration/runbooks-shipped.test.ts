@@ -19,9 +19,9 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { file: 'runbooks/002-multi-pair-support.yaml', rollback: 'emergency-rollback', kept: /\b(migrations|fills_duplicates_removed)(_pkey)?\b/ },
-  { file: 'runbooks/003-alembic-adoption.yaml', rollback: 'leave-alembic', kept: /\b(alembic_version|data_transformation_backup\w*)\b/ },
-  { file: 'runbooks/004-alembic-phase3-indexes.yaml', rollback: 'rollback-everything', kept: /\balembic_version\b/ },
+  { file: 'runbooks/002-multi-pair-support.yaml', rollback: 'emergency-rollback', kept: /\b(migrations|fills_duplicates_removed)\w*/ },
+  { file: 'runbooks/003-alembic-adoption.yaml', rollback: 'leave-alembic', kept: /\b(alembic_version|data_transformation_backup)\w*/ },
+  { file: 'runbooks/004-alembic-phase3-indexes.yaml', rollback: 'rollback-everything', kept: /\balembic_version\w*/ },
 ];
 
 for (const c of cases) {

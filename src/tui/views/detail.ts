@@ -9,7 +9,7 @@ import type { ExecError } from '../../exec/types.js';
 import type { MonitorSample } from '../../exec/postgres/monitor.js';
 import type { Check, Step } from '../../runbook/schema.js';
 import { highlightSql } from '../highlight.js';
-import { beside, blank, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
+import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
 import { stepOf, type TableView, type UiState } from '../store.js';
 import { age, clean, clock, count, lines as splitLines, oneLine, wrap } from '../text.js';
 
@@ -107,7 +107,7 @@ export function detailParts(ui: UiState, item: ItemState | undefined, width: num
 
 function pinnedLines(ui: UiState, item: ItemState, src: ItemSource, width: number): Line[] {
   const st = STATUS[item.status];
-  const out: Line[] = [[seg(`${st.icon} ${st.word}`, { tone: st.tone, bold: true }), seg(`  ${numberOf(ui, item)}  `, { tone: 'muted' }), seg(item.title, { bold: true })]];
+  const out: Line[] = clipLines(wrapLine([seg(`${st.icon} ${st.word}`, { tone: st.tone, bold: true }), seg(`  ${numberOf(ui, item)}  `, { tone: 'muted' }), seg(oneLine(item.title), { bold: true })], width), 2, width);
   const meta: Line = [];
   const add = (text: string, tone?: Tone, bold?: boolean) => {
     if (meta.length) meta.push(seg(' · ', { tone: 'muted' }));
@@ -356,7 +356,7 @@ export function tableLines(t: TableView, width: number): Line[] {
 
 export function verdictLines(v: Verdict, width: number): Line[] {
   if (v.ok) return [[seg('  ✓ ', { tone: 'ok', bold: true }), seg(v.label), seg(`  ${oneLine(v.actual, Math.max(0, width - v.label.length - 6))}`, { tone: 'muted' })]];
-  const out: Line[] = [[seg('  ✗ ', { tone: 'bad', bold: true }), seg(v.label, { tone: 'bad', bold: true })]];
+  const out: Line[] = wrapLine([seg(oneLine(v.label), { tone: 'bad', bold: true })], Math.max(10, width - 4)).slice(0, 3).map((l, i) => [seg(i === 0 ? '  ✗ ' : '    ', { tone: 'bad', bold: true }), ...l]);
   wrap(v.expected, width - 16).forEach((l, i) => out.push([seg(i === 0 ? '      expected: ' : '                ', { tone: 'muted' }), seg(l)]));
   wrap(v.actual, width - 16).forEach((l, i) => out.push([seg(i === 0 ? '      actual:   ' : '                ', { tone: 'muted' }), seg(l, { tone: 'bad' })]));
   return out;

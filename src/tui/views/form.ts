@@ -17,12 +17,17 @@ function typeText(f: InputField): string {
   return parts.join(' · ');
 }
 
+/** At most `max` lines, the last one marked when text was cut. */
+function clip(lines: string[], max: number): string[] {
+  return lines.length <= max ? lines : [...lines.slice(0, max - 1), `${lines[max - 1].replace(/.$/, '')}…`];
+}
+
 export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number, height: number): Line[] {
-  const head: Line[] = [plain('Inputs — check them, then press Enter on the last one to start the run', { bold: true })];
+  const head: Line[] = [plain('Inputs — check each; Enter on the last one starts the run', { bold: true })];
   for (const problem of p.problems) head.push([seg('✗ ', { tone: 'bad', bold: true }), seg(oneLine(problem), { tone: 'bad' })]);
   head.push([]);
   const nameWidth = Math.min(24, Math.max(6, ...p.fields.map((f) => f.name.length)) + 2);
-  const valueWidth = Math.max(8, Math.min(40, width - nameWidth - 4));
+  const valueWidth = Math.max(8, Math.min(40, width - nameWidth - 6));
   const blocks: Line[][] = p.fields.map((f, i) => {
     const focused = i === p.focus;
     const shown = f.spec.secret ? '•'.repeat(f.value.length) : f.value;
@@ -36,7 +41,7 @@ export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number,
         seg(f.problem ? '  ✗' : '  ✓', { tone: f.problem ? 'bad' : 'ok', bold: true }),
       ],
       [seg(' '.repeat(nameWidth + 2)), seg(typeText(f), { tone: 'muted' })],
-      ...(f.spec.description ? wrap(oneLine(f.spec.description), Math.max(10, width - nameWidth - 2)).slice(0, 3).map((l) => [seg(' '.repeat(nameWidth + 2)), seg(l, { tone: 'muted' })]) : []),
+      ...(f.spec.description ? clip(wrap(oneLine(f.spec.description), Math.max(10, width - nameWidth - 2)), 4).map((l) => [seg(' '.repeat(nameWidth + 2)), seg(l, { tone: 'muted' })]) : []),
     ];
     if (f.problem) lines.push([seg(' '.repeat(nameWidth + 2)), seg(oneLine(f.problem), { tone: 'bad' })]);
     return lines;

@@ -1,6 +1,6 @@
 // The question panel above the footer: what the session is waiting for, and
 // exactly which keys answer it. Empty while nothing is asked.
-import { fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
+import { clipLines, fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
 import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../store.js';
 import { clock, oneLine, wrap } from '../text.js';
 
@@ -138,7 +138,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
   }
   const why = firstProblem(item, p);
   const head = item?.status === 'interrupted' ? `■ INTERRUPTED — “${oneLine(title)}”` : `✗ BLOCKED — “${oneLine(title)}” failed`;
-  const out: Line[] = wrapLine([seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })], width).slice(0, 2);
+  const out: Line[] = clipLines(wrapLine([seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })], width), 2, width);
   out.push(
     ...packKeys(
       [
