@@ -219,7 +219,9 @@ export function plainText(tokens: Token[] | undefined): string {
   return (tokens ?? [])
     .map((t) => {
       if (t.type === 'br') return '\n';
-      if (t.type === 'html' || t.type === 'checkbox') return '';
+      if (t.type === 'checkbox') return '';
+      // Inline "HTML" in procedure documents is nearly always a placeholder like <your_username>: keep it; drop comments.
+      if (t.type === 'html') return String(t.text).trimStart().startsWith('<!--') ? '' : String(t.text);
       if ('tokens' in t && t.tokens && t.type !== 'codespan') return plainText(t.tokens);
       return 'text' in t ? String(t.text) : '';
     })

@@ -87,7 +87,7 @@ async function activeSleeps(db: TestDatabase): Promise<number> {
 describe('runbook run in a terminal', () => {
   test('a passing run, to the end', async () => {
     const { term, db, stateDir } = await start(join(FIXTURES, 'pass.yaml'));
-    await term.waitFor(/Inputs — check each/);
+    await term.waitFor(/Inputs — Enter on the last/);
     assertLayout(term, 'E2E — a small passing runbook');
     assert.match(term.screen(), /› rows\s+3/);
     term.press('BSpace');
@@ -205,7 +205,7 @@ describe('runbook run in a terminal', () => {
 
   test('q stops with the run kept: the record says where, and the summary says what was left', async () => {
     const { term, stateDir } = await start(join(FIXTURES, 'pass.yaml'));
-    await term.waitFor(/Inputs — check each/);
+    await term.waitFor(/Inputs — Enter on the last/);
     term.press('Enter');
     await term.waitFor(/\? Prerequisite: I have a fresh backup/);
     term.type('q');
@@ -249,7 +249,7 @@ describe('runbook run in a terminal', () => {
 
   test('a wide terminal shows the expected output beside the real one', async () => {
     const { term } = await start(join(FIXTURES, 'pass.yaml'), { columns: 200, rows: 50 });
-    await term.waitFor(/Inputs — check each/);
+    await term.waitFor(/Inputs — Enter on the last/);
     assertLayout(term, 'E2E — a small passing runbook');
     term.press('Enter');
     await term.waitFor(/\? Prerequisite/);

@@ -240,7 +240,7 @@ describe('questions on the screen', () => {
     const op = screenOperator(m.ctl);
     const answer = op.askInputs(m.ctl.getState().runbook.inputs, {}, [], []);
     await tick();
-    assert.match(m.frame(), /Inputs — check each/);
+    assert.match(m.frame(), /Inputs — Enter on the last/);
     assert.match(m.frame(), /› user_id\s+1█/);
     assert.match(m.frame(), /integer · default 1\n.*A user to test plans with/);
     assert.match(m.frame(), /string · optional/);

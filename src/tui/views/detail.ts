@@ -285,20 +285,58 @@ function runsLines(src: ItemSource, width: number): Line[] {
   return out;
 }
 
-/** Markdown, lightly: headings bold, emphasis and code marks dropped, paragraphs wrapped. */
+/**
+ * Markdown, lightly: paragraphs re-flowed to the width (source line breaks are
+ * soft), headings bold, list items hanging, code blocks kept verbatim,
+ * emphasis and code marks dropped.
+ */
 export function markdownLines(text: string, width: number): Line[] {
   const out: Line[] = [];
-  for (const raw of text.replace(/\s+$/, '').split('\n')) {
-    const heading = /^\s*#{1,6}\s+(.*)$/.exec(raw);
-    const body = (heading ? heading[1] : raw).replace(/\*\*(.+?)\*\*/g, '$1').replace(/`([^`]+)`/g, '$1');
-    const bullet = /^(\s*)([-*]|\d+\.)\s+(.*)$/.exec(body);
-    if (bullet) {
-      const lead = `${bullet[1]}${bullet[2] === '*' ? '-' : bullet[2]} `;
-      wrap(bullet[3], Math.max(10, width - lead.length)).forEach((l, i) => out.push(plain(`${i === 0 ? lead : ' '.repeat(lead.length)}${l}`)));
-    } else {
-      for (const l of wrap(body, width)) out.push(heading ? plain(l, { bold: true }) : plain(l));
+  const inline = (t: string) => t.replace(/\*\*(.+?)\*\*/g, '$1').replace(/__(.+?)__/g, '$1').replace(/`([^`]+)`/g, '$1');
+  let para: string[] = [];
+  let item: { lead: string; text: string[] } | null = null;
+  const flush = () => {
+    if (para.length) for (const l of wrap(inline(para.join(' ')), width)) out.push(plain(l));
+    para = [];
+    if (item) {
+      const lead = item.lead;
+      wrap(inline(item.text.join(' ')), Math.max(10, width - lead.length)).forEach((l, i) => out.push(plain(`${i === 0 ? lead : ' '.repeat(lead.length)}${l}`)));
     }
+    item = null;
+  };
+  let fence = false;
+  for (const raw of text.replace(/\s+$/, '').split('\n')) {
+    if (/^\s*(```|~~~)/.test(raw)) {
+      flush();
+      fence = !fence;
+      continue;
+    }
+    if (fence) {
+      for (const piece of wrapLine([seg(clean(raw), { tone: 'accent' })], Math.max(10, width - 2))) out.push([seg('  '), ...piece]);
+      continue;
+    }
+    if (raw.trim() === '') {
+      flush();
+      if (out.length && out[out.length - 1].length) out.push(blank);
+      continue;
+    }
+    const heading = /^\s*#{1,6}\s+(.*)$/.exec(raw);
+    if (heading) {
+      flush();
+      for (const l of wrap(inline(heading[1]), width)) out.push(plain(l, { bold: true }));
+      continue;
+    }
+    const bullet = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/.exec(raw);
+    if (bullet) {
+      flush();
+      item = { lead: `${bullet[1]}${/[-*+]/.test(bullet[2]) ? '-' : bullet[2]} `, text: [bullet[3]] };
+      continue;
+    }
+    if (item) (item as { text: string[] }).text.push(raw.trim());
+    else para.push(raw.trim());
   }
+  flush();
+  while (out.length && out[out.length - 1].length === 0) out.pop();
   return out;
 }
 

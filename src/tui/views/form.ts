@@ -23,7 +23,7 @@ function clip(lines: string[], max: number): string[] {
 }
 
 export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number, height: number): Line[] {
-  const head: Line[] = [plain('Inputs — check each; Enter on the last one starts the run', { bold: true })];
+  const head: Line[] = [plain('Inputs — Enter on the last one starts the run', { bold: true })];
   for (const problem of p.problems) head.push([seg('✗ ', { tone: 'bad', bold: true }), seg(oneLine(problem), { tone: 'bad' })]);
   head.push([]);
   const nameWidth = Math.min(24, Math.max(6, ...p.fields.map((f) => f.name.length)) + 2);
