@@ -186,6 +186,8 @@ export class JournalWriter {
   event(event: RunEvent): { seq: number; line: string } {
     const seq = ++this.seq;
     const record: EventRecord = { record: 'event', seq, event };
+    // A statement is on its way to the server: its line is written first (not fsync'ed), so a killed process's journal names it.
+    if (event.type === 'item_output' && event.event.type === 'statement_started') return { seq, line: this.line(record, false) };
     if (UNSYNCED.has(event.type)) return { seq, line: this.buffer(record) };
     return { seq, line: this.line(record) };
   }
@@ -194,12 +196,12 @@ export class JournalWriter {
     return this.line(record);
   }
 
-  private line(record: JournalRecord): string {
+  private line(record: JournalRecord, sync = true): string {
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
     const text = this.scrub(JSON.stringify(record));
     this.pending.push(text, '\n');
     this.flush();
-    fsyncSync(this.fd);
+    if (sync) fsyncSync(this.fd);
     return text;
   }
 

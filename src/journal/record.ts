@@ -15,7 +15,7 @@ import { openSharedRecord, type SharedRecord } from './db-record.js';
 import { JournalWriter, readJournal, redactEvent, Scrubber, type EventRecord, type Journal, type JournalHeader } from './journal.js';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { headerItems, journalStatus } from './replay.js';
-import { forecast, planLines } from './rollback-plan.js';
+import { forecast, planLines, type PlannedUndo } from './rollback-plan.js';
 import { newRunId, openStore, operatorName, type Store } from './store.js';
 
 export type Write = (line: string) => void;
@@ -44,6 +44,8 @@ export interface RunRecord {
   journalPath: string;
   /** For RunSession's resumeFrom. */
   resumeFrom?: RunState;
+  /** What undoing this run would run, newest first (runbook and procedure runs): for a screen to show. */
+  rollbackPlan?: PlannedUndo[];
   /** Subscribe this before any renderer: the line is on disk before anything is shown. */
   listener: Listener;
   close(): Promise<void>;
@@ -137,26 +139,30 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
 
     let shared: SharedRecord | undefined;
     if (req.recordInDb ?? store.settings().recordInDb) {
-      shared = await openSharedRecord(lock.lock.session, header, backlog, req.warn);
-      cleanup.push(() => shared!.flush());
+      try {
+        shared = await openSharedRecord(lock.lock.session, header, backlog, req.warn);
+        cleanup.push(() => shared!.flush());
+      } catch (e) {
+        req.warn(`shared record: not written to the target database (${e instanceof Error ? e.message : String(e)}); the local journal is complete`);
+      }
     }
 
     const undone = req.rollbackOf ? openOriginal(req.rollbackOf, runId, clock) : undefined;
     if (undone) cleanup.push(() => undone.close());
 
+    const plan = req.kind === 'runbook' || req.kind === 'procedure' ? forecast(req.steps) : undefined;
     const listener: Listener = (state, event) => {
       if (event.type === 'inputs_set') scrubber.add(...[...secretInputs].map((n) => event.inputs[n]));
       const written = journal.event(redactEvent(event, secretInputs));
       shared?.event(written.seq, event, written.line);
-      if (event.type === 'target_pinned' && !req.resume && (req.kind === 'runbook' || req.kind === 'procedure')) {
-        const plan = forecast(req.steps);
+      if (event.type === 'target_pinned' && !req.resume && plan) {
         journal.write({ record: 'rollback_plan', at: clock(), steps: plan });
         req.show?.(`rollback plan (what \`runbook rollback ${runId}\` would undo, newest first, for the steps that complete):`);
         planLines(plan).forEach((l) => req.show?.(l));
       }
       undone?.onEvent(state, event);
     };
-    return { ok: true, record: { runId, journalPath: journal.path, resumeFrom: req.resume?.state, listener, close: closeAll } };
+    return { ok: true, record: { runId, journalPath: journal.path, resumeFrom: req.resume?.state, rollbackPlan: plan, listener, close: closeAll } };
   } catch (err) {
     await closeAll();
     throw err;

@@ -19,8 +19,13 @@ export function splitSql(source: string): SqlStatement[] {
   const cached = splitCache.get(source);
   if (cached) return cached.slice();
   const statements = splitUncached(source);
-  if (splitCache.size >= SPLIT_CACHE_SIZE) splitCache.delete(splitCache.keys().next().value!);
+  splitCacheChars += source.length;
   splitCache.set(source, statements.slice());
+  for (const key of splitCache.keys()) {
+    if (splitCache.size <= SPLIT_CACHE_SIZE && splitCacheChars <= SPLIT_CACHE_CHARS) break;
+    splitCache.delete(key);
+    splitCacheChars -= key.length;
+  }
   return statements;
 }
 
@@ -28,10 +33,13 @@ export function splitSql(source: string): SqlStatement[] {
  * The same step's SQL is split when the runbook is loaded (lint), when the run
  * decides whether it is destructive and whether it writes, and when it runs:
  * four passes through the WASM parser for a 1,000-statement file. The result
- * depends on the text alone, so the last few are kept.
+ * depends on the text alone, so recent results are kept (bounded by count and size).
  */
 const splitCache = new Map<string, SqlStatement[]>();
-const SPLIT_CACHE_SIZE = 64;
+let splitCacheChars = 0;
+/** Enough for every step and check of a 500-step runbook; the oldest go first. */
+const SPLIT_CACHE_SIZE = 4096;
+const SPLIT_CACHE_CHARS = 8 * 1024 * 1024;
 
 function splitUncached(source: string): SqlStatement[] {
   const { found, problem } = findPlaceholders(source);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { killServer, sh, Terminal } from './tmux.js';
@@ -201,6 +202,41 @@ describe('runbook run in a terminal', () => {
     term.type('q');
     assert.equal(await term.exitCode(), 130);
     assert.ok(eventTypes(stateDir).includes('item_interrupted'));
+  });
+
+  test('a step waiting on a lock shows who holds it; an index build shows the server’s own progress', async () => {
+    const db = await createTestDatabase('tuie2e');
+    await db.client.query('CREATE TABLE accounts (id int PRIMARY KEY, balance int)');
+    await db.client.query('INSERT INTO accounts SELECT g, g % 100 FROM generate_series(1, 1000) g');
+    const connect = async (name: string) => {
+      const c = new pg.Client({ connectionString: db.url, application_name: name });
+      await c.connect();
+      open.push({ close: () => void c.end().catch(() => {}) });
+      return c;
+    };
+    const old = await connect('old report');
+    const holder = await connect('nightly batch');
+    await old.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await old.query('SELECT 1');
+    const oldPid = (await old.query('SELECT pg_backend_pid() AS p')).rows[0].p as number;
+    const holderPid = (await holder.query('SELECT pg_backend_pid() AS p')).rows[0].p as number;
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE accounts IN SHARE MODE');
+
+    const { term } = await start(join(FIXTURES, 'lock.yaml'), { db, columns: 140, rows: 30 });
+    await term.waitFor(/⚠ waiting \d+:\d+ for AccessExclusiveLock on accounts, held by:/);
+    await term.waitFor(new RegExp(`pid ${holderPid} postgres \\(nightly batch\\) · idle in transaction for \\d+s: LOCK TABLE accounts IN SHARE MODE`));
+    assertLayout(term, 'E2E — waits the server reports');
+    await holder.query('COMMIT');
+    await term.waitFor(/✓ Add a column to accounts/);
+    await term.waitFor(/\d+% waiting for old snapshots · \d+\/\d+ lockers/);
+    await term.waitFor(new RegExp(`pid ${oldPid} postgres \\(old report\\)`));
+    await old.query('COMMIT');
+    await term.waitFor(/✓ Run succeeded — 2 of 2 steps passed/);
+    term.type('q');
+    assert.equal(await term.exitCode(), 0);
+    const monitors = await db.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'runbook (monitor)'");
+    assert.equal(monitors.rows[0].n, 0, 'the monitor’s connection is closed');
   });
 
   test('q stops with the run kept: the record says where, and the summary says what was left', async () => {

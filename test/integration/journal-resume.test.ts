@@ -155,7 +155,7 @@ test('killed while a statement runs on its own: resume waits for it, and its ver
         id: 'resume-done',
         title: 'Resume, done',
         steps: [
-          { id: 'slow', title: 'Slow table', sql: 'CREATE TABLE d2 AS SELECT 1 AS s FROM pg_sleep(2)', transaction: 'never', verify: [exists('d2')] },
+          { id: 'slow', title: 'Slow table', sql: 'CREATE TABLE d2 AS SELECT 1 AS s FROM pg_sleep(6)', transaction: 'never', verify: [exists('d2')] },
           { id: 'after', title: 'After', sql: 'CREATE TABLE d3 (id int)' },
         ],
       }),

@@ -8,8 +8,9 @@
 //
 // Prints one line once it is ready,
 //   DATABASE_URL=postgres://postgres:postgres@127.0.0.1:PORT/postgres?sslmode=disable
-// then serves until SIGINT / SIGTERM. (It answers SSL negotiation with a plain
-// 'N'-less reply, so clients must not try SSL; the password is not checked.)
+// then serves until SIGINT / SIGTERM. The server speaks no TLS (sslmode=disable
+// saves clients the attempt) and checks no password. TimescaleDB is available,
+// not enabled: CREATE EXTENSION timescaledb is the runbooks' (or the sandbox's) job.
 //
 // What this does NOT cover, compared with a real TimescaleDB server:
 // - no background workers: refresh and compression policies are registered

@@ -457,3 +457,16 @@ describe('every shipped runbook fits 80×24 and a wide terminal, in every item',
 function pass(ui: UiState, key: string): UiState {
   return events(ui, { type: 'item_started', key, at: NOW }, { type: 'item_finished', key, verdicts: [], durationMs: 1, at: NOW });
 }
+
+describe('a very small terminal', () => {
+  test('40×10: still fits, and the ways on stay visible', async () => {
+    const ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW }, { type: 'item_finished', key: 'step:indexes', verdicts: [], error: { kind: 'sql', message: 'boom' }, durationMs: 1, at: NOW });
+    const m = await mount({ ...ui, size: { columns: 40, rows: 10 } });
+    const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
+    void screenOperator(m.ctl).blocked(item, [], []);
+    await tick();
+    assertFits(m, 40, 10);
+    assert.match(m.frame(), /\[r\] retry/);
+    assert.match(m.frame(), /\[q\] quit/);
+  });
+});

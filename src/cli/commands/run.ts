@@ -73,7 +73,9 @@ const flushOut = () => {
   process.stdout.write(text);
 };
 const out = (line: string) => {
-  if (outPending.length === 0) queueMicrotask(flushOut);
+  // A microtask queued from a microtask: it runs after the journal's own flush
+  // of the same burst (journal/journal.ts), so a line is never shown before it is journalled.
+  if (outPending.length === 0) queueMicrotask(() => queueMicrotask(flushOut));
   outPending.push(line, '\n');
 };
 const err = (line: string) => {
@@ -131,7 +133,8 @@ export async function runCommand(
     }
     const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
     const steps = extra.steps ?? stepsFor(rb, kind, opts.procedure);
-    const show = opts.json ? undefined : out;
+    // On the screen, notes and the rollback plan are the screen's to show (record.rollbackPlan): printed lines would tear it.
+    const show = opts.json || (process.stdin.isTTY && process.stdout.isTTY && !opts.plain) ? undefined : out;
     const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err });
     if (!opened.ok) {
       err(opened.message);

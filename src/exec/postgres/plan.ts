@@ -13,9 +13,7 @@ export function planTransaction(statements: SqlStatement[], mode: 'auto' | 'alwa
   // The parser names why a statement cannot be wrapped: CONCURRENTLY, VACUUM,
   // ALTER SYSTEM, or the step's own BEGIN/COMMIT.
   const index = statements.findIndex((s) => s.noTransaction);
-  // One statement is a transaction of its own already: BEGIN and COMMIT around
-  // it would only add two round trips (four per step with a check).
-  if (index < 0) return { wrap: mode === 'always' || statements.length > 1 };
+  if (index < 0) return { wrap: true };
   const stmt = statements[index];
   const total = statements.length;
   if (mode === 'always') {

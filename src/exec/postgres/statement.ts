@@ -69,7 +69,7 @@ function withTag(outcome: Untagged, raw: string | null): StatementOutcome {
  *  simple protocol, where multi-command utility statements are allowed. */
 async function sendPlain(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
   const config: pg.QueryArrayConfig = { text, rowMode: 'array', ...(options.params ? { values: options.params } : {}) };
-  const raw: unknown = await client.query(config);
+  const raw: unknown = await corked(client, () => client.query(config));
   // Several commands in one simple-protocol string come back as an array: the last one speaks for the statement.
   const results = (Array.isArray(raw) ? raw : [raw]) as pg.QueryArrayResult[];
   const last = results[results.length - 1];
@@ -80,7 +80,7 @@ async function sendPlain(client: pg.Client, text: string, options: SendOptions):
 
 async function sendWithCursor(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
   const cursor = new Cursor<unknown[]>(text, options.params ?? undefined, { rowMode: 'array' });
-  client.query(cursor);
+  corked(client, () => client.query(cursor));
   const rows: unknown[][] = [];
   let total = 0;
   for (;;) {
@@ -96,4 +96,19 @@ async function sendWithCursor(client: pg.Client, text: string, options: SendOpti
   const result = (cursor as unknown as { _result: CursorResult })._result;
   const columns = result.fields.length ? result.fields.map((f) => f.name) : null;
   return { rowCount: result.rowCount ?? null, columns, rows, total };
+}
+
+/**
+ * pg writes each protocol message with a write(2) of its own: a statement
+ * through a cursor is five (Parse, Bind, Describe, Execute, Flush). Sending
+ * them as one costs one system call and one packet instead.
+ */
+function corked<T>(client: pg.Client, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    process.nextTick(() => stream?.uncork?.());
+  }
 }

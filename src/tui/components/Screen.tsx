@@ -33,7 +33,7 @@ export function stepViewLines(ui: UiState, width: number, height: number): Line[
     while (out.length < pinned.length + g.height) out.push([]);
     const end = Math.min(g.total, g.top + g.height);
     const where = g.top + g.height >= g.total ? 'end' : `${Math.round((end / g.total) * 100)}%`;
-    const follow = ui.detailTop === null ? (g.followsTail ? ' · following' : '') : ' · End follows';
+    const follow = ui.detailTop === null && g.followsTail ? ' · following' : ui.detailTop !== null && g.followsTail ? ' · End follows' : '';
     out.push(fit([seg(`── ${g.top + 1}–${end} of ${g.total} lines (${where})${follow} `, { tone: 'muted' }), seg('─'.repeat(width), { tone: 'muted' })], width));
   }
   return out;

@@ -9,10 +9,11 @@ export function footerLine(ui: UiState, width: number): Line {
   if (ui.flash) return fit([seg(ui.flash.text, { tone: ui.flash.tone, bold: true })], width);
   if (isPicking(ui)) return packKeys([{ key: '?', label: 'keys' }, { key: 'q', label: 'quit (resume later)' }], width)[0] ?? [];
   if (isTyping(ui)) return packKeys([{ key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, { key: 'PgUp/PgDn', label: 'scroll the step view' }], width)[0] ?? [];
-  const hints: KeyHint[] = [{ key: '?', label: 'keys' }, { key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' }];
-  if (ui.selected !== null) hints.push({ key: 'f', label: 'follow the run' });
+  const hints: KeyHint[] = [{ key: '?', label: 'keys' }];
   if (isBusy(ui)) hints.push({ key: 'Ctrl-C', label: 'cancel statement' });
   if (!ui.prompt || ui.prompt.kind === 'confirm' || (ui.prompt.kind === 'blocked' && ui.prompt.mode === 'menu')) hints.push({ key: 'q', label: ui.finished ? 'leave' : 'quit' });
+  hints.push({ key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' });
+  if (ui.selected !== null) hints.push({ key: 'f', label: 'follow the run' });
   return packKeys(hints, width)[0] ?? [];
 }
 

@@ -275,9 +275,12 @@ function runsLines(src: ItemSource, width: number): Line[] {
     });
   } else if (src.shell !== undefined) {
     out.push(plain(`Shell command${where}`, { tone: 'muted', bold: true }));
-    for (const l of splitLines(src.shell.replace(/\s+$/, ''))) {
-      wrapLine([seg(l)], Math.max(10, width - 2)).forEach((piece, j) => out.push([seg(j === 0 ? '$ ' : '  ', { tone: 'accent', bold: true }), ...piece]));
-    }
+    const script = splitLines(src.shell.replace(/\s+$/, ''));
+    const gutter = script.length > 1 ? String(script.length).length + 1 : 2;
+    script.forEach((l, i) => {
+      const mark = script.length > 1 ? seg(`${String(i + 1).padStart(gutter - 1)} `, { tone: 'muted' }) : seg('$ ', { tone: 'accent', bold: true });
+      wrapLine([seg(l)], Math.max(10, width - gutter)).forEach((piece, j) => out.push([j === 0 ? mark : seg(' '.repeat(gutter)), ...piece]));
+    });
   } else if (src.confirm !== undefined) {
     out.push(plain('Manual — confirm when it is true:', { tone: 'muted', bold: true }));
     for (const l of wrap(src.confirm, width - 2)) out.push([seg('  '), seg(l, { bold: true })]);

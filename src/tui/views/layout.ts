@@ -34,8 +34,9 @@ export function frameOf(ui: UiState): Frame {
   const height = screenHeight(ui);
   const listWidth = listWidthFor(width);
   const mainWidth = listWidth > 0 ? width - listWidth - 1 : width;
-  // The question panel never takes more than a third of the screen.
-  const panel = promptLines(ui, width).slice(0, Math.max(2, Math.floor(height / 3)));
-  const bodyHeight = Math.max(3, height - HEADER_LINES - FOOTER_LINES - 1 - panel.length);
+  // The question panel takes what it needs, up to half the screen, leaving the body at least two lines.
+  const room = height - HEADER_LINES - FOOTER_LINES - 1;
+  const panel = promptLines(ui, width).slice(0, Math.max(2, Math.min(Math.floor(height / 2), room - 2)));
+  const bodyHeight = Math.max(1, room - panel.length);
   return { width, height, listWidth, mainWidth, bodyHeight, panel };
 }

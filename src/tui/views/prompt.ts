@@ -138,7 +138,8 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
   }
   const why = firstProblem(item, p);
   const head = item?.status === 'interrupted' ? `■ INTERRUPTED — “${oneLine(title)}”` : `✗ BLOCKED — “${oneLine(title)}” failed`;
-  const out: Line[] = clipLines(wrapLine([seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })], width), 2, width);
+  const short = ui.size.rows < 16;
+  const out: Line[] = clipLines(wrapLine([seg(head, { tone: 'bad', bold: true }), seg(why ? `: ${why}` : '', { tone: 'bad' })], width), short ? 1 : 2, width);
   out.push(
     ...packKeys(
       [

@@ -1,0 +1,143 @@
+// The pure pieces the views are built from: fitting text to a width,
+// wrapping, highlighting, markdown, tables and the summary left behind.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clipLines, fit, lineText, lineWidth, seg, wrapLine } from '../../src/tui/line.js';
+import { clean, clock, age, oneLine, truncate, wrap } from '../../src/tui/text.js';
+import { highlightSql } from '../../src/tui/highlight.js';
+import { markdownLines, monitorLines, tableLines } from '../../src/tui/views/detail.js';
+import { summaryLines } from '../../src/tui/views/summary.js';
+import { headerLines, progressText } from '../../src/tui/views/header.js';
+import { packKeys } from '../../src/tui/views/prompt.js';
+import { typed } from '../../src/tui/store.js';
+import { atSteps, events, makeRunbook, NOW } from './helpers.js';
+
+describe('text', () => {
+  test('escape sequences and control characters never reach the screen', () => {
+    assert.equal(clean('a\u001B[31mred\u001B[0m\u001B]0;title\u0007b\tc\rd\u0000'), 'aredb  cd');
+  });
+  test('truncate, wrap, oneLine', () => {
+    assert.equal(truncate('abcdef', 4), 'abc…');
+    assert.equal(truncate('abc', 4), 'abc');
+    assert.deepEqual(wrap('the quick brown fox jumps', 10), ['the quick', 'brown fox', 'jumps']);
+    assert.deepEqual(wrap('abcdefghijkl', 5), ['abcde', 'fghij', 'kl']);
+    assert.equal(oneLine('SELECT *\n  FROM t\n', 12), 'SELECT * FR…');
+  });
+  test('clocks and ages', () => {
+    assert.equal(clock(65_000), '1:05');
+    assert.equal(clock(3_725_000), '1:02:05');
+    assert.equal(clock(-5), '0:00');
+    assert.equal(age(5_000), '5s');
+    assert.equal(age(312_000), '5m 12s');
+    assert.equal(age(7_500_000), '2h 05m');
+  });
+  test('typed text: erase characters that arrive with it still erase', () => {
+    assert.equal(typed('3', '\u007f5'), '5');
+    assert.equal(typed('ab', '\b\bxy\u0001'), 'xy');
+  });
+});
+
+describe('lines', () => {
+  test('fit cuts with an ellipsis and pads on request', () => {
+    const line = [seg('abc', { bold: true }), seg('defgh')];
+    assert.equal(lineText(fit(line, 5)), 'abcd…');
+    assert.equal(lineText(fit(line, 8)), 'abcdefgh');
+    assert.equal(lineText(fit(line, 10, true)), 'abcdefgh  ');
+    assert.equal(fit(line, 5)[0].bold, true, 'styles survive the cut');
+  });
+  test('wrapLine breaks at spaces, keeps styles and every character', () => {
+    const line = [seg('SELECT ', { bold: true }), seg('aaaa bbbb cccc dddd')];
+    const pieces = wrapLine(line, 12);
+    assert.ok(pieces.every((p) => lineWidth(p) <= 12));
+    assert.equal(pieces.map(lineText).join(''), 'SELECT aaaa bbbb cccc dddd');
+    assert.equal(pieces[0][0].bold, true);
+  });
+  test('clipLines marks what was cut', () => {
+    const lines = [[seg('one')], [seg('two')], [seg('three')]];
+    assert.equal(clipLines(lines, 3, 10).length, 3);
+    const clipped = clipLines(lines, 2, 10);
+    assert.equal(lineText(clipped[1]), 'two…');
+  });
+  test('key hints pack onto as few lines as fit', () => {
+    const lines = packKeys([{ key: 'r', label: 'retry' }, { key: 't', label: 'troubleshoot' }, { key: 'q', label: 'quit' }], 26);
+    assert.deepEqual(lines.map(lineText), ['[r] retry', '[t] troubleshoot  [q] quit']);
+  });
+});
+
+describe('SQL highlighting', () => {
+  test('keywords, strings, numbers, comments and placeholders, across lines', () => {
+    const lines = highlightSql("SELECT 'it''s', 42 -- note\nFROM t /* a\nb */ WHERE x = {{ inputs.id }} AND y = $$body$$");
+    const tones = (i: number) => lines[i].map((s) => [s.text, s.tone ?? '']);
+    assert.deepEqual(tones(0), [['SELECT', 'keyword'], [' ', ''], ["'it''s'", 'string'], [', ', ''], ['42', 'number'], [' ', ''], ['-- note', 'comment']]);
+    assert.deepEqual(tones(1).slice(-2), [['/*', 'comment'], [' a', 'comment']]);
+    assert.deepEqual(tones(2)[0], ['b */', 'comment']);
+    assert.ok(lines[2].some((s) => s.text === '{{ inputs.id }}' && s.tone === 'accent'));
+    assert.deepEqual(tones(2).slice(-2), [['$$', 'string'], ['body$$', 'string']]);
+    assert.equal(lines.map(lineText).join('\n'), "SELECT 'it''s', 42 -- note\nFROM t /* a\nb */ WHERE x = {{ inputs.id }} AND y = $$body$$", 'the text is unchanged');
+  });
+  test('identifiers that contain keywords or digits are left alone', () => {
+    assert.deepEqual(highlightSql('select_count1')[0].map((s) => s.tone), [undefined]);
+  });
+});
+
+describe('markdown', () => {
+  test('paragraphs re-flow, headings are bold, lists hang, code is kept', () => {
+    const md = '## Why\nThe query scans\nthe whole table.\n\n- builds **concurrently**\n  and slowly\n- takes `a lock`\n\n```\nSELECT  1;\n```';
+    const lines = markdownLines(md, 30);
+    assert.deepEqual(lines.map(lineText), ['Why', 'The query scans the whole', 'table.', '', '- builds concurrently and', '  slowly', '- takes a lock', '', '  SELECT  1;']);
+    assert.equal(lines[0][0].bold, true);
+  });
+});
+
+describe('tables, the monitor, the header and the summary', () => {
+  test('a result table: aligned, bounded columns, the exact total', () => {
+    const lines = tableLines({ line: 0, columns: ['id', 'name'], rows: [['1', 'a very long name indeed that goes on'], ['22', 'NULL']], total: 1_000_000 }, 40).map(lineText);
+    assert.match(lines[0], /id │ name/);
+    assert.match(lines[3], /22 │ NULL/);
+    assert.equal(lines[4], '  (1,000,000 rows; first 2 shown)');
+    assert.ok(lines.every((l) => l.length <= 40));
+  });
+
+  test('the monitor: a progress bar, an unknown total, and a lock holder', () => {
+    const lines = monitorLines(
+      {
+        at: 0,
+        pid: 1,
+        state: 'active',
+        waitEventType: null,
+        waitEvent: null,
+        runningMs: 5000,
+        waitingFor: null,
+        blockers: [{ pid: 9, user: 'bob', application: null, state: 'active', query: 'VACUUM FULL t', xactAgeMs: null, queryAgeMs: 61_000 }],
+        progress: [
+          { command: 'VACUUM', phase: 'scanning heap', relation: 't', done: 250, total: 1000, unit: 'blocks' },
+          { command: 'COPY FROM', phase: null, relation: 't', done: 12345, total: null, unit: 'tuples' },
+        ],
+      },
+      80,
+      0,
+    ).map(lineText);
+    assert.match(lines[0], /^\[.*\]  25% scanning heap · 250\/1,000 blocks {2}VACUUM on t$/);
+    assert.equal(lines[1], 'server: COPY FROM on t  12,345 tuples');
+    assert.match(lines[2], /⚠ waiting 0:05 for a lock, held by:/);
+    assert.match(lines[3], /pid 9 bob · active for 1m 01s: VACUUM FULL t/);
+  });
+
+  test('progress reads like the operator counts', () => {
+    let ui = atSteps();
+    assert.equal(progressText(ui.run), 'step 1 of 4');
+    ui = events(ui, { type: 'run_ended', outcome: 'aborted', at: NOW });
+    assert.match(lineText(headerLines(ui, 80)[1]), /✗ ABORTED · 0\/4 steps$/);
+  });
+
+  test('the summary left in the terminal names every item and why it stopped', () => {
+    let ui = atSteps();
+    ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW }, { type: 'item_finished', key: 'step:indexes', verdicts: [{ label: 'plan', ok: false, expected: 'Index Scan', actual: 'Seq Scan' }], durationMs: 5, at: NOW });
+    ui = events(ui, { type: 'run_ended', outcome: 'failed', reason: 'stopped at step "Create the composite indexes"', at: NOW + 90_000 });
+    const lines = summaryLines(makeRunbook(), ui.run);
+    assert.equal(lines[0], 'Phase 3 — performance indexes: run failed in 1:30 — stopped at step "Create the composite indexes"');
+    assert.match(lines[1], /target postgres@127\.0\.0\.1:5432\/appdb \(PostgreSQL 15\.4, primary\)/);
+    assert.ok(lines.includes('  ✗ step         Create the composite indexes — plan: expected Index Scan, got Seq Scan'));
+    assert.ok(lines.includes('  ○ checklist    Dashboards are green'));
+  });
+});
