@@ -143,3 +143,19 @@ export function fmtMs(ms: number): string {
 export function fmtMiB(kib: number): string {
   return `${(kib / 1024).toFixed(kib >= 100 * 1024 ? 0 : 1)} MiB`;
 }
+
+/** Runs several commands in turn, each round in a rotated order; returns each one's samples. */
+export async function interleaved(runs: (() => Promise<Sample>)[], r: Repeat, label: (round: Sample[]) => string): Promise<Sample[][]> {
+  const out: Sample[][] = runs.map(() => []);
+  for (let i = 0; i < r.warmup; i++) for (const run of runs) await run();
+  for (let i = 0; i < r.runs; i++) {
+    const round: Sample[] = [];
+    for (let k = 0; k < runs.length; k++) {
+      const j = (k + i) % runs.length;
+      round[j] = await runs[j]();
+    }
+    round.forEach((s, j) => out[j].push(s));
+    r.log(`    run ${i + 1}/${r.runs}: ${label(round)}`);
+  }
+  return out;
+}

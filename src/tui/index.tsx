@@ -36,8 +36,10 @@ export interface InteractiveOptions {
   resumed?: boolean;
   /** Builds the session with the screen's operator and the inputs the form settled. */
   createSession(operator: Operator, inputs: GivenInputs): RunSession;
-  /** A line printed under the summary (e.g. the run id and journal path). */
+  /** Where the run is recorded (the run id and journal path): in the help, and printed under the summary. */
   note?: string;
+  /** What undoing this run would run, newest first (from the run's record): the p view. */
+  plan?: ReadonlyArray<{ id: string; title: string; undo: string }>;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   /** Default: on unless NO_COLOR is set. */
@@ -66,6 +68,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
       targetHint: o.targetHint,
       now: Date.now(),
       size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
+      plan: o.plan,
+      recordNote: o.note,
     }),
   );
   let leave!: () => void;

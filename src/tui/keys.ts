@@ -26,13 +26,13 @@ export const NO_KEY: KeyInfo = {
 /** Whether the screen is taking text (so letters are typed, not commands). */
 export function isTyping(ui: UiState): boolean {
   const p = ui.prompt;
-  if (!p || ui.help) return false;
+  if (!p || ui.help || ui.showPlan) return false;
   return p.kind === 'inputs' || p.kind === 'danger' || (p.kind === 'blocked' && p.mode === 'skip');
 }
 
 /** Whether a list widget (the troubleshooting picker) owns the arrows and Enter. */
 export function isPicking(ui: UiState): boolean {
-  return !ui.help && ui.prompt?.kind === 'blocked' && ui.prompt.mode === 'troubleshoot';
+  return !ui.help && !ui.showPlan && ui.prompt?.kind === 'blocked' && ui.prompt.mode === 'troubleshoot';
 }
 
 function navigation(input: string, key: KeyInfo): Intent | null {
@@ -46,6 +46,7 @@ function navigation(input: string, key: KeyInfo): Intent | null {
   if (input === ']') return { type: 'scroll', by: 1 };
   if (input === 'f') return { type: 'follow' };
   if (input === '?') return { type: 'help' };
+  if (input === 'p') return { type: 'plan' };
   return null;
 }
 
@@ -53,6 +54,10 @@ export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | 
   if (key.ctrl && input === 'c') return { type: 'ctrl_c' };
   if (ui.help) {
     if (key.escape || input === '?' || input === 'q' || key.return) return { type: 'help', open: false };
+    return navigation(input, key);
+  }
+  if (ui.showPlan) {
+    if (key.escape || input === 'p' || input === 'q' || key.return) return { type: 'plan', open: false };
     return navigation(input, key);
   }
   if (isTyping(ui)) {

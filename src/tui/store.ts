@@ -85,6 +85,12 @@ export interface UiState {
   /** First line of the step view's scrolled part; null follows (top, or the tail once there is output). */
   detailTop: number | null;
   help: boolean;
+  /** The undo plan overlay (p): what rolling this run back would run. */
+  showPlan: boolean;
+  /** What undoing this run would run, newest first, when the run's record knows it. */
+  plan: ReadonlyArray<{ id: string; title: string; undo: string }>;
+  /** Where the run is recorded ("run … · journal …"), for the help and plan views. */
+  recordNote: string;
   prompt: Prompt | null;
   flash: { text: string; tone: Tone; at: number } | null;
   statements: Record<string, RunningStatement>;
@@ -118,6 +124,7 @@ export type Intent =
   | { type: 'follow' }
   | { type: 'scroll'; by: number | 'page_up' | 'page_down' | 'top' | 'bottom' }
   | { type: 'help'; open?: boolean }
+  | { type: 'plan'; open?: boolean }
   | { type: 'type'; text: string }
   | { type: 'erase' }
   | { type: 'clear_field' }
@@ -158,6 +165,8 @@ export interface InitialOptions {
   targetHint?: string;
   now: number;
   size?: { columns: number; rows: number };
+  plan?: ReadonlyArray<{ id: string; title: string; undo: string }>;
+  recordNote?: string;
 }
 
 export function initialState(o: InitialOptions): UiState {
@@ -173,6 +182,9 @@ export function initialState(o: InitialOptions): UiState {
     selected: null,
     detailTop: null,
     help: false,
+    showPlan: false,
+    plan: o.plan ?? [],
+    recordNote: o.recordNote ?? '',
     prompt: null,
     flash: null,
     statements: {},
@@ -245,7 +257,7 @@ export function update(state: UiState, intent: Intent): Update {
       return none({ ...state, run: intent.state, detailTop: null });
     case 'prompt': {
       const followed = state.selected === null;
-      return none({ ...state, prompt: intent.prompt, help: false, ...(followed ? { detailTop: null } : {}) });
+      return none({ ...state, prompt: intent.prompt, help: false, showPlan: false, ...(followed ? { detailTop: null } : {}) });
     }
     case 'finished': {
       const next: UiState = { ...state, run: intent.state, finished: true, prompt: null, monitor: null, cancelling: null, statements: {} };
@@ -275,7 +287,9 @@ export function update(state: UiState, intent: Intent): Update {
     case 'scroll':
       return none(scroll(state, intent.by));
     case 'help':
-      return none({ ...state, help: intent.open ?? !state.help });
+      return none({ ...state, help: intent.open ?? !state.help, showPlan: false });
+    case 'plan':
+      return none({ ...state, showPlan: intent.open ?? !state.showPlan, help: false });
     case 'ctrl_c':
       return ctrlC(state);
     case 'quit':
@@ -417,7 +431,7 @@ function promptIntent(state: UiState, intent: Intent): Update {
   const p = state.prompt;
   if (!p) {
     if (state.finished && (intent.type === 'submit' || intent.type === 'cancel')) return { state: { ...state, exit: true }, effects: [{ type: 'exit' }] };
-    if (intent.type === 'cancel' && state.help) return none({ ...state, help: false });
+    if (intent.type === 'cancel' && (state.help || state.showPlan)) return none({ ...state, help: false, showPlan: false });
     return none(state);
   }
   switch (p.kind) {

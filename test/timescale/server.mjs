@@ -7,7 +7,7 @@
 //   node test/timescale/server.mjs [--port N] [--max-connections N]
 //
 // Prints one line once it is ready,
-//   DATABASE_URL=postgres://postgres:postgres@127.0.0.1:PORT/postgres?sslmode=disable
+//   DATABASE_URL=postgres://postgres:pglite@127.0.0.1:PORT/postgres?sslmode=disable
 // then serves until SIGINT / SIGTERM. The server speaks no TLS (sslmode=disable
 // saves clients the attempt) and checks no password. TimescaleDB is available,
 // not enabled: CREATE EXTENSION timescaledb is the runbooks' (or the sandbox's) job.
@@ -71,7 +71,7 @@ const db = new Proxy(pglite, {
 
 const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: arg('max-connections', 16) });
 await server.start();
-process.stdout.write(`DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable\n`);
+process.stdout.write(`DATABASE_URL=postgres://postgres:pglite@127.0.0.1:${port}/postgres?sslmode=disable\n`);
 
 let stopping = false;
 async function stop() {

@@ -89,7 +89,7 @@ function runToEnd(args, stateDir, dbArgs) {
   for (let i = 0; i < 3 && r.code !== 0; i++) {
     const failed = failedChecks(r.out);
     if (failed.length === 0 || !failed.every((l) => /duration|speed-up/.test(l))) break;
-    console.log(`# retrying after a timing check: ${failed.join(' | ')}`);
+    console.log(`retrying after a timing check: ${failed.join(' | ')}`);
     r = runCli(['resume', lastRunId(stateDir), '--retry', ...dbArgs], stateDir);
   }
   return r;
@@ -139,7 +139,7 @@ test('000: the whole procedure walks on TimescaleDB, from the sandbox world to t
     }
     const speedup = /"label":"Test 5: direct query[^"]*speed-up","ok":true,"expected":"[^"]*","actual":"([^"]*)"/.exec(journal);
     assert.ok(speedup, 'the speed-up check passed');
-    console.log(`# 000 speed-up of the direct query over the JOIN: ${speedup[1]}`);
+    console.log(`000 speed-up of the direct query over the JOIN: ${speedup[1]}`);
   } finally {
     await server.stop();
   }

@@ -34,6 +34,7 @@ describe('keys when nothing is asked', () => {
     [']', {}, { type: 'scroll', by: 1 }],
     ['f', {}, { type: 'follow' }],
     ['?', {}, { type: 'help' }],
+    ['p', {}, { type: 'plan' }],
     ['q', {}, { type: 'quit' }],
     ['c', { ctrl: true }, { type: 'ctrl_c' }],
     ['r', {}, null],
@@ -54,6 +55,15 @@ describe('keys in the help overlay', () => {
   test('navigation still works and Ctrl-C still cancels', () => {
     assert.deepEqual(keyToIntent(ui, 'j', k()), { type: 'select', delta: 1 });
     assert.deepEqual(keyToIntent(ui, 'c', k({ ctrl: true })), { type: 'ctrl_c' });
+  });
+});
+
+describe('keys in the undo plan overlay', () => {
+  const ui = update(atSteps(), { type: 'plan', open: true }).state;
+  test('p, Esc, q and Enter close it', () => {
+    for (const [input, key] of [['p', {}], ['', { escape: true }], ['q', {}], ['', { return: true }]] as const) {
+      assert.deepEqual(keyToIntent(ui, input, k(key)), { type: 'plan', open: false });
+    }
   });
 });
 

@@ -414,6 +414,24 @@ describe('keys that act on the run', () => {
     assert.doesNotMatch(m.frame(), /retry the item/);
   });
 
+  test('p shows the undo plan the run’s record worked out; the help names the record', async () => {
+    const plan = [
+      { id: 'purge', title: 'Purge old rows', undo: 'manual: restore from the backup' },
+      { id: 'indexes', title: 'Create the composite indexes', undo: 'DROP INDEX CONCURRENTLY IF EXISTS idx_messages_user_created' },
+    ];
+    const m = await mount({ ...atSteps(), plan, recordNote: 'run 20260101-0300 · journal /tmp/j.jsonl' });
+    await m.press('p');
+    assert.match(m.frame(), /Undo plan — what rolling this run back would run, newest first/);
+    assert.match(m.frame(), / 1\. Purge old rows \[purge\]/);
+    assert.match(m.frame(), /DROP INDEX CONCURRENTLY IF EXISTS idx_messages_user_created/);
+    assert.match(m.frame(), /run 20260101-0300 · journal \/tmp\/j\.jsonl/);
+    assertFits(m);
+    await m.press(KEY.esc, '?');
+    assert.match(m.frame(), /Keys {3}run 20260101-0300/);
+    await m.press(KEY.esc);
+    assert.doesNotMatch(m.frame(), /Keys/);
+  });
+
   test('the end of the run: the outcome, then q leaves', async () => {
     let ui = atSteps();
     ui = events(ui, { type: 'run_ended', outcome: 'aborted', reason: 'stopped by the operator', at: NOW + 61_000 });

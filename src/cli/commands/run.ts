@@ -162,6 +162,7 @@ export async function runCommand(
         resumed: Boolean(journal.resumeFrom),
         createSession: makeSession,
         note: `run ${journal.runId} · journal ${journal.journalPath}`,
+        plan: journal.rollbackPlan,
       });
       return final ? exitCode(final) : 1;
     }

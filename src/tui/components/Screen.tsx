@@ -6,7 +6,7 @@ import { Box } from 'ink';
 import { fit, plain, seg, type Line } from '../line.js';
 import { findItem, viewedKey, type Intent, type UiState } from '../store.js';
 import { isPicking } from '../keys.js';
-import { footerLine, helpLines } from '../views/chrome.js';
+import { footerLine, helpLines, planViewLines } from '../views/chrome.js';
 import { detailParts } from '../views/detail.js';
 import { formLines } from '../views/form.js';
 import { placeDetail } from '../views/geometry.js';
@@ -46,14 +46,16 @@ export function Screen({ ui, dispatch }: ScreenProps) {
   const rule = fit(plain('─'.repeat(width), { tone: 'muted' }), width);
   const footer = [footerLine(ui, width)];
 
-  if (ui.help) {
+  if (ui.help || ui.showPlan) {
     const height = frame.height - HEADER_LINES - 2;
+    const lines = ui.help ? helpLines(width, ui.recordNote) : planViewLines(ui, width);
+    const close = ui.help ? '[?] or [Esc] ' : '[p] or [Esc] ';
     return (
       <Box flexDirection="column" width={width} height={frame.height}>
         <LinesView lines={header} width={width} height={HEADER_LINES} />
-        <LinesView lines={helpLines(width)} width={width} height={height} />
+        <LinesView lines={lines} width={width} height={height} />
         <LinesView lines={[rule]} width={width} />
-        <LinesView lines={[fit([seg('[?] or [Esc] ', { tone: 'accent', bold: true }), seg('close this help')], width)]} width={width} />
+        <LinesView lines={[fit([seg(close, { tone: 'accent', bold: true }), seg(ui.help ? 'close this help' : 'close the undo plan')], width)]} width={width} />
       </Box>
     );
   }

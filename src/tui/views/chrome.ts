@@ -2,6 +2,7 @@
 // help overlay (every key).
 import { fit, plain, seg, type Line } from '../line.js';
 import { isBusy, type UiState } from '../store.js';
+import { oneLine, wrap } from '../text.js';
 import { isPicking, isTyping } from '../keys.js';
 import { packKeys, type KeyHint } from './prompt.js';
 
@@ -22,7 +23,7 @@ const HELP: Array<[string, string] | string> = [
   ['↑↓ j k Home End', 'look at another item in the list (or the first / last)'],
   ['f', 'follow the run again (show the current item)'],
   ['PgUp PgDn u d [ ]', 'scroll the step view (a page, a line)'],
-  ['?  Esc', 'show / hide this help'],
+  ['?  p  Esc', 'this help · the undo plan of this run · close'],
   'When the run is blocked (a check failed)',
   ['r', 'retry the item'],
   ['t', 'troubleshooting that matches; run a fix (asks first)'],
@@ -38,12 +39,25 @@ const HELP: Array<[string, string] | string> = [
   ['q', 'stop after the running step finishes'],
 ];
 
-export function helpLines(width: number): Line[] {
+export function helpLines(width: number, recordNote = ''): Line[] {
   const keyWidth = 20;
-  const out: Line[] = [plain('Keys', { bold: true, underline: true })];
+  const out: Line[] = [[seg('Keys', { bold: true, underline: true }), seg(recordNote ? `   ${recordNote}` : '', { tone: 'muted' })]];
   for (const h of HELP) {
     if (typeof h === 'string') out.push(plain(h, { tone: 'muted', bold: true }));
     else out.push([seg(`  ${h[0]}`.padEnd(keyWidth), { tone: 'accent', bold: true }), seg(h[1])]);
   }
+  return out.map((l) => fit(l, width));
+}
+
+/** What undoing this run would run, newest first: the run's record works it out, the screen shows it. */
+export function planViewLines(ui: UiState, width: number): Line[] {
+  const out: Line[] = [plain('Undo plan — what rolling this run back would run, newest first', { bold: true, underline: true })];
+  if (ui.recordNote) out.push(plain(ui.recordNote, { tone: 'muted' }));
+  out.push([]);
+  if (ui.plan.length === 0) out.push(plain('No undo plan is known for this run.', { tone: 'muted' }));
+  ui.plan.forEach((p, i) => {
+    out.push([seg(`${String(i + 1).padStart(2)}. `, { tone: 'muted' }), seg(oneLine(p.title), { bold: true }), seg(` [${p.id}]`, { tone: 'muted' })]);
+    for (const l of wrap(oneLine(p.undo, 400), Math.max(10, width - 6)).slice(0, 3)) out.push([seg('      '), seg(l, { dim: true })]);
+  });
   return out.map((l) => fit(l, width));
 }
