@@ -117,7 +117,8 @@ export async function paired(program: () => Promise<Sample>, baseline: () => Pro
     for (const [into, run] of order) into.push(await run());
     const p = result.program[i];
     const b = result.baseline[i];
-    r.log(`    run ${i + 1}/${r.runs}: runbook ${fmtMs(p.wallMs)} ${fmtMiB(p.maxRssKiB)} · baseline ${fmtMs(b.wallMs)} ${fmtMiB(b.maxRssKiB)}`);
+    const mem = (s: Sample) => (Number.isFinite(s.maxRssKiB) ? ` ${fmtMiB(s.maxRssKiB)}` : '');
+    r.log(`    run ${i + 1}/${r.runs}: runbook ${fmtMs(p.wallMs)}${mem(p)} · baseline ${fmtMs(b.wallMs)}${mem(b)}`);
   }
   return result;
 }
@@ -141,6 +142,7 @@ export function fmtMs(ms: number): string {
 }
 
 export function fmtMiB(kib: number): string {
+  if (!Number.isFinite(kib)) return '—';
   return `${(kib / 1024).toFixed(kib >= 100 * 1024 ? 0 : 1)} MiB`;
 }
 

@@ -150,7 +150,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
     const undone = req.rollbackOf ? openOriginal(req.rollbackOf, runId, clock) : undefined;
     if (undone) cleanup.push(() => undone.close());
 
-    const plan = req.kind === 'runbook' || req.kind === 'procedure' ? forecast(req.steps) : undefined;
+    const plan = req.kind === 'runbook' || req.kind === 'procedure' ? forecast(req.runbook, req.steps) : undefined;
     const listener: Listener = (state, event) => {
       if (event.type === 'inputs_set') scrubber.add(...[...secretInputs].map((n) => event.inputs[n]));
       const written = journal.event(redactEvent(event, secretInputs));

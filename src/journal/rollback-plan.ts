@@ -2,6 +2,7 @@
 // through its `rollback:` section. A step without one becomes a manual
 // confirmation, so the operator is told rather than the gap passed over.
 import { stepsFor } from '../engine/plan.js';
+import { changesData } from '../run/danger.js';
 import type { RunState } from '../engine/state.js';
 import type { Runbook } from '../runbook/load.js';
 import { step as stepSchema, type Action, type Step } from '../runbook/schema.js';
@@ -14,9 +15,28 @@ export interface PlannedUndo {
   undo: string;
 }
 
-/** The original step ids to undo, newest first: steps that passed (not skipped, not yet rolled back). */
-export function completedSteps(state: RunState): string[] {
-  return state.items.filter((it) => it.kind === 'step' && it.status === 'passed').map((it) => it.id).reverse();
+/**
+ * Whether undoing a run must deal with this step: it says how to undo it, or
+ * cannot be undone, or changes data or schema. Read-only steps (queries,
+ * checks, confirmations) have nothing to undo and stay out of the plan.
+ */
+export function needsUndo(rb: Runbook, step: Step): boolean {
+  if (step.rollback !== undefined || step.irreversible) return true;
+  if (step.confirm !== undefined) return false;
+  return changesData(rb, step);
+}
+
+/** The original step ids to undo, newest first: steps that passed (not skipped, not yet rolled back) and changed something. */
+export function completedSteps(state: RunState, rb: Runbook, kind: 'runbook' | 'procedure' | 'rollback' = 'runbook', procedureId?: string): string[] {
+  const steps = kind === 'rollback' ? [] : stepsFor(rb, kind, procedureId);
+  return state.items
+    .filter((it) => it.kind === 'step' && it.status === 'passed')
+    .filter((it) => {
+      const step = steps.find((s) => s.id === it.id);
+      return step === undefined || needsUndo(rb, step);
+    })
+    .map((it) => it.id)
+    .reverse();
 }
 
 /** Steps that may be partly applied (failed, interrupted, in flight): not undone automatically, but named. */
@@ -71,8 +91,8 @@ export function describePlan(rb: Runbook, ids: readonly string[], kind: 'runbook
 }
 
 /** What undoing a run of these steps would run, if they all completed: the forecast shown before the first change. */
-export function forecast(steps: readonly Step[]): PlannedUndo[] {
-  return [...steps].reverse().map((s) => ({ id: s.id, title: s.title, undo: describeUndo(s) }));
+export function forecast(rb: Runbook, steps: readonly Step[]): PlannedUndo[] {
+  return [...steps].filter((s) => needsUndo(rb, s)).reverse().map((s) => ({ id: s.id, title: s.title, undo: describeUndo(s) }));
 }
 
 export function planLines(plan: readonly PlannedUndo[]): string[] {

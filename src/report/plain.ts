@@ -13,7 +13,8 @@ import { describeTarget } from '../run/session.js';
 export type Write = (text: string) => void;
 
 export function verdictLines(v: Verdict): string[] {
-  if (v.ok) return [`  ✓ ${v.label}`];
+  // A pass also shows what was seen (a version, a count, a speed-up): the operator learns the real figure.
+  if (v.ok) return [`  ✓ ${v.label}${v.actual ? ` — ${oneLine(v.actual, 120)}` : ''}`];
   return [`  ✗ ${v.label}`, `      expected: ${v.expected}`, `      actual:   ${v.actual}`];
 }
 

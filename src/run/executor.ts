@@ -10,6 +10,7 @@ import type { InputValue } from '../engine/state.js';
 import { connect, queryValues, runSql, timeQuery, type PgSession } from '../exec/postgres/index.js';
 import { runShell } from '../exec/shell.js';
 import { querySqlite } from '../exec/sqlite.js';
+import { bindPlaceholders } from '../sql/index.js';
 import { emptyResult, type ActionResult, type ExecListener } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Expectation } from '../runbook/schema.js';
@@ -122,7 +123,8 @@ async function queryOn(ctx: ExecContext, name: string | undefined, sql: string):
     return { label: name ?? 'sqlite', columns: r.columns, rows: r.rows };
   }
   return withConnection(ctx, name, async (s) => {
-    const r = await queryValues(s, sql);
+    const bound = bindPlaceholders(sql, ctx.inputs);
+    const r = await queryValues(s, bound.text, bound.params);
     return { label: name ?? s.target.database, columns: r.columns, rows: r.rows };
   });
 }
@@ -143,9 +145,14 @@ export function judge(expect: Expectation | undefined, result: ActionResult, lab
 export async function runCheck(ctx: ExecContext, check: Check, listener: ExecListener): Promise<{ verdicts: Verdict[]; result?: ActionResult }> {
   if (check.speedup) {
     const { baseline, candidate, at_least, runs, warmup } = check.speedup;
+    // Inputs reach timed queries as bind parameters too, never as SQL text.
+    const timeBound = (s: PgSession, sql: string) => {
+      const bound = bindPlaceholders(sql, ctx.inputs);
+      return timeQuery(s, bound.text, runs, warmup, bound.params);
+    };
     const timings = await withConnection(ctx, check.connection, async (s) => ({
-      base: await timeQuery(s, baseline, runs, warmup),
-      cand: await timeQuery(s, candidate, runs, warmup),
+      base: await timeBound(s, baseline),
+      cand: await timeBound(s, candidate),
     }));
     const v = speedupVerdict(timings.base, timings.cand, at_least);
     return { verdicts: [{ ...v, label: `${check.title}: ${v.label}` }] };

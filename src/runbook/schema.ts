@@ -102,6 +102,7 @@ export const action = z.strictObject({
   confirm: z.string().optional(),
   transaction: transactionMode.optional(),
   timeout: duration.optional(),
+  lock_timeout: duration.optional(),
   env: z.record(z.string(), z.string()).optional(),
   cwd: z.string().optional(),
 });

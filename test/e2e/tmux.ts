@@ -26,7 +26,9 @@ export class Terminal {
   constructor(command: string, readonly columns = 80, readonly rows = 24) {
     this.name = `rb-${process.pid}-${Date.now().toString(36)}-${counter++}`;
     // After the program ends, its exit code is printed and the pane stays (a stray Ctrl-C cannot close it).
-    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `${command}; echo "__EXIT_$?__"; trap '' INT; sleep 600`);
+    // The shell catches Ctrl-C (a caught signal is reset for the program it starts), so a Ctrl-C that
+    // lands while the program is exiting cannot take the shell, and the exit code, with it.
+    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `trap 'true' INT; ${command}; echo "__EXIT_$?__"; trap '' INT; sleep 600`);
     tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
   }
 

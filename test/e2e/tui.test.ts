@@ -258,7 +258,7 @@ describe('runbook run in a terminal', () => {
     term.type('?');
     await term.waitFor(/Keys/);
     const screen = term.screen();
-    for (const text of ['retry the item', 'troubleshooting that matches', 'roll the step back', 'skip with a typed reason', 'cancel the statement on the server', 'show / hide this help']) {
+    for (const text of ['retry the item', 'troubleshooting that matches', 'roll the step back', 'skip with a typed reason', 'cancel the statement on the server', 'the undo plan of this run']) {
       assert.ok(screen.includes(text), `help mentions “${text}”:\n${screen}`);
     }
     term.press('Escape');

@@ -1,7 +1,7 @@
 // The run record without a database: the journal file (fsync'ed lines, a torn
 // last line, secrets scrubbed), replaying it through the reducer, the run
 // index, rollback plans and the reconciliation rules.
-import { test, describe } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,8 @@ import { findRun, newRunId, openStore, operatorName, type RunIndexEntry } from '
 import { completedSteps, describePlan, forecast, rollbackSteps } from '../../src/journal/rollback-plan.js';
 import { reconcile } from '../../src/journal/reconcile.js';
 import { lockApplicationName, lockKey, refusal } from '../../src/journal/lock.js';
-import { runbook as schema } from '../../src/runbook/schema.js';
+import { ensureParser } from '../../src/sql/index.js';
+import { step as stepSchema, runbook as schema } from '../../src/runbook/schema.js';
 import { reduce } from '../../src/engine/reducer.js';
 import type { RunState } from '../../src/engine/state.js';
 import type { Verdict } from '../../src/checks/verdict.js';
@@ -204,17 +205,23 @@ function stateAt(...events: RunEvent[]): RunState {
 }
 
 describe('rollback plans', () => {
+  before(ensureParser);
   test('the steps that completed, newest first; skipped and unfinished ones are not undone', () => {
     const state = stateAt(started('step:one'), finished('step:one'), { type: 'item_skipped', key: 'step:two', reason: 'not needed', at }, started('step:three'), finished('step:three'), started('step:four'));
-    assert.deepEqual(completedSteps(state), ['three', 'one']);
+    assert.deepEqual(completedSteps(state, rb()), ['three', 'one']);
     const steps = rollbackSteps(rb(), ['three', 'one']);
     assert.match(steps[0].confirm ?? '', /has no rollback section/, 'a step without rollback becomes a manual confirmation');
     assert.equal(steps[1].sql, 'DROP TABLE a');
     assert.equal(steps[1].title, 'Undo: One');
     assert.deepEqual(describePlan(rb(), ['three', 'one']).map((p) => p.undo), ['no rollback section: undo it by hand, then confirm', 'DROP TABLE a']);
-    assert.deepEqual(forecast(rb().steps).map((p) => p.id), ['four', 'three', 'two', 'one']);
-    assert.match(forecast(rb().steps)[0].undo, /IRREVERSIBLE/);
+    assert.deepEqual(forecast(rb(), rb().steps).map((p) => p.id), ['four', 'three', 'two', 'one']);
+    assert.match(forecast(rb(), rb().steps)[0].undo, /IRREVERSIBLE/);
     assert.throws(() => rollbackSteps(rb(), ['gone']), /step "gone" is not in/);
+  });
+  test('read-only steps and confirmations have nothing to undo and stay out of the plan', () => {
+    const book = rb();
+    const readOnly = { ...book, steps: [...book.steps, stepSchema.parse({ id: 'look', title: 'Look', sql: 'SELECT count(*) FROM a' }), stepSchema.parse({ id: 'ok', title: 'Ok', confirm: 'fine' })] };
+    assert.deepEqual(forecast(readOnly, readOnly.steps).map((p) => p.id), ['four', 'three', 'two', 'one']);
   });
 });
 

@@ -46,7 +46,7 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
   const rb = loaded.runbook;
   if (runbookHash(rb) !== header.runbook.sha256) err(`warning: ${file} changed since run ${header.runId}; the rollback sections are read from the file as it is now`);
   const state = replayJournal(journal);
-  const plan = completedSteps(state);
+  const plan = completedSteps(state, rb, header.kind, header.procedureId);
   let steps;
   try {
     steps = rollbackSteps(rb, plan, header.kind, header.procedureId);
