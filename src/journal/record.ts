@@ -216,7 +216,9 @@ async function settleInterruptedRun(lock: RunLock, resume: NonNullable<RecordReq
   const pinned = resume.state.target;
   const now = lock.session.target;
   if (!pinned) return undefined;
-  const changes = targetChanges({ ...pinned, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);
+  // A field the journal scrubbed (a password equal to the user or database name) is unknown, not different.
+  const known = Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, v === '***' ? now[k as keyof typeof now] : v])) as typeof pinned;
+  const changes = targetChanges({ ...known, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);
   if (pinned.host !== now.host || pinned.port !== now.port) changes.unshift(`the server is ${now.host}:${now.port} (was ${pinned.host}:${pinned.port})`);
   if (changes.length > 0) {
     return `refused: run ${resume.journal.header.runId} is pinned to ${pinned.host}:${pinned.port}/${pinned.database}, and this target differs: ${changes.join('; ')}. Pass --db for the run's own database.`;
