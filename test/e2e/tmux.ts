@@ -55,7 +55,7 @@ export class Terminal {
   }
 
   /** Polls the screen until `test` passes; throws with the last screen after `timeoutMs`. */
-  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 20_000, what?: string): Promise<string> {
+  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 30_000, what?: string): Promise<string> {
     const ok = typeof test === 'function' ? test : (s: string) => test.test(s);
     const deadline = Date.now() + timeoutMs;
     let last = '';
@@ -68,7 +68,7 @@ export class Terminal {
   }
 
   /** Waits for the program to exit; returns its exit code. */
-  async exitCode(timeoutMs = 20_000): Promise<number> {
+  async exitCode(timeoutMs = 30_000): Promise<number> {
     const screen = await this.waitFor(EXIT_MARK, timeoutMs, 'the program to exit');
     return Number(EXIT_MARK.exec(screen)![1]);
   }

@@ -52,3 +52,20 @@ for (const c of cases) {
     }
   });
 }
+
+for (const file of ['runbooks/000-timescale-oi-aggregates.yaml', 'runbooks/001-sqlite-to-timescaledb.yaml']) {
+  test(`${file}: on a server without TimescaleDB it stops at the prerequisite, with the install guidance`, async () => {
+    const db = await createTestDatabase('ts');
+    try {
+      const inputs = file.includes('001') ? ['--input', 'sqlite_path=/tmp/spock_local.db'] : [];
+      const r = await runCli(['run', file, '--db', db.url, '--plain', '--yes', '--state-dir', join(root, '.runbook-state', db.name), ...inputs]);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stdout, /── prerequisite \d+\/\d+: .*TimescaleDB/i);
+      assert.doesNotMatch(r.stdout, /── step 1\//, 'no step may start without TimescaleDB');
+      assert.match(r.stdout, /Troubleshooting that matches:[\s\S]*timescaledb/i);
+      assert.match(r.stdout, /install/i);
+    } finally {
+      await db.drop();
+    }
+  });
+}

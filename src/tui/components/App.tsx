@@ -1,6 +1,6 @@
 // The screen wired to its store: state from the controller (a frame at a
 // time), keys to the controller, and the terminal's size.
-import React, { useEffect, useSyncExternalStore } from 'react';
+import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useInput, useStdout } from 'ink';
 import type { TuiController } from '../controller.js';
 import { makeTheme } from '../theme.js';
@@ -31,8 +31,9 @@ export function App({ controller, color = true, trackSize = false }: AppProps) {
   const ui = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
   useInput(controller.key);
   useTerminalSize(controller, trackSize);
+  const theme = useMemo(() => makeTheme(color), [color]);
   return (
-    <ThemeContext.Provider value={makeTheme(color)}>
+    <ThemeContext.Provider value={theme}>
       <Screen ui={ui} dispatch={controller.dispatch} />
     </ThemeContext.Provider>
   );

@@ -215,13 +215,14 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
   if (src.rollback) out.push([seg('Rollback: ', { tone: 'muted', bold: true }), seg(oneLine(src.rollback), { dim: true })]);
   else if (item.kind === 'step') out.push(plain(src.irreversible ? 'Rollback: none — this step cannot be undone.' : 'Rollback: none in the runbook.', { tone: src.irreversible ? 'bad' : 'muted' }));
 
-  const output = outputLines(ui, item, width);
+  const sideBySide = src.expected !== undefined && width >= 90;
+  const half = Math.floor((width - 3) / 2);
+  const output = outputLines(ui, item, sideBySide ? width - half - 3 : width);
   if (src.expected !== undefined) {
     out.push(blank);
-    const expected = splitLines(src.expected.replace(/\n$/, '')).map((t): Line => plain(t, { tone: 'muted' }));
-    if (width >= 90) {
-      const half = Math.floor((width - 3) / 2);
-      const right = output.length > 0 ? output.map((l) => fit(l, width - half - 3)) : [plain(item.status === 'pending' ? '(not run yet)' : '(nothing yet)', { tone: 'muted' })];
+    const expected = splitLines(src.expected.replace(/\n$/, '')).flatMap((t) => wrapLine([seg(t, { tone: 'muted' })], sideBySide ? half : width));
+    if (sideBySide) {
+      const right = output.length > 0 ? output : [plain(item.status === 'pending' ? '(not run yet)' : '(nothing yet)', { tone: 'muted' })];
       out.push(beside(heading('Expected'), heading('Output'), half));
       for (let i = 0; i < Math.max(expected.length, right.length); i++) out.push(beside(expected[i] ?? blank, right[i] ?? blank, half));
     } else {
