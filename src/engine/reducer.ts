@@ -126,7 +126,7 @@ export function outputLines(e: ExecEvent): OutputLine[] {
     case 'statement_started':
       return [{ kind: 'statement', text: e.text }];
     case 'statement_finished':
-      return [{ kind: 'done', text: `${e.command}${e.rowCount === null ? '' : ` ${e.rowCount}`} (${formatMs(e.durationMs)})` }];
+      return [{ kind: 'done', text: `${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})` }];
     case 'notice':
       return [{ kind: 'notice', text: `${e.severity}: ${e.message}` }];
     case 'output':
@@ -142,6 +142,11 @@ function appendOutput(item: ItemState, lines: OutputLine[]): ItemState {
   const output = item.output.concat(lines);
   const excess = output.length - OUTPUT_LINES_KEPT;
   return excess > 0 ? { ...item, output: output.slice(excess), outputDropped: item.outputDropped + excess } : { ...item, output };
+}
+
+/** psql-like "INSERT 0 1" / "CREATE INDEX": the count only when the tag does not carry it already. */
+export function commandTag(command: string, rowCount: number | null): string {
+  return rowCount === null || /\d$/.test(command) ? command : `${command} ${rowCount}`;
 }
 
 export function formatMs(ms: number): string {

@@ -3,7 +3,7 @@
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { findItem } from '../engine/plan.js';
-import { formatMs } from '../engine/reducer.js';
+import { commandTag, formatMs } from '../engine/reducer.js';
 import type { ItemState, RunState } from '../engine/state.js';
 import type { ExecError } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
@@ -105,11 +105,6 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
     }
   };
-}
-
-/** psql-like "INSERT 0 1" / "CREATE INDEX": the count only when the tag does not carry it already. */
-export function commandTag(command: string, rowCount: number | null): string {
-  return rowCount === null || /\d$/.test(command) ? command : `${command} ${rowCount}`;
 }
 
 function rowsPreview(columns: string[], rows: unknown[][], total: number): string {

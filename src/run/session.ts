@@ -279,7 +279,8 @@ export class RunSession {
       }
       case 'rollback': {
         if (step?.rollback) {
-          const result = await runAction(this.context(), step.rollback, () => {});
+          // The undo's output shows under the step it undoes, like a fix's.
+          const result = await runAction(this.context(), step.rollback, this.listener(key));
           if (result.ok) this.emit({ type: 'item_rolled_back', key, at: this.clock() });
         }
         this.end('aborted', `rolled back at ${item.title}`);
