@@ -170,7 +170,7 @@ export class JournalWriter {
 
   /**
    * Appends one event; returns the line as written (secrets scrubbed), for the shared record.
-   * An item's output (a statement sent, a notice, a line a command printed) is
+   * An item's output (a notice, a row count, a line a command printed) is
    * written in batches, at the end of the synchronous burst that produced it
    * (a microtask), and not fsync'ed on its own: a storm of 100,000 notices would
    * otherwise cost 100,000 fsyncs. Every other event flushes what is pending and
@@ -198,6 +198,7 @@ export class JournalWriter {
 
   private line(record: JournalRecord, sync = true): string {
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
+    if (this.failure) throw this.failure;
     const text = this.scrub(JSON.stringify(record));
     this.pending.push(text, '\n');
     this.flush();
@@ -209,10 +210,13 @@ export class JournalWriter {
   private pending: string[] = [];
   private pendingChars = 0;
   private flushQueued = false;
+  /** A batched write that failed (disk full): thrown by the next write, where the run can report it. */
+  private failure: unknown = null;
 
   private buffer(record: EventRecord): string {
     // Written at the end of this synchronous burst, with whatever else it produced.
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
+    if (this.failure) throw this.failure;
     const text = this.scrub(JSON.stringify(record));
     this.pending.push(text, '\n');
     this.pendingChars += text.length + 1;
@@ -221,7 +225,11 @@ export class JournalWriter {
       this.flushQueued = true;
       queueMicrotask(() => {
         this.flushQueued = false;
-        if (this.fd !== null) this.flush();
+        try {
+          if (this.fd !== null) this.flush();
+        } catch (err) {
+          this.failure ??= err;
+        }
       });
     }
     return text;

@@ -22,4 +22,10 @@ export interface Operator {
   blocked(item: ItemState, verdicts: Verdict[], entries: readonly TroubleshootingEntry[]): Promise<BlockedChoice>;
   /** Run this troubleshooting fix? */
   confirmFix(entry: TroubleshootingEntry): Promise<boolean>;
+  /**
+   * Stepping through (`--step`): called before each step with what it will run;
+   * 'run' runs it, 'all' runs it and stops asking, 'quit' stops the run here.
+   * Operators that do not step through leave it out.
+   */
+  beforeStep?(item: ItemState): Promise<'run' | 'all' | 'quit'>;
 }

@@ -42,6 +42,8 @@ export class RunSession {
   private readonly clock: () => number;
   private pg: PgSession | undefined;
   private current: AbortController | undefined;
+  /** Stepping through was switched off ("run the rest") by the operator. */
+  private runRest = false;
   private readonly steps: readonly Step[];
 
   constructor(private readonly options: SessionOptions) {
@@ -156,6 +158,11 @@ export class RunSession {
   private async runItem(key: string): Promise<void> {
     const item = findItem(this.state, key)!;
     if (item.status === 'running') return this.reconcile(item);
+    if (item.kind === 'step' && this.options.operator.beforeStep && !this.runRest) {
+      const go = await this.options.operator.beforeStep(item);
+      if (go === 'quit') return this.end('aborted', `stopped before step "${item.title}"`);
+      if (go === 'all') this.runRest = true;
+    }
     if (item.kind === 'step') {
       const step = this.steps.find((s) => s.id === item.id)!;
       const reasons = step.confirm ? [] : dangerReasons(this.options.runbook, step);

@@ -36,6 +36,7 @@ const WHEN_QUITTING: { [K in PromptKind]: Answers[K] } = {
   danger: false,
   blocked: { type: 'quit' },
   fix: false,
+  next: 'quit',
 };
 
 export class TuiController {

@@ -28,6 +28,8 @@ export interface InteractiveOptions {
   /** The target as it may be shown before the session pins it (password hidden). */
   targetHint?: string;
   kind?: RunKind;
+  /** Pause before each step until the operator presses Enter (--step). */
+  step?: boolean;
   procedureId?: string;
   steps?: readonly Step[];
   /** Inputs already given (--input, sandbox defaults): filled into the form. */
@@ -124,7 +126,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
       inputs = { ...o.inputs, ...answer };
     }
 
-    session = o.createSession(screenOperator(ctl), inputs);
+    session = o.createSession(screenOperator(ctl, { step: o.step }), inputs);
     const s = session;
     ctl.setHooks({ interrupt: () => s.interrupt(), stop: () => s.requestStop() });
     ctl.dispatch({ type: 'attach', state: s.state }, true);

@@ -89,6 +89,7 @@ export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | 
     if (key.escape) return { type: 'cancel' };
     if (key.return) return null; // a confirmation takes y, never a stray Enter
   }
+  if (p?.kind === 'next' && input === 'a') return { type: 'run_all' };
   if (p?.kind === 'blocked' && p.mode === 'menu') {
     if (input === 'r') return { type: 'retry' };
     if (input === 't') return { type: 'troubleshoot' };

@@ -5,8 +5,10 @@ import type { Operator } from '../run/operator.js';
 import type { TuiController } from './controller.js';
 import { makeFields } from './store.js';
 
-export function screenOperator(ctl: TuiController): Operator {
+export function screenOperator(ctl: TuiController, options: { step?: boolean } = {}): Operator {
   return {
+    // Only when stepping through: otherwise steps run one after another until a check fails.
+    ...(options.step ? { beforeStep: (item: { key: string }) => ctl.ask({ kind: 'next', key: item.key }) } : {}),
     askInputs(specs, current, _missing, problems) {
       return ctl.ask({ kind: 'inputs', fields: makeFields(specs, current), focus: 0, problems });
     },

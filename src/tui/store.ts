@@ -35,7 +35,9 @@ export type PromptBody =
   | { kind: 'confirm'; key: string; text: string }
   | { kind: 'danger'; key: string; reasons: string[]; database: string; typed: string; mismatch: boolean }
   | { kind: 'blocked'; key: string; verdicts: Verdict[]; entries: readonly TroubleshootingEntry[]; mode: BlockedMode; reason: string; highlighted: number }
-  | { kind: 'fix'; key: string | null; entry: TroubleshootingEntry };
+  | { kind: 'fix'; key: string | null; entry: TroubleshootingEntry }
+  /** Stepping through (--step): the step is on screen; Enter runs it. */
+  | { kind: 'next'; key: string };
 
 export type Prompt = PromptBody & { id: number };
 
@@ -46,6 +48,7 @@ export interface Answers {
   danger: boolean;
   blocked: BlockedChoice;
   fix: boolean;
+  next: 'run' | 'all' | 'quit';
 }
 
 export interface RunningStatement {
@@ -137,6 +140,7 @@ export type Intent =
   | { type: 'troubleshoot' }
   | { type: 'rollback' }
   | { type: 'skip' }
+  | { type: 'run_all' }
   | { type: 'highlight_fix'; index: number }
   | { type: 'choose_fix'; entryId: string }
   | { type: 'quit' }
@@ -424,6 +428,8 @@ function quit(state: UiState, force = false): Update {
       return answer<'confirm'>(state, p.id, false, quitting, stop);
     case 'blocked':
       return answer<'blocked'>(state, p.id, { type: 'quit' }, quitting, stop);
+    case 'next':
+      return answer<'next'>(state, p.id, 'quit', quitting);
   }
 }
 
@@ -449,6 +455,10 @@ function promptIntent(state: UiState, intent: Intent): Update {
       return dangerIntent(state, p, intent);
     case 'blocked':
       return blockedIntent(state, p, intent);
+    case 'next':
+      if (intent.type === 'submit') return answer<'next'>(state, p.id, 'run');
+      if (intent.type === 'run_all') return answer<'next'>(state, p.id, 'all');
+      return none(state);
   }
 }
 

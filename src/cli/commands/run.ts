@@ -29,6 +29,7 @@ export interface RunOptions {
   confirmDanger?: string;
   input: string[];
   procedure?: string;
+  step?: boolean;
   stateDir?: string;
   recordInDb?: boolean;
 }
@@ -46,6 +47,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--confirm-danger <database>', 'allow destructive steps: name the target database')
     .option('-i, --input <name=value>', 'set an input (repeatable)', collect, [])
     .option('--procedure <id>', 'run a named procedure (a rollback or recovery scenario) instead of the steps')
+    .option('--step', 'on the screen: stop before each step until Enter is pressed (a to run the rest)')
     .option('--state-dir <dir>', 'where runs are recorded (default: RUNBOOK_STATE_DIR, then the user config folder)')
     .option('--record-in-db', 'also record the run in the target database (schema runbook_record)');
 }
@@ -156,6 +158,7 @@ export async function runCommand(
         url,
         targetHint: redactUrl(url),
         kind,
+        step: opts.step,
         procedureId: opts.procedure,
         steps: extra.steps,
         inputs: given,

@@ -90,6 +90,13 @@ function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
       out.push(line);
       return out;
     }
+    case 'next': {
+      const item = findItem(ui, p.key);
+      return [
+        ...wrapped('▶ Next: ', item?.title ?? p.key, width, 'accent', true, 2),
+        ...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run the rest (stop on failure)' }, { key: 'q', label: 'stop here (resume later)' }], width),
+      ];
+    }
     case 'fix': {
       const e = p.entry;
       const action = e.fix?.sql ?? e.fix?.shell ?? (e.fix?.sql_file ? `SQL file ${e.fix.sql_file}` : '');

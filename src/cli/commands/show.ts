@@ -1,0 +1,66 @@
+// `runbook show FILE|ID`: read a runbook — every prerequisite, step, check,
+// expected output, rollback, procedure, troubleshooting entry and checklist
+// item — without running anything or connecting to anything. On a terminal it
+// is a scrollable screen; piped, the same content as plain text.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { findRunbookById } from '../../runbook/discover.js';
+import { loadRunbook, type Runbook } from '../../runbook/load.js';
+import { formatProblem } from '../../runbook/problems.js';
+import { plainText } from '../../tui/show/model.js';
+
+type Write = (line: string) => void;
+
+export interface ShowCommandOptions {
+  plain?: boolean;
+  width?: string;
+  /** Start the screen on this item (e.g. "procedure:emergency-rollback"). */
+  item?: string;
+}
+
+/** A file path, or the id of a runbook in ./runbooks or RUNBOOK_PATH. */
+export async function resolveRunbookArg(arg: string): Promise<string | undefined> {
+  if (existsSync(arg) || /[/\\]|\.ya?ml$/i.test(arg)) return arg;
+  return findRunbookById(arg);
+}
+
+export async function loadForShow(arg: string, err: Write): Promise<Runbook | null> {
+  const file = await resolveRunbookArg(arg);
+  if (!file) {
+    err(`runbook show: no file ${arg}, and no runbook with that id in ./runbooks or RUNBOOK_PATH (runbook list shows them)`);
+    return null;
+  }
+  const loaded = await loadRunbook(file);
+  if (!loaded.ok) {
+    for (const p of loaded.problems) err(formatProblem(p));
+    err(`${file}: cannot be shown — fix the problems above (runbook validate ${file})`);
+    return null;
+  }
+  return loaded.runbook;
+}
+
+export async function showCommand(arg: string, opts: ShowCommandOptions, out: Write, err: Write, tty = Boolean(process.stdin.isTTY && process.stdout.isTTY)): Promise<number> {
+  const rb = await loadForShow(arg, err);
+  if (!rb) return 2;
+  if (tty && !opts.plain) {
+    const { loadShow } = await import('../../tui/show/load.js');
+    const { runShow } = await loadShow();
+    await runShow(rb, { selectKey: opts.item });
+    return 0;
+  }
+  const width = Number(opts.width) > 0 ? Number(opts.width) : process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100;
+  for (const line of plainText(rb, Math.max(40, width))) out(line);
+  return 0;
+}
+
+export function register(program: Command): void {
+  program
+    .command('show')
+    .description('read a runbook on the screen — every step, check, rollback and troubleshooting entry — without running or connecting to anything')
+    .argument('<file>', 'runbook YAML file, or a runbook id from `runbook list`')
+    .option('--plain', 'print it as plain text (default when not in a terminal)')
+    .option('--width <columns>', 'wrap plain text at this width (default 100)')
+    .action(async (file: string, opts: ShowCommandOptions) => {
+      process.exitCode = await showCommand(file, opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+    });
+}
