@@ -179,7 +179,8 @@ async function main(): Promise<void> {
   ].join('  \n');
   const body = `${env}\n\n${table(done)}`;
   process.stdout.write(`\n${body}\n`);
-  if (args.write) {
+  if (args.write && args.runs < 5) log(`bench: not writing ${RESULTS}: its figures are medians of at least 5 runs (this was --runs ${args.runs})`);
+  else if (args.write) {
     writeResults(body);
     log(`bench: table written to ${RESULTS}`);
   }

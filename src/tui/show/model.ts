@@ -13,7 +13,6 @@ import { blank, fit, lineText, lineWidth, plain, seg, styled, wrapLine, type Lin
 import { clean, lines as splitLines, oneLine, truncate, wrap } from '../text.js';
 import { markdownLines } from '../views/detail.js';
 import { listWidthFor } from '../views/layout.js';
-import { entryLines } from '../views/troubleshoot.js';
 
 export type ShowItem =
   | { kind: 'overview'; key: string; title: string }
@@ -162,8 +161,39 @@ export function linkedEntries(rb: Runbook, step: Step): TroubleshootingEntry[] {
 }
 
 function troubleshootLines(rb: Runbook, entry: TroubleshootingEntry, width: number): Line[] {
-  // The run screen's own view of an entry; in this read-only view nothing is retried.
-  return entryLines(entry, rb.sqlFiles, width).map((l) => (/retry \(r\)/.test(lineText(l)) ? plain('No fix to run: this entry is advice.', { tone: 'muted' }) : l));
+  const out: Line[] = wrap(entry.title, width).map((l) => plain(l, { bold: true }));
+  const m = entry.match;
+  if (m) {
+    const parts = [m.sqlstate !== undefined ? `SQLSTATE ${[m.sqlstate].flat().join(', ')}` : '', m.error ? `error ${m.error}` : '', m.step !== undefined ? `step ${[m.step].flat().join(', ')}` : ''].filter(Boolean);
+    if (parts.length) out.push(...wrapped(`offered when it matches: ${parts.join(' · ')}`, width, { tone: 'muted' }));
+  }
+  if (entry.cause) out.push(label('Cause:'), ...markdown(entry.cause, width));
+  const fix = entry.fix;
+  const runs = fix ? runsLines(rb, fix, width, 'Fix runs') : [];
+  if (fix?.explain || runs.length) {
+    out.push(label('Fix:'));
+    if (fix?.explain) out.push(...markdown(fix.explain, width));
+    out.push(...runs);
+    if (runs.length) out.push(plain(fix?.confirm === false ? 'During a run it runs as soon as it is chosen.' : 'During a run it asks before it runs.', { tone: 'muted' }));
+  } else out.push(plain('No fix to run: this entry is advice.', { tone: 'muted' }));
+  return out;
+}
+
+/**
+ * Markdown as the run screen shows it, with one addition for reading: a
+ * table (lines starting with "|") is kept verbatim rather than re-flowed.
+ */
+export function markdown(text: string, width: number): Line[] {
+  const out: string[] = [];
+  let table = false;
+  for (const line of text.split('\n')) {
+    const row = /^\s*\|/.test(line);
+    if (row !== table) out.push('```');
+    table = row;
+    out.push(line);
+  }
+  if (table) out.push('```');
+  return markdownLines(out.join('\n'), width);
 }
 
 function stepLines(rb: Runbook, item: Extract<ShowItem, { kind: 'step' }>, width: number): Line[] {
@@ -180,7 +210,7 @@ function stepLines(rb: Runbook, item: Extract<ShowItem, { kind: 'step' }>, width
   if (s.irreversible) flags.push(seg('IRREVERSIBLE', { tone: 'bad', bold: true }));
   if (flags.length) out.push(...wrapLine(flags, width));
   out.push(blank);
-  if (s.explain) out.push(...markdownLines(s.explain, width), blank);
+  if (s.explain) out.push(...markdown(s.explain, width), blank);
   const runs = runsLines(rb, s, width);
   if (runs.length) out.push(...runs);
   if (s.cwd) out.push(plain(`in folder ${s.cwd}`, { tone: 'muted' }));
@@ -215,7 +245,7 @@ function overviewLines(rb: Runbook, width: number): Line[] {
   out.push(...wrapped(`id ${rb.id} · ${displayPath(rb.file)}`, width, { tone: 'muted' }));
   if (rb.tags.length) out.push(...wrapped(`tags: ${rb.tags.join(', ')}`, width, { tone: 'muted' }));
   if (rb.requires.length) out.push(...wrapped(`needs: ${rb.requires.join(', ')}`, width, { tone: 'muted' }));
-  if (rb.summary) out.push(blank, ...markdownLines(rb.summary, width));
+  if (rb.summary) out.push(blank, ...markdown(rb.summary, width));
   out.push(blank, heading('What it contains'));
   const steps = rb.procedures.reduce((n, p) => n + p.steps.length, 0);
   const counts: [number, string][] = [
@@ -248,8 +278,8 @@ function overviewLines(rb: Runbook, width: number): Line[] {
 
 function procedureLines(rb: Runbook, p: Procedure, width: number): Line[] {
   const out: Line[] = [...wrapped(`procedure id ${p.id} · ${p.steps.length} steps · runnable on its own`, width, { tone: 'muted' })];
-  if (p.when) out.push(blank, heading('When to use it'), ...markdownLines(p.when, width));
-  if (p.summary) out.push(blank, ...markdownLines(p.summary, width));
+  if (p.when) out.push(blank, heading('When to use it'), ...markdown(p.when, width));
+  if (p.summary) out.push(blank, ...markdown(p.summary, width));
   out.push(blank, heading('Steps'));
   p.steps.forEach((s, i) => out.push(...wrapLine([seg(`${String(i + 1).padStart(3)}. `, { tone: 'muted' }), seg(oneLine(s.title))], width)));
   out.push(blank, label('Run it:'), ...wrapped(`runbook run ${displayPath(rb.file)} --procedure ${p.id}`, width, { tone: 'accent' }, '  '));
@@ -281,7 +311,7 @@ export function itemLines(rb: Runbook, item: ShowItem, width: number): Line[] {
       body = [
         ...wrapped(`troubleshooting · id ${item.entry.id}${from.length ? ` · linked from ${[...new Set(from)].join(', ')}` : ''}`, w, { tone: 'muted' }),
         blank,
-        ...troubleshootLines(rb, item.entry, w).slice(1),
+        ...troubleshootLines(rb, item.entry, w).slice(wrap(item.entry.title, w).length),
       ];
       break;
     }

@@ -1,0 +1,117 @@
+// The picker on the screen. The list is ink-select-input's SelectInput; the
+// selection and the filter live in the picker's own reducer (model.ts), so
+// letters can be typed into the filter without SelectInput's own j/k and 1–9
+// shortcuts acting on them: SelectInput draws the window of entries with the
+// reducer's selection, and the keys go through `pickerKey`.
+import React, { useContext, useEffect, useMemo, useReducer, useRef } from 'react';
+import { Box, Text, useInput, useStdout } from 'ink';
+import SelectInput from 'ink-select-input';
+import type { DiscoveredRunbook } from '../../runbook/discover.js';
+import { LinesView, ThemeContext } from '../components/Lines.js';
+import { fit, lineText, plain, type Line } from '../line.js';
+import { makeTheme } from '../theme.js';
+import { clean } from '../text.js';
+import { initialPickerState, pickerEntries, pickerKey, pickerWindow, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerState } from './model.js';
+import { entryLine, filterLine, pickerFooterLine, pickerHeaderLine, selectionLines } from './view.js';
+
+export interface PickerProps {
+  runbooks: DiscoveredRunbook[];
+  /** The operator chose (a run, or the read-only view), or quit (null). The state is handed back so a return to the picker finds it as it was. */
+  onDone(choice: PickerChoice | null, state: PickerState): void;
+  initial?: { filter?: string; selected?: string | null };
+  /** A fixed size (tests); otherwise the terminal's. */
+  size?: { columns: number; rows: number };
+  color?: boolean;
+}
+
+function Pointer({ isSelected }: { isSelected?: boolean }) {
+  const theme = useContext(ThemeContext);
+  return (
+    <Text color={theme.colorOf('accent')} bold>
+      {isSelected ? '› ' : '  '}
+    </Text>
+  );
+}
+
+/** A row drawn from its styled line (looked up by the item's value), highlighted when selected. */
+function makeRow(lines: Map<string, Line>) {
+  return function Row({ isSelected, label, value }: { isSelected?: boolean; label: string; value?: string }) {
+    const theme = useContext(ThemeContext);
+    const line = (value !== undefined ? lines.get(value) : undefined) ?? plain(label);
+    return (
+      <Text wrap="truncate-end">
+        {line.map((s, i) => (
+          <Text key={i} color={theme.colorOf(s.tone)} bold={s.bold || isSelected} dimColor={s.dim || theme.dimOf(s.tone)} inverse={isSelected} underline={s.underline}>
+            {clean(s.text)}
+          </Text>
+        ))}
+      </Text>
+    );
+  };
+}
+
+export function PickerView({ state }: { state: PickerState }) {
+  const width = Math.max(30, state.size.columns);
+  const rule = fit(plain('─'.repeat(width), { tone: 'muted' }), width);
+  const entries = pickerEntries(state);
+  const win = pickerWindow(state, entries);
+  const at = selectedIndex(state, entries);
+  const shown = entries.slice(win.top, win.top + win.height);
+  const rowWidth = width - 2;
+  const lines = new Map(shown.map((e) => [e.key, entryLine(e, rowWidth)] as const));
+  const Row = useMemo(() => makeRow(lines), [lines]);
+  const items = shown.map((e) => ({ key: e.key, value: e.key, label: lineText(lines.get(e.key) ?? []) }));
+  const above = win.top;
+  const below = Math.max(0, entries.length - win.top - win.height);
+  const more = above || below ? `${above ? `↑ ${above} more` : ''}${above && below ? ' · ' : ''}${below ? `↓ ${below} more` : ''}` : '';
+  return (
+    <Box flexDirection="column" width={width}>
+      <LinesView lines={[pickerHeaderLine(state, width), filterLine(state, width), fit(plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`, { tone: 'muted' }), width)]} width={width} height={3} />
+      <Box height={win.height} width={width} flexShrink={0} overflow="hidden" flexDirection="column">
+        {items.length > 0 ? (
+          <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />
+        ) : null}
+      </Box>
+      <LinesView lines={[rule, ...selectionLines(state, width), pickerFooterLine(state, width)]} width={width} height={4} />
+    </Box>
+  );
+}
+
+function reducer(state: PickerState, intent: PickerIntent): PickerState {
+  return updatePicker(state, intent).state;
+}
+
+export function Picker({ runbooks, onDone, initial, size, color = true }: PickerProps) {
+  const { stdout } = useStdout();
+  const start = size ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+  const [state, dispatch] = useReducer(reducer, undefined, () => initialPickerState(runbooks, { ...initial, size: start }));
+  const done = useRef(onDone);
+  done.current = onDone;
+  const finished = useRef(false);
+  useInput((input, key) => {
+    if (finished.current) return;
+    const intent = pickerKey(state, input, key);
+    if (!intent) return;
+    const { outcome } = updatePicker(state, intent);
+    if (outcome) {
+      finished.current = true;
+      done.current(outcome.type === 'chosen' ? outcome.choice : null, state);
+      return;
+    }
+    dispatch(intent);
+  });
+  useEffect(() => {
+    if (size) return;
+    const report = () => dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 });
+    stdout.on('resize', report);
+    return () => {
+      stdout.off('resize', report);
+    };
+  }, [stdout, size]);
+  const theme = useMemo(() => makeTheme(color), [color]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <PickerView state={state} />
+    </ThemeContext.Provider>
+  );
+}
