@@ -19,6 +19,7 @@ const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = 
   ['history', () => import('./commands/history.js')],
   ['report', () => import('./commands/report.js')],
   ['list', () => import('./commands/list.js')],
+  ['show', () => import('./commands/show.js')],
   ['export', () => import('./commands/export.js')],
   ['import', () => import('./commands/import.js')],
 ];
@@ -31,6 +32,17 @@ async function commandsFor(argv: string[]): Promise<Register[]> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `runbook` alone: the picker in a terminal, the `list` output otherwise.
+  if (argv.length <= 2) {
+    try {
+      process.exitCode = await (await import('./commands/pick.js')).bareCommand();
+    } catch (err) {
+      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+    keepExitCode();
+    return;
+  }
   const program = new Command('runbook')
     .description('Walk through a database runbook, step by step, live against PostgreSQL.')
     .version('0.1.0')

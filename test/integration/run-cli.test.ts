@@ -114,3 +114,24 @@ test('--sandbox-on creates a temporary database, runs there, and drops it', asyn
   const left = await db.client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   assert.equal(left.rowCount, 0, 'the sandbox database must be dropped');
 });
+
+test('Ctrl-C in plain mode cancels the statement on the server, marks the step interrupted, exits 130', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = await mkdtemp(join(tmpdir(), 'rb-'));
+  const file = join(dir, 'sleep.yaml');
+  await writeFile(file, ['runbook: 1', 'id: sleepy', 'title: Sleepy', 'steps:', '  - id: nap', '    title: Nap', '    sql: SELECT pg_sleep(60)'].join('\n'));
+  const child = spawn(process.execPath, [join(root, 'bin/runbook.js'), 'run', file, '--db', db.url, '--plain', '--state-dir', join(dir, 'state')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 20_000;
+  while (!out.includes('pg_sleep') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 300));
+  const sentAt = Date.now();
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 130, out);
+  assert.ok(Date.now() - sentAt < 5000, 'the cancel must be quick');
+  assert.match(out, /interrupted/);
+  const left = await db.client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()");
+  assert.equal(left.rows[0].n, 0, 'no query of ours may be left running');
+});

@@ -3,7 +3,7 @@
 // letters can be typed into the filter without SelectInput's own j/k and 1–9
 // shortcuts acting on them: SelectInput draws the window of entries with the
 // reducer's selection, and the keys go through `pickerKey`.
-import React, { useContext, useEffect, useMemo, useReducer, useRef } from 'react';
+import React, { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
@@ -77,28 +77,29 @@ export function PickerView({ state }: { state: PickerState }) {
   );
 }
 
-function reducer(state: PickerState, intent: PickerIntent): PickerState {
-  return updatePicker(state, intent).state;
-}
-
 export function Picker({ runbooks, onDone, initial, size, color = true }: PickerProps) {
   const { stdout } = useStdout();
   const start = size ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialPickerState(runbooks, { ...initial, size: start }));
+  // The latest state, read by the key handler: keys that arrive together must each see the one before.
+  const latest = useRef<PickerState | null>(null);
+  latest.current ??= initialPickerState(runbooks, { ...initial, size: start });
+  const [state, setState] = useState(latest.current);
   const done = useRef(onDone);
   done.current = onDone;
   const finished = useRef(false);
-  useInput((input, key) => {
-    if (finished.current) return;
-    const intent = pickerKey(state, input, key);
-    if (!intent) return;
-    const { outcome } = updatePicker(state, intent);
+  const dispatch = (intent: PickerIntent) => {
+    if (finished.current || !latest.current) return;
+    const { state: next, outcome } = updatePicker(latest.current, intent);
+    latest.current = next;
     if (outcome) {
       finished.current = true;
-      done.current(outcome.type === 'chosen' ? outcome.choice : null, state);
-      return;
-    }
-    dispatch(intent);
+      done.current(outcome.type === 'chosen' ? outcome.choice : null, next);
+    } else setState(next);
+  };
+  useInput((input, key) => {
+    if (!latest.current) return;
+    const intent = pickerKey(latest.current, input, key);
+    if (intent) dispatch(intent);
   });
   useEffect(() => {
     if (size) return;

@@ -1,7 +1,7 @@
 // The read-only view on the screen: header, the list of every item on the
 // left, the selected item in full on the right, the keys at the bottom. It
 // draws the state and turns keys into intents; it never runs anything.
-import React, { useEffect, useMemo, useReducer, useRef } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useInput, useStdout } from 'ink';
 import type { Runbook } from '../../runbook/load.js';
 import { LinesView, ThemeContext } from '../components/Lines.js';
@@ -30,10 +30,6 @@ export interface ShowScreenProps {
   /** A fixed size (tests); otherwise the terminal's, followed as it changes. */
   size?: { columns: number; rows: number };
   color?: boolean;
-}
-
-function reducer(state: ShowState, intent: ShowIntent): ShowState {
-  return updateShow(state, intent).state;
 }
 
 export function ShowView({ state }: { state: ShowState }) {
@@ -66,14 +62,25 @@ export function ShowView({ state }: { state: ShowState }) {
 export function ShowScreen({ runbook, onQuit, selectKey, size, color = true }: ShowScreenProps) {
   const { stdout } = useStdout();
   const start = size ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialShowState(runbook, start, selectKey));
+  // The latest state, read by the key handler: keys that arrive together must each see the one before.
+  const latest = useRef<ShowState | null>(null);
+  latest.current ??= initialShowState(runbook, start, selectKey);
+  const [state, setState] = useState(latest.current);
   const quit = useRef(onQuit);
   quit.current = onQuit;
+  const left = useRef(false);
+  const dispatch = (intent: ShowIntent) => {
+    if (left.current || !latest.current) return;
+    const r = updateShow(latest.current, intent);
+    latest.current = r.state;
+    if (r.quit) {
+      left.current = true;
+      quit.current();
+    } else setState(r.state);
+  };
   useInput((input, key) => {
-    const intent = showKey(state, input, key);
-    if (!intent) return;
-    if (intent.type === 'quit') quit.current();
-    else dispatch(intent);
+    const intent = latest.current ? showKey(latest.current, input, key) : null;
+    if (intent) dispatch(intent);
   });
   useEffect(() => {
     if (size) return;

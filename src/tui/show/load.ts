@@ -22,3 +22,7 @@ export async function importScreen<T>(load: () => Promise<T>): Promise<T> {
 export function loadShow(): Promise<typeof import('./index.js')> {
   return importScreen(() => import('./index.js'));
 }
+
+export function loadPicker(): Promise<typeof import('../picker/index.js')> {
+  return importScreen(() => import('../picker/index.js'));
+}

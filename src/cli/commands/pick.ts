@@ -1,0 +1,58 @@
+// `runbook` with no arguments. In a terminal: the picker — choose a runbook
+// or one of its procedures and run it, or read it (`v`) and come back. Not in
+// a terminal: the same list `runbook list` prints, for scripts.
+import { resolveDatabaseUrl } from '../../exec/connection-url.js';
+import { defaultRunbookDirs, discoverRunbooks } from '../../runbook/discover.js';
+import type { PickerChoice } from '../../tui/picker/model.js';
+import { listCommand } from './list.js';
+
+type Write = (line: string) => void;
+
+const quote = (s: string) => (/^[\w./:@%+=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** What to type to run the choice, when no database is configured. */
+export function noDatabaseLines(choice: PickerChoice): string[] {
+  const proc = choice.procedure ? ` --procedure ${quote(choice.procedure)}` : '';
+  const file = quote(choice.file);
+  return [
+    'No database to run against: none was given (DATABASE_URL and the PG* variables are not set).',
+    'Run it against your database with:',
+    `  runbook run ${file}${proc} --db postgres://USER@HOST:5432/DBNAME`,
+    'or set DATABASE_URL and run `runbook` again. To try it first on a throwaway database:',
+    `  runbook run ${file}${proc} --sandbox`,
+  ];
+}
+
+export async function bareCommand(
+  out: Write = (l) => process.stdout.write(`${l}\n`),
+  err: Write = (l) => process.stderr.write(`${l}\n`),
+  tty = Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  dirs = defaultRunbookDirs(),
+): Promise<number> {
+  if (!tty) return listCommand({}, out, err, dirs);
+  const runbooks = await discoverRunbooks(dirs);
+  if (runbooks.length === 0) return listCommand({}, out, err, dirs);
+  const { loadPicker, loadShow } = await import('../../tui/show/load.js');
+  const { runPicker } = await loadPicker();
+  let initial: { filter?: string; selected?: string | null } | undefined;
+  for (;;) {
+    const { choice, resume } = await runPicker(runbooks, { initial });
+    if (!choice) return 0;
+    initial = resume;
+    if (choice.view) {
+      // Read it, then come back to the list as it was.
+      const { loadForShow } = await import('./show.js');
+      const rb = await loadForShow(choice.file, err);
+      if (!rb) return 2;
+      const { runShow } = await loadShow();
+      await runShow(rb, choice.procedure ? { selectKey: `procedure:${choice.procedure}` } : {});
+      continue;
+    }
+    if (!resolveDatabaseUrl({ env: process.env })) {
+      noDatabaseLines(choice).forEach(err);
+      return 2;
+    }
+    const { runCommand } = await import('./run.js');
+    return runCommand(choice.file, { input: [], ...(choice.procedure ? { procedure: choice.procedure } : {}) });
+  }
+}
