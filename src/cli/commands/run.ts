@@ -18,6 +18,9 @@ import { openRecord, type RecordRequest, type RunRecord } from '../../journal/re
 import type { Operator } from '../../run/operator.js';
 import { redactUrl } from '../../exec/connection-url.js';
 import { loadTui } from '../../tui/load.js';
+import { createInterface } from 'node:readline/promises';
+import { unfinishedRun } from '../../journal/record.js';
+import { openStore } from '../../journal/store.js';
 
 export interface RunOptions {
   db?: string;
@@ -134,6 +137,13 @@ export async function runCommand(
       }
     }
     const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
+    // In a terminal, a run of this runbook on this database that never finished is offered first:
+    // picking up a half-done procedure is usually what the operator needs, not starting over.
+    if (interactive && kind === 'runbook' && !extra.record && !sandbox) {
+      const offered = await offerResume(rb, url, opts);
+      if (offered !== undefined) return offered;
+    }
     const steps = extra.steps ?? stepsFor(rb, kind, opts.procedure);
     // On the screen, notes and the rollback plan are the screen's to show (record.rollbackPlan): printed lines would tear it.
     const show = opts.json || (process.stdin.isTTY && process.stdout.isTTY && !opts.plain) ? undefined : out;
@@ -190,6 +200,25 @@ export async function runCommand(
     await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
     await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
   }
+}
+
+/** Asks whether to resume an unfinished run; returns the resume's exit code, or undefined to start a new run. */
+async function offerResume(rb: Runbook, url: string, opts: RunOptions): Promise<number | undefined> {
+  const database = decodeURIComponent(new URL(url).pathname.slice(1));
+  const open = unfinishedRun(openStore(opts.stateDir), rb.id, database);
+  if (!open) return undefined;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(
+      `Run ${open.id} of "${rb.title}" on ${database} did not finish (${open.outcome}${open.at ? ` at ${open.at}` : ''}).\n` +
+        `Resume it? [Y/n] (n starts a new run; \`runbook rollback ${open.id}\` undoes it instead) `,
+    );
+    if (/^n/i.test(answer.trim())) return undefined;
+  } finally {
+    rl.close();
+  }
+  const { resumeCommand } = await import('./resume.js');
+  return resumeCommand(open.id, { ...opts, db: url });
 }
 
 function header(rb: Runbook, procedure?: string): string {

@@ -4,7 +4,8 @@
 // is a scrollable screen; piped, the same content as plain text.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { findRunbookById } from '../../runbook/discover.js';
+import { basename } from 'node:path';
+import { discoverRunbooks, findRunbookById } from '../../runbook/discover.js';
 import { loadRunbook, type Runbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
 import { plainText } from '../../tui/show/model.js';
@@ -18,10 +19,13 @@ export interface ShowCommandOptions {
   item?: string;
 }
 
-/** A file path, or the id of a runbook in ./runbooks or RUNBOOK_PATH. */
+/** A file path, or the id (or file name) of a runbook in ./runbooks or RUNBOOK_PATH. */
 export async function resolveRunbookArg(arg: string): Promise<string | undefined> {
   if (existsSync(arg) || /[/\\]|\.ya?ml$/i.test(arg)) return arg;
-  return findRunbookById(arg);
+  const byId = await findRunbookById(arg);
+  if (byId) return byId;
+  // Or the file's own name without .yaml: `runbook show 002-multi-pair-support`.
+  return (await discoverRunbooks()).find((r) => basename(r.file).replace(/\.ya?ml$/i, '') === arg)?.file;
 }
 
 export async function loadForShow(arg: string, err: Write): Promise<Runbook | null> {

@@ -338,7 +338,7 @@ export function plainText(rb: Runbook, width = 100): string[] {
     out.push('');
     for (const l of itemLines(rb, row.item, width - indent.length)) out.push(`${indent}${lineText(l)}`.trimEnd());
   }
-  return out;
+  return out.slice(1);
 }
 
 // ——— the screen's state ———
