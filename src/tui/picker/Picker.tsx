@@ -66,7 +66,7 @@ export function PickerView({ state }: { state: PickerState }) {
   const more = above || below ? `${above ? `↑ ${above} more` : ''}${above && below ? ' · ' : ''}${below ? `↓ ${below} more` : ''}` : '';
   return (
     <Box flexDirection="column" width={width}>
-      <LinesView lines={[pickerHeaderLine(state, width), filterLine(state, width), fit(plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`, { tone: 'muted' }), width)]} width={width} height={3} />
+      <LinesView lines={[pickerHeaderLine(state, width), filterLine(state, width), plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' })]} width={width} height={3} />
       <Box height={win.height} width={width} flexShrink={0} overflow="hidden" flexDirection="column">
         {items.length > 0 ? (
           <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />
