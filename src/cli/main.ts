@@ -47,6 +47,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('Walk through a database runbook, step by step, live against PostgreSQL.')
     .version('0.1.0')
     .showHelpAfterError('(run `runbook --help` for usage)')
+    .addHelpText('after', '\n`runbook` alone, in a terminal, lists the runbooks (and their procedures) to pick from: type to filter, Enter to run, v to read.')
     .exitOverride();
   for (const register of await commandsFor(argv)) register(program);
   try {

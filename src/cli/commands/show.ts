@@ -15,8 +15,8 @@ type Write = (line: string) => void;
 export interface ShowCommandOptions {
   plain?: boolean;
   width?: string;
-  /** Start the screen on this item (e.g. "procedure:emergency-rollback"). */
-  item?: string;
+  /** Open on this procedure (the screen starts on it; plain text is unchanged). */
+  procedure?: string;
 }
 
 /** A file path, or the id (or file name) of a runbook in ./runbooks or RUNBOOK_PATH. */
@@ -46,10 +46,14 @@ export async function loadForShow(arg: string, err: Write): Promise<Runbook | nu
 export async function showCommand(arg: string, opts: ShowCommandOptions, out: Write, err: Write, tty = Boolean(process.stdin.isTTY && process.stdout.isTTY)): Promise<number> {
   const rb = await loadForShow(arg, err);
   if (!rb) return 2;
+  if (opts.procedure && !rb.procedures.some((p) => p.id === opts.procedure)) {
+    err(`${rb.file}: no procedure "${opts.procedure}"; it has: ${rb.procedures.map((p) => p.id).join(', ') || 'none'}`);
+    return 2;
+  }
   if (tty && !opts.plain) {
     const { loadShow } = await import('../../tui/show/load.js');
     const { runShow } = await loadShow();
-    await runShow(rb, { selectKey: opts.item });
+    await runShow(rb, opts.procedure ? { selectKey: `procedure:${opts.procedure}` } : {});
     return 0;
   }
   const width = Number(opts.width) > 0 ? Number(opts.width) : process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100;
@@ -63,6 +67,7 @@ export function register(program: Command): void {
     .description('read a runbook on the screen — every step, check, rollback and troubleshooting entry — without running or connecting to anything')
     .argument('<file>', 'runbook YAML file, or a runbook id from `runbook list`')
     .option('--plain', 'print it as plain text (default when not in a terminal)')
+    .option('--procedure <id>', 'open on this procedure (a rollback or recovery scenario)')
     .option('--width <columns>', 'wrap plain text at this width (default 100)')
     .action(async (file: string, opts: ShowCommandOptions) => {
       process.exitCode = await showCommand(file, opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));

@@ -3,7 +3,7 @@
 // letters can be typed into the filter without SelectInput's own j/k and 1–9
 // shortcuts acting on them: SelectInput draws the window of entries with the
 // reducer's selection, and the keys go through `pickerKey`.
-import React, { useContext, useEffect, useMemo, useRef, useState } from 'react';
+import React, { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
@@ -33,21 +33,23 @@ function Pointer({ isSelected }: { isSelected?: boolean }) {
   );
 }
 
-/** A row drawn from its styled line (looked up by the item's value), highlighted when selected. */
-function makeRow(lines: Map<string, Line>) {
-  return function Row({ isSelected, label, value }: { isSelected?: boolean; label: string; value?: string }) {
-    const theme = useContext(ThemeContext);
-    const line = (value !== undefined ? lines.get(value) : undefined) ?? plain(label);
-    return (
-      <Text wrap="truncate-end">
-        {line.map((s, i) => (
-          <Text key={i} color={theme.colorOf(s.tone)} bold={s.bold || isSelected} dimColor={s.dim || theme.dimOf(s.tone)} inverse={isSelected} underline={s.underline}>
-            {clean(s.text)}
-          </Text>
-        ))}
-      </Text>
-    );
-  };
+/** The styled line of each row on view, by the item's value (SelectInput hands a row only its label and value). */
+const RowLines = createContext<ReadonlyMap<string, Line>>(new Map());
+
+/** A row drawn from its styled line, highlighted when selected. */
+function Row({ isSelected, label, value }: { isSelected?: boolean; label: string; value?: string }) {
+  const theme = useContext(ThemeContext);
+  const lines = useContext(RowLines);
+  const line = (value !== undefined ? lines.get(value) : undefined) ?? plain(label);
+  return (
+    <Text wrap="truncate-end">
+      {line.map((s, i) => (
+        <Text key={i} color={theme.colorOf(s.tone)} bold={s.bold || isSelected} dimColor={s.dim || theme.dimOf(s.tone)} inverse={isSelected} underline={s.underline}>
+          {clean(s.text)}
+        </Text>
+      ))}
+    </Text>
+  );
 }
 
 export function PickerView({ state }: { state: PickerState }) {
@@ -59,7 +61,6 @@ export function PickerView({ state }: { state: PickerState }) {
   const shown = entries.slice(win.top, win.top + win.height);
   const rowWidth = width - 2;
   const lines = new Map(shown.map((e) => [e.key, entryLine(e, rowWidth)] as const));
-  const Row = useMemo(() => makeRow(lines), [lines]);
   const items = shown.map((e) => ({ key: e.key, value: e.key, label: lineText(lines.get(e.key) ?? []) }));
   const above = win.top;
   const below = Math.max(0, entries.length - win.top - win.height);
@@ -69,7 +70,9 @@ export function PickerView({ state }: { state: PickerState }) {
       <LinesView lines={[pickerHeaderLine(state, width), filterLine(state, width), plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' })]} width={width} height={3} />
       <Box height={win.height} width={width} flexShrink={0} overflow="hidden" flexDirection="column">
         {items.length > 0 ? (
-          <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />
+          <RowLines.Provider value={lines}>
+            <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />
+          </RowLines.Provider>
         ) : null}
       </Box>
       <LinesView lines={[rule, ...selectionLines(state, width), pickerFooterLine(state, width)]} width={width} height={4} />

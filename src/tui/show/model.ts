@@ -36,8 +36,8 @@ export function showRows(rb: Runbook): ShowRow[] {
   }
   rows.push({ type: 'heading', text: `Steps (${rb.steps.length})` });
   rb.steps.forEach((step, index) => add({ kind: 'step', key: `step:${step.id}`, title: step.title, step, index, of: rb.steps.length }));
+  if (rb.procedures.length) rows.push({ type: 'heading', text: `Procedures (${rb.procedures.length})` });
   for (const procedure of rb.procedures) {
-    rows.push({ type: 'heading', text: `Procedure (${procedure.steps.length} steps)` });
     add({ kind: 'procedure', key: `procedure:${procedure.id}`, title: procedure.title, procedure });
     procedure.steps.forEach((step, index) =>
       add({ kind: 'step', key: `procedure:${procedure.id}:${step.id}`, title: step.title, step, index, of: procedure.steps.length, procedure }, true),
@@ -277,7 +277,7 @@ function overviewLines(rb: Runbook, width: number): Line[] {
 }
 
 function procedureLines(rb: Runbook, p: Procedure, width: number): Line[] {
-  const out: Line[] = [...wrapped(`procedure id ${p.id} · ${p.steps.length} steps · runnable on its own`, width, { tone: 'muted' })];
+  const out: Line[] = [...wrapped(`procedure id ${p.id} · ${p.steps.length} step${p.steps.length === 1 ? '' : 's'} · runnable on its own`, width, { tone: 'muted' })];
   if (p.when) out.push(blank, heading('When to use it'), ...markdown(p.when, width));
   if (p.summary) out.push(blank, ...markdown(p.summary, width));
   out.push(blank, heading('Steps'));
@@ -495,7 +495,7 @@ export function showDetailLines(s: ShowState, width: number): Line[] {
     while (out.length < w.height) out.push([]);
     const end = Math.min(w.lines.length, w.top + w.height);
     const where = end >= w.lines.length ? 'end' : `${Math.round((end / w.lines.length) * 100)}% · PgDn for more`;
-    out.push(fit([seg(`── ${w.top + 1}–${end} of ${w.lines.length} lines (${where}) `, { tone: 'muted' }), seg('─'.repeat(width), { tone: 'muted' })], width));
+    out.push(plain(`── ${w.top + 1}–${end} of ${w.lines.length} lines (${where}) ${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' }));
   }
   return out;
 }
