@@ -14,6 +14,8 @@ export interface Settings {
   operator?: string;
   /** Write every run to the target database as well (like --record-in-db). */
   recordInDb?: boolean;
+  /** More folders of runbooks for the picker and `runbook list`, after ./runbooks and RUNBOOK_PATH. */
+  runbookDirs?: string[];
 }
 
 /** One entry of the index: enough to list runs without opening journals. */
@@ -62,7 +64,9 @@ function checkSettings(value: unknown, path: string): Settings {
       if (typeof v !== 'string' || v.length < 1) throw problem('operator must be a non-empty string');
     } else if (key === 'recordInDb') {
       if (typeof v !== 'boolean') throw problem('recordInDb must be true or false');
-    } else throw problem(`has an unknown key "${key}" (known: operator, recordInDb)`);
+    } else if (key === 'runbookDirs') {
+      if (!Array.isArray(v) || v.some((d) => typeof d !== 'string')) throw problem('runbookDirs must be a list of folder paths');
+    } else throw problem(`has an unknown key "${key}" (known: operator, recordInDb, runbookDirs)`);
   }
   return value as Settings;
 }

@@ -1,7 +1,8 @@
 // Finds the runbooks an operator can run: *.yaml / *.yml in ./runbooks and in
-// every folder of RUNBOOK_PATH (colon separated, like PATH). A file that does
-// not load is listed with its first problem, never thrown: one colleague's
-// broken draft must not hide every other runbook.
+// every folder of RUNBOOK_PATH (colon separated, like PATH) and of the
+// runbookDirs setting. A file that does not load is listed with its first
+// problem, never thrown: one colleague's broken draft must not hide the rest.
+import { openStore } from '../journal/store.js';
 import { readFileSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,9 +23,18 @@ export interface DiscoveredRunbook {
 }
 
 /** ./runbooks, then the folders of RUNBOOK_PATH in order. */
-export function defaultRunbookDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+export function defaultRunbookDirs(env: NodeJS.ProcessEnv = process.env, settingDirs: readonly string[] = runbookDirsSetting()): string[] {
   const extra = (env.RUNBOOK_PATH ?? '').split(':').filter((d) => d.trim() !== '');
-  return ['runbooks', ...extra];
+  return ['runbooks', ...extra, ...settingDirs];
+}
+
+/** The `runbookDirs` setting (in the user's runbook settings); none when unset or unreadable. */
+function runbookDirsSetting(): string[] {
+  try {
+    return openStore().settings().runbookDirs ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /** Runbook files in a folder, sorted; none when the folder does not exist. */

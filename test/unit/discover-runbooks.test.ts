@@ -38,8 +38,10 @@ function folders() {
 }
 
 test('RUNBOOK_PATH adds folders after ./runbooks, colon separated', () => {
-  assert.deepEqual(defaultRunbookDirs({ RUNBOOK_PATH: '/srv/ops/runbooks::/home/me/rb' }), ['runbooks', '/srv/ops/runbooks', '/home/me/rb']);
-  assert.deepEqual(defaultRunbookDirs({}), ['runbooks']);
+  assert.deepEqual(defaultRunbookDirs({ RUNBOOK_PATH: '/srv/ops/runbooks::/home/me/rb' }, []), ['runbooks', '/srv/ops/runbooks', '/home/me/rb']);
+  assert.deepEqual(defaultRunbookDirs({}, []), ['runbooks']);
+  // Folders from the runbookDirs setting come last.
+  assert.deepEqual(defaultRunbookDirs({ RUNBOOK_PATH: '/a' }, ['/team/runbooks']), ['runbooks', '/a', '/team/runbooks']);
 });
 
 test('finds *.yaml and *.yml, summarizes good files and lists broken ones with their error', async () => {
