@@ -1,11 +1,12 @@
 // The screen wired to its store: state from the controller (a frame at a
 // time), keys to the controller, and the terminal's size.
-import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { useInput, useStdout } from 'ink';
+import React, { useMemo, useSyncExternalStore } from 'react';
+import { useInput } from 'ink';
 import type { TuiController } from '../controller.js';
 import { makeTheme } from '../theme.js';
 import { ThemeContext } from './Lines.js';
 import { Screen } from './Screen.js';
+import { useResize } from './useResize.js';
 
 export interface AppProps {
   controller: TuiController;
@@ -15,16 +16,7 @@ export interface AppProps {
 }
 
 function useTerminalSize(controller: TuiController, enabled: boolean): void {
-  const { stdout } = useStdout();
-  useEffect(() => {
-    if (!enabled) return;
-    const report = () => controller.dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 }, true);
-    report();
-    stdout.on('resize', report);
-    return () => {
-      stdout.off('resize', report);
-    };
-  }, [controller, stdout, enabled]);
+  useResize((terminal) => controller.dispatch({ type: 'resize', ...terminal }, true), enabled, true);
 }
 
 export function App({ controller, color = true, trackSize = false }: AppProps) {

@@ -3,11 +3,12 @@
 // letters can be typed into the filter without SelectInput's own j/k and 1–9
 // shortcuts acting on them: SelectInput draws the window of entries with the
 // reducer's selection, and the keys go through `pickerKey`.
-import React, { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import React, { createContext, useContext, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
 import { LinesView, ThemeContext } from '../components/Lines.js';
+import { useResize } from '../components/useResize.js';
 import { fit, lineText, plain, type Line } from '../line.js';
 import { makeTheme } from '../theme.js';
 import { clean } from '../text.js';
@@ -104,14 +105,7 @@ export function Picker({ runbooks, onDone, initial, size, color = true }: Picker
     const intent = pickerKey(latest.current, input, key);
     if (intent) dispatch(intent);
   });
-  useEffect(() => {
-    if (size) return;
-    const report = () => dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 });
-    stdout.on('resize', report);
-    return () => {
-      stdout.off('resize', report);
-    };
-  }, [stdout, size]);
+  useResize((terminal) => dispatch({ type: 'resize', ...terminal }), !size);
   const theme = useMemo(() => makeTheme(color), [color]);
   return (
     <ThemeContext.Provider value={theme}>

@@ -1,10 +1,11 @@
 // The read-only view on the screen: header, the list of every item on the
 // left, the selected item in full on the right, the keys at the bottom. It
 // draws the state and turns keys into intents; it never runs anything.
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, { useMemo, useRef, useState } from 'react';
 import { Box, useInput, useStdout } from 'ink';
 import type { Runbook } from '../../runbook/load.js';
 import { LinesView, ThemeContext } from '../components/Lines.js';
+import { useResize } from '../components/useResize.js';
 import { fit, plain, seg } from '../line.js';
 import { makeTheme } from '../theme.js';
 import {
@@ -82,14 +83,7 @@ export function ShowScreen({ runbook, onQuit, selectKey, size, color = true }: S
     const intent = latest.current ? showKey(latest.current, input, key) : null;
     if (intent) dispatch(intent);
   });
-  useEffect(() => {
-    if (size) return;
-    const report = () => dispatch({ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 });
-    stdout.on('resize', report);
-    return () => {
-      stdout.off('resize', report);
-    };
-  }, [stdout, size]);
+  useResize((terminal) => dispatch({ type: 'resize', ...terminal }), !size);
   const theme = useMemo(() => makeTheme(color), [color]);
   return (
     <ThemeContext.Provider value={theme}>
