@@ -2,7 +2,8 @@
 // Runs the test suite against a real PostgreSQL: TEST_DATABASE_URL when given,
 // otherwise an embedded PostgreSQL started here for the whole run.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../dist/src/exec/embedded.js';
 
@@ -16,6 +17,8 @@ function testFiles(dir) {
   });
 }
 const files = args.length > 0 ? args : testFiles('dist/test');
+// The runs the tests make are recorded in a folder of their own, never in the user's ~/.config/runbook.
+if (!process.env.RUNBOOK_STATE_DIR) process.env.RUNBOOK_STATE_DIR = mkdtempSync(join(tmpdir(), 'runbook-test-state-'));
 let server;
 if (!process.env.TEST_DATABASE_URL) {
   server = await startEmbeddedPostgres();
