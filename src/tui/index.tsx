@@ -3,6 +3,7 @@
 // and everything else the command wires stays the same as in plain mode),
 // shows the run as it happens, answers the session's questions from keys, and
 // leaves the terminal as it found it, with a plain summary printed after.
+import { ENTER_ALT, LEAVE_ALT, SHOW_CURSOR } from './alt-screen.js';
 import React from 'react';
 import { render, type Instance } from 'ink';
 import type { RunState } from '../engine/state.js';
@@ -50,9 +51,6 @@ export interface InteractiveOptions {
   monitor?: boolean;
 }
 
-const ENTER_ALT = '\u001B[?1049h\u001B[H\u001B[2J';
-const LEAVE_ALT = '\u001B[?1049l';
-const SHOW_CURSOR = '\u001B[?25h';
 
 /**
  * Runs the screen until the operator leaves it. Returns the run's final state,

@@ -32,7 +32,7 @@ export async function bareCommand(
   if (!tty) return listCommand({}, out, err, dirs);
   const runbooks = await discoverRunbooks(dirs);
   if (runbooks.length === 0) return listCommand({}, out, err, dirs);
-  const { loadPicker, loadShow } = await import('../../tui/show/load.js');
+  const { loadPicker, loadShow } = await import('../../tui/load.js');
   const { runPicker } = await loadPicker();
   let initial: { filter?: string; selected?: string | null } | undefined;
   for (;;) {

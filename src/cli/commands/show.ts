@@ -51,7 +51,7 @@ export async function showCommand(arg: string, opts: ShowCommandOptions, out: Wr
     return 2;
   }
   if (tty && !opts.plain) {
-    const { loadShow } = await import('../../tui/show/load.js');
+    const { loadShow } = await import('../../tui/load.js');
     const { runShow } = await loadShow();
     await runShow(rb, opts.procedure ? { selectKey: `procedure:${opts.procedure}` } : {});
     return 0;
