@@ -16,7 +16,7 @@ import { JournalWriter, readJournal, redactEvent, Scrubber, type EventRecord, ty
 import { acquireRunLock, type RunLock } from './lock.js';
 import { headerItems, journalStatus } from './replay.js';
 import { forecast, planLines, type PlannedUndo } from './rollback-plan.js';
-import { newRunId, openStore, operatorName, type Store } from './store.js';
+import { indexEntry, newRunId, openStore, operatorName, type Store } from './store.js';
 
 export type Write = (line: string) => void;
 
@@ -120,20 +120,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
       };
       if (req.kind !== 'rollback') offerResume(store, req.runbook.id, lock.lock.session.target.database, req.show);
       journal = JournalWriter.create(store.journalPath(runId), header, scrubber.scrub);
-      store.remember({
-        id: runId,
-        runbook: header.runbook.id,
-        title: header.runbook.title,
-        file: header.runbook.file,
-        kind: header.kind,
-        procedureId: header.procedureId,
-        rollbackOf: header.rollbackOf,
-        target: header.target,
-        database: lock.lock.session.target.database,
-        operator,
-        startedAt: header.startedAt,
-        journal: journal.path,
-      });
+      store.remember(indexEntry(header, lock.lock.session.target.database, journal.path));
     }
     cleanup.push(() => journal.close());
 

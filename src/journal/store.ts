@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunKind } from '../engine/state.js';
-import { readJournal, type Journal } from './journal.js';
+import { readJournal, type Journal, type JournalHeader } from './journal.js';
 
 export interface Settings {
   /** Who the journal says ran things; default: the OS user @ this host. */
@@ -98,27 +98,32 @@ export function openStore(stateDir?: string): Store {
   };
 }
 
+/** A run's entry in the index, from its journal's header and the database it runs against. */
+export function indexEntry(header: JournalHeader, database: string, journal: string): RunIndexEntry {
+  return {
+    id: header.runId,
+    runbook: header.runbook.id,
+    title: header.runbook.title,
+    file: header.runbook.file,
+    kind: header.kind,
+    procedureId: header.procedureId,
+    rollbackOf: header.rollbackOf,
+    target: header.target,
+    database,
+    operator: header.operator,
+    startedAt: header.startedAt,
+    journal,
+  };
+}
+
 /** A journal the index does not know (its entry was lost in a race): filled in from its header. */
 function orphanEntry(id: string, journal: string): RunIndexEntry {
-  const entry: RunIndexEntry = { id, runbook: '?', title: '?', file: '?', kind: 'runbook', target: '?', database: '?', operator: '?', startedAt: 0, journal };
   try {
     const { header, events } = readJournal(journal);
     const pinned = events.find((e) => e.type === 'target_pinned');
-    return {
-      ...entry,
-      runbook: header.runbook.id,
-      title: header.runbook.title,
-      file: header.runbook.file,
-      kind: header.kind,
-      procedureId: header.procedureId,
-      rollbackOf: header.rollbackOf,
-      target: header.target,
-      database: pinned?.type === 'target_pinned' ? pinned.target.database : '?',
-      operator: header.operator,
-      startedAt: header.startedAt,
-    };
+    return { ...indexEntry(header, pinned?.type === 'target_pinned' ? pinned.target.database : '?', journal), id };
   } catch {
-    return entry;
+    return { id, runbook: '?', title: '?', file: '?', kind: 'runbook', target: '?', database: '?', operator: '?', startedAt: 0, journal };
   }
 }
 

@@ -8,7 +8,7 @@ import type { ItemState, RunState } from '../engine/state.js';
 import type { ExecError } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { TroubleshootingEntry } from '../runbook/schema.js';
-import { describeTarget } from '../run/session.js';
+import { formatTarget } from '../exec/postgres/target.js';
 
 export type Write = (text: string) => void;
 
@@ -63,7 +63,7 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
       }
       case 'target_pinned':
-        write(`target: ${describeTarget(event.target)} as ${event.target.user}`);
+        write(`target: ${formatTarget(event.target)}`);
         return;
       case 'item_started':
         write('');

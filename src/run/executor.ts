@@ -95,7 +95,7 @@ function shellEnv(ctx: ExecContext, r: Runnable): Record<string, string> {
   };
   if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
   // Step env values may name inputs; they are substituted as whole values, never into command text.
-  for (const [k, v] of Object.entries(r.env ?? {})) env[k] = v.replace(/\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g, (_, name: string) => String(ctx.inputs[name] ?? ''));
+  for (const [k, v] of Object.entries(r.env ?? {})) env[k] = substituteInputs(v, ctx.inputs);
   return env;
 }
 
@@ -129,7 +129,7 @@ async function queryOn(ctx: ExecContext, name: string | undefined, sql: string):
   });
 }
 
-/** Connection specs (file paths) may name inputs; they are paths, not SQL or shell text. */
+/** Paths and environment values may name inputs: whole values, never SQL or shell text. */
 function substituteInputs(text: string, inputs: Record<string, InputValue>): string {
   return text.replace(/\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g, (_, name: string) => String(inputs[name] ?? ''));
 }

@@ -7,7 +7,7 @@ import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { reduce } from '../engine/reducer.js';
-import type { InputValue, ItemState, RunKind, RunState, TargetInfo } from '../engine/state.js';
+import type { InputValue, ItemState, RunKind, RunState } from '../engine/state.js';
 import { connect, targetChanges, type PgSession } from '../exec/postgres/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
@@ -298,10 +298,6 @@ export class RunSession {
         return;
     }
   }
-}
-
-export function describeTarget(t: TargetInfo): string {
-  return `${t.host}:${t.port}/${t.database} (PostgreSQL ${t.serverVersion}, ${t.isReplica ? 'replica' : 'primary'})`;
 }
 
 export type { InputValue };

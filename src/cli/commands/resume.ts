@@ -4,14 +4,12 @@
 import type { Command } from 'commander';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { readJournal, type Journal } from '../../journal/journal.js';
-import { runbookHash } from '../../journal/record.js';
 import { journalSteps, journalStatus, replay } from '../../journal/replay.js';
 import { loadRun, openStore } from '../../journal/store.js';
-import { loadRunbook } from '../../runbook/load.js';
-import { formatProblem } from '../../runbook/problems.js';
 import { coerceInput, parseInputArgs } from '../../run/inputs.js';
 import type { Operator } from '../../run/operator.js';
 import { addRunOptions, runCommand, type RunOptions } from './run.js';
+import { runbookOfRun } from './runbook-of-run.js';
 
 export interface ResumeOptions extends RunOptions {
   file?: string;
@@ -44,14 +42,8 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
     err(`resume: run ${header.runId} was rolled back; start a new run instead`);
     return 2;
   }
-  const file = opts.file ?? header.runbook.file;
-  const loaded = await loadRunbook(file);
-  if (!loaded.ok) {
-    loaded.problems.forEach((p) => err(formatProblem(p)));
-    return 2;
-  }
-  const rb = loaded.runbook;
-  if (runbookHash(rb) !== header.runbook.sha256) err(`warning: ${file} changed since run ${header.runId} started; its items still match, so the run continues with the file as it is now`);
+  const rb = await runbookOfRun(header, opts.file, ' started; its items still match, so the run continues with the file as it is now', err);
+  if (!rb) return 2;
   let state;
   try {
     state = { ...replay(rb, journal), ended: null };
@@ -97,7 +89,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
   const original = header.rollbackOf ? findOriginal(opts, header.rollbackOf) : undefined;
   err(`resuming run ${header.runId} (${status.outcome}${status.at ? ` at ${status.at}` : ''}), started ${new Date(header.startedAt).toISOString()} by ${header.operator}`);
   return runCommand(
-    file,
+    rb.file,
     { ...opts, db, procedure: header.procedureId, input: state.inputs ? [] : (opts.input ?? []) },
     {
       kind: header.kind,

@@ -6,12 +6,10 @@
 import type { Command } from 'commander';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { journalStatus, replayJournal } from '../../journal/replay.js';
-import { runbookHash } from '../../journal/record.js';
 import { completedSteps, describePlan, partlyApplied, planLines, rollbackSteps } from '../../journal/rollback-plan.js';
 import { loadRun, openStore } from '../../journal/store.js';
-import { loadRunbook } from '../../runbook/load.js';
-import { formatProblem } from '../../runbook/problems.js';
 import { addRunOptions, runCommand, type RunOptions } from './run.js';
+import { runbookOfRun } from './runbook-of-run.js';
 
 export interface RollbackOptions extends RunOptions {
   file?: string;
@@ -37,14 +35,8 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
     err(`rollback: run ${header.runId} is itself a rollback (of ${header.rollbackOf}); run the runbook again to redo`);
     return 2;
   }
-  const file = opts.file ?? header.runbook.file;
-  const loaded = await loadRunbook(file);
-  if (!loaded.ok) {
-    loaded.problems.forEach((p) => err(formatProblem(p)));
-    return 2;
-  }
-  const rb = loaded.runbook;
-  if (runbookHash(rb) !== header.runbook.sha256) err(`warning: ${file} changed since run ${header.runId}; the rollback sections are read from the file as it is now`);
+  const rb = await runbookOfRun(header, opts.file, '; the rollback sections are read from the file as it is now', err);
+  if (!rb) return 2;
   const state = replayJournal(journal);
   const plan = completedSteps(state, rb, header.kind, header.procedureId);
   let steps;
@@ -75,7 +67,7 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
   const fromEnv = resolveDatabaseUrl({ env: process.env });
   const db = opts.db ?? (fromEnv || header.target.includes('***') ? undefined : header.target);
   return runCommand(
-    file,
+    rb.file,
     { ...opts, db, procedure: header.procedureId, input: [...inputs, ...(opts.input ?? [])] },
     { kind: 'rollback', steps, record: { rollbackOf: { journal, plan } } },
   );
