@@ -1,9 +1,7 @@
 // What a run did, read from its journal alone: the model every report format
 // (Markdown, JSON, JUnit) is written from. No runbook file is needed, so a run
 // can be reported on any machine that has its journal.
-import type { Verdict } from '../checks/verdict.js';
-import type { Decision, InputValue, ItemKind, ItemStatus, TargetInfo } from '../engine/state.js';
-import type { ExecError } from '../exec/types.js';
+import type { Decision, InputValue, ItemState, TargetInfo } from '../engine/state.js';
 import type { Journal, RollbackPlanRecord } from './journal.js';
 import { journalStatus, replayJournal, type Outcome } from './replay.js';
 
@@ -18,24 +16,14 @@ export interface StatementReport {
   outcome: 'ok' | 'failed' | 'unfinished';
 }
 
-export interface ItemReport {
-  key: string;
-  kind: ItemKind;
-  id: string;
-  title: string;
-  status: ItemStatus;
-  attempts: number;
-  durationMs?: number;
+/** An item as the run's state has it (without its on-screen output), plus what the journal adds. */
+export interface ItemReport extends Pick<ItemState, 'key' | 'kind' | 'id' | 'title' | 'status' | 'attempts' | 'durationMs' | 'verdicts' | 'error' | 'skipReason'> {
   shell?: string;
   statements: StatementReport[];
-  /** The last attempt's verdicts, each with expected vs actual. */
-  verdicts: Verdict[];
-  error?: ExecError;
   notices: string[];
   /** Notes the tool made (reconciliation after a stop, and the like). */
   notes: string[];
   output: string[];
-  skipReason?: string;
   fixes: { entryId: string; ok: boolean; at: number }[];
 }
 

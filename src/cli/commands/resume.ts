@@ -92,6 +92,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
     rb.file,
     { ...opts, db, procedure: header.procedureId, input: state.inputs ? [] : (opts.input ?? []) },
     {
+      runbook: rb,
       kind: header.kind,
       steps: journalSteps(rb, header),
       record: { resume: { journal, state }, ...(original ? { rollbackOf: { journal: original, plan: header.plan ?? [] } } : {}) },

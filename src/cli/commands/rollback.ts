@@ -69,7 +69,7 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
   return runCommand(
     rb.file,
     { ...opts, db, procedure: header.procedureId, input: [...inputs, ...(opts.input ?? [])] },
-    { kind: 'rollback', steps, record: { rollbackOf: { journal, plan } } },
+    { runbook: rb, kind: 'rollback', steps, record: { rollbackOf: { journal, plan } } },
   );
 }
 

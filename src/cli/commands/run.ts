@@ -91,9 +91,16 @@ const err = (line: string) => {
 export async function runCommand(
   file: string,
   opts: RunOptions,
-  extra: { kind?: RunKind; steps?: readonly Step[]; record?: Pick<RecordRequest, 'resume' | 'rollbackOf'>; operator?: (operator: Operator) => Operator } = {},
+  extra: {
+    kind?: RunKind;
+    steps?: readonly Step[];
+    record?: Pick<RecordRequest, 'resume' | 'rollbackOf'>;
+    operator?: (operator: Operator) => Operator;
+    /** Already loaded by the caller (resume, rollback): not read and checked a second time. */
+    runbook?: Runbook;
+  } = {},
 ): Promise<number> {
-  const loaded = await loadRunbook(file);
+  const loaded = extra.runbook ? { ok: true as const, runbook: extra.runbook } : await loadRunbook(file);
   if (!loaded.ok) {
     for (const p of loaded.problems) err(formatProblem(p));
     err(`${file}: not run — fix the problems above (runbook validate ${file})`);
