@@ -6,9 +6,9 @@ import { openStore } from '../journal/store.js';
 import { readFileSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { loadRunbook, type Runbook } from './load.js';
 import { formatProblem } from './problems.js';
+import { readYaml } from './yaml-source.js';
 
 export interface DiscoveredRunbook {
   file: string;
@@ -92,7 +92,9 @@ function summarize(file: string, rb: Runbook): DiscoveredRunbook {
 function bestEffort(file: string): Omit<DiscoveredRunbook, 'file'> {
   let data: unknown;
   try {
-    data = parse(readFileSync(file, 'utf8'));
+    const read = readYaml(readFileSync(file, 'utf8'), file);
+    if (!read.ok) return { tags: [], procedures: [] };
+    data = read.data;
   } catch {
     return { tags: [], procedures: [] };
   }

@@ -103,10 +103,10 @@ function checkConnection(rb: RunbookData, site: ActionSite, report: Report): voi
 
 /** Parses SQL with PostgreSQL's own parser and checks that its placeholders name declared inputs. */
 function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | undefined, locate: Locator, problems: Problem[]): void {
-  const where = locate.at(path, '');
   // Positions inside a sql_file are its own; inline SQL is placed relative to where its value starts in the YAML.
   const at = (line: number, column: number, message: string): Problem => {
-    if (file) return { file: resolve(locate.at([], '').file, '..', file), line, column, message };
+    if (file) return { file: resolve(locate.file, '..', file), line, column, message };
+    const where = locate.at(path, '');
     if (sqlStartsOnNextLine(sql)) return { file: where.file, line: where.line + line, column, message };
     return { file: where.file, line: where.line, column: where.column + column - 1, message };
   };

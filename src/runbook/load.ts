@@ -1,11 +1,11 @@
 // YAML file → validated, frozen Runbook, or every problem in it at once.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { lenientRunbook } from './lenient.js';
 import { lintRunbook } from './lint.js';
 import { Locator, problemsFromZod, type Problem } from './problems.js';
 import { runbook as runbookSchema, type RunbookData } from './schema.js';
+import { readYaml } from './yaml-source.js';
 
 export type { Problem } from './problems.js';
 
@@ -35,16 +35,10 @@ export async function loadRunbook(file: string): Promise<LoadResult> {
 
 /** Parses runbook text; `file` names it in problems and anchors relative paths. */
 export async function parseRunbook(text: string, file: string): Promise<LoadResult> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const yamlProblems: Problem[] = doc.errors.map((e) => {
-    const pos = lines.linePos(e.pos[0]);
-    return { file, line: pos.line, column: pos.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
-  });
-  if (yamlProblems.length > 0) return { ok: false, problems: yamlProblems };
-
-  const data: unknown = doc.toJS();
-  const locate = new Locator(file, doc, lines);
+  const read = readYaml(text, file);
+  if (!read.ok) return { ok: false, problems: read.problems };
+  const { data } = read;
+  const locate = new Locator(file, read.positions);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { ok: false, problems: [locate.at([], 'expected a mapping with runbook: 1, id, title and steps')] };
   }

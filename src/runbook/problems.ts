@@ -1,8 +1,7 @@
 // A problem found in a runbook file, located by file, line and column so an
 // editor (or a person) can jump straight to it.
-import type { Document, LineCounter } from 'yaml';
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { z } from 'zod';
+import { yamlLibrary, type PositionedDocument } from './yaml-source.js';
 
 export interface Problem {
   file: string;
@@ -19,40 +18,41 @@ export type PathKey = string | number;
 
 /** Locates a path in the YAML document: the deepest node that exists on it. */
 export class Locator {
+  /** `positions` parses the file with positions; it is called only when a problem is located. */
   constructor(
-    private readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    readonly file: string,
+    private readonly positions: () => PositionedDocument,
   ) {}
 
   at(path: readonly PathKey[], message: string, key?: string): Problem {
-    const offset = this.offsetOf(path, key);
-    const { line, col } = this.lines.linePos(offset);
+    const { doc, lines } = this.positions();
+    const { line, col } = lines.linePos(offsetOf(doc, path, key));
     return { file: this.file, line, column: col, message };
   }
+}
 
-  /** Offset of the value at `path` (or of the key `key` inside it). */
-  private offsetOf(path: readonly PathKey[], key?: string): number {
-    let node: unknown = this.doc.contents;
-    let offset = rangeStart(node);
-    for (const part of key === undefined ? path : [...path, key]) {
-      let next: unknown;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === part);
-        // A key that is present: point at the key for a bad key, at the value otherwise.
-        if (pair) {
-          offset = part === key ? rangeStart(pair.key) : rangeStart(pair.value ?? pair.key);
-          next = pair.value;
-        }
-      } else if (isSeq(node) && typeof part === 'number') {
-        next = node.items[part];
-        if (next) offset = rangeStart(next);
+/** Offset of the value at `path` (or of the key `key` inside it): the deepest node that exists on it. */
+function offsetOf(doc: PositionedDocument['doc'], path: readonly PathKey[], key?: string): number {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  for (const part of key === undefined ? path : [...path, key]) {
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === part);
+      // A key that is present: point at the key for a bad key, at the value otherwise.
+      if (pair) {
+        offset = part === key ? rangeStart(pair.key) : rangeStart(pair.value ?? pair.key);
+        next = pair.value;
       }
-      if (next === undefined) break;
-      node = next;
+    } else if (isSeq(node) && typeof part === 'number') {
+      next = node.items[part];
+      if (next) offset = rangeStart(next);
     }
-    return offset;
+    if (next === undefined) break;
+    node = next;
   }
+  return offset;
 }
 
 function rangeStart(node: unknown): number {

@@ -7,6 +7,8 @@ import type { BoundSql, SqlStatement } from './types.js';
 
 /** A function from a UTF-8 byte offset in `text` to the JS string index of the character it falls in. */
 export function byteToIndexMapper(text: string): (byteOffset: number) => number {
+  // ASCII (most SQL): a byte is a character; no table of one entry per byte.
+  if (!/[^\x00-\x7f]/.test(text)) return (byteOffset) => Math.max(0, Math.min(byteOffset, text.length));
   const map: number[] = [];
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;

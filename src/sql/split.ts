@@ -3,7 +3,7 @@
 
 import { classify } from './classify.js';
 import { PlaceholderError, SqlSyntaxError } from './errors.js';
-import { isComment, ParseFailure, parseStatements, scanTokens, type Token } from './parser.js';
+import { isComment, ParseFailure, parseStatements, scanTokens } from './parser.js';
 import { noParameterMessage } from './messages.js';
 import { findPlaceholders, maskPlaceholders, type FoundPlaceholder } from './placeholders.js';
 import { caretExcerpt, lineColumnAt, LineIndex } from './position.js';
@@ -58,20 +58,55 @@ function splitUncached(source: string): SqlStatement[] {
 
   // Statement ranges from the parser start right after the previous ';', so
   // they include blank lines and comments: trim to the first and last real token.
-  const tokens = scanTokens(masked).filter((t) => !isComment(t) && t.text !== ';');
   const lines = new LineIndex(source);
-  let next = 0;
   return parsed.map(({ node, start, end }) => {
-    while (next < tokens.length && tokens[next].start < start) next++;
-    const first: Token | undefined = tokens[next];
-    let last = first;
-    while (next < tokens.length && tokens[next].end <= end) last = tokens[next++];
-    const from = first?.start ?? start;
-    let to = last?.end ?? end;
+    const from = skipSpaceAndComments(masked, start, end);
+    let to = lastTokenEnd(masked, from, end);
     // A value placeholder is masked as '$1' plus spaces: end at the placeholder's '}}', not at '$1'.
     to = found.find((p) => p.start < to && to < p.end)?.end ?? to;
     return { text: source.slice(from, to), offset: from, ...lines.at(from), ...classify(node) };
   });
+}
+
+const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+
+/**
+ * The first index in [i, end) that starts a token: whitespace, -- comments and
+ * nested /* comments *\/ skipped by PostgreSQL's rules. Safe at a statement's
+ * start, which is never inside a string.
+ */
+function skipSpaceAndComments(text: string, i: number, end: number): number {
+  while (i < end) {
+    if (isSpace(text[i])) i++;
+    else if (text.startsWith('--', i)) {
+      while (i < end && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (text.startsWith('/*', i)) {
+      let depth = 0;
+      do {
+        if (text.startsWith('/*', i)) (depth++, (i += 2));
+        else if (text.startsWith('*/', i)) (depth--, (i += 2));
+        else i++;
+      } while (depth > 0 && i < end);
+    } else break;
+  }
+  return Math.min(i, end);
+}
+
+/**
+ * The end of the last token in [from, end). Where the statement holds no
+ * comment marker, that is where its trailing whitespace starts; otherwise the
+ * scanner decides (a '--' may sit in a string, or end the statement as a comment).
+ * Scanning only then halves the parser work of loading a runbook.
+ */
+function lastTokenEnd(text: string, from: number, end: number): number {
+  const body = text.slice(from, end);
+  if (!body.includes('--') && !body.includes('/*')) {
+    let to = end;
+    while (to > from && isSpace(text[to - 1])) to--;
+    return to;
+  }
+  const tokens = scanTokens(body).filter((t) => !isComment(t) && t.text !== ';');
+  return from + (tokens.length ? tokens[tokens.length - 1].end : 0);
 }
 
 function errorAt(

@@ -62,6 +62,21 @@ describe('splitSql: statements and positions', () => {
     for (const s of statements) assert.equal(source.slice(s.offset, s.offset + s.text.length), s.text);
   });
 
+  test('comments inside and after a statement, and nested block comments before one, are trimmed like the scanner would', () => {
+    const source = [
+      '/* outer /* nested */ still a comment */ SELECT 1 -- why',
+      '  /* and more */ ;',
+      "SELECT '--' || 'x' /* tail */;",
+      'SELECT a -- the a',
+      '     , b FROM t;',
+      '\f SELECT 3',
+    ].join('\n');
+    assert.deepEqual(
+      splitSql(source).map((s) => s.text),
+      ['SELECT 1', "SELECT '--' || 'x'", 'SELECT a -- the a\n     , b FROM t', 'SELECT 3'],
+    );
+  });
+
   test('a dollar-quoted DO block and string literals keep their semicolons', () => {
     const source = [
       'DO $$',
