@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: the CLI lives in the compiled TypeScript (npm install builds it).
+// Entry point: the CLI, compiled and bundled (npm install builds it: see scripts/bundle.js).
 import { setFlagsFromString } from 'node:v8';
 
 // The PostgreSQL parser and the screen's layout engine are WebAssembly. By
@@ -7,9 +7,9 @@ import { setFlagsFromString } from 'node:v8';
 // threads, which every run then waits for at exit: ~100 ms and ~20 MiB per
 // process, for code that parses a few kilobytes of SQL. The baseline compiler
 // alone is plenty (measured in bench/results.md).
-if (!process.env.NOLIFT) setFlagsFromString('--liftoff-only');
+setFlagsFromString('--liftoff-only');
 
-import('../dist/src/cli/main.js').then((m) => m.main(process.argv)).catch((err) => {
+import('../dist/bundle/main.js').then((m) => m.main(process.argv)).catch((err) => {
   console.error(err?.message ?? err);
   process.exit(2);
 });

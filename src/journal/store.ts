@@ -1,12 +1,12 @@
-// Where runs are kept: the user's config folder (through `conf`), or the
+// Where runs are kept: the user's config folder, or the
 // folder given by --state-dir / RUNBOOK_STATE_DIR. It holds the settings, the
 // index of runs (runbook.json) and one journal per run (runs/<id>.jsonl).
-import Conf from 'conf';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { RunKind } from '../engine/state.js';
+import { JsonFile, userStateDir } from './json-file.js';
 import { readJournal, type Journal, type JournalHeader } from './journal.js';
 
 export interface Settings {
@@ -50,11 +50,7 @@ export interface Store {
   journalPath(id: string): string;
 }
 
-/**
- * The settings' shape, checked by hand when they are read. (conf's `schema`
- * option would do it with ajv, but compiling that schema costs ~100 ms at
- * every start of the program, more than the rest of opening the store.)
- */
+/** The settings' shape, checked when they are read, with a message naming the file. */
 function checkSettings(value: unknown, path: string): Settings {
   if (value === undefined) return {};
   const problem = (what: string) => new Error(`${path}: settings ${what}; fix or remove it`);
@@ -73,9 +69,8 @@ function checkSettings(value: unknown, path: string): Settings {
 
 /** Opens the state folder: --state-dir, else RUNBOOK_STATE_DIR, else the user's config folder. */
 export function openStore(stateDir?: string): Store {
-  const cwd = stateDir ?? (process.env.RUNBOOK_STATE_DIR || undefined);
-  const conf = new Conf<StoreData>({ projectName: 'runbook', projectSuffix: '', configName: 'runbook', cwd, clearInvalidConfig: false });
-  const dir = dirname(conf.path);
+  const dir = stateDir ?? (process.env.RUNBOOK_STATE_DIR || undefined) ?? userStateDir();
+  const file = new JsonFile<StoreData>(join(dir, 'runbook.json'));
   const runsDir = join(dir, 'runs');
   mkdirSync(runsDir, { recursive: true, mode: 0o700 });
   const journalPath = (id: string) => join(runsDir, `${id}.jsonl`);
@@ -83,11 +78,14 @@ export function openStore(stateDir?: string): Store {
     dir,
     runsDir,
     journalPath,
-    settings: () => checkSettings(conf.get('settings'), conf.path),
-    // conf re-reads the file on every call, so only this key is written over.
-    remember: (entry) => conf.set(`runs.${entry.id}`, entry),
+    settings: () => checkSettings(file.read().settings, file.path),
+    // Read afresh and written back at once, so another run's entry written meanwhile is kept.
+    remember: (entry) =>
+      file.update((data) => {
+        data.runs = { ...data.runs, [entry.id]: entry };
+      }),
     runs() {
-      const indexed = conf.get('runs') ?? {};
+      const indexed = file.read().runs ?? {};
       const all = new Map(Object.values(indexed).filter((e) => existsSync(e.journal)).map((e) => [e.id, e]));
       for (const name of readdirSync(runsDir)) {
         const id = name.replace(/\.jsonl$/, '');

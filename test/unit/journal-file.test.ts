@@ -188,6 +188,24 @@ describe('the store', () => {
     assert.equal(operatorName(openStore(dir).settings()), process.env.RUNBOOK_OPERATOR?.trim() || 'ops-team');
   });
 
+  test('the index keeps the settings and other runs when a run is added; a broken file is named, not overwritten', () => {
+    const dir = tmp();
+    const file = join(dir, 'runbook.json');
+    writeFileSync(file, JSON.stringify({ settings: { operator: 'ops-team' } }));
+    const store = openStore(dir);
+    const entry = (id: string): RunIndexEntry => ({ id, runbook: 'demo', title: 'Demo', file: '/x', kind: 'runbook', target: 't', database: 'db', operator: 'a@b', startedAt: 5, journal: store.journalPath(id) });
+    store.remember(entry('r1'));
+    store.remember(entry('r2'));
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    assert.deepEqual(saved.settings, { operator: 'ops-team' });
+    assert.deepEqual(Object.keys(saved.runs), ['r1', 'r2']);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
+    writeFileSync(file, '{"settings": {');
+    assert.throws(() => store.settings(), (e: Error) => e.message.startsWith(`${file}: not valid JSON`) && /fix or remove it/.test(e.message));
+    assert.throws(() => store.remember(entry('r3')), /not valid JSON/);
+    assert.equal(readFileSync(file, 'utf8'), '{"settings": {', 'left as it was');
+  });
+
   test('run ids sort by time; a run is found by id, prefix or last part', () => {
     const id = newRunId(Date.UTC(2025, 10, 27, 2, 8, 12));
     assert.match(id, /^20251127-020812-[0-9a-f]{4}$/);
