@@ -33,7 +33,7 @@ export async function queryValues(session: PgSession, sql: string, params?: Inpu
 /**
  * Run `sql` warmup times unmeasured (to fill caches), then `runs` times, and
  * return each measured run's wall time in ms: the whole round trip, every row
- * fetched through the cursor and discarded, as a client would experience it.
+ * read and discarded, as a client would experience it.
  */
 export async function timeQuery(session: PgSession, sql: string, runs: number, warmup: number, params?: InputValue[]): Promise<number[]> {
   const send = () => sendStatement(session.client, sql, { params: params && params.length > 0 ? params : null, keepRows: 0, returnsRows: null });

@@ -1,11 +1,9 @@
 // Sending one statement and reading its result without holding it in memory:
-// row-returning statements stream through pg-cursor in batches, and only the
-// first `keepRows` rows are kept while every row is counted.
-import type pg from 'pg';
-import Cursor from 'pg-cursor';
+// the rows stream in as the server sends them; the first `keepRows` are kept
+// and every one is counted. One round trip per statement, as psql's.
+import './before-pg.js';
+import pg from 'pg';
 import type { InputValue } from '../../sql/index.js';
-
-export const BATCH_ROWS = 1000;
 
 export interface StatementOutcome {
   /** The server's command tag as psql prints it ("CREATE INDEX", "INSERT 0 3", "SELECT 42"); null for an empty query. */
@@ -26,14 +24,8 @@ export interface SendOptions {
   /** Bind parameters; null sends the text alone (simple protocol). */
   params: InputValue[] | null;
   keepRows: number;
-  /** From the parser: false means no rows can come back, so no cursor is needed. */
+  /** From the parser: false means no rows can come back. (Informational: every statement goes the same way.) */
   returnsRows: boolean | null;
-}
-
-/** The parts of pg's Result that pg-cursor fills in but does not type. */
-interface CursorResult {
-  rowCount: number | null;
-  fields: { name: string }[];
 }
 
 export async function sendStatement(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
@@ -45,8 +37,7 @@ export async function sendStatement(client: pg.Client, text: string, options: Se
   };
   client.connection.on('commandComplete', onComplete);
   try {
-    const outcome = options.returnsRows === false ? await sendPlain(client, text, options) : await sendWithCursor(client, text, options);
-    return withTag(outcome, tag);
+    return withTag(await send(client, text, options), tag);
   } finally {
     client.connection.off('commandComplete', onComplete);
   }
@@ -56,59 +47,75 @@ type Untagged = Omit<StatementOutcome, 'tag' | 'command'>;
 
 function withTag(outcome: Untagged, raw: string | null): StatementOutcome {
   if (raw === null) return { ...outcome, tag: null, command: null };
-  const command = raw.replace(/(\s+\d+)+$/, '');
-  // Through a cursor, a tag's count ("SELECT 0", "INSERT 0 0") covers only the
-  // last batch fetched; rows came back, so their count is the number that matters.
-  if (outcome.columns) {
-    return { ...outcome, rowCount: outcome.total, tag: /\d$/.test(raw) ? raw.replace(/\d+$/, String(outcome.total)) : raw, command };
-  }
-  return { ...outcome, tag: raw, command };
-}
-
-/** A statement that returns no rows: one round trip. Without params it goes by the
- *  simple protocol, where multi-command utility statements are allowed. */
-async function sendPlain(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
-  const config: pg.QueryArrayConfig = { text, rowMode: 'array', ...(options.params ? { values: options.params } : {}) };
-  const raw: unknown = await corked(client, () => client.query(config));
-  // Several commands in one simple-protocol string come back as an array: the last one speaks for the statement.
-  const results = (Array.isArray(raw) ? raw : [raw]) as pg.QueryArrayResult[];
-  const last = results[results.length - 1];
-  const columns = last.fields?.length ? last.fields.map((f) => f.name) : null;
-  const rows = columns ? last.rows.slice(0, options.keepRows) : [];
-  return { rowCount: last.rowCount ?? null, columns, rows, total: columns ? last.rows.length : 0 };
-}
-
-async function sendWithCursor(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
-  const cursor = new Cursor<unknown[]>(text, options.params ?? undefined, { rowMode: 'array' });
-  corked(client, () => client.query(cursor));
-  const rows: unknown[][] = [];
-  let total = 0;
-  for (;;) {
-    const batch = await cursor.read(BATCH_ROWS);
-    total += batch.length;
-    for (const row of batch) {
-      if (rows.length >= options.keepRows) break;
-      rows.push(row);
-    }
-    if (batch.length < BATCH_ROWS) break;
-  }
-  // pg-cursor keeps the row description and counts on its (untyped) _result.
-  const result = (cursor as unknown as { _result: CursorResult })._result;
-  const columns = result.fields.length ? result.fields.map((f) => f.name) : null;
-  return { rowCount: result.rowCount ?? null, columns, rows, total };
+  return { ...outcome, tag: raw, command: raw.replace(/(\s+\d+)+$/, '') };
 }
 
 /**
- * pg writes each protocol message with a write(2) of its own: a statement
- * through a cursor is five (Parse, Bind, Describe, Execute, Flush). Sending
- * them as one costs one system call and one packet instead.
+ * One statement by pg's own Query, so one round trip: without parameters by
+ * the simple protocol (where multi-command utility statements are allowed),
+ * with them by the extended one. Only the rows are handled differently (see
+ * BoundedQuery).
  */
-function corked<T>(client: pg.Client, send: () => T): T {
-  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
-  stream?.cork?.();
-  try {
-    return send();
-  } finally {
-    process.nextTick(() => stream?.uncork?.());
+function send(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
+  return new Promise((resolve, reject) => {
+    const query = new BoundedQuery({ text, rowMode: 'array', ...(options.params ? { values: options.params } : {}) }, options.keepRows, (err) =>
+      err ? reject(err) : resolve(query.outcome()),
+    );
+    client.query(query as unknown as pg.Submittable);
+  });
+}
+
+/** pg's Query internals this subclass relies on (pg 8: lib/query.js, lib/result.js). */
+interface QueryInternals {
+  _accumulateRows: boolean;
+  _canceledDueToError: unknown;
+  _result: { parseRow(fields: unknown[]): unknown[]; fields: { name: string }[]; rowCount: number | null };
+}
+
+/**
+ * pg's Query keeps every row of a result in memory; this one keeps the first
+ * `keepRows` and counts the rest without even decoding them, as they arrive
+ * (a million rows stream through in constant memory: the socket is read as
+ * fast as rows are counted, and TCP holds the server back otherwise). Several
+ * results (a multi-command string) are possible; the last one speaks for the
+ * statement.
+ */
+class BoundedQuery extends (pg.Query as unknown as new (config: object, values: undefined, callback: (err: Error | null) => void) => object) {
+  private kept: unknown[][] = [];
+  private counted = 0;
+  private columns: string[] | null = null;
+
+  constructor(config: object, private readonly keepRows: number, callback: (err: Error | null) => void) {
+    super(config, undefined, callback);
+  }
+
+  private get internals(): QueryInternals {
+    return this as unknown as QueryInternals;
+  }
+
+  handleRowDescription(msg: { fields: { name: string }[] }): void {
+    (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, msg);
+    this.internals._accumulateRows = false;
+    this.kept = [];
+    this.counted = 0;
+    this.columns = msg.fields.map((f) => f.name);
+  }
+
+  handleDataRow(msg: { fields: unknown[] }): void {
+    const q = this.internals;
+    if (q._canceledDueToError) return;
+    this.counted++;
+    if (this.kept.length >= this.keepRows) return;
+    try {
+      this.kept.push(q._result.parseRow(msg.fields));
+    } catch (err) {
+      // As pg does: the error is reported once the server is ready again.
+      q._canceledDueToError = err;
+    }
+  }
+
+  outcome(): Untagged {
+    const result = this.internals._result;
+    return { rowCount: result.rowCount ?? null, columns: this.columns, rows: this.kept, total: this.columns ? this.counted : 0 };
   }
 }
