@@ -84,6 +84,8 @@ function safePosition(stmt: SqlStatement, position: number, bound: BoundSql | un
 
 export interface Aftermath {
   wrapped: boolean;
+  /** Wrapped by the server alone: a single statement, sent without BEGIN/COMMIT. */
+  implicit?: boolean;
   lost: boolean;
   failedAt: number;
   statements: SqlStatement[];
@@ -96,6 +98,8 @@ export interface Aftermath {
 export function aftermath(a: Aftermath): string {
   const total = a.statements.length;
   if (a.wrapped) {
+    // Without our COMMIT, a connection lost mid-statement may have cut the answer, not the work.
+    if (a.lost && a.implicit) return 'The connection dropped while the step\'s one statement ran: whether it was committed is unknown. Check the database before retrying.';
     if (a.lost && a.failedAt === total) return 'The connection dropped during COMMIT: whether this step\'s changes were committed is unknown. Check the database before retrying.';
     if (a.lost) return 'The transaction was open when the connection dropped; the server rolls it back, so nothing from this step was committed.';
     return 'The transaction was rolled back: nothing from this step was committed.';

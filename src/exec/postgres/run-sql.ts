@@ -65,6 +65,9 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   const plan = planTransaction(statements, request.transaction);
   if ('error' in plan) return finish(plan.error);
   if (plan.info) listener({ type: 'info', message: plan.info });
+  // One statement is all-or-nothing by itself (the server runs it in a
+  // transaction of its own): BEGIN and COMMIT would only add two round trips.
+  const explicit = plan.wrap && statements.length > 1;
 
   const client = session.client;
   const keepRows = request.keepRows ?? KEPT_ROWS;
@@ -107,7 +110,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   let failedAt = -1;
   try {
     restoreTimeouts = await applyTimeouts(client, request.timeoutMs, request.lockTimeoutMs);
-    if (plan.wrap) await client.query('BEGIN');
+    if (explicit) await client.query('BEGIN');
     for (const [i, stmt] of statements.entries()) {
       failedAt = i;
       if (cancelled) throw new Cancelled();
@@ -135,7 +138,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
       lastOutcome = outcome;
     }
     failedAt = statements.length;
-    if (plan.wrap) {
+    if (explicit) {
       // A cancel that came after the last statement still stops the commit.
       if (cancelled) throw new Cancelled();
       await client.query('COMMIT');
@@ -173,7 +176,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   }
   if (restoreTimeouts && !lost) await restoreTimeouts().catch(() => {});
   if (failure) {
-    const after = aftermath({ wrapped: plan.wrap, lost, failedAt, statements, done: result.statements, rolledBackOwn });
+    const after = aftermath({ wrapped: plan.wrap, implicit: plan.wrap && !explicit, lost, failedAt, statements, done: result.statements, rolledBackOwn });
     failure = { ...failure, message: `${failure.message} ${after}` };
   }
   fillResult(result, lastRows, lastOutcome, output);
