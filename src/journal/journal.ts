@@ -329,6 +329,33 @@ function readLinesWithoutOutput(path: string): NumberedLines {
 }
 
 /**
+ * The journal's last complete line, parsed, read from the end of the file
+ * alone; undefined when it cannot be read or parsed. For a quick look at how a
+ * run ended without reading its output.
+ */
+export function lastRecord(path: string): JournalRecord | undefined {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const length = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(length);
+      readSync(fd, buf, 0, length, size - length);
+      const text = buf.toString('utf8');
+      // Only a line that ends with a newline was written whole.
+      const end = text.lastIndexOf('\n');
+      const start = text.lastIndexOf('\n', end - 1) + 1;
+      if (end < 0 || (start === 0 && length < size)) return undefined;
+      return JSON.parse(text.slice(start, end)) as JournalRecord;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads a journal. A half-written last line is set aside; a bad line anywhere else is an error.
  * `skipOutput`: leave out the items' output events (for a run's status: a run's
  * 100,000 notices need not be parsed to learn how it ended).

@@ -12,7 +12,7 @@ import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
 import type { Listener } from '../run/session.js';
 import { openSharedRecord, type SharedRecord } from './db-record.js';
-import { JournalWriter, readJournal, redactEvent, Scrubber, type EventRecord, type Journal, type JournalHeader } from './journal.js';
+import { JournalWriter, lastRecord, readJournal, redactEvent, Scrubber, type EventRecord, type Journal, type JournalHeader } from './journal.js';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { headerItems, journalStatus } from './replay.js';
 import { forecast, planLines, type PlannedUndo } from './rollback-plan.js';
@@ -160,6 +160,9 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
 export function unfinishedRun(store: Store, runbookId: string, database: string): { id: string; outcome: string; at?: string } | undefined {
   const last = store.runs().filter((r) => r.runbook === runbookId && r.database === database && r.kind !== 'rollback').pop();
   if (!last) return undefined;
+  // Most runs succeeded: their journal's last line says so, and its output (perhaps 100 MB of it) need not be read.
+  const end = lastRecord(last.journal);
+  if (end?.record === 'event' && end.event.type === 'run_ended' && end.event.outcome === 'succeeded') return undefined;
   try {
     const status = journalStatus(readJournal(last.journal, { skipOutput: true }));
     return ['stopped', 'failed', 'aborted'].includes(status.outcome) ? { id: last.id, outcome: status.outcome, at: status.at } : undefined;

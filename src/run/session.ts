@@ -6,7 +6,7 @@ import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
-import { reduce } from '../engine/reducer.js';
+import { checkOutput, reduce, reduceOutputs } from '../engine/reducer.js';
 import type { InputValue, ItemState, RunKind, RunState } from '../engine/state.js';
 import { connect, targetChanges, type PgSession } from '../exec/postgres/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
@@ -36,8 +36,14 @@ export interface SessionOptions {
   resumeFrom?: RunState;
 }
 
+type OutputEvent = Extract<RunEvent, { type: 'item_output' }>;
+
 export class RunSession {
-  state: RunState;
+  private latest: RunState;
+  /** Output events of the current synchronous burst, reduced together (see emit). */
+  private pendingOutput: OutputEvent[] = [];
+  /** A listener's failure (the journal's disk is full...) while applying a burst, raised at the next event. */
+  private outputFailure: unknown;
   private readonly listeners = new Set<Listener>();
   private readonly clock: () => number;
   private pg: PgSession | undefined;
@@ -50,7 +56,7 @@ export class RunSession {
     this.clock = options.clock ?? Date.now;
     const kind = options.kind ?? 'runbook';
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
-    this.state = options.resumeFrom ?? createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
+    this.latest = options.resumeFrom ?? createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
   }
 
   subscribe(listener: Listener): () => void {
@@ -58,9 +64,52 @@ export class RunSession {
     return () => this.listeners.delete(listener);
   }
 
+  /** The run's state, with every event emitted so far applied. */
+  get state(): RunState {
+    this.flushQueued();
+    return this.latest;
+  }
+
+  /**
+   * Applies an event and tells the listeners. Output (notices, printed lines)
+   * can come by the thousand in one burst from the socket: it is checked at
+   * once but applied, and passed on, in one go at the end of the burst, or
+   * before the next event of another kind, whichever comes first.
+   */
   private emit(event: RunEvent): void {
-    this.state = reduce(this.state, event);
-    for (const listener of this.listeners) listener(this.state, event);
+    this.raiseOutputFailure();
+    if (event.type === 'item_output') {
+      checkOutput(this.latest, event);
+      if (this.pendingOutput.length === 0) queueMicrotask(() => this.flushQueued());
+      this.pendingOutput.push(event);
+      return;
+    }
+    this.flushOutput();
+    this.latest = reduce(this.latest, event);
+    for (const listener of this.listeners) listener(this.latest, event);
+  }
+
+  private flushQueued(): void {
+    try {
+      this.flushOutput();
+    } catch (err) {
+      this.outputFailure ??= err;
+    }
+  }
+
+  private raiseOutputFailure(): void {
+    const failure = this.outputFailure;
+    if (failure === undefined) return;
+    this.outputFailure = undefined;
+    throw failure;
+  }
+
+  private flushOutput(): void {
+    const events = this.pendingOutput;
+    if (events.length === 0) return;
+    this.pendingOutput = [];
+    this.latest = reduceOutputs(this.latest, events);
+    for (const event of events) for (const listener of this.listeners) listener(this.latest, event);
   }
 
   /** Ctrl-C: cancel what is running on the server; the item is marked interrupted. */

@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRun, nextMove, phaseOf, progress } from '../../src/engine/plan.js';
-import { IllegalTransition, reduce, frontier } from '../../src/engine/reducer.js';
+import { checkOutput, IllegalTransition, reduce, reduceOutputs, frontier } from '../../src/engine/reducer.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { RunState, TargetInfo } from '../../src/engine/state.js';
 import { OUTPUT_LINES_KEPT } from '../../src/engine/state.js';
@@ -177,6 +177,16 @@ describe('output, decisions and the end', () => {
     assert.throws(() => reduce(ready(), line), /cannot record output/);
     const failed = apply(ready(), started('prerequisite:pre'), finished('prerequisite:pre', [bad]));
     assert.equal(reduce(failed, line).items[0].output.at(-1)?.text, 'NOTICE: hi');
+  });
+  test('a burst of output reduced at once gives the state that reducing it line by line gives', () => {
+    const s0 = apply(ready(), started('prerequisite:pre'));
+    const burst = Array.from({ length: OUTPUT_LINES_KEPT * 2 + 7 }, (_, i): Extract<RunEvent, { type: 'item_output' }> =>
+      i % 3 ? { type: 'item_output', key: 'prerequisite:pre', event: { type: 'notice', severity: 'NOTICE', message: `n${i}` }, at }
+        : { type: 'item_output', key: 'prerequisite:pre', event: { type: 'output', stream: 'stdout', line: `l${i}` }, at });
+    assert.deepEqual(reduceOutputs(s0, burst), burst.reduce(reduce, s0));
+    assert.throws(() => reduceOutputs(ready(), burst.slice(0, 1)), /cannot record output/);
+    assert.throws(() => checkOutput(ready(), burst[0]), /cannot record output/);
+    assert.doesNotThrow(() => checkOutput(s0, burst[0]));
   });
   test('danger confirmations and fixes are recorded as decisions', () => {
     const s = apply(ready(), { type: 'danger_confirmed', key: 'step:one', database: 'db', at }, { type: 'fix_finished', key: 'step:one', entryId: 'fx', ok: true, at });

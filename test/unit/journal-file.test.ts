@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createRun } from '../../src/engine/plan.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { TargetInfo } from '../../src/engine/state.js';
-import { JournalWriter, readJournal, redactEvent, Scrubber, type JournalHeader } from '../../src/journal/journal.js';
+import { JournalWriter, lastRecord, readJournal, redactEvent, Scrubber, type JournalHeader } from '../../src/journal/journal.js';
 import { headerItems, journalStatus, replay, replayJournal } from '../../src/journal/replay.js';
 import { findRun, newRunId, openStore, operatorName, type RunIndexEntry } from '../../src/journal/store.js';
 import { completedSteps, describePlan, forecast, rollbackSteps } from '../../src/journal/rollback-plan.js';
@@ -81,6 +81,18 @@ describe('the journal file', () => {
     assert.deepEqual(j.events.map((e) => e.type), ['inputs_set', 'target_pinned']);
     assert.equal(j.tornTail, undefined);
     assert.throws(() => JournalWriter.create(path, header(rb())), /EEXIST/, 'a journal is never overwritten');
+  });
+
+  test('the last complete line is read from the end of the file alone', () => {
+    const path = join(tmp(), 'r1.jsonl');
+    assert.equal(lastRecord(path), undefined, 'no file');
+    const w = JournalWriter.create(path, header(rb()));
+    for (let i = 0; i < 2000; i++) w.event({ type: 'inputs_set', inputs: { n: i, padding: 'x'.repeat(100) }, at });
+    w.event({ type: 'run_ended', outcome: 'succeeded', at });
+    w.close();
+    assert.deepEqual(lastRecord(path), { record: 'event', seq: 2001, event: { type: 'run_ended', outcome: 'succeeded', at } });
+    appendFileSync(path, '{"record":"event","seq":2002,"event":{"ty');
+    assert.equal((lastRecord(path) as { seq: number }).seq, 2001, 'a torn last line is not a line');
   });
 
   test('a half-written last line (killed mid-write) is set aside, and cut off when the run continues', () => {
