@@ -1,6 +1,7 @@
 // YAML file → validated, frozen Runbook, or every problem in it at once.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { ensureParser } from '../sql/index.js';
 import { lenientRunbook } from './lenient.js';
 import { lintRunbook } from './lint.js';
 import { Locator, problemsFromZod, type Problem } from './problems.js';
@@ -21,6 +22,8 @@ export interface Runbook extends RunbookData {
 export type LoadResult = { ok: true; runbook: Runbook; problems: [] } | { ok: false; problems: Problem[] };
 
 export async function loadRunbook(file: string): Promise<LoadResult> {
+  // The SQL parser's WebAssembly compiles in the background while the YAML is read and checked (lint awaits it; a failure is reported there).
+  ensureParser().catch(() => {});
   const path = resolve(file);
   let text: string;
   try {
