@@ -5,6 +5,18 @@ import { fmtMs, interleaved, paired, stats, type Sample } from '../lib/measure.j
 import { limitFigure, MiB, psql, ratioFigure, rss, runbook, timed, wall, type Case, type Context } from '../lib/types.js';
 import { BIG_RESULT_SQL, caseDir, manyStatementsSql, NOTICE_STORM_SQL, sqlStepRunbook } from './files.js';
 
+/** Node and pg alone running the same file (bench/floor/node-pg.ts): the least any Node program can take. */
+function nodePgFloor(ctx: Context, sqlFile: string, mode: 'each' | 'whole') {
+  return timed(ctx, { argv: [process.execPath, join(ctx.root, 'dist/bench/floor/node-pg.js'), ctx.url, sqlFile, mode] });
+}
+
+const floorFigure = (floor: Sample[], baseline: Sample[], what: string) => ({
+  ...ratioFigure('floor: Node and pg alone', 'ms', wall(floor), wall(baseline), Infinity),
+  target: '(info)',
+  ok: true,
+  note: `connect, ${what}, disconnect; nothing of the program`,
+});
+
 function plainRun(ctx: Context, name: string, sql: string) {
   const dir = caseDir(ctx.tmp, name);
   const file = sqlStepRunbook(dir, name, sql);
@@ -20,10 +32,10 @@ export const manyStatements: Case = {
     const many = plainRun(ctx, 'many-statements', manyStatementsSql(1000));
     const one = plainRun(ctx, 'one-statement', manyStatementsSql(1));
     // Also a one-statement file for both, so that the cost of the 1,000 statements themselves shows apart from start-up.
-    const [p, b, p1, b1] = await interleaved(
-      [timed(ctx, many.program), timed(ctx, psql(ctx, ['-f', many.sqlFile])), timed(ctx, one.program), timed(ctx, psql(ctx, ['-f', one.sqlFile]))],
+    const [p, b, p1, b1, f] = await interleaved(
+      [timed(ctx, many.program), timed(ctx, psql(ctx, ['-f', many.sqlFile])), timed(ctx, one.program), timed(ctx, psql(ctx, ['-f', one.sqlFile])), nodePgFloor(ctx, many.sqlFile, 'each')],
       ctx,
-      ([a, c, d, e]) => `runbook ${fmtMs(a.wallMs)} (1 statement: ${fmtMs(d.wallMs)}) · psql ${fmtMs(c.wallMs)} (1 statement: ${fmtMs(e.wallMs)})`,
+      ([a, c, d, e, g]) => `runbook ${fmtMs(a.wallMs)} (1 statement: ${fmtMs(d.wallMs)}) · psql ${fmtMs(c.wallMs)} (1 statement: ${fmtMs(e.wallMs)}) · Node and pg alone ${fmtMs(g.wallMs)}`,
     );
     const marginal = (xs: Sample[], ys: Sample[]) => xs.map((x, i) => x.wallMs - ys[i].wallMs);
     return {
@@ -31,6 +43,7 @@ export const manyStatements: Case = {
       figures: [
         ratioFigure('wall', 'ms', wall(p), wall(b), 1.5),
         { ...ratioFigure('wall of the 1,000 statements beyond one', 'ms', marginal(p, p1), marginal(b, b1), Infinity), target: '(info)', ok: true, note: `start-up: a one-statement step ${fmtMs(stats(wall(p1)).median)}, psql ${fmtMs(stats(wall(b1)).median)}` },
+        floorFigure(f, b, 'the 1,000 statements one by one'),
       ],
     };
   },
@@ -56,10 +69,14 @@ export const noticeStorm: Case = {
   compared: 'a DO block raising 100,000 notices vs psql (notices to /dev/null)',
   async run(ctx) {
     const { program, sqlFile } = plainRun(ctx, 'notice-storm', NOTICE_STORM_SQL);
-    const r = await paired(timed(ctx, program), timed(ctx, psql(ctx, ['-f', sqlFile])), ctx);
+    const [p, b, f] = await interleaved(
+      [timed(ctx, program), timed(ctx, psql(ctx, ['-f', sqlFile])), nodePgFloor(ctx, sqlFile, 'whole')],
+      ctx,
+      ([a, c, d]) => `runbook ${fmtMs(a.wallMs)} ${Math.round(a.maxRssKiB / MiB)} MiB · psql ${fmtMs(c.wallMs)} · Node and pg alone ${fmtMs(d.wallMs)}`,
+    );
     return {
       status: 'measured',
-      figures: [ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.5), limitFigure('peak memory', 'KiB', rss(r.program), 150 * MiB, '< 150 MiB', rss(r.baseline))],
+      figures: [ratioFigure('wall', 'ms', wall(p), wall(b), 1.5), limitFigure('peak memory', 'KiB', rss(p), 150 * MiB, '< 150 MiB', rss(b)), floorFigure(f, b, 'the DO block, its notices counted')],
     };
   },
 };

@@ -39,6 +39,9 @@ const WHEN_QUITTING: { [K in PromptKind]: Answers[K] } = {
   next: 'quit',
 };
 
+/** Output events the screen shows only through the run state (see TuiController.pendingRun). */
+const QUIET_OUTPUT: ReadonlySet<string> = new Set(['notice', 'output', 'info']);
+
 export class TuiController {
   private state: UiState;
   private published: UiState;
@@ -48,9 +51,17 @@ export class TuiController {
   private timer: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private lastPublish = 0;
+  /** How long the last frame took to draw, in ms. */
+  private frameCost = 0;
   private readonly frameMs: number;
   private readonly clock: () => number;
   private hooks: ControllerHooks = {};
+  /**
+   * The last of a burst of output events that change nothing on the screen but
+   * the run state they carry (notices, printed lines): applying only the last
+   * gives the same screen as applying each of a storm's 100,000.
+   */
+  private pendingRun: { state: RunState; event: RunEvent } | null = null;
 
   constructor(initial: UiState, options: ControllerOptions = {}) {
     this.state = initial;
@@ -64,7 +75,10 @@ export class TuiController {
   }
 
   /** The newest state (what keys are judged against). */
-  getState = (): UiState => this.state;
+  getState = (): UiState => {
+    this.applyPendingRun();
+    return this.state;
+  };
 
   /** The state React last saw (stable between frames, for useSyncExternalStore). */
   getSnapshot = (): UiState => this.published;
@@ -76,6 +90,7 @@ export class TuiController {
 
   /** Applies an intent; `urgent` (a key) shows the result at once. */
   dispatch = (intent: Intent, urgent = false): void => {
+    this.applyPendingRun();
     const { state, effects } = update(this.state, intent);
     this.state = state;
     this.publish(urgent);
@@ -105,8 +120,20 @@ export class TuiController {
 
   /** The session's listener: every run event updates the screen. */
   onRun = (state: RunState, event: RunEvent): void => {
+    if (event.type === 'item_output' && QUIET_OUTPUT.has(event.event.type)) {
+      if (!this.pendingRun) queueMicrotask(() => this.applyPendingRun());
+      this.pendingRun = { state, event };
+      return;
+    }
     this.dispatch({ type: 'run', state, event });
   };
+
+  private applyPendingRun(): void {
+    const pending = this.pendingRun;
+    if (!pending) return;
+    this.pendingRun = null;
+    this.dispatch({ type: 'run', ...pending });
+  }
 
   onMonitor = (key: string, sample: MonitorSample | null, note?: string): void => {
     this.dispatch({ type: 'monitor', key, sample, ...(note ? { note } : {}) });
@@ -169,7 +196,10 @@ export class TuiController {
 
   private publish(urgent: boolean): void {
     const now = this.clock();
-    if (urgent || this.frameMs <= 0 || now - this.lastPublish >= this.frameMs) {
+    // Frames come at most every frameMs, and further apart when drawing one takes long
+    // (a storm of output on a slow terminal): drawing then takes at most a quarter of the time.
+    const gap = Math.max(this.frameMs, 3 * this.frameCost);
+    if (urgent || this.frameMs <= 0 || now - this.lastPublish >= gap) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.flush(now);
@@ -179,7 +209,7 @@ export class TuiController {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush(this.clock());
-    }, this.frameMs - (now - this.lastPublish));
+    }, gap - (now - this.lastPublish));
     this.timer.unref?.();
   }
 
@@ -188,5 +218,9 @@ export class TuiController {
     if (this.published === this.state) return;
     this.published = this.state;
     for (const listener of this.listeners) listener();
+    // React draws the frame in a microtask right after this; by the next macrotask it is on the terminal.
+    setImmediate(() => {
+      this.frameCost = Math.max(0, this.clock() - now);
+    });
   }
 }
