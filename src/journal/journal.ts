@@ -8,6 +8,7 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync,
 import { dirname } from 'node:path';
 import type { RunEvent } from '../engine/events.js';
 import type { InputValue, ItemKind, RunKind } from '../engine/state.js';
+import { eventLine } from './event-line.js';
 
 export const JOURNAL_VERSION = 1;
 
@@ -217,7 +218,7 @@ export class JournalWriter {
     // Written at the end of this synchronous burst, with whatever else it produced.
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
     if (this.failure) throw this.failure;
-    const text = this.scrub(JSON.stringify(record));
+    const text = this.scrub(eventLine(record));
     this.pending.push(text, '\n');
     this.pendingChars += text.length + 1;
     if (this.pendingChars >= 1 << 20) this.flush();

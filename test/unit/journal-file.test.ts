@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { createRun } from '../../src/engine/plan.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { TargetInfo } from '../../src/engine/state.js';
-import { JournalWriter, lastRecord, readJournal, redactEvent, Scrubber, type JournalHeader } from '../../src/journal/journal.js';
+import { eventLine } from '../../src/journal/event-line.js';
+import { JournalWriter, lastRecord, readJournal, redactEvent, Scrubber, type EventRecord, type JournalHeader } from '../../src/journal/journal.js';
 import { headerItems, journalStatus, replay, replayJournal } from '../../src/journal/replay.js';
 import { findRun, newRunId, openStore, operatorName, type RunIndexEntry } from '../../src/journal/store.js';
 import { completedSteps, describePlan, forecast, rollbackSteps } from '../../src/journal/rollback-plan.js';
@@ -81,6 +82,19 @@ describe('the journal file', () => {
     assert.deepEqual(j.events.map((e) => e.type), ['inputs_set', 'target_pinned']);
     assert.equal(j.tornTail, undefined);
     assert.throws(() => JournalWriter.create(path, header(rb())), /EEXIST/, 'a journal is never overwritten');
+  });
+
+  test('an event line is what JSON.stringify writes, for the output written by hand too', () => {
+    const records: EventRecord[] = [
+      { record: 'event', seq: 7, event: { type: 'item_output', key: 'step:a', event: { type: 'notice', severity: 'NOTICE', message: 'quote " backslash \\ newline \n tab \t é 😀 \u0001 \ud800' }, at: 1700000000123 } },
+      { record: 'event', seq: 8, event: { type: 'item_output', key: 'step:"b"', event: { type: 'output', stream: 'stderr', line: '' }, at: 5 } },
+      { record: 'event', seq: 9, event: { type: 'item_output', key: 'step:a', event: { type: 'notice', severity: 'WARNING', message: 'm', detail: 'd', hint: 'h' }, at: 6 } },
+      { record: 'event', seq: 10, event: { type: 'item_started', key: 'step:a', at: 6 } },
+    ];
+    for (const r of records) {
+      assert.equal(eventLine(r), JSON.stringify(r));
+      assert.deepEqual(JSON.parse(eventLine(r)), r);
+    }
   });
 
   test('the last complete line is read from the end of the file alone', () => {
