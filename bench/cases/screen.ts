@@ -178,8 +178,15 @@ export const screenBigResult = screenHeavy(
   true,
 );
 
-export const screenNoticeStorm = screenHeavy('screen-notice-storm', 'screen: notice storm', NOTICE_STORM_SQL, (r) => [
-  ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.5),
-  limitFigure('peak memory', 'KiB', rss(r.program), 150 * MiB, '< 150 MiB', rss(r.baseline)),
-  frameFigure(r.program),
-]);
+export const screenNoticeStorm = screenHeavy(
+  'screen-notice-storm',
+  'screen: notice storm',
+  NOTICE_STORM_SQL,
+  (r) => [
+    ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.5),
+    { ...ratioFigure('wall of the screen running a one-row step', 'ms', wall(r.oneRow), wall(r.baseline), Infinity), target: '(info)', ok: true, note: 'start, connect, draw, one row, "Run succeeded": against psql with the 100,000 notices' },
+    limitFigure('peak memory', 'KiB', rss(r.program), 150 * MiB, '< 150 MiB', rss(r.baseline)),
+    frameFigure(r.program),
+  ],
+  true,
+);
