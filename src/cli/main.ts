@@ -32,6 +32,7 @@ async function commandsFor(argv: string[]): Promise<Register[]> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   // `runbook` alone: the picker in a terminal, the `list` output otherwise.
   if (argv.length <= 2) {
     try {
@@ -62,6 +63,21 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   keepExitCode();
+}
+
+/**
+ * `runbook list | head` closes the pipe before the output is all written:
+ * that is the reader saying it has seen enough, not an error to report with
+ * a stack trace. A run in progress is not cut short by it (its journal is
+ * written regardless); only the printing stops.
+ */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+      stream.destroy();
+    });
+  }
 }
 
 /**
