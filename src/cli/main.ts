@@ -17,6 +17,7 @@ const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = 
   ['resume', () => import('./commands/resume.js')],
   ['rollback', () => import('./commands/rollback.js')],
   ['history', () => import('./commands/history.js')],
+  ['config', () => import('./commands/config.js')],
   ['report', () => import('./commands/report.js')],
   ['list', () => import('./commands/list.js')],
   ['show', () => import('./commands/show.js')],

@@ -43,6 +43,10 @@ export interface Store {
   dir: string;
   runsDir: string;
   settings(): Settings;
+  /** The file the settings (and the index) are kept in. */
+  settingsFile: string;
+  /** Changes the settings; the result is checked before anything is written. */
+  changeSettings(change: (settings: Settings) => Settings): Settings;
   /** Adds or replaces a run in the index. */
   remember(entry: RunIndexEntry): void;
   /** Every run known: the index, plus any journal in runs/ the index missed. */
@@ -79,6 +83,15 @@ export function openStore(stateDir?: string): Store {
     runsDir,
     journalPath,
     settings: () => checkSettings(file.read().settings, file.path),
+    settingsFile: file.path,
+    changeSettings(change) {
+      let next: Settings = {};
+      file.update((data) => {
+        next = checkSettings(change({ ...checkSettings(data.settings, file.path) }), file.path);
+        data.settings = next;
+      });
+      return next;
+    },
     // Read afresh and written back at once, so another run's entry written meanwhile is kept.
     remember: (entry) =>
       file.update((data) => {
