@@ -54,7 +54,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       });
     }
     case 'item_output':
-      return appendItemOutput(state, event.key, outputLines(event.event));
+      return appendItemOutput(state, event.key, [outputLine(event.event)], 0);
     case 'item_finished':
       return update(state, event.key, (item) => {
         requireStatus(item, ['running'], 'finish');
@@ -112,11 +112,14 @@ export function reduce(state: RunState, event: RunEvent): RunState {
   }
 }
 
-function appendItemOutput(state: RunState, key: string, lines: OutputLine[]): RunState {
+/** Appends lines to an item's output; `skipped` lines came before them and are only counted as dropped. */
+function appendItemOutput(state: RunState, key: string, lines: OutputLine[], skipped: number): RunState {
   return update(state, key, (item) => {
     // A blocked item also shows the output of a troubleshooting fix run for it.
     requireStatus(item, ['running', 'failed', 'interrupted'], 'record output of');
-    return appendOutput(item, lines);
+    const appended = appendOutput(item, lines);
+    // Lines were skipped only when `lines` alone fill what is kept, so the kept output is already right.
+    return skipped > 0 ? { ...appended, outputDropped: appended.outputDropped + skipped } : appended;
   });
 }
 
@@ -136,10 +139,14 @@ export function checkOutput(state: RunState, event: OutputEvent): void {
 export function reduceOutputs(state: RunState, events: readonly OutputEvent[]): RunState {
   for (let i = 0; i < events.length; ) {
     const key = events[i].key;
+    const start = i;
+    while (i < events.length && events[i].key === key) i++;
+    // One line per event, and only the newest OUTPUT_LINES_KEPT can stay: older ones are counted, not built.
+    const from = Math.max(start, i - OUTPUT_LINES_KEPT);
     const lines: OutputLine[] = [];
-    for (; i < events.length && events[i].key === key; i++) for (const line of outputLines(events[i].event)) lines.push(line);
+    for (let k = from; k < i; k++) lines.push(outputLine(events[k].event));
     if (state.ended) throw new IllegalTransition(`the run has ended (${state.ended.outcome}); no more events`);
-    state = appendItemOutput(state, key, lines);
+    state = appendItemOutput(state, key, lines, from - start);
   }
   return state;
 }
@@ -148,21 +155,21 @@ function record(state: RunState, decision: RunState['decisions'][number]): RunSt
   return { ...state, decisions: [...state.decisions, decision] };
 }
 
-/** What an executor event looks like as lines on the screen. */
-export function outputLines(e: ExecEvent): OutputLine[] {
+/** What an executor event looks like as a line on the screen: always one line. */
+export function outputLine(e: ExecEvent): OutputLine {
   switch (e.type) {
     case 'statement_started':
-      return [{ kind: 'statement', text: e.text }];
+      return { kind: 'statement', text: e.text };
     case 'statement_finished':
-      return [{ kind: 'done', text: `${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})` }];
+      return { kind: 'done', text: `${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})` };
     case 'notice':
-      return [{ kind: 'notice', text: `${e.severity}: ${e.message}` }];
+      return { kind: 'notice', text: `${e.severity}: ${e.message}` };
     case 'output':
-      return [{ kind: e.stream, text: e.line }];
+      return { kind: e.stream, text: e.line };
     case 'info':
-      return [{ kind: 'info', text: e.message }];
+      return { kind: 'info', text: e.message };
     case 'rows':
-      return [{ kind: 'rows', text: `${e.total} row${e.total === 1 ? '' : 's'}${e.truncated ? ` (first ${e.rows.length} kept)` : ''}` }];
+      return { kind: 'rows', text: `${e.total} row${e.total === 1 ? '' : 's'}${e.truncated ? ` (first ${e.rows.length} kept)` : ''}` };
   }
 }
 
