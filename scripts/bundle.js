@@ -32,6 +32,24 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * React, its reconciler and its scheduler choose their development or
+ * production build when first required, by NODE_ENV; the screen always loads
+ * the production one (src/tui/load.ts), so the bundle holds only that: the
+ * development builds were ~1 MB of the screen's chunk, parsed at every start
+ * of the screen.
+ */
+const reactProductionOnly = {
+  name: 'react-production-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      return { contents: text.replaceAll("process.env.NODE_ENV === 'production'", 'true'), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outdir: 'dist/bundle',
@@ -50,7 +68,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, reactProductionOnly],
   // Bundled CommonJS packages (pg, commander...) require Node's built-in modules.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });

@@ -5,7 +5,9 @@
 // decision. React and its reconciler pick their development or production
 // build the same way, from NODE_ENV when first imported: unless told
 // otherwise, the screens get the production build (the development one times
-// and traces every render, and an idle screen grew by ~10 MB a minute).
+// and traces every render, and an idle screen grew by ~10 MB a minute). The
+// bundle that bin/runbook.js runs holds the production build only
+// (scripts/bundle.js); this choice matters for dist/src, which the tests import.
 export async function importScreen<T>(load: () => Promise<T>): Promise<T> {
   const saved: Record<string, string | undefined> = {};
   for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NODE_ENV']) {

@@ -100,6 +100,12 @@ export async function runCommand(
     runbook?: Runbook;
   } = {},
 ): Promise<number> {
+  // On a terminal, the screen's modules load while the runbook is read and the run's record opened, so
+  // the lock's round trips overlap them. Not with a sandbox: loading the screen hides CI and sets NODE_ENV
+  // for a moment (tui/load.ts), and the sandbox starts processes that must see the operator's environment.
+  const onScreen = Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
+  const screen = onScreen && !opts.sandbox && !opts.sandboxOn ? loadTui() : undefined;
+  screen?.catch(() => {}); // a failure is reported where the screen is awaited
   const loaded = extra.runbook ? { ok: true as const, runbook: extra.runbook } : await loadRunbook(file);
   if (!loaded.ok) {
     for (const p of loaded.problems) err(formatProblem(p));
@@ -144,7 +150,7 @@ export async function runCommand(
       }
     }
     const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
-    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
+    const interactive = onScreen;
     // In a terminal, a run of this runbook on this database that never finished is offered first:
     // picking up a half-done procedure is usually what the operator needs, not starting over.
     if (interactive && kind === 'runbook' && !extra.record && !sandbox) {
@@ -168,8 +174,8 @@ export async function runCommand(
       return made;
     };
     // The screen in a terminal; plain (or JSON) lines otherwise.
-    if (process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json) {
-      const { runInteractive } = await loadTui();
+    if (onScreen) {
+      const { runInteractive } = await (screen ?? loadTui());
       const final = await runInteractive({
         runbook: rb,
         url,
