@@ -150,10 +150,9 @@ export async function runCommand(
       }
     }
     const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
-    const interactive = onScreen;
     // In a terminal, a run of this runbook on this database that never finished is offered first:
     // picking up a half-done procedure is usually what the operator needs, not starting over.
-    if (interactive && kind === 'runbook' && !extra.record && !sandbox) {
+    if (onScreen && kind === 'runbook' && !extra.record && !sandbox) {
       const offered = await offerResume(rb, url, opts);
       if (offered !== undefined) return offered;
     }

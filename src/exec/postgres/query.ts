@@ -19,7 +19,7 @@ export interface QueryValues {
 /** Run one query (a check's SELECT) and return its first rows and exact count. */
 export async function queryValues(session: PgSession, sql: string, params?: InputValue[], limit = KEPT_ROWS): Promise<QueryValues> {
   const outcome = await guarded(session, sql, () =>
-    sendStatement(session.client, sql, { params: params && params.length > 0 ? params : null, keepRows: limit, returnsRows: null }),
+    sendStatement(session.client, sql, { params: params && params.length > 0 ? params : null, keepRows: limit }),
   );
   const columns = outcome.columns ?? [];
   return {
@@ -36,7 +36,7 @@ export async function queryValues(session: PgSession, sql: string, params?: Inpu
  * read and discarded, as a client would experience it.
  */
 export async function timeQuery(session: PgSession, sql: string, runs: number, warmup: number, params?: InputValue[]): Promise<number[]> {
-  const send = () => sendStatement(session.client, sql, { params: params && params.length > 0 ? params : null, keepRows: 0, returnsRows: null });
+  const send = () => sendStatement(session.client, sql, { params: params && params.length > 0 ? params : null, keepRows: 0 });
   const durations: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
     const t0 = process.hrtime.bigint();

@@ -118,10 +118,9 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
       const t0 = process.hrtime.bigint();
       running = true;
       const outcome = await sendStatement(client, bound[i].text, {
-        // No placeholders: the text goes alone, by the simple protocol when it returns no rows.
+        // No placeholders: the text goes alone, by the simple protocol.
         params: bound[i].params.length > 0 ? bound[i].params : null,
         keepRows,
-        returnsRows: stmt.returnsRows,
       }).finally(() => {
         running = false;
       });

@@ -24,8 +24,6 @@ export interface SendOptions {
   /** Bind parameters; null sends the text alone (simple protocol). */
   params: InputValue[] | null;
   keepRows: number;
-  /** From the parser: false means no rows can come back. (Informational: every statement goes the same way.) */
-  returnsRows: boolean | null;
 }
 
 export async function sendStatement(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
