@@ -9,23 +9,17 @@ export function caseDir(tmp: string, name: string): string {
   return dir;
 }
 
-/** A runbook of one SQL step whose SQL is in `sqlFile` (next to it). */
+/** A runbook `id` of one step, whose action is the YAML line `action`. */
+function oneStepRunbook(dir: string, id: string, action: string): string {
+  const path = join(dir, `${id}.yaml`);
+  writeFileSync(path, `runbook: 1\nid: bench-${id}\ntitle: bench ${id}\nrisk: low\nsteps:\n  - id: ${id}\n    title: bench ${id}\n    ${action}\n`);
+  return path;
+}
+
+/** A runbook of one SQL step whose SQL is in `<id>.sql` (next to it). */
 export function sqlStepRunbook(dir: string, id: string, sql: string): string {
   writeFileSync(join(dir, `${id}.sql`), sql);
-  const path = join(dir, `${id}.yaml`);
-  writeFileSync(
-    path,
-    `runbook: 1
-id: bench-${id}
-title: bench ${id}
-risk: low
-steps:
-  - id: ${id}
-    title: bench ${id}
-    sql_file: ${id}.sql
-`,
-  );
-  return path;
+  return oneStepRunbook(dir, id, `sql_file: ${id}.sql`);
 }
 
 /** 1,000 `SELECT n;` statements. */
@@ -68,20 +62,7 @@ export async function floodFile(dir: string, mib = 100): Promise<string> {
 }
 
 export function shellStepRunbook(dir: string, id: string, command: string): string {
-  const path = join(dir, `${id}.yaml`);
-  writeFileSync(
-    path,
-    `runbook: 1
-id: bench-${id}
-title: bench ${id}
-risk: low
-steps:
-  - id: ${id}
-    title: bench ${id}
-    shell: ${JSON.stringify(command)}
-`,
-  );
-  return path;
+  return oneStepRunbook(dir, id, `shell: ${JSON.stringify(command)}`);
 }
 
 /** A runbook of `n` trivial SQL steps, each with one check. */

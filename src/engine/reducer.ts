@@ -112,11 +112,13 @@ export function reduce(state: RunState, event: RunEvent): RunState {
   }
 }
 
+/** Whose output is recorded: a running item's, and a blocked one's (the output of a troubleshooting fix run for it). */
+const SHOWS_OUTPUT: ItemState['status'][] = ['running', 'failed', 'interrupted'];
+
 /** Appends lines to an item's output; `skipped` lines came before them and are only counted as dropped. */
 function appendItemOutput(state: RunState, key: string, lines: OutputLine[], skipped: number): RunState {
   return update(state, key, (item) => {
-    // A blocked item also shows the output of a troubleshooting fix run for it.
-    requireStatus(item, ['running', 'failed', 'interrupted'], 'record output of');
+    requireStatus(item, SHOWS_OUTPUT, 'record output of');
     const appended = appendOutput(item, lines);
     // Lines were skipped only when `lines` alone fill what is kept, so the kept output is already right.
     return skipped > 0 ? { ...appended, outputDropped: appended.outputDropped + skipped } : appended;
@@ -128,7 +130,7 @@ type OutputEvent = Extract<RunEvent, { type: 'item_output' }>;
 /** Throws IllegalTransition where reduce() would for this output event, without building a new state. */
 export function checkOutput(state: RunState, event: OutputEvent): void {
   if (state.ended) throw new IllegalTransition(`the run has ended (${state.ended.outcome}); no more events`);
-  requireStatus(state.items[indexOf(state, event.key)], ['running', 'failed', 'interrupted'], 'record output of');
+  requireStatus(state.items[indexOf(state, event.key)], SHOWS_OUTPUT, 'record output of');
 }
 
 /**

@@ -1,7 +1,6 @@
 // A throwaway database for trying a runbook: an embedded PostgreSQL started
 // for the command (default), or a temporary database on a given server.
-import '../exec/postgres/before-pg.js';
-import pg from 'pg';
+import pg from '../exec/postgres/pg.js';
 import { randomBytes } from 'node:crypto';
 import { connect } from '../exec/postgres/index.js';
 import type { ActionResult, ExecListener } from '../exec/types.js';

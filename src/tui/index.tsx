@@ -3,9 +3,8 @@
 // and everything else the command wires stays the same as in plain mode),
 // shows the run as it happens, answers the session's questions from keys, and
 // leaves the terminal as it found it, with a plain summary printed after.
-import { ENTER_ALT, LEAVE_ALT, SHOW_CURSOR } from './alt-screen.js';
+import { altScreen } from './alt-screen.js';
 import React from 'react';
-import { render, type Instance } from 'ink';
 import type { RunState } from '../engine/state.js';
 import type { RunKind } from '../engine/state.js';
 import type { Operator } from '../run/operator.js';
@@ -74,17 +73,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   );
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
-  let instance: Instance | undefined;
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    instance?.unmount();
-    instance?.cleanup();
-    stdout.write(LEAVE_ALT + SHOW_CURSOR);
-  };
-  const onProcessExit = () => restore();
-  process.on('exit', onProcessExit);
+  const screen = altScreen({ stdin, stdout });
   const onSigint = () => ctl.dispatch({ type: 'ctrl_c' }, true);
   const onTerm = () => {
     ctl.dispatch({ type: 'ctrl_c' }, true);
@@ -96,7 +85,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   ctl.setHooks({
     exit: () => leave(),
     forceExit: () => {
-      restore();
+      screen.restore();
       stdout.write('runbook: left while a cancel was still pending on the server; check pg_stat_activity for a statement of ours.\n');
       process.exit(130);
     },
@@ -106,14 +95,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   let session: RunSession | undefined;
   let watch: ReturnType<typeof watchServer> | undefined;
   try {
-    stdout.write(ENTER_ALT);
-    instance = render(<App controller={ctl} color={o.color ?? colorWanted()} trackSize />, {
-      stdout,
-      stdin,
-      exitOnCtrlC: false,
-      patchConsole: true,
-      maxFps: 20,
-    });
+    screen.show(<App controller={ctl} color={o.color ?? colorWanted()} trackSize />, 20);
     ctl.startClock();
 
     let inputs = o.inputs;
@@ -141,8 +123,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   } finally {
     await watch?.stop().catch(() => {});
     ctl.dispose();
-    restore();
-    process.off('exit', onProcessExit);
+    screen.restore();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onTerm);

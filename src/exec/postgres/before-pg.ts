@@ -1,4 +1,4 @@
-// Imported just before 'pg', by every module that imports it.
+// Imported just before 'pg' (by pg.ts, which every module takes pg from).
 //
 // When pg loads, it asks whether it runs in a Cloudflare Worker: by
 // navigator.userAgent, or, where there is no navigator (Node 20), by building

@@ -7,8 +7,7 @@
 // Started by the run's wiring while a SQL step runs, stopped when it ends.
 // It reports samples through a callback and never throws: a monitor that
 // cannot connect or query just reports nothing (and says why, once).
-import './before-pg.js';
-import pg from 'pg';
+import pg from './pg.js';
 import { typeParsers } from './values.js';
 
 /** A session holding a lock the watched statement waits for. */

@@ -1,8 +1,7 @@
 // One connection to the target database for a whole run: opened once, its
 // target pinned and re-checkable, cancellable from outside, and never able to
 // crash the process when the server goes away.
-import './before-pg.js';
-import pg from 'pg';
+import pg from './pg.js';
 import { redactUrl } from '../connection-url.js';
 import type { ExecError } from '../types.js';
 import { connectError, ExecFailure, isConnectionLoss, lostConnectionError, pgFields, scrub } from './errors.js';

@@ -1,8 +1,7 @@
 // Sending one statement and reading its result without holding it in memory:
 // the rows stream in as the server sends them; the first `keepRows` are kept
 // and every one is counted. One round trip per statement, as psql's.
-import './before-pg.js';
-import pg from 'pg';
+import pg from './pg.js';
 import type { InputValue } from '../../sql/index.js';
 
 export interface StatementOutcome {

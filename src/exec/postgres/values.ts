@@ -3,8 +3,7 @@
 // a string and a timestamp as a JS Date in the local time zone. We keep bigint
 // as a number when it fits exactly, and every date/time type as the server's
 // own text, so a check reads and prints exactly what psql would show.
-import './before-pg.js';
-import pg from 'pg';
+import pg from './pg.js';
 
 const AS_TEXT = new Set<number>([
   1082, // date

@@ -8,6 +8,7 @@
 // typing, every printable key is text; ↑↓ and Enter still work, Esc ends the
 // typing (a second Esc clears the filter).
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
+import type { KeyInfo } from '../keys.js';
 
 export interface PickerEntry {
   key: string;
@@ -142,21 +143,8 @@ export function updatePicker(s: PickerState, intent: PickerIntent): { state: Pic
   }
 }
 
-export interface PickerKey {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  ctrl?: boolean;
-  meta?: boolean;
-  tab?: boolean;
-}
+/** A key as Ink reports it; tests give only the fields that matter. */
+export type PickerKey = Partial<KeyInfo>;
 
 /** Keys to intents: a pure function of the state and the key. */
 export function pickerKey(s: PickerState, input: string, key: PickerKey): PickerIntent | null {

@@ -13,6 +13,7 @@ import { blank, fit, lineText, lineWidth, plain, seg, styled, wrapLine, type Lin
 import { clean, lines as splitLines, oneLine, truncate, wrap } from '../text.js';
 import { markdownLines } from '../views/detail.js';
 import { listWidthFor } from '../views/layout.js';
+import type { KeyInfo } from '../keys.js';
 
 export type ShowItem =
   | { kind: 'overview'; key: string; title: string }
@@ -421,17 +422,8 @@ export function updateShow(s: ShowState, intent: ShowIntent): { state: ShowState
   }
 }
 
-export interface KeyLike {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  return?: boolean;
-}
+/** A key as Ink reports it; tests give only the fields that matter. */
+export type KeyLike = Partial<KeyInfo>;
 
 export function showKey(s: ShowState, input: string, key: KeyLike): ShowIntent | null {
   if (s.help) return key.escape || input === '?' || input === 'q' || key.return ? { type: 'help' } : null;
