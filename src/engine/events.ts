@@ -9,7 +9,8 @@ export type RunEvent =
   | { type: 'inputs_set'; inputs: Record<string, InputValue>; at: number }
   | { type: 'target_pinned'; target: TargetInfo; at: number }
   | { type: 'item_started'; key: string; at: number }
-  | { type: 'item_output'; key: string; event: ExecEvent; at: number }
+  /** What an item's action reported in one burst (one socket read, one chunk a command printed), oldest first; never empty. */
+  | { type: 'item_output'; key: string; events: ExecEvent[]; at: number }
   | { type: 'item_finished'; key: string; verdicts: Verdict[]; error?: ExecError; durationMs: number; at: number }
   | { type: 'item_interrupted'; key: string; reason: string; at: number }
   | { type: 'item_confirmed'; key: string; text: string; at: number }

@@ -53,8 +53,11 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         return { ...item, status: 'running', attempts: item.attempts + 1, startedAt: event.at, verdicts: [], error: undefined };
       });
     }
-    case 'item_output':
-      return appendItemOutput(state, event.key, [outputLine(event.event)], 0);
+    case 'item_output': {
+      // One line per event, and only the newest OUTPUT_LINES_KEPT can stay: older ones are counted, not built.
+      const from = Math.max(0, event.events.length - OUTPUT_LINES_KEPT);
+      return appendItemOutput(state, event.key, event.events.slice(from).map(outputLine), from);
+    }
     case 'item_finished':
       return update(state, event.key, (item) => {
         requireStatus(item, ['running'], 'finish');
@@ -125,32 +128,10 @@ function appendItemOutput(state: RunState, key: string, lines: OutputLine[], ski
   });
 }
 
-type OutputEvent = Extract<RunEvent, { type: 'item_output' }>;
-
-/** Throws IllegalTransition where reduce() would for this output event, without building a new state. */
-export function checkOutput(state: RunState, event: OutputEvent): void {
+/** Throws IllegalTransition where reduce() would for output of this item, without building a new state. */
+export function checkOutput(state: RunState, key: string): void {
   if (state.ended) throw new IllegalTransition(`the run has ended (${state.ended.outcome}); no more events`);
-  requireStatus(state.items[indexOf(state, event.key)], SHOWS_OUTPUT, 'record output of');
-}
-
-/**
- * reduce() over a burst of output events: the same state as reducing them one
- * by one, but each item's kept lines are copied once per burst, not once per
- * line (a storm of 100,000 notices copied the 500 kept lines 100,000 times).
- */
-export function reduceOutputs(state: RunState, events: readonly OutputEvent[]): RunState {
-  for (let i = 0; i < events.length; ) {
-    const key = events[i].key;
-    const start = i;
-    while (i < events.length && events[i].key === key) i++;
-    // One line per event, and only the newest OUTPUT_LINES_KEPT can stay: older ones are counted, not built.
-    const from = Math.max(start, i - OUTPUT_LINES_KEPT);
-    const lines: OutputLine[] = [];
-    for (let k = from; k < i; k++) lines.push(outputLine(events[k].event));
-    if (state.ended) throw new IllegalTransition(`the run has ended (${state.ended.outcome}); no more events`);
-    state = appendItemOutput(state, key, lines, from - start);
-  }
-  return state;
+  requireStatus(state.items[indexOf(state, key)], SHOWS_OUTPUT, 'record output of');
 }
 
 function record(state: RunState, decision: RunState['decisions'][number]): RunState {

@@ -7,10 +7,11 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from '../engine/events.js';
+import type { ExecEvent } from '../exec/types.js';
 import type { InputValue, ItemKind, RunKind } from '../engine/state.js';
-import { eventLine } from './event-line.js';
 
-export const JOURNAL_VERSION = 1;
+/** 2: an item's output is one event per burst (`events`); version 1 wrote one per line (`event`), still read. */
+export const JOURNAL_VERSION = 2;
 
 export interface JournalHeader {
   record: 'header';
@@ -171,10 +172,10 @@ export class JournalWriter {
 
   /**
    * Appends one event; returns the line as written (secrets scrubbed), for the shared record.
-   * An item's output (a notice, a row count, a line a command printed) is
-   * written in batches, at the end of the synchronous burst that produced it
-   * (a microtask), and not fsync'ed on its own: a storm of 100,000 notices would
-   * otherwise cost 100,000 fsyncs. Every other event flushes what is pending and
+   * An item's output (notices, row counts, lines a command printed: one event
+   * per synchronous burst, see RunSession.output) is written at the end of that
+   * burst (a microtask), and not fsync'ed on its own: a storm of 100,000 notices
+   * would otherwise cost thousands of fsyncs. Every other event flushes what is pending and
    * is fsync'ed before the call returns, so nothing that changes the run's state
    * is ever only in memory, and no await (no next action) comes between a line
    * and its write. An item's end (item_finished) is written the same way as
@@ -188,7 +189,7 @@ export class JournalWriter {
     const seq = ++this.seq;
     const record: EventRecord = { record: 'event', seq, event };
     // A statement is on its way to the server: its line is written first (not fsync'ed), so a killed process's journal names it.
-    if (event.type === 'item_output' && event.event.type === 'statement_started') return { seq, line: this.line(record, false) };
+    if (event.type === 'item_output' && event.events.some((e) => e.type === 'statement_started')) return { seq, line: this.line(record, false) };
     if (UNSYNCED.has(event.type)) return { seq, line: this.buffer(record) };
     return { seq, line: this.line(record) };
   }
@@ -218,7 +219,7 @@ export class JournalWriter {
     // Written at the end of this synchronous burst, with whatever else it produced.
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
     if (this.failure) throw this.failure;
-    const text = this.scrub(eventLine(record));
+    const text = this.scrub(JSON.stringify(record));
     this.pending.push(text, '\n');
     this.pendingChars += text.length + 1;
     if (this.pendingChars >= 1 << 20) this.flush();
@@ -300,7 +301,7 @@ function allLines(text: string): NumberedLines {
 
 /**
  * The journal's lines but its output events, read in chunks: a run that
- * printed 100 MiB has a journal of ~250 MB, and learning how it ended must
+ * printed 100 MiB has a journal of over 100 MB, and learning how it ended must
  * neither hold it in memory nor decode it. Output lines are recognised by
  * their first bytes and skipped undecoded.
  */
@@ -347,7 +348,7 @@ export function lastRecord(path: string): JournalRecord | undefined {
       const end = text.lastIndexOf('\n');
       const start = text.lastIndexOf('\n', end - 1) + 1;
       if (end < 0 || (start === 0 && length < size)) return undefined;
-      return JSON.parse(text.slice(start, end)) as JournalRecord;
+      return upgradeRecord(JSON.parse(text.slice(start, end)) as JournalRecord);
     } finally {
       closeSync(fd);
     }
@@ -361,13 +362,20 @@ export function lastRecord(path: string): JournalRecord | undefined {
  * `skipOutput`: leave out the items' output events (for a run's status: a run's
  * 100,000 notices need not be parsed to learn how it ended).
  */
+/** A version-1 output line (one event, `event`) read as the burst of one it was. */
+function upgradeRecord(record: JournalRecord): JournalRecord {
+  if (record.record !== 'event' || record.event.type !== 'item_output' || 'events' in record.event) return record;
+  const { event, ...rest } = record.event as Omit<Extract<RunEvent, { type: 'item_output' }>, 'events'> & { event: ExecEvent };
+  return { ...record, event: { ...rest, events: [event] } };
+}
+
 export function readJournal(path: string, options: { skipOutput?: boolean } = {}): Journal {
   const { lines, last } = options.skipOutput ? readLinesWithoutOutput(path) : allLines(readFileSync(path, 'utf8'));
   const records: JournalRecord[] = [];
   for (const [i, line] of lines) {
     if (line.trim() === '') continue;
     try {
-      records.push(JSON.parse(line) as JournalRecord);
+      records.push(upgradeRecord(JSON.parse(line) as JournalRecord));
     } catch {
       throw new JournalError(`${path}:${i}: not a journal line (the file was changed by hand?)`);
     }

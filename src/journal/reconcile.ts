@@ -23,7 +23,7 @@ const STOPPED = 'the run stopped while this was in flight';
 
 export async function reconcile(item: ItemState, step: Step | undefined, io: ReconcileIO): Promise<Reconciled> {
   const { key } = item;
-  const say = (message: string) => io.emit({ type: 'item_output', key, event: { type: 'info', message }, at: io.clock() });
+  const say = (message: string) => io.emit({ type: 'item_output', key, events: [{ type: 'info', message }], at: io.clock() });
   const again = (reason: string) => {
     io.emit({ type: 'item_interrupted', key, reason, at: io.clock() });
     io.emit({ type: 'item_retry', key, at: io.clock() });

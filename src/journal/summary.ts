@@ -113,14 +113,15 @@ export function buildReport(journal: Journal): RunReport {
       const failed = [...item.statements].reverse().find((s) => s.index === e.error!.statementIndex && s.outcome === 'unfinished');
       if (failed) failed.outcome = 'failed';
     } else if (e.type === 'item_output') {
-      const x = e.event;
-      if (x.type === 'statement_started') item.statements.push({ attempt: attempt.get(e.key) ?? 0, index: x.index, line: x.line, text: x.text, outcome: 'unfinished' });
-      else if (x.type === 'statement_finished') {
-        const s = [...item.statements].reverse().find((st) => st.index === x.index && st.outcome === 'unfinished');
-        if (s) Object.assign(s, { command: x.command, rowCount: x.rowCount, durationMs: x.durationMs, outcome: 'ok' });
-      } else if (x.type === 'notice') item.notices.push(`${x.severity}: ${x.message}`);
-      else if (x.type === 'info') item.notes.push(x.message);
-      else if (x.type === 'output' && item.output.length < OUTPUT_KEPT) item.output.push(x.line);
+      for (const x of e.events) {
+        if (x.type === 'statement_started') item.statements.push({ attempt: attempt.get(e.key) ?? 0, index: x.index, line: x.line, text: x.text, outcome: 'unfinished' });
+        else if (x.type === 'statement_finished') {
+          const s = [...item.statements].reverse().find((st) => st.index === x.index && st.outcome === 'unfinished');
+          if (s) Object.assign(s, { command: x.command, rowCount: x.rowCount, durationMs: x.durationMs, outcome: 'ok' });
+        } else if (x.type === 'notice') item.notices.push(`${x.severity}: ${x.message}`);
+        else if (x.type === 'info') item.notes.push(x.message);
+        else if (x.type === 'output' && item.output.length < OUTPUT_KEPT) item.output.push(x.line);
+      }
     }
   }
   return report;

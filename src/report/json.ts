@@ -9,6 +9,12 @@ export function jsonRenderer(rb: Runbook, write: (line: string) => void): (state
   write(JSON.stringify({ type: 'run_started', runbook: rb.id, title: rb.title, risk: rb.risk, file: rb.file }));
   return (_state, event) => {
     const safe = event.type === 'inputs_set' ? { ...event, inputs: redactInputs(rb.inputs, event.inputs) } : event;
-    write(JSON.stringify(safe));
+    for (const line of streamLines(safe)) write(JSON.stringify(line));
   };
+}
+
+/** An event as the stream's lines: a burst of output is one line per thing reported (`event`), as a script reading it expects. */
+export function streamLines(event: RunEvent): object[] {
+  if (event.type !== 'item_output') return [event];
+  return event.events.map((e) => ({ type: 'item_output', key: event.key, event: e, at: event.at }));
 }

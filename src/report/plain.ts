@@ -69,16 +69,16 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         write('');
         write(heading(state, item!));
         return;
-      case 'item_output': {
-        const e = event.event;
-        if (e.type === 'statement_started') write(`  > ${oneLine(e.text, 200)}`);
-        else if (e.type === 'statement_finished') write(`    ${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})`);
-        else if (e.type === 'notice') write(`    ${e.severity}: ${e.message}`);
-        else if (e.type === 'output') write(`    ${e.line}`);
-        else if (e.type === 'info') write(`    note: ${e.message}`);
-        else if (e.type === 'rows') write(`    ${rowsPreview(e.columns, e.rows, e.total)}`);
+      case 'item_output':
+        for (const e of event.events) {
+          if (e.type === 'statement_started') write(`  > ${oneLine(e.text, 200)}`);
+          else if (e.type === 'statement_finished') write(`    ${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})`);
+          else if (e.type === 'notice') write(`    ${e.severity}: ${e.message}`);
+          else if (e.type === 'output') write(`    ${e.line}`);
+          else if (e.type === 'info') write(`    note: ${e.message}`);
+          else if (e.type === 'rows') write(`    ${rowsPreview(e.columns, e.rows, e.total)}`);
+        }
         return;
-      }
       case 'item_finished':
         // When the action itself failed, the error block says it all (with position, detail and hint).
         for (const v of event.verdicts) if (!(event.error && !v.ok && v.expected === 'succeeds')) write(verdictLines(v).join('\n'));

@@ -6,7 +6,7 @@ import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
-import { checkOutput, reduce, reduceOutputs } from '../engine/reducer.js';
+import { checkOutput, reduce } from '../engine/reducer.js';
 import type { InputValue, ItemState, RunKind, RunState } from '../engine/state.js';
 import { connect, targetChanges, type PgSession } from '../exec/postgres/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
@@ -36,12 +36,10 @@ export interface SessionOptions {
   resumeFrom?: RunState;
 }
 
-type OutputEvent = Extract<RunEvent, { type: 'item_output' }>;
-
 export class RunSession {
   private latest: RunState;
-  /** Output events of the current synchronous burst, reduced together (see emit). */
-  private pendingOutput: OutputEvent[] = [];
+  /** What an item's action reported in the current synchronous burst: one item_output event at its end (see output). */
+  private pendingOutput: { key: string; events: ExecEvent[]; at: number } | undefined;
   /** A listener's failure (the journal's disk is full...) while applying a burst, raised at the next event. */
   private outputFailure: unknown;
   private readonly listeners = new Set<Listener>();
@@ -70,23 +68,30 @@ export class RunSession {
     return this.latest;
   }
 
-  /**
-   * Applies an event and tells the listeners. Output (notices, printed lines)
-   * can come by the thousand in one burst from the socket: it is checked at
-   * once but applied, and passed on, in one go at the end of the burst, or
-   * before the next event of another kind, whichever comes first.
-   */
+  /** Applies an event and tells the listeners; output gathered so far comes first. */
   private emit(event: RunEvent): void {
     this.raiseOutputFailure();
-    if (event.type === 'item_output') {
-      checkOutput(this.latest, event);
-      if (this.pendingOutput.length === 0) queueMicrotask(() => this.flushQueued());
-      this.pendingOutput.push(event);
-      return;
-    }
     this.flushOutput();
     this.latest = reduce(this.latest, event);
     for (const listener of this.listeners) listener(this.latest, event);
+  }
+
+  /**
+   * What an item's action reports (a notice, a printed line...) can come by the
+   * thousand in one burst from the socket: each is checked at once, and the
+   * burst becomes one item_output event at its end (a microtask), or before the
+   * next event, whichever comes first. Applied, passed on and journalled once
+   * per burst, not once per line.
+   */
+  private output(key: string, event: ExecEvent): void {
+    this.raiseOutputFailure();
+    checkOutput(this.latest, key);
+    if (this.pendingOutput?.key !== key) {
+      this.flushOutput();
+      this.pendingOutput = { key, events: [], at: this.clock() };
+      queueMicrotask(() => this.flushQueued());
+    }
+    this.pendingOutput.events.push(event);
   }
 
   private flushQueued(): void {
@@ -105,11 +110,12 @@ export class RunSession {
   }
 
   private flushOutput(): void {
-    const events = this.pendingOutput;
-    if (events.length === 0) return;
-    this.pendingOutput = [];
-    this.latest = reduceOutputs(this.latest, events);
-    for (const event of events) for (const listener of this.listeners) listener(this.latest, event);
+    const pending = this.pendingOutput;
+    if (!pending) return;
+    this.pendingOutput = undefined;
+    const event: RunEvent = { type: 'item_output', ...pending };
+    this.latest = reduce(this.latest, event);
+    for (const listener of this.listeners) listener(this.latest, event);
   }
 
   /** Ctrl-C: cancel what is running on the server; the item is marked interrupted. */
@@ -201,7 +207,7 @@ export class RunSession {
   }
 
   private listener(key: string) {
-    return (event: ExecEvent) => this.emit({ type: 'item_output', key, event, at: this.clock() });
+    return (event: ExecEvent) => this.output(key, event);
   }
 
   private async runItem(key: string): Promise<void> {
@@ -326,7 +332,7 @@ export class RunSession {
         const controller = new AbortController();
         this.current = controller;
         try {
-          const result = await runAction(this.context(controller.signal), entry.fix, (event) => this.emit({ type: 'item_output', key, event, at: this.clock() }));
+          const result = await runAction(this.context(controller.signal), entry.fix, this.listener(key));
           this.emit({ type: 'fix_finished', key, entryId: entry.id, ok: result.ok, at: this.clock() });
         } finally {
           this.current = undefined;

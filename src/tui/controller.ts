@@ -120,7 +120,7 @@ export class TuiController {
 
   /** The session's listener: every run event updates the screen. */
   onRun = (state: RunState, event: RunEvent): void => {
-    if (event.type === 'item_output' && QUIET_OUTPUT.has(event.event.type)) {
+    if (event.type === 'item_output' && event.events.every((e) => QUIET_OUTPUT.has(e.type))) {
       if (!this.pendingRun) queueMicrotask(() => this.applyPendingRun());
       this.pendingRun = { state, event };
       return;

@@ -309,23 +309,24 @@ function onRunEvent(state: UiState, run: RunState, event: RunEvent): UiState {
   const key = 'key' in event ? event.key : null;
   switch (event.type) {
     case 'item_output': {
-      const e = event.event;
-      if (e.type === 'statement_started') {
-        next.statements = { ...state.statements, [event.key]: { index: e.index, total: e.total, line: e.line, text: e.text, startedAt: event.at } };
-      } else if (e.type === 'statement_finished') {
-        next.statements = omit(state.statements, event.key);
-      } else if (e.type === 'rows') {
-        const item = run.items.find((i) => i.key === event.key);
-        if (item) {
+      const item = run.items.find((i) => i.key === event.key);
+      // The burst's lines are the item's last ones: the event at j is this many lines from the end.
+      const lineAfter = item ? item.outputDropped + item.output.length : 0;
+      event.events.forEach((e, j) => {
+        if (e.type === 'statement_started') {
+          next.statements = { ...next.statements, [event.key]: { index: e.index, total: e.total, line: e.line, text: e.text, startedAt: event.at } };
+        } else if (e.type === 'statement_finished') {
+          next.statements = omit(next.statements, event.key);
+        } else if (e.type === 'rows' && item) {
           const table: TableView = {
-            line: item.outputDropped + item.output.length - 1,
+            line: lineAfter - (event.events.length - j),
             columns: e.columns.map((c) => truncate(clean(c), CELL_CHARS)),
             rows: e.rows.slice(0, TABLE_ROWS_SHOWN).map((r) => r.map(cellText)),
             total: e.total,
           };
-          next.tables = { ...state.tables, [event.key]: [...(state.tables[event.key] ?? []), table].slice(-TABLES_KEPT) };
+          next.tables = { ...next.tables, [event.key]: [...(next.tables[event.key] ?? []), table].slice(-TABLES_KEPT) };
         }
-      }
+      });
       break;
     }
     case 'item_started':

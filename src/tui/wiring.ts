@@ -41,7 +41,7 @@ export function watchServer(options: ServerWatchOptions): ServerWatch {
 
   return {
     listener(_state, event) {
-      if (event.type === 'item_output' && event.event.type === 'statement_started') {
+      if (event.type === 'item_output' && event.events.some((e) => e.type === 'statement_started')) {
         if (current?.key === event.key) return;
         stopCurrent();
         const t = options.target();

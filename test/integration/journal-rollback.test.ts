@@ -109,7 +109,7 @@ CREATE TRIGGER accounts_audit AFTER UPDATE OF status ON accounts FOR EACH ROW EX
     const undo = readJournal(join(stateDir, 'runs', `${rollbackId}.jsonl`));
     assert.equal(undo.header.rollbackOf, runId);
     assert.deepEqual(undo.header.plan, ['audit', 'index', 'column']);
-    const sent = undo.events.flatMap((e) => (e.type === 'item_output' && e.event.type === 'statement_started' ? [e.event.text] : []));
+    const sent = undo.events.flatMap((e) => (e.type === 'item_output' ? e.events.flatMap((x) => (x.type === 'statement_started' ? [x.text] : [])) : []));
     assert.deepEqual(sent, ['DROP TRIGGER accounts_audit ON accounts', 'DROP FUNCTION audit_status()', 'DROP TABLE audit', 'DROP INDEX accounts_status_idx', 'ALTER TABLE accounts DROP COLUMN status']);
     assert.equal(replayJournal(undo).ended?.outcome, 'succeeded');
 

@@ -68,7 +68,7 @@ describe('the controller', () => {
     run = reduce(run, start);
     ctl.onRun(run, start);
     for (let i = 0; i < 10_000; i++) {
-      const e: RunEvent = { type: 'item_output', key: 'step:indexes', event: { type: 'notice', severity: 'NOTICE', message: `n${i}` }, at: NOW };
+      const e: RunEvent = { type: 'item_output', key: 'step:indexes', events: [{ type: 'notice', severity: 'NOTICE', message: `n${i}` }], at: NOW };
       run = reduce(run, e);
       ctl.onRun(run, e);
       if (i % 1000 === 0) now += 10; // 100 ms of wall time in all

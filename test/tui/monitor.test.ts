@@ -178,7 +178,7 @@ describe('watching the server while statements run', () => {
       },
     });
     const ev = (e: RunEvent) => watch.listener(undefined as never, e);
-    const stmt = (key: string): RunEvent => ({ type: 'item_output', key, event: { type: 'statement_started', index: 0, total: 1, text: 'SELECT 1', line: 1 }, at: 0 });
+    const stmt = (key: string): RunEvent => ({ type: 'item_output', key, events: [{ type: 'statement_started', index: 0, total: 1, text: 'SELECT 1', line: 1 }], at: 0 });
     ev(stmt('step:a'));
     ev(stmt('step:a'));
     assert.deepEqual(started, [42], 'one monitor per item, not per statement');
@@ -205,7 +205,7 @@ describe('watching the server while statements run', () => {
   test('without a connection yet, nothing is started', () => {
     let started = 0;
     const watch = watchServer({ url: 'x', target: () => undefined, report: () => {}, start: () => ((started++, { stop: async () => {} })) });
-    watch.listener(undefined as never, { type: 'item_output', key: 'step:a', event: { type: 'statement_started', index: 0, total: 1, text: 'x', line: 1 }, at: 0 });
+    watch.listener(undefined as never, { type: 'item_output', key: 'step:a', events: [{ type: 'statement_started', index: 0, total: 1, text: 'x', line: 1 }], at: 0 });
     assert.equal(started, 0);
   });
 });

@@ -151,11 +151,11 @@ describe('the step view', () => {
     ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW - 65_000 });
     ui = events(
       ui,
-      { type: 'item_output', key: 'step:indexes', event: { type: 'statement_started', index: 0, total: 3, text: 'SELECT id, name FROM t', line: 1 }, at: NOW - 6000 },
-      { type: 'item_output', key: 'step:indexes', event: { type: 'notice', severity: 'NOTICE', message: 'relation "x" already exists, skipping' }, at: NOW - 6000 },
-      { type: 'item_output', key: 'step:indexes', event: { type: 'statement_finished', index: 0, command: 'CREATE INDEX', rowCount: null, durationMs: 1234 }, at: NOW - 5000 },
-      { type: 'item_output', key: 'step:indexes', event: { type: 'rows', columns: ['id', 'name'], rows: [[1, 'a'], [2, null]], total: 123_456, truncated: true }, at: NOW - 5000 },
-      { type: 'item_output', key: 'step:indexes', event: { type: 'statement_started', index: 1, total: 3, text: 'CREATE INDEX CONCURRENTLY idx ON messages (user_id)', line: 4 }, at: NOW - 5000 },
+      { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_started', index: 0, total: 3, text: 'SELECT id, name FROM t', line: 1 }], at: NOW - 6000 },
+      { type: 'item_output', key: 'step:indexes', events: [{ type: 'notice', severity: 'NOTICE', message: 'relation "x" already exists, skipping' }], at: NOW - 6000 },
+      { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_finished', index: 0, command: 'CREATE INDEX', rowCount: null, durationMs: 1234 }], at: NOW - 5000 },
+      { type: 'item_output', key: 'step:indexes', events: [{ type: 'rows', columns: ['id', 'name'], rows: [[1, 'a'], [2, null]], total: 123_456, truncated: true }], at: NOW - 5000 },
+      { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_started', index: 1, total: 3, text: 'CREATE INDEX CONCURRENTLY idx ON messages (user_id)', line: 4 }], at: NOW - 5000 },
     );
     ui = update(ui, { type: 'tick', now: NOW }).state;
     const m = await mount({ ...ui, size: { columns: 120, rows: 40 } });
@@ -219,7 +219,7 @@ describe('the step view', () => {
 
   test('output far larger than the screen: the tail is shown, PgUp/PgDn scroll, memory stays bounded', async () => {
     let ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW });
-    for (let i = 0; i < 5000; i++) ui = events(ui, { type: 'item_output', key: 'step:indexes', event: { type: 'output', stream: 'stdout', line: `line ${i} \u001B[31mred\u001B[0m\ttab` }, at: NOW });
+    for (let i = 0; i < 5000; i++) ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'output', stream: 'stdout', line: `line ${i} \u001B[31mred\u001B[0m\ttab` }], at: NOW });
     assert.equal(ui.run.items.find((i) => i.key === 'step:indexes')!.output.length, 500, 'the engine keeps a bounded tail');
     const m = await mount(ui);
     assert.match(m.frame(), /line 4999 red {2}tab/);

@@ -46,7 +46,7 @@ describe('following the run and looking around', () => {
   test('scrolling is clamped, and reaching the end of live output follows it again', () => {
     let ui = atSteps();
     ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW });
-    for (let i = 0; i < 200; i++) ui = events(ui, { type: 'item_output', key: 'step:indexes', event: { type: 'notice', severity: 'NOTICE', message: `line ${i}` }, at: NOW });
+    for (let i = 0; i < 200; i++) ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'notice', severity: 'NOTICE', message: `line ${i}` }], at: NOW });
     const g = detailGeometry(ui);
     assert.ok(g.total > g.height, 'more output than fits');
     assert.equal(g.top, g.total - g.height, 'followed output shows its tail');
@@ -84,12 +84,12 @@ describe('what the session reports', () => {
   test('the running statement, result tables (bounded) and their line are kept per item', () => {
     let ui = atSteps();
     ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW });
-    ui = events(ui, { type: 'item_output', key: 'step:indexes', event: { type: 'statement_started', index: 0, total: 2, text: 'SELECT * FROM big', line: 3 }, at: NOW + 5 });
+    ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_started', index: 0, total: 2, text: 'SELECT * FROM big', line: 3 }], at: NOW + 5 });
     assert.deepEqual(ui.statements['step:indexes'], { index: 0, total: 2, line: 3, text: 'SELECT * FROM big', startedAt: NOW + 5 });
     assert.equal(ui.now, NOW + 5, 'the screen clock never lags the session');
     const rows = Array.from({ length: 200 }, (_, i) => [i, 'x'.repeat(500), null, { a: 1 }]);
     for (let n = 0; n < 8; n++) {
-      ui = events(ui, { type: 'item_output', key: 'step:indexes', event: { type: 'rows', columns: ['id', 'blob', 'nothing', 'obj'], rows, total: 123_456, truncated: true }, at: NOW });
+      ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'rows', columns: ['id', 'blob', 'nothing', 'obj'], rows, total: 123_456, truncated: true }], at: NOW });
     }
     const tables = ui.tables['step:indexes'];
     assert.equal(tables.length, 5, 'only the newest tables are kept');
@@ -98,7 +98,27 @@ describe('what the session reports', () => {
     assert.equal(tables[0].rows[0][2], 'NULL');
     assert.equal(tables[0].rows[0][3], '{"a":1}');
     assert.equal(tables[4].total, 123_456);
-    ui = events(ui, { type: 'item_output', key: 'step:indexes', event: { type: 'statement_finished', index: 0, command: 'SELECT 1', rowCount: 1, durationMs: 3 }, at: NOW });
+    ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_finished', index: 0, command: 'SELECT 1', rowCount: 1, durationMs: 3 }], at: NOW });
+    assert.equal(ui.statements['step:indexes'], undefined);
+  });
+
+  test('a burst with a result in its middle points its table at the result line, and ends with the statement done', () => {
+    let ui = atSteps();
+    ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW });
+    ui = events(ui, {
+      type: 'item_output',
+      key: 'step:indexes',
+      events: [
+        { type: 'statement_started', index: 0, total: 1, text: 'SELECT 1', line: 1 },
+        { type: 'rows', columns: ['n'], rows: [[1]], total: 1, truncated: false },
+        { type: 'notice', severity: 'NOTICE', message: 'after' },
+        { type: 'statement_finished', index: 0, command: 'SELECT 1', rowCount: 1, durationMs: 3 },
+      ],
+      at: NOW,
+    });
+    const item = ui.run.items.find((i) => i.key === 'step:indexes')!;
+    const [table] = ui.tables['step:indexes'];
+    assert.equal(item.output[table.line - item.outputDropped].kind, 'rows');
     assert.equal(ui.statements['step:indexes'], undefined);
   });
 

@@ -2,8 +2,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRun, nextMove, phaseOf, progress } from '../../src/engine/plan.js';
-import { checkOutput, IllegalTransition, reduce, reduceOutputs, frontier } from '../../src/engine/reducer.js';
+import { checkOutput, IllegalTransition, reduce, frontier } from '../../src/engine/reducer.js';
 import type { RunEvent } from '../../src/engine/events.js';
+import type { ExecEvent } from '../../src/exec/types.js';
 import type { RunState, TargetInfo } from '../../src/engine/state.js';
 import { OUTPUT_LINES_KEPT } from '../../src/engine/state.js';
 import { runbook as schema } from '../../src/runbook/schema.js';
@@ -167,26 +168,28 @@ describe('gating: a step is reachable only when every earlier one passed or was 
 describe('output, decisions and the end', () => {
   test('output is kept bounded, newest lines last', () => {
     let s = reduce(ready(), started('prerequisite:pre'));
-    for (let i = 0; i < OUTPUT_LINES_KEPT + 20; i++) s = reduce(s, { type: 'item_output', key: 'prerequisite:pre', event: { type: 'output', stream: 'stdout', line: `l${i}` }, at });
+    for (let i = 0; i < OUTPUT_LINES_KEPT + 20; i++) s = reduce(s, { type: 'item_output', key: 'prerequisite:pre', events: [{ type: 'output', stream: 'stdout', line: `l${i}` }], at });
     assert.equal(s.items[0].output.length, OUTPUT_LINES_KEPT);
     assert.equal(s.items[0].outputDropped, 20);
     assert.equal(s.items[0].output.at(-1)?.text, `l${OUTPUT_LINES_KEPT + 19}`);
   });
   test('output of a pending item is refused; a failed item may show a fix’s output', () => {
-    const line: RunEvent = { type: 'item_output', key: 'prerequisite:pre', event: { type: 'notice', severity: 'NOTICE', message: 'hi' }, at };
+    const line: RunEvent = { type: 'item_output', key: 'prerequisite:pre', events: [{ type: 'notice', severity: 'NOTICE', message: 'hi' }], at };
     assert.throws(() => reduce(ready(), line), /cannot record output/);
     const failed = apply(ready(), started('prerequisite:pre'), finished('prerequisite:pre', [bad]));
     assert.equal(reduce(failed, line).items[0].output.at(-1)?.text, 'NOTICE: hi');
   });
   test('a burst of output reduced at once gives the state that reducing it line by line gives', () => {
     const s0 = apply(ready(), started('prerequisite:pre'));
-    const burst = Array.from({ length: OUTPUT_LINES_KEPT * 2 + 7 }, (_, i): Extract<RunEvent, { type: 'item_output' }> =>
-      i % 3 ? { type: 'item_output', key: 'prerequisite:pre', event: { type: 'notice', severity: 'NOTICE', message: `n${i}` }, at }
-        : { type: 'item_output', key: 'prerequisite:pre', event: { type: 'output', stream: 'stdout', line: `l${i}` }, at });
-    assert.deepEqual(reduceOutputs(s0, burst), burst.reduce(reduce, s0));
-    assert.throws(() => reduceOutputs(ready(), burst.slice(0, 1)), /cannot record output/);
-    assert.throws(() => checkOutput(ready(), burst[0]), /cannot record output/);
-    assert.doesNotThrow(() => checkOutput(s0, burst[0]));
+    const events = Array.from({ length: OUTPUT_LINES_KEPT * 2 + 7 }, (_, i): ExecEvent =>
+      i % 3 ? { type: 'notice', severity: 'NOTICE', message: `n${i}` } : { type: 'output', stream: 'stdout', line: `l${i}` });
+    const one = (e: ExecEvent): RunEvent => ({ type: 'item_output', key: 'prerequisite:pre', events: [e], at });
+    const burst = reduce(s0, { type: 'item_output', key: 'prerequisite:pre', events, at });
+    assert.deepEqual(burst, events.map(one).reduce(reduce, s0));
+    assert.equal(burst.items[0].outputDropped, OUTPUT_LINES_KEPT + 7);
+    assert.equal(burst.items[0].output[0].text, 'l507');
+    assert.throws(() => checkOutput(ready(), 'prerequisite:pre'), /cannot record output/);
+    assert.doesNotThrow(() => checkOutput(s0, 'prerequisite:pre'));
   });
   test('danger confirmations and fixes are recorded as decisions', () => {
     const s = apply(ready(), { type: 'danger_confirmed', key: 'step:one', database: 'db', at }, { type: 'fix_finished', key: 'step:one', entryId: 'fx', ok: true, at });

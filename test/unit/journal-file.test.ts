@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { createRun } from '../../src/engine/plan.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import type { TargetInfo } from '../../src/engine/state.js';
-import { eventLine } from '../../src/journal/event-line.js';
 import { JournalWriter, lastRecord, readJournal, redactEvent, Scrubber, type EventRecord, type JournalHeader } from '../../src/journal/journal.js';
 import { headerItems, journalStatus, replay, replayJournal } from '../../src/journal/replay.js';
 import { findRun, newRunId, openStore, operatorName, type RunIndexEntry } from '../../src/journal/store.js';
@@ -84,17 +83,21 @@ describe('the journal file', () => {
     assert.throws(() => JournalWriter.create(path, header(rb())), /EEXIST/, 'a journal is never overwritten');
   });
 
-  test('an event line is what JSON.stringify writes, for the output written by hand too', () => {
-    const records: EventRecord[] = [
-      { record: 'event', seq: 7, event: { type: 'item_output', key: 'step:a', event: { type: 'notice', severity: 'NOTICE', message: 'quote " backslash \\ newline \n tab \t é 😀 \u0001 \ud800' }, at: 1700000000123 } },
-      { record: 'event', seq: 8, event: { type: 'item_output', key: 'step:"b"', event: { type: 'output', stream: 'stderr', line: '' }, at: 5 } },
-      { record: 'event', seq: 9, event: { type: 'item_output', key: 'step:a', event: { type: 'notice', severity: 'WARNING', message: 'm', detail: 'd', hint: 'h' }, at: 6 } },
-      { record: 'event', seq: 10, event: { type: 'item_started', key: 'step:a', at: 6 } },
-    ];
-    for (const r of records) {
-      assert.equal(eventLine(r), JSON.stringify(r));
-      assert.deepEqual(JSON.parse(eventLine(r)), r);
-    }
+  test('a version-1 journal, one output line per event, is read as bursts of one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-journal-'));
+    const path = join(dir, 'v1.jsonl');
+    const notice = { type: 'notice', severity: 'NOTICE', message: 'hi' } as const;
+    writeFileSync(path, [
+      JSON.stringify({ ...header(rb()), version: 1 }),
+      JSON.stringify({ record: 'event', seq: 1, event: { type: 'item_output', key: 'step:a', event: notice, at: 5 } }),
+      JSON.stringify({ record: 'event', seq: 2, event: { type: 'item_output', key: 'step:a', events: [notice, notice], at: 6 } }),
+      '',
+    ].join('\n'));
+    assert.deepEqual(readJournal(path).events, [
+      { type: 'item_output', key: 'step:a', events: [notice], at: 5 },
+      { type: 'item_output', key: 'step:a', events: [notice, notice], at: 6 },
+    ]);
+    assert.deepEqual(lastRecord(path), { record: 'event', seq: 2, event: { type: 'item_output', key: 'step:a', events: [notice, notice], at: 6 } });
   });
 
   test('the last complete line is read from the end of the file alone', () => {
@@ -281,7 +284,7 @@ describe('reconciling a step left in flight', () => {
         return verify();
       },
       emit: (e) => {
-        if (e.type === 'item_output' && e.event.type === 'info') told.push(e.event.message);
+        if (e.type === 'item_output') for (const x of e.events) if (x.type === 'info') told.push(x.message);
         if (e.type === 'item_interrupted') told.push(e.reason);
         state = reduce(state, e);
       },

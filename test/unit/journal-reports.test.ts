@@ -119,7 +119,7 @@ function rb(): Runbook {
 
 let clock = 1_700_000_000_000;
 const at = () => (clock += 10);
-const out = (key: string, event: ExecEvent): RunEvent => ({ type: 'item_output', key, event, at: at() });
+const out = (key: string, event: ExecEvent): RunEvent => ({ type: 'item_output', key, events: [event], at: at() });
 const stmt = (key: string, index: number, text: string, command: string, rowCount: number | null, ms: number): RunEvent[] => [
   out(key, { type: 'statement_started', index, total: 2, text, line: index + 1 }),
   out(key, { type: 'statement_finished', index, command, rowCount, durationMs: ms }),
