@@ -1,16 +1,27 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/src) into dist/bundle, which bin/runbook.js runs.
+// Bundles the compiled CLI (dist/src) into one CommonJS file, dist/bundle/runbook.cjs,
+// and V8's code cache for it, which bin/runbook.js loads.
 //
-// Why: Node 20 resolves, reads and compiles every ES module file separately,
-// and zod, yaml, commander, pg, React and Ink are hundreds of them. Loading one
-// file per command instead takes ~100 ms off every start (a one-statement run:
-// 0.35 s -> 0.24 s; measured in bench/results.md). Commands and the screen stay
-// separate chunks, loaded only when used. The tests import dist/src directly
-// and run the CLI through bin/runbook.js, so both builds are exercised.
+// Why one file: Node 20 resolves, reads and compiles every ES module file
+// separately, and zod, yaml, commander, pg, React and Ink are hundreds of them.
+// One file takes ~100 ms off every start (a one-statement run: 0.35 s ->
+// 0.24 s; measured in bench/results.md).
+// Why CommonJS: it is the module kind Node 20 can hand V8's code cache to
+// (vm.Script's cachedData; ES modules get one only from Node 22). With the
+// cache, V8 skips parsing and compiling what it compiled in the warm-up run
+// below: another ~40 ms off a validation, ~25 ms off a run (bench/results.md).
+// Code that is not used stays cheap: V8 only pre-parses a function until it
+// first runs, and a command's or the screen's modules only run when used.
+// The tests import dist/src directly and run the CLI through bin/runbook.js,
+// so both builds are exercised.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-// Chunk names carry content hashes: clear the last build's, or they pile up.
+const CODE_CACHE = 'dist/bundle/runbook.cjs.cache';
+
+// The code cache must never outlive the bundle it was made for: both go.
 rmSync('dist/bundle', { recursive: true, force: true });
 
 /**
@@ -50,12 +61,50 @@ const reactProductionOnly = {
   },
 };
 
+/**
+ * Yoga (Ink's layout engine) loads its WebAssembly with a top-level await,
+ * which a CommonJS bundle cannot hold. Here its module exports the same object,
+ * filled in when the WebAssembly is loaded, and leaves that wait where the
+ * screen is loaded (src/tui/load.ts), which waits for it before drawing.
+ */
+const yogaLoadedLater = {
+  name: 'yoga-loaded-later',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, (args) => ({
+      resolveDir: dirname(args.path),
+      contents: `import loadYoga from '../binaries/yoga-wasm-base64-esm.js';
+        import wrapAssembly from './wrapAssembly.js';
+        const Yoga = {};
+        globalThis[Symbol.for('runbook.layout-ready')] = loadYoga().then((lib) => { Object.assign(Yoga, wrapAssembly(lib)); });
+        export default Yoga;
+        export * from './generated/YGEnums.js';`,
+    }));
+  },
+};
+
+/**
+ * Ink's reconciler awaits two imports at its top level, both only when
+ * DEV=true (React devtools, which are not installed): they are left out.
+ */
+const inkWithoutDevtools = {
+  name: 'ink-without-devtools',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      const devtools = "await import('./devtools.js');";
+      const packageJson = 'isDev()\n    ? await loadPackageJson()\n    :';
+      if (!text.includes(devtools) || !text.includes(packageJson)) throw new Error(`${args.path}: Ink's devtools imports changed; update inkWithoutDevtools in scripts/bundle.js`);
+      return { contents: text.replace(devtools, '{}').replace(packageJson, 'false ? undefined :'), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
-  outdir: 'dist/bundle',
+  outfile: 'dist/bundle/runbook.cjs',
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
@@ -68,7 +117,21 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly],
-  // Bundled CommonJS packages (pg, commander...) require Node's built-in modules.
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools],
+  // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+// Functions that V8 takes from its code cache lose what a dynamic import() needs ("A dynamic import
+// callback was not specified"), so the bundle must hold none: an ES module is required (Node >= 20.19).
+const dynamicImport = /[^\w.]import\(\s*["'`]/.exec(readFileSync('dist/bundle/runbook.cjs', 'utf8'));
+if (dynamicImport) throw new Error(`dist/bundle/runbook.cjs imports a module dynamically (${dynamicImport[0]}…): require it instead (see src/exec/embedded.ts)`);
+
+// The warm-up that fills the code cache: reading and checking the shipped runbooks exercises
+// the YAML readers, the schema, the SQL parser and the command line, which every command uses.
+const runbooks = readdirSync('runbooks').filter((f) => f.endsWith('.yaml')).map((f) => join('runbooks', f));
+const warmup = spawnSync(process.execPath, ['bin/runbook.js', 'validate', ...runbooks], { env: { ...process.env, RUNBOOK_WRITE_CODE_CACHE: '1' }, encoding: 'utf8' });
+if (warmup.error || warmup.signal || !existsSync(CODE_CACHE)) {
+  throw new Error(`the code cache was not written (${warmup.error?.message ?? warmup.signal ?? warmup.stderr.trim()})`);
+}

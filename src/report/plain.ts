@@ -5,7 +5,7 @@ import type { RunEvent } from '../engine/events.js';
 import { findItem } from '../engine/plan.js';
 import { commandTag, formatMs } from '../engine/reducer.js';
 import type { ItemState, RunState } from '../engine/state.js';
-import type { ExecError } from '../exec/types.js';
+import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { TroubleshootingEntry } from '../runbook/schema.js';
 import { formatTarget } from '../exec/postgres/target.js';
@@ -53,6 +53,24 @@ function heading(state: RunState, item: ItemState): string {
 }
 
 /** Prints a run as it happens. Returns the listener to subscribe. */
+/** What an item's action reported, as its line in the plain output. */
+function outputText(e: ExecEvent): string {
+  switch (e.type) {
+    case 'statement_started':
+      return `  > ${oneLine(e.text, 200)}`;
+    case 'statement_finished':
+      return `    ${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})`;
+    case 'notice':
+      return `    ${e.severity}: ${e.message}`;
+    case 'output':
+      return `    ${e.line}`;
+    case 'info':
+      return `    note: ${e.message}`;
+    case 'rows':
+      return `    ${rowsPreview(e.columns, e.rows, e.total)}`;
+  }
+}
+
 export function plainRenderer(rb: Runbook, write: Write): (state: RunState, event: RunEvent) => void {
   return (state, event) => {
     const item = 'key' in event ? findItem(state, event.key) : undefined;
@@ -70,14 +88,8 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         write(heading(state, item!));
         return;
       case 'item_output':
-        for (const e of event.events) {
-          if (e.type === 'statement_started') write(`  > ${oneLine(e.text, 200)}`);
-          else if (e.type === 'statement_finished') write(`    ${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})`);
-          else if (e.type === 'notice') write(`    ${e.severity}: ${e.message}`);
-          else if (e.type === 'output') write(`    ${e.line}`);
-          else if (e.type === 'info') write(`    note: ${e.message}`);
-          else if (e.type === 'rows') write(`    ${rowsPreview(e.columns, e.rows, e.total)}`);
-        }
+        // A burst is written in one go: a storm of notices is thousands of lines.
+        write(event.events.map(outputText).join('\n'));
         return;
       case 'item_finished':
         // When the action itself failed, the error block says it all (with position, detail and hint).

@@ -20,6 +20,9 @@ import type { Operator } from './operator.js';
 
 export type Listener = (state: RunState, event: RunEvent) => void;
 
+/** What the run's own connection calls itself on the server. */
+export const sessionApplicationName = (runbookId: string) => `runbook ${runbookId}`;
+
 export interface SessionOptions {
   runbook: Runbook;
   /** The target database URL (with password; never printed). */
@@ -34,6 +37,8 @@ export interface SessionOptions {
   clock?: () => number;
   /** Resume: start from this state (replayed from a journal) instead of a new run; an item left running is reconciled first. */
   resumeFrom?: RunState;
+  /** The run's connection, opened ahead (while the run lock was taken): used instead of connecting, and closed if the run never gets to it. */
+  connection?: Promise<PgSession>;
 }
 
 export class RunSession {
@@ -50,7 +55,7 @@ export class RunSession {
   private runRest = false;
   private readonly steps: readonly Step[];
 
-  constructor(private readonly options: SessionOptions) {
+  constructor(private options: SessionOptions) {
     this.clock = options.clock ?? Date.now;
     const kind = options.kind ?? 'runbook';
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
@@ -78,16 +83,17 @@ export class RunSession {
 
   /**
    * What an item's action reports (a notice, a printed line...) can come by the
-   * thousand in one burst from the socket: each is checked at once, and the
-   * burst becomes one item_output event at its end (a microtask), or before the
+   * thousand in one burst from the socket: the burst is checked at its first,
+   * and becomes one item_output event at its end (a microtask), or before the
    * next event, whichever comes first. Applied, passed on and journalled once
    * per burst, not once per line.
    */
   private output(key: string, event: ExecEvent): void {
     this.raiseOutputFailure();
-    checkOutput(this.latest, key);
     if (this.pendingOutput?.key !== key) {
       this.flushOutput();
+      // Checked once per burst: any other event flushes the burst first, so the state it was checked against stands.
+      checkOutput(this.latest, key);
       this.pendingOutput = { key, events: [], at: this.clock() };
       queueMicrotask(() => this.flushQueued());
     }
@@ -159,7 +165,21 @@ export class RunSession {
       return this.state;
     } finally {
       await this.pg?.close().catch(() => {});
+      await this.takeConnection()
+        ?.then((unused) => unused.close())
+        .catch(() => {});
     }
+  }
+
+  /** The connection opened ahead, once; undefined after that. */
+  private takeConnection(): Promise<PgSession> | undefined {
+    const opened = this.options.connection;
+    this.options = { ...this.options, connection: undefined };
+    return opened;
+  }
+
+  private connect(): Promise<PgSession> {
+    return this.takeConnection() ?? connect(this.options.url, { applicationName: sessionApplicationName(this.options.runbook.id) });
   }
 
   private end(outcome: 'succeeded' | 'failed' | 'aborted', reason?: string): void {
@@ -182,13 +202,13 @@ export class RunSession {
   }
 
   private async pinTarget(): Promise<void> {
-    this.pg = await connect(this.options.url, { applicationName: `runbook ${this.options.runbook.id}` });
+    this.pg = await this.connect();
     this.emit({ type: 'target_pinned', target: this.pg.target, at: this.clock() });
   }
 
   /** Resuming: reconnect to the pinned target; refuse if it is another server or database. */
   private async reattach(): Promise<void> {
-    this.pg = await connect(this.options.url, { applicationName: `runbook ${this.options.runbook.id}` });
+    this.pg = await this.connect();
     const now = this.pg.target;
     // A new connection has a backend of its own, and the server may have restarted since; the rest must match.
     const changes = targetChanges({ ...this.state.target!, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);

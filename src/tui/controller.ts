@@ -99,15 +99,16 @@ export class TuiController {
 
   /** A key from the terminal. */
   key = (input: string, key: KeyInfo): void => {
-    // Keys pressed quickly can arrive in one chunk: "5\r", "\u007f5", "yq". Take them one by one
-    // (a paste into a text field stays whole, less its Enter and Backspace).
+    // Keys pressed quickly can arrive in one chunk: "5\r", "\u007f5", "yq", Ctrl-U and what is typed
+    // next. Take them one by one (a paste into a text field stays whole, less its Enter, Backspace and Ctrl-U).
     if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\u001B')) {
-      const parts = isTyping(this.state) ? input.split(/([\r\n\u007f\b])/) : [...input];
+      const parts = isTyping(this.state) ? input.split(/([\r\n\u007f\b\u0015])/) : [...input];
       if (parts.length > 1) {
         for (const part of parts) {
           if (!part) continue;
           if (part === '\r' || part === '\n') this.key('', { ...NO_KEY, return: true });
           else if (part === '\u007f' || part === '\b') this.key('', { ...NO_KEY, backspace: true });
+          else if (part === '\u0015') this.key('u', { ...NO_KEY, ctrl: true });
           else this.key(part, NO_KEY);
         }
         return;

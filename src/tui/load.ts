@@ -17,13 +17,24 @@ export async function importScreen<T>(load: () => Promise<T>): Promise<T> {
   // Only for the import: shell steps inherit this environment and must see the operator's own.
   process.env.NODE_ENV = saved.NODE_ENV ?? 'production';
   try {
-    return await load();
+    const screen = await load();
+    await layoutReady();
+    return screen;
   } finally {
     for (const [name, value] of Object.entries(saved)) {
       if (value !== undefined) process.env[name] = value;
       else delete process.env[name];
     }
   }
+}
+
+/**
+ * In the bundle (scripts/bundle.js, CommonJS) Yoga, Ink's layout engine,
+ * cannot wait for its WebAssembly at its module's top level: it leaves that
+ * wait here, and nothing is drawn before it is over. Unbundled, there is none.
+ */
+function layoutReady(): Promise<void> | undefined {
+  return (globalThis as Record<symbol, Promise<void> | undefined>)[Symbol.for('runbook.layout-ready')];
 }
 
 /** The run screen. */

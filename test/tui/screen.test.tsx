@@ -284,6 +284,17 @@ describe('questions on the screen', () => {
     assert.equal(await answer, true);
   });
 
+  test('Ctrl-U and the name typed after it, arriving in one chunk, clear the field and then fill it', async () => {
+    const m = await mount(atSteps());
+    const item = m.ctl.getState().run.items.find((i) => i.key === 'step:purge')!;
+    const answer = screenOperator(m.ctl).confirmDanger(item, ['danger'], 'appdb');
+    await tick();
+    await m.press('appdbx', KEY.enter);
+    assert.match(m.frame(), /that is not “appdb” — not run/);
+    await m.press('\u0015appdb', KEY.enter);
+    assert.equal(await answer, true);
+  });
+
   test('Esc refuses a destructive step', async () => {
     const m = await mount(atSteps());
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:purge')!;

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 test('output piped into a reader that stops early (`runbook schema | head -1`) ends quietly, exit 0, no stack trace', () => {
@@ -16,10 +18,28 @@ test('output piped into a reader that stops early (`runbook schema | head -1`) e
 test('loading every command (bundled, as bin/runbook.js runs it) does not load Node’s fetch implementation for pg', () => {
   // pg probes for Cloudflare Workers by building a fetch Response where Node 20 has no navigator: ~45 ms of every start (exec/postgres/before-pg.ts).
   const root = join(import.meta.dirname, '..', '..', '..');
-  const script = `process.on('exit', () => console.log(JSON.stringify(process.moduleLoadList.filter((m) => m.includes('undici')))));
-    const { main } = await import(${JSON.stringify(join(root, 'dist/bundle/main.js'))});
-    await main([process.argv[0], 'runbook', '--version']);`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  const hook = `data:text/javascript,process.on('exit', () => console.log(JSON.stringify(process.moduleLoadList.filter((m) => /undici|NativeModule net$/.test(m)))))`;
+  const r = spawnSync(process.execPath, ['--import', hook, 'bin/runbook.js', '--version'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim().split('\n').pop(), '[]');
+  // net is pg's: it was loaded, and fetch was not.
+  assert.equal(r.stdout.trim().split('\n').pop(), '["NativeModule net"]');
+});
+
+test('the bundle starts from the code cache the build made for it, and without it when the bundle changed', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  const run = (env: Record<string, string> = {}) => spawnSync(process.execPath, ['bin/runbook.js', '--version'], { cwd: root, encoding: 'utf8', env: { ...process.env, RUNBOOK_DEBUG_CODE_CACHE: '1', ...env } });
+  const used = run();
+  assert.equal(used.status, 0, used.stderr);
+  assert.match(used.stderr, /^code cache: used$/m);
+  // A copy of the bundle elsewhere has another time stamp: the cache is not for it, and it runs without.
+  const dir = mkdtempSync(join(tmpdir(), 'rb-bundle-'));
+  cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(root, 'dist', 'bundle'), join(dir, 'dist', 'bundle'), { recursive: true, preserveTimestamps: false });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), readFileSync(join(root, 'package.json')));
+  utimesSync(join(dir, 'dist', 'bundle', 'runbook.cjs'), new Date(), new Date(Date.now() - 60_000));
+  const stale = spawnSync(process.execPath, ['bin/runbook.js', '--version'], { cwd: dir, encoding: 'utf8', env: { ...process.env, RUNBOOK_DEBUG_CODE_CACHE: '1' } });
+  assert.equal(stale.status, 0, stale.stderr);
+  assert.match(stale.stderr, /^code cache: none$/m);
+  assert.equal(stale.stdout, used.stdout);
 });

@@ -8,7 +8,8 @@ import { formatProblem } from '../../runbook/problems.js';
 import { parseInputArgs } from '../../run/inputs.js';
 import { plainOperator } from '../../run/plain-operator.js';
 import { openSandbox, runFixture, type Sandbox } from '../../run/sandbox.js';
-import { RunSession } from '../../run/session.js';
+import { RunSession, sessionApplicationName } from '../../run/session.js';
+import { connect, type PgSession } from '../../exec/postgres/index.js';
 import { errorLines, plainRenderer } from '../../report/plain.js';
 import { jsonRenderer } from '../../report/json.js';
 import type { RunKind } from '../../engine/state.js';
@@ -125,6 +126,8 @@ export async function runCommand(
 
   let sandbox: Sandbox | undefined;
   let record: RunRecord | undefined;
+  /** The run's own connection, opened ahead; the session takes it. */
+  let connection: Promise<PgSession> | undefined;
   let url: string | null;
   let given: Record<string, string | number | boolean> = parsedInputs.values;
   try {
@@ -159,6 +162,10 @@ export async function runCommand(
     const steps = extra.steps ?? stepsFor(rb, kind, opts.procedure);
     // On the screen, notes and the rollback plan are the screen's to show (record.rollbackPlan): printed lines would tear it.
     const show = opts.json || (process.stdin.isTTY && process.stdout.isTTY && !opts.plain) ? undefined : out;
+    // The run's connection opens while the run lock is taken: the two handshakes overlap. A failure
+    // to connect is reported by the lock, which meets it first, or by the session that takes it.
+    connection = connect(url, { applicationName: sessionApplicationName(rb.id) });
+    connection.catch(() => {});
     const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err });
     if (!opened.ok) {
       err(opened.message);
@@ -168,7 +175,8 @@ export async function runCommand(
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
     const journal = record;
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
-      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom });
+      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection });
+      connection = undefined;
       made.subscribe(journal.listener);
       return made;
     };
@@ -209,6 +217,7 @@ export async function runCommand(
     err(`error: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   } finally {
+    await connection?.then((unused) => unused.close()).catch(() => {});
     await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
     await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
   }

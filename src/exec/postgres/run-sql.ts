@@ -84,7 +84,9 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   const onNotice = (msg: { severity?: string; message?: string; detail?: string; hint?: string }) => {
     const message = msg.message ?? '';
     result.notices.push(message);
-    const event: ExecEvent = { type: 'notice', severity: msg.severity ?? 'NOTICE', message, ...(msg.detail ? { detail: msg.detail } : {}), ...(msg.hint ? { hint: msg.hint } : {}) };
+    const event: Extract<ExecEvent, { type: 'notice' }> = { type: 'notice', severity: msg.severity ?? 'NOTICE', message };
+    if (msg.detail) event.detail = msg.detail;
+    if (msg.hint) event.hint = msg.hint;
     try {
       listener(event);
     } catch (err) {
