@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { constants, Script } from 'node:vm';
 
 /**
- * Runs `file` (a CommonJS module) and returns its exports. Its cache is
+ * Runs `file` (a CommonJS module, ASCII only) and returns its exports. Its cache is
  * `file.cache`; with `writeCache`, it is written at exit instead of read,
  * holding every function the process compiled.
  */
@@ -19,7 +19,8 @@ export function runCached(file, { writeCache = false, report = false } = {}) {
   const { size, mtimeMs } = statSync(file);
   const stamp = Buffer.from(`${size}:${mtimeMs}\n`);
   const cachedData = writeCache ? undefined : readCache(cacheFile, stamp);
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), {
+  // The bundle is ASCII (scripts/bundle.js): read as Latin-1, without decoding UTF-8.
+  const script = new Script(Module.wrap(readFileSync(file, 'latin1')), {
     filename: file,
     cachedData,
     // Code taken from the cache cannot import() (Node drops what import() needs): the bundle requires instead.
