@@ -76,7 +76,18 @@ const yogaLoadedLater = {
       contents: `import loadYoga from '../binaries/yoga-wasm-base64-esm.js';
         import wrapAssembly from './wrapAssembly.js';
         const Yoga = {};
-        globalThis[Symbol.for('runbook.layout-ready')] = loadYoga().then((lib) => { Object.assign(Yoga, wrapAssembly(lib)); });
+        // Where fetch exists, Yoga's loader fetches its own data: URL with it, and Node 20 loads its
+        // whole fetch implementation (undici) for that: ~40 ms of every screen's start. Without
+        // fetch it decodes the URL itself. Looking fetch up would load undici too: its property is moved aside.
+        const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+        if (fetchProperty) delete globalThis.fetch;
+        let loading;
+        try {
+          loading = loadYoga();
+        } finally {
+          if (fetchProperty) Object.defineProperty(globalThis, 'fetch', fetchProperty);
+        }
+        globalThis[Symbol.for('runbook.layout-ready')] = loading.then((lib) => { Object.assign(Yoga, wrapAssembly(lib)); });
         export default Yoga;
         export * from './generated/YGEnums.js';`,
     }));

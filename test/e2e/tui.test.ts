@@ -115,6 +115,22 @@ describe('runbook run in a terminal', () => {
     assert.ok(types.includes('run_ended'), `the run was journalled: ${types.join(', ')}`);
   });
 
+  test('the screen does not load Node’s fetch implementation (Yoga would fetch its own data: URL with it: ~40 ms of every start)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'runbook-e2e-')), 'modules.json');
+    // NODE_OPTIONS splits at spaces: the hook's text is percent-encoded.
+    const hook = `data:text/javascript,${encodeURIComponent(`import fs from 'node:fs'; process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)))`)}`;
+    const { term } = await start(join(FIXTURES, 'pass.yaml'), { env: { NODE_OPTIONS: `--import=${hook}` } });
+    await term.waitFor(/Inputs — Enter on the last/);
+    for (let i = 0; i < 6 && !/__EXIT_/.test(term.screen()); i++) {
+      term.press('C-c');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await term.exitCode(10_000);
+    const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[];
+    assert.ok(loaded.some((m) => m.includes('net')), 'the hook saw the run');
+    assert.deepEqual(loaded.filter((m) => m.includes('undici')), []);
+  });
+
   test('a failed verification blocks the next step until a troubleshooting fix runs and the retry passes', async () => {
     const { term, db, stateDir } = await start(join(FIXTURES, 'blocked.yaml'));
     await term.waitFor(/✗ BLOCKED — “The feature flag is on” failed/);
