@@ -54,6 +54,7 @@ export interface ActionResult {
   rows: Record<string, unknown>[];
   /** Exact number of rows of that result (or affected rows when none returned). */
   rowCount: number;
+  /** The notices' texts, kept only when asked for (a notices check): a storm of 100,000 would hold ~16 MiB. */
   notices: string[];
   /** Shell: stdout and stderr interleaved (bounded). SQL: the rows rendered as text when small. */
   output: string;

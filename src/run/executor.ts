@@ -29,6 +29,8 @@ export interface Runnable {
   lock_timeout?: string | number;
   env?: Record<string, string>;
   cwd?: string;
+  /** A step's or check's expectation: what of the result must be kept to judge it. */
+  expect?: { notices?: unknown };
 }
 
 export interface ExecContext {
@@ -65,6 +67,7 @@ export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecLis
           transaction: r.transaction ?? 'auto',
           timeoutMs: parseDuration(r.timeout),
           lockTimeoutMs: parseDuration(r.lock_timeout),
+          keepNotices: r.expect?.notices !== undefined,
         },
         listener,
         ctx.signal,

@@ -69,13 +69,16 @@ BEGIN
   RAISE NOTICE 'second';
   RAISE WARNING 'third' USING HINT = 'a hint';
 END $$;`;
-  const result = await runSql(session, { source, inputs: {}, transaction: 'auto' }, (e) => {
+  const result = await runSql(session, { source, inputs: {}, transaction: 'auto', keepNotices: true }, (e) => {
     events.push(e);
     const key = e.type === 'notice' ? e.message : e.type;
     times[key] ??= performance.now();
   });
   assert.equal(result.ok, true, result.error?.message);
   assert.deepEqual(result.notices, ['first', 'second', 'third']);
+  // Without a check of them, the texts are reported as output only, not kept in the result.
+  const unkept = await runSql(session, { source: "DO $$ BEGIN RAISE NOTICE 'gone'; END $$", inputs: {}, transaction: 'auto' }, () => {});
+  assert.deepEqual(unkept.notices, []);
   const notices = events.filter((e) => e.type === 'notice');
   assert.deepEqual(notices.map((e) => e.type === 'notice' && [e.severity, e.message]), [['NOTICE', 'first'], ['NOTICE', 'second'], ['WARNING', 'third']]);
   assert.equal(notices[2].type === 'notice' && notices[2].hint, 'a hint');

@@ -24,6 +24,8 @@ export interface SqlRequest {
   lockTimeoutMs?: number;
   /** Rows kept per result (default KEPT_ROWS); every row is still counted. */
   keepRows?: number;
+  /** Keep the notices' texts in the result, for a check of them (they are always reported as output). */
+  keepNotices?: boolean;
 }
 
 /** Sessions with a step running: a second one at once would mix their notices and transactions. */
@@ -83,7 +85,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   // break the connection, so its error is carried out to the statement loop.
   const onNotice = (msg: { severity?: string; message?: string; detail?: string; hint?: string }) => {
     const message = msg.message ?? '';
-    result.notices.push(message);
+    if (request.keepNotices) result.notices.push(message);
     const event: Extract<ExecEvent, { type: 'notice' }> = { type: 'notice', severity: msg.severity ?? 'NOTICE', message };
     if (msg.detail) event.detail = msg.detail;
     if (msg.hint) event.hint = msg.hint;
