@@ -1,6 +1,8 @@
 // What the views produce: lines of styled segments, already fitted to a
 // width. Tones are semantic ("ok", "bad"); the theme turns them into colors,
-// or into nothing at all under NO_COLOR.
+// or into nothing at all under NO_COLOR. Widths are terminal columns (width.ts).
+import { characters, columns, headColumns, isNarrow } from './width.js';
+
 export type Tone = 'ok' | 'bad' | 'warn' | 'accent' | 'muted' | 'keyword' | 'string' | 'number' | 'comment' | 'title';
 
 export interface Seg {
@@ -29,7 +31,7 @@ export function lineText(line: Line): string {
 }
 
 export function lineWidth(line: Line): number {
-  return line.reduce((n, s) => n + s.text.length, 0);
+  return line.reduce((n, s) => n + columns(s.text), 0);
 }
 
 /** Cuts a line to `width` columns (an ellipsis marks the cut); `fill` pads it to exactly `width`. */
@@ -40,13 +42,17 @@ export function fit(line: Line, width: number, fill = false): Line {
   const cut = total > left;
   for (const s of line) {
     if (left <= 0) break;
-    if (s.text.length <= left && !(cut && s.text.length === left)) {
+    const w = columns(s.text);
+    if (w <= left && !(cut && w === left)) {
       out.push(s);
-      left -= s.text.length;
+      left -= w;
     } else {
       const room = cut ? left - 1 : left;
-      out.push({ ...s, text: `${s.text.slice(0, Math.max(0, room))}${cut ? '…' : ''}` });
-      left = 0;
+      const head = headColumns(s.text, Math.max(0, room));
+      out.push({ ...s, text: `${head}${cut ? '…' : ''}` });
+      // A wide character that did not fit leaves a column: padding fills it.
+      left = room - columns(head);
+      break;
     }
   }
   if (fill && left > 0) {
@@ -71,17 +77,7 @@ export function styled(line: Line, style: Omit<Seg, 'text'>): Line {
 export function wrapLine(line: Line, width: number): Line[] {
   const w = Math.max(1, width);
   if (lineWidth(line) <= w) return [line];
-  const text = lineText(line);
-  // Choose break points on the flat text, then cut the segments there.
-  const cuts: number[] = [];
-  let start = 0;
-  while (text.length - start > w) {
-    let end = start + w;
-    const space = text.lastIndexOf(' ', end - 1);
-    if (space > start + Math.floor(w * 0.6)) end = space + 1;
-    cuts.push(end);
-    start = end;
-  }
+  const cuts = breakPoints(lineText(line), w);
   const out: Line[] = [];
   let pos = 0;
   let current: Line = [];
@@ -103,6 +99,42 @@ export function wrapLine(line: Line, width: number): Line[] {
   }
   if (current.length) out.push(current);
   return out;
+}
+
+/**
+ * Where to break `text` into pieces of at most `w` columns (string indices):
+ * at the piece's last space when that keeps more than 60 % of it, else at the
+ * column limit. One pass, so a megabyte-long line costs what its length does.
+ */
+function breakPoints(text: string, w: number): number[] {
+  const cuts: number[] = [];
+  let start = 0;
+  if (isNarrow(text)) {
+    while (text.length - start > w) {
+      let end = start + w;
+      // Only the piece itself is searched: a long line without spaces must not be scanned back to its start at every cut.
+      const space = start + text.slice(start, end).lastIndexOf(' ');
+      if (space > start + Math.floor(w * 0.6)) end = space + 1;
+      cuts.push(end);
+      start = end;
+    }
+    return cuts;
+  }
+  let used = 0;
+  let index = 0;
+  let lastSpace = -1;
+  for (const [ch, cw] of characters(text)) {
+    if (used + cw > w && index > start) {
+      const end = lastSpace > start + Math.floor((index - start) * 0.6) ? lastSpace + 1 : index;
+      cuts.push(end);
+      start = end;
+      used = columns(text.slice(start, index));
+    }
+    if (ch === ' ') lastSpace = index;
+    used += cw;
+    index += ch.length;
+  }
+  return cuts;
 }
 
 /** At most `max` lines; when some were cut, the last one kept ends with an ellipsis. */

@@ -1,6 +1,8 @@
 // Text helpers for the screen: every string that reaches the terminal goes
 // through `clean` (no escape sequences or control characters from a shell
 // step or the server may move the cursor), and is fitted to a width here.
+// Widths are terminal columns (width.ts), not characters.
+import { columns, firstCharacter, headColumns } from './width.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
@@ -20,15 +22,15 @@ export function lines(text: string): string[] {
 /** Cuts text to `width` columns, marking the cut with an ellipsis. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
-  if (text.length <= width) return text;
+  if (columns(text) <= width) return text;
   if (width === 1) return '…';
-  return `${text.slice(0, width - 1)}…`;
+  return `${headColumns(text, width - 1)}…`;
 }
 
 /** Pads (or cuts) text to exactly `width` columns. */
 export function pad(text: string, width: number): string {
   const t = truncate(text, width);
-  return t + ' '.repeat(Math.max(0, width - t.length));
+  return t + ' '.repeat(Math.max(0, width - columns(t)));
 }
 
 /** Word-wraps one paragraph to `width`; words longer than a line are broken. */
@@ -46,16 +48,17 @@ export function wrap(text: string, width: number): string[] {
       let rest = word;
       while (rest.length > 0) {
         const lead = line === '' ? indent : `${line} `;
-        if (lead.length + rest.length <= w) {
+        if (columns(lead) + columns(rest) <= w) {
           line = lead + rest;
           rest = '';
         } else if (line !== '' && line !== indent) {
           out.push(line);
           line = '';
         } else {
-          const room = Math.max(1, w - lead.length);
-          out.push(lead + rest.slice(0, room));
-          rest = rest.slice(room);
+          // A word longer than the line is broken; a line too narrow for even its first character still takes it.
+          const head = headColumns(rest, Math.max(1, w - columns(lead))) || firstCharacter(rest);
+          out.push(lead + head);
+          rest = rest.slice(head.length);
           line = '';
         }
       }
@@ -68,7 +71,7 @@ export function wrap(text: string, width: number): string[] {
 /** Flattens text to one line: "CREATE INDEX … ON t (a)". */
 export function oneLine(text: string, max = Infinity): string {
   const flat = clean(text.replace(/\s+/g, ' ')).trim();
-  return flat.length > max ? `${flat.slice(0, Math.max(0, max - 1))}…` : flat;
+  return columns(flat) > max ? `${headColumns(flat, Math.max(0, max - 1))}…` : flat;
 }
 
 /** "0:07", "12:03", "1:02:03" — a clock an operator reads at a glance. */

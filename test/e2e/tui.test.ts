@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadRunbook } from '../../src/runbook/load.js';
+import { columns } from '../../src/tui/width.js';
 import { killServer, sh, Terminal } from './tmux.js';
 
 const ROOT = process.cwd();
@@ -68,7 +69,7 @@ function assertLayout(term: Terminal, title: string): void {
   assert.ok(lines[0].startsWith(` ${title.slice(0, 20)}`), `the title opens the header:\n${screen}`);
   assert.match(lines[0], /risk (LOW|MEDIUM|HIGH|CRITICAL)/, screen);
   assert.doesNotMatch(screen, /undefined|NaN|\[object Object\]/, screen);
-  for (const l of lines) assert.ok([...l].length <= term.columns, `a line wider than the terminal:\n${screen}`);
+  for (const l of lines) assert.ok(columns(l) <= term.columns, `a line wider than the terminal:\n${screen}`);
   // The list's vertical rule sits in one column on every body row.
   const col = lines[2].indexOf('│');
   assert.ok(col > 0, screen);

@@ -6,6 +6,7 @@ import type { TargetInfo } from '../../src/engine/state.js';
 import type { Runbook } from '../../src/runbook/load.js';
 import { runbook as schema } from '../../src/runbook/schema.js';
 import { initialState, update, type Effect, type Intent, type UiState } from '../../src/tui/store.js';
+import { columns as displayColumns } from '../../src/tui/width.js';
 
 export const target: TargetInfo = {
   host: '127.0.0.1',
@@ -104,7 +105,7 @@ export function frameProblems(frame: string, columns: number, rows: number): str
   const problems: string[] = [];
   if (lines.length > rows) problems.push(`${lines.length} lines for ${rows} rows`);
   lines.forEach((l, i) => {
-    if ([...l].length > columns) problems.push(`line ${i + 1} is ${[...l].length} wide: ${l}`);
+    if (displayColumns(l) > columns) problems.push(`line ${i + 1} is ${displayColumns(l)} columns wide: ${l}`);
   });
   if (/undefined|NaN|\[object Object\]/.test(frame)) problems.push('a value leaked: undefined, NaN or [object Object]');
   return problems;

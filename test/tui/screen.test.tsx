@@ -10,6 +10,7 @@ import { screenOperator } from '../../src/tui/operator.js';
 import { update, type UiState } from '../../src/tui/store.js';
 import type { MonitorSample } from '../../src/exec/postgres/monitor.js';
 import { atSteps, events, frameProblems, makeRunbook, makeUi, NOW, started, stripAnsi, target } from './helpers.js';
+import { columns as displayColumns } from '../../src/tui/width.js';
 
 const KEY = {
   enter: '\r',
@@ -71,6 +72,31 @@ describe('the layout', () => {
     assert.match(l2, /appdb · PostgreSQL 15\.4 · primary/);
     assert.match(l2, /step 1 of 4/);
     assertFits(m);
+  });
+
+  test('wide characters (a Japanese title and step, a result of city names) keep the panes in line and the frame within 80 columns', async () => {
+    const rb = makeRunbook({
+      title: '東京リージョンの移行 — 性能インデックス',
+      steps: [
+        { id: 'indexes', title: '複合インデックスを作成する（同時実行）', sql: 'SELECT 1' },
+        { id: 'analyze', title: 'Analyze messages', sql: 'ANALYZE messages' },
+      ],
+    });
+    let ui = atSteps(makeUi(rb));
+    ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW }, {
+      type: 'item_output',
+      key: 'step:indexes',
+      events: [
+        { type: 'statement_started', index: 0, total: 1, text: 'SELECT city FROM t', line: 1 },
+        { type: 'rows', columns: ['都市', 'n'], rows: [['東京', 1], ['名古屋市中区丸の内三丁目', 2], ['Paris', 3]], total: 3, truncated: false },
+      ],
+      at: NOW,
+    });
+    const m = await mount(ui);
+    assertFits(m);
+    // The list pane and the step pane meet at the same column on every row, whatever the list holds.
+    const bars = m.lines().filter((l) => l.includes('│') && !l.includes('┼')).map((l) => displayColumns(l.slice(0, l.indexOf('│'))));
+    assert.ok(bars.length > 5 && bars.every((b) => b === bars[0]), `separators at ${bars.join(', ')}:\n${m.frame()}`);
   });
 
   test('a replica is called out in the header', async () => {

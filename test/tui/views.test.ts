@@ -2,8 +2,9 @@
 // wrapping, highlighting, markdown, tables and the summary left behind.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipLines, fit, lineText, lineWidth, seg, wrapLine } from '../../src/tui/line.js';
-import { clean, clock, age, oneLine, truncate, wrap } from '../../src/tui/text.js';
+import { beside, clipLines, fit, lineText, lineWidth, seg, wrapLine } from '../../src/tui/line.js';
+import { columns } from '../../src/tui/width.js';
+import { clean, clock, age, oneLine, pad, truncate, wrap } from '../../src/tui/text.js';
 import { highlightSql } from '../../src/tui/highlight.js';
 import { markdownLines, monitorLines, tableLines } from '../../src/tui/views/detail.js';
 import { summaryLines } from '../../src/tui/views/summary.js';
@@ -61,6 +62,45 @@ describe('lines', () => {
   test('key hints pack onto as few lines as fit', () => {
     const lines = packKeys([{ key: 'r', label: 'retry' }, { key: 't', label: 'troubleshoot' }, { key: 'q', label: 'quit' }], 26);
     assert.deepEqual(lines.map(lineText), ['[r] retry', '[t] troubleshoot  [q] quit']);
+  });
+});
+
+describe('display width: wide and combining characters', () => {
+  // 東京 is two characters and four columns; é as e + U+0301 is two code units and one column; 👍🏽 is four code units, two columns.
+  const cols = (t: string) => columns(t);
+  test('text is measured, cut and padded in columns', () => {
+    assert.equal(cols('東京'), 4);
+    assert.equal(cols('caf\u0065\u0301'), 4);
+    assert.equal(cols('👍🏽'), 2);
+    assert.equal(truncate('東京タワー', 5), '東京…');
+    assert.equal(cols(truncate('東京タワー', 6)), 5, 'a wide character that does not fit is left out, not split');
+    assert.equal(truncate('caf\u0065\u0301s', 4), 'caf…');
+    assert.equal(cols(pad('東京', 6)), 6);
+    assert.equal(oneLine('東京 タワー', 5), '東京…');
+    for (const l of wrap('東京タワー 大阪城 名古屋城', 8)) assert.ok(cols(l) <= 8, l);
+    assert.deepEqual(wrap('東京タワー', 1).join(''), '東京タワー', 'too narrow for a wide character: one per line, nothing lost');
+  });
+  test('lines are fitted and wrapped in columns, and a side-by-side pane lines up', () => {
+    assert.equal(lineWidth([seg('名前'), seg('ab')]), 6);
+    assert.equal(lineText(fit([seg('名前は東京')], 7)), '名前は…');
+    assert.equal(lineWidth(fit([seg('名前は東京')], 8, true)), 8);
+    const left = [[seg('東京')], [seg('ab')]].map((l) => lineText(beside(l, [seg('x')], 6)));
+    assert.equal(left[0].indexOf('│') + 2, left[1].indexOf('│'), 'the separator sits at the same column: 東京 is 4 columns, ab is 2');
+    const pieces = wrapLine([seg('東京タワー 大阪城 名古屋城 ', { bold: true }), seg('abc def')], 9);
+    assert.ok(pieces.every((p) => lineWidth(p) <= 9), pieces.map(lineText).join('|'));
+    assert.equal(pieces.map(lineText).join(''), '東京タワー 大阪城 名古屋城 abc def');
+  });
+  test('a result table of wide values stays aligned and within the width', () => {
+    const lines = tableLines({ line: 0, columns: ['id', '都市'], rows: [['1', '東京'], ['22', 'Paris'], ['3', '名古屋市中区丸の内三丁目']], total: 3 }, 40).map(lineText);
+    const bars = lines.slice(0, 5).map((l) => cols(l.slice(0, l.indexOf(l.includes('│') ? '│' : '┼'))));
+    assert.ok(bars.every((b) => b === bars[0]), `separators at ${bars.join(', ')}:\n${lines.join('\n')}`);
+    assert.ok(lines.every((l) => cols(l) <= 40), lines.join('\n'));
+  });
+  test('long lines without a space wrap whole, wide or narrow (each cut looks back over its own piece only)', () => {
+    const wide = '東京'.repeat(50_000);
+    assert.equal(wrapLine([seg(wide)], 80).length, Math.ceil((wide.length * 2) / 80));
+    const narrow = 'x'.repeat(400_000);
+    assert.equal(wrapLine([seg(narrow)], 80).length, 5_000);
   });
 });
 

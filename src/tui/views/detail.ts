@@ -11,7 +11,8 @@ import type { Check, Step } from '../../runbook/schema.js';
 import { highlightSql } from '../highlight.js';
 import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
 import { stepOf, type TableView, type UiState } from '../store.js';
-import { age, clean, clock, count, lines as splitLines, oneLine, wrap } from '../text.js';
+import { age, clean, clock, count, lines as splitLines, oneLine, pad, wrap } from '../text.js';
+import { columns } from '../width.js';
 
 export interface DetailParts {
   pinned: Line[];
@@ -385,8 +386,8 @@ export function outputLines(ui: UiState, item: ItemState, width: number): Line[]
 export function tableLines(t: TableView, width: number): Line[] {
   if (t.columns.length === 0) return [plain(`  (${count(t.total)} rows)`, { tone: 'muted' })];
   const cap = Math.max(6, Math.min(30, Math.floor((width - 2) / Math.max(1, Math.min(t.columns.length, 4))) - 3));
-  const widths = t.columns.map((c, i) => Math.min(cap, Math.max(c.length, ...t.rows.map((r) => (r[i] ?? '').length))));
-  const cell = (text: string, w: number) => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
+  const widths = t.columns.map((c, i) => Math.min(cap, Math.max(columns(c), ...t.rows.map((r) => columns(r[i] ?? '')))));
+  const cell = pad;
   const out: Line[] = [];
   out.push([seg('  '), ...t.columns.flatMap((c, i) => [seg(cell(c, widths[i]), { bold: true }), seg(i < t.columns.length - 1 ? ' │ ' : '', { tone: 'muted' })])]);
   out.push([seg('  '), seg(widths.map((w) => '─'.repeat(w)).join('─┼─'), { tone: 'muted' })]);

@@ -3,7 +3,8 @@
 // checked as it is typed, with the rules the run itself applies.
 import { fit, plain, seg, type Line } from '../line.js';
 import type { InputField, Prompt } from '../store.js';
-import { oneLine, wrap } from '../text.js';
+import { oneLine, pad, wrap } from '../text.js';
+import { columns, tailColumns } from '../width.js';
 
 function typeText(f: InputField): string {
   const s = f.spec;
@@ -31,8 +32,9 @@ export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number,
   const blocks: Line[][] = p.fields.map((f, i) => {
     const focused = i === p.focus;
     const shown = f.spec.secret ? '•'.repeat(f.value.length) : f.value;
-    const visible = shown.length >= valueWidth ? `…${shown.slice(-(valueWidth - 2))}` : shown;
-    const box = `${visible}${focused ? '█' : ''}`.padEnd(valueWidth);
+    // What is typed last stays in view.
+    const visible = columns(shown) >= valueWidth ? `…${tailColumns(shown, valueWidth - 2)}` : shown;
+    const box = pad(`${visible}${focused ? '█' : ''}`, valueWidth);
     const lines: Line[] = [
       [
         seg(focused ? '› ' : '  ', { tone: 'accent', bold: true }),
