@@ -20,6 +20,13 @@ import type { Operator } from './operator.js';
 
 export type Listener = (state: RunState, event: RunEvent) => void;
 
+/**
+ * The operator quit (the screen's q) while a question was open: the question's
+ * "no" is then no answer, and nothing is recorded for it. The item is left as
+ * it was, and a resume asks again (journal/reconcile.ts).
+ */
+class QuitAtQuestion extends Error {}
+
 /** What the run's own connection calls itself on the server. */
 export const sessionApplicationName = (runbookId: string) => `runbook ${runbookId}`;
 
@@ -161,7 +168,8 @@ export class RunSession {
         else this.end('succeeded');
       }
     } catch (err) {
-      if (!this.state.ended) this.end('failed', err instanceof Error ? err.message : String(err));
+      if (err instanceof QuitAtQuestion && !this.state.ended) this.end('aborted', this.stopReason);
+      else if (!this.state.ended) this.end('failed', err instanceof Error ? err.message : String(err));
       return this.state;
     } finally {
       await this.pg?.close().catch(() => {});
@@ -243,6 +251,7 @@ export class RunSession {
       const reasons = step.confirm ? [] : dangerReasons(this.options.runbook, step);
       if (reasons.length > 0) {
         const ok = await this.options.operator.confirmDanger(item, reasons, this.pg!.target.database);
+        if (!ok && this.stopReason) return; // quit at the question: the step stays pending
         if (!ok) return this.refuse(key, 'the database name was not typed', reasons.join('; '));
         this.emit({ type: 'danger_confirmed', key, database: this.pg!.target.database, at: this.clock() });
       }
@@ -260,6 +269,7 @@ export class RunSession {
       }
       this.emit({ type: 'item_finished', key, verdicts: outcome.verdicts, error: outcome.error, durationMs: this.clock() - started, at: this.clock() });
     } catch (err) {
+      if (err instanceof QuitAtQuestion) return;
       const error: ExecError = { kind: 'internal', message: err instanceof Error ? err.message : String(err) };
       this.emit({ type: 'item_finished', key, verdicts: [], error, durationMs: this.clock() - started, at: this.clock() });
     } finally {
@@ -308,6 +318,7 @@ export class RunSession {
   private async check(ctx: ExecContext, check: Check, key: string): Promise<{ verdicts: Verdict[]; error?: ExecError }> {
     if (check.confirm) {
       const ok = await this.options.operator.confirm(findItem(this.state, key)!, check.confirm);
+      if (!ok && this.stopReason) throw new QuitAtQuestion();
       return { verdicts: [{ label: check.title, ok, expected: 'confirmed by the operator', actual: ok ? 'confirmed' : 'not confirmed' }] };
     }
     const { verdicts, result } = await runCheck(ctx, check, this.listener(key));
@@ -316,6 +327,7 @@ export class RunSession {
 
   private async confirmItem(item: ItemState, text: string): Promise<'confirmed' | { verdicts: Verdict[] }> {
     const ok = await this.options.operator.confirm(item, text);
+    if (!ok && this.stopReason) throw new QuitAtQuestion();
     if (ok) {
       this.emit({ type: 'item_confirmed', key: item.key, text, at: this.clock() });
       return 'confirmed';

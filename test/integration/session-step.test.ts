@@ -50,3 +50,51 @@ test('"run the rest" stops asking, and the run completes', async () => {
   assert.deepEqual(asked, ['s1']);
   assert.equal(final.ended?.outcome, 'succeeded');
 });
+
+test('quit at a confirmation (the screen answers its question "no" as it quits): no answer is recorded, and a resume asks again', async () => {
+  const loaded = await parseRunbook(
+    ['runbook: 1', 'id: asks', 'title: Asks', 'steps:', '  - id: look', '    title: Look', '    confirm: The dashboards are green', '  - id: after', '    title: After', '    sql: SELECT 1'].join('\n'),
+    '/tmp/asks.yaml',
+  );
+  assert.ok(loaded.ok);
+  const asked: string[] = [];
+  let session: RunSession;
+  const quitting: Operator = {
+    ...operator([], []),
+    confirm: async (_item, text) => {
+      asked.push(text);
+      session.requestStop();
+      return false;
+    },
+  };
+  session = new RunSession({ runbook: loaded.runbook, url: db.url, operator: quitting });
+  const stopped = await session.run();
+  assert.equal(stopped.ended?.outcome, 'aborted');
+  const look = stopped.items.find((i) => i.key === 'step:look')!;
+  assert.notEqual(look.status, 'failed', 'a quit is not a "not confirmed"');
+  assert.deepEqual(look.verdicts, []);
+
+  const resumed = await new RunSession({ runbook: loaded.runbook, url: db.url, operator: operator([], asked), resumeFrom: { ...stopped, ended: null } }).run();
+  assert.equal(resumed.ended?.outcome, 'succeeded', resumed.ended?.reason);
+  assert.ok(resumed.decisions.some((d) => d.type === 'confirmed' && d.key === 'step:look'), 'asked again and confirmed on resume');
+});
+
+test('quit at a destructive step’s question: the step stays pending and nothing ran', async () => {
+  await db.client.query('CREATE TABLE IF NOT EXISTS keep_me (a int)');
+  const loaded = await parseRunbook(['runbook: 1', 'id: drops', 'title: Drops', 'steps:', '  - id: drop', '    title: Drop', '    sql: DROP TABLE keep_me'].join('\n'), '/tmp/drops.yaml');
+  assert.ok(loaded.ok);
+  let session: RunSession;
+  const quitting: Operator = {
+    ...operator([], []),
+    confirmDanger: async () => {
+      session.requestStop();
+      return false;
+    },
+  };
+  session = new RunSession({ runbook: loaded.runbook, url: db.url, operator: quitting });
+  const stopped = await session.run();
+  assert.equal(stopped.ended?.outcome, 'aborted');
+  assert.equal(stopped.items.find((i) => i.key === 'step:drop')!.status, 'pending');
+  const still = await db.client.query("SELECT to_regclass('keep_me') IS NOT NULL AS present");
+  assert.equal(still.rows[0].present, true);
+});
