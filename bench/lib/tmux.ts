@@ -31,6 +31,18 @@ export function sh(word: string): string {
 
 let counter = 0;
 
+let serverUp: Promise<unknown> | undefined;
+
+/**
+ * One tmux server for the whole bench, kept up by a session that only waits:
+ * otherwise killing a case's last session stops the server, and the next
+ * session's start can race its exit ("server exited unexpectedly"). Timings
+ * then leave out starting a tmux server, on both sides.
+ */
+function ensureServer(): Promise<unknown> {
+  return (serverUp ??= tmux('new-session', '-d', '-s', 'keep-alive', 'sleep 86400'));
+}
+
 export interface ScreenSession {
   name: string;
   /** ms from just before the session was created. */
@@ -48,6 +60,7 @@ export async function startScreen(command: string, env: Record<string, string> =
   const envPrefix = Object.entries(env)
     .map(([k, v]) => `${k}=${sh(v)}`)
     .join(' ');
+  await ensureServer();
   const t0 = performance.now();
   // TERM as a real terminal would have it; CI markers removed so the screen behaves as it would for an operator.
   await tmux('new-session', '-d', '-s', name, '-c', cwd, '-x', String(WIDTH), '-y', String(HEIGHT), `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${envPrefix} ${command}`);
@@ -88,5 +101,6 @@ export async function waitForFile(path: string, timeoutMs: number): Promise<stri
 }
 
 export async function killServer(): Promise<void> {
+  serverUp = undefined;
   await tmux('kill-server').catch(() => {});
 }
