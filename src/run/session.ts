@@ -63,6 +63,8 @@ export class RunSession {
   private readonly steps: readonly Step[];
 
   constructor(private options: SessionOptions) {
+    // A failure to open it is dealt with when the run comes to connect (see connect).
+    options.connection?.catch(() => {});
     this.clock = options.clock ?? Date.now;
     const kind = options.kind ?? 'runbook';
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
@@ -186,8 +188,16 @@ export class RunSession {
     return opened;
   }
 
-  private connect(): Promise<PgSession> {
-    return this.takeConnection() ?? connect(this.options.url, { applicationName: sessionApplicationName(this.options.runbook.id) });
+  /**
+   * The run's connection: the one opened ahead, unless it failed or the server
+   * dropped it while the operator filled in the inputs (idle_session_timeout);
+   * then a new one, whose error, if any, is the one to report.
+   */
+  private async connect(): Promise<PgSession> {
+    const ahead = await this.takeConnection()?.catch(() => undefined);
+    if (ahead && !ahead.lost) return ahead;
+    await ahead?.close().catch(() => {});
+    return connect(this.options.url, { applicationName: sessionApplicationName(this.options.runbook.id) });
   }
 
   private end(outcome: 'succeeded' | 'failed' | 'aborted', reason?: string): void {

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRunbook, type Runbook } from '../../src/runbook/load.js';
 import { RunSession } from '../../src/run/session.js';
+import { connect } from '../../src/exec/postgres/index.js';
 import type { Operator } from '../../src/run/operator.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -97,4 +98,18 @@ test('quit at a destructive step’s question: the step stays pending and nothin
   assert.equal(stopped.items.find((i) => i.key === 'step:drop')!.status, 'pending');
   const still = await db.client.query("SELECT to_regclass('keep_me') IS NOT NULL AS present");
   assert.equal(still.rows[0].present, true);
+});
+
+test('a connection opened ahead that the server dropped while idle (or that failed) is replaced, and the run goes on', async () => {
+  await db.client.query('DROP TABLE IF EXISTS t1, t2, t3');
+  const ahead = await connect(db.url, { applicationName: 'runbook ahead' });
+  await db.client.query('SELECT pg_terminate_backend($1)', [ahead.target.backendPid]);
+  for (let i = 0; i < 100 && !ahead.lost; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(ahead.lost, 'the server ended it');
+  const dropped = await new RunSession({ runbook: rb, url: db.url, operator: operator(['all'], []), connection: Promise.resolve(ahead) }).run();
+  assert.equal(dropped.ended?.outcome, 'succeeded', dropped.ended?.reason);
+
+  await db.client.query('DROP TABLE IF EXISTS t1, t2, t3');
+  const failed = await new RunSession({ runbook: rb, url: db.url, operator: operator(['all'], []), connection: Promise.reject(new Error('no route')) }).run();
+  assert.equal(failed.ended?.outcome, 'succeeded', failed.ended?.reason);
 });
