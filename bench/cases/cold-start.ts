@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fmtMs, interleaved } from '../lib/measure.js';
-import { ratioFigure, runbook, timed, wall, type Case } from '../lib/types.js';
+import { infoFigure, ratioFigure, runbook, timed, wall, type Case } from '../lib/types.js';
 import { caseDir } from './files.js';
 
 /**
@@ -92,13 +92,12 @@ export const coldStart: Case = {
       ([a, c, d, e]) => `validate ${fmtMs(a.wallMs)} · node -e 0 ${fmtMs(c.wallMs)} · libraries alone ${fmtMs(d.wallMs)} · and the YAML and SQL read ${fmtMs(e.wallMs)}`,
     );
     const failing = p.some((s) => s.exitCode !== 0);
-    const info = (metric: string, samples: typeof f, note: string) => ({ ...ratioFigure(metric, 'ms', wall(samples), wall(b), Infinity), target: '(info)', ok: true, note });
     return {
       status: 'measured',
       figures: [
         ratioFigure('wall', 'ms', wall(p), wall(b), 3, `${files.length} runbooks${failing ? '; validate reported problems in one of them' : ''}`),
-        info('floor: loading the libraries only', f, 'zod, js-yaml, commander and the PostgreSQL parser (WASM) loaded, bundled and code-cached as the program is, nothing validated'),
-        info('floor: and the least work', w, 'the same, and each runbook read with js-yaml and its SQL (sql: texts, sql_file: files) passed through the parser; no schema, no lint'),
+        infoFigure('floor: loading the libraries only', 'ms', wall(f), wall(b), 'zod, js-yaml, commander and the PostgreSQL parser (WASM) loaded, bundled and code-cached as the program is, nothing validated'),
+        infoFigure('floor: and the least work', 'ms', wall(w), wall(b), 'the same, and each runbook read with js-yaml and its SQL (sql: texts, sql_file: files) passed through the parser; no schema, no lint'),
       ],
     };
   },

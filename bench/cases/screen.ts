@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GNU_TIME, paired, runTimed, RunFailed, type Sample } from '../lib/measure.js';
-import { limitFigure, MiB, psql, ratioFigure, rss, wall, type Case, type CaseResult, type Context, type Figure } from '../lib/types.js';
+import { infoFigure, limitFigure, MiB, psql, ratioFigure, rss, wall, type Case, type CaseResult, type Context, type Figure } from '../lib/types.js';
 import { haveTmux, sh, startScreen, tmux, waitForFile } from '../lib/tmux.js';
 import { stats } from '../lib/measure.js';
 import { BIG_RESULT_SQL, caseDir, NOTICE_STORM_SQL, sqlStepRunbook } from './files.js';
@@ -172,7 +172,7 @@ export const screenBigResult = screenHeavy(
   (r) => [
     ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.0),
     ratioFigure('peak memory', 'KiB', rss(r.program), rss(r.baseline), 1.0),
-    { ...ratioFigure('peak memory of the screen running a one-row step', 'KiB', rss(r.oneRow), rss(r.baseline), Infinity), target: '(info)', ok: true, note: 'React, Ink and Yoga with nothing to show, against psql with the million rows' },
+    infoFigure('peak memory of the screen running a one-row step', 'KiB', rss(r.oneRow), rss(r.baseline), 'React, Ink and Yoga with nothing to show, against psql with the million rows'),
     frameFigure(r.program),
   ],
   true,
@@ -184,7 +184,7 @@ export const screenNoticeStorm = screenHeavy(
   NOTICE_STORM_SQL,
   (r) => [
     ratioFigure('wall', 'ms', wall(r.program), wall(r.baseline), 1.5),
-    { ...ratioFigure('wall of the screen running a one-row step', 'ms', wall(r.oneRow), wall(r.baseline), Infinity), target: '(info)', ok: true, note: 'start, connect, draw, one row, "Run succeeded": against psql with the 100,000 notices' },
+    infoFigure('wall of the screen running a one-row step', 'ms', wall(r.oneRow), wall(r.baseline), 'start, connect, draw, one row, "Run succeeded": against psql with the 100,000 notices'),
     limitFigure('peak memory', 'KiB', rss(r.program), 150 * MiB, '< 150 MiB', rss(r.baseline)),
     frameFigure(r.program),
   ],

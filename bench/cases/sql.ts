@@ -2,7 +2,7 @@
 // compared with psql running the same SQL file on the same server.
 import { join } from 'node:path';
 import { fmtMs, interleaved, paired, stats, type Sample } from '../lib/measure.js';
-import { limitFigure, MiB, psql, ratioFigure, rss, runbook, timed, wall, type Case, type Context } from '../lib/types.js';
+import { infoFigure, limitFigure, MiB, psql, ratioFigure, rss, runbook, timed, wall, type Case, type Context } from '../lib/types.js';
 import { BIG_RESULT_SQL, caseDir, manyStatementsSql, NOTICE_STORM_SQL, sqlStepRunbook } from './files.js';
 
 /** Node and pg alone running the same file (bench/floor/node-pg.ts): the least any Node program can take. */
@@ -10,12 +10,8 @@ function nodePgFloor(ctx: Context, sqlFile: string, mode: 'each' | 'whole') {
   return timed(ctx, { argv: [process.execPath, join(ctx.root, 'dist/bench/floor/node-pg.js'), ctx.url, sqlFile, mode] });
 }
 
-const floorFigure = (floor: Sample[], baseline: Sample[], what: string) => ({
-  ...ratioFigure('floor: Node and pg alone', 'ms', wall(floor), wall(baseline), Infinity),
-  target: '(info)',
-  ok: true,
-  note: `connect, ${what}, disconnect; nothing of the program`,
-});
+const floorFigure = (floor: Sample[], baseline: Sample[], what: string) =>
+  infoFigure('floor: Node and pg alone', 'ms', wall(floor), wall(baseline), `connect, ${what}, disconnect; nothing of the program`);
 
 function plainRun(ctx: Context, name: string, sql: string) {
   const dir = caseDir(ctx.tmp, name);
@@ -42,7 +38,7 @@ export const manyStatements: Case = {
       status: 'measured',
       figures: [
         ratioFigure('wall', 'ms', wall(p), wall(b), 1.5),
-        { ...ratioFigure('wall of the 1,000 statements beyond one', 'ms', marginal(p, p1), marginal(b, b1), Infinity), target: '(info)', ok: true, note: `start-up: a one-statement step ${fmtMs(stats(wall(p1)).median)}, psql ${fmtMs(stats(wall(b1)).median)}` },
+        infoFigure('wall of the 1,000 statements beyond one', 'ms', marginal(p, p1), marginal(b, b1), `start-up: a one-statement step ${fmtMs(stats(wall(p1)).median)}, psql ${fmtMs(stats(wall(b1)).median)}`),
         floorFigure(f, b, 'the 1,000 statements one by one'),
       ],
     };

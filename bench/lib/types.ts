@@ -65,6 +65,11 @@ export function ratioFigure(metric: string, unit: Figure['unit'], program: numbe
   return { metric, unit, program: p, baseline: b, ratio, target: `≤ ${limit}×`, ok: ratio <= limit, ...(note ? { note } : {}) };
 }
 
+/** A ratio with no target, shown to explain another figure (a floor, a part of a run). */
+export function infoFigure(metric: string, unit: Figure['unit'], program: number[], baseline: number[], note: string): Figure {
+  return { ...ratioFigure(metric, unit, program, baseline, Infinity), target: '(info)', ok: true, note };
+}
+
 /** A figure against an absolute limit (the baseline is shown for scale). */
 export function limitFigure(metric: string, unit: Figure['unit'], program: number[], limit: number, targetText: string, baseline?: number[], note?: string): Figure {
   const p = stats(program);
