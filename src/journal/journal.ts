@@ -357,11 +357,6 @@ export function lastRecord(path: string): JournalRecord | undefined {
   }
 }
 
-/**
- * Reads a journal. A half-written last line is set aside; a bad line anywhere else is an error.
- * `skipOutput`: leave out the items' output events (for a run's status: a run's
- * 100,000 notices need not be parsed to learn how it ended).
- */
 /** A version-1 output line (one event, `event`) read as the burst of one it was. */
 function upgradeRecord(record: JournalRecord): JournalRecord {
   if (record.record !== 'event' || record.event.type !== 'item_output' || 'events' in record.event) return record;
@@ -369,6 +364,11 @@ function upgradeRecord(record: JournalRecord): JournalRecord {
   return { ...record, event: { ...rest, events: [event] } };
 }
 
+/**
+ * Reads a journal. A half-written last line is set aside; a bad line anywhere else is an error.
+ * `skipOutput`: leave out the items' output events (for a run's status: a run's
+ * 100,000 notices need not be parsed to learn how it ended).
+ */
 export function readJournal(path: string, options: { skipOutput?: boolean } = {}): Journal {
   const { lines, last } = options.skipOutput ? readLinesWithoutOutput(path) : allLines(readFileSync(path, 'utf8'));
   const records: JournalRecord[] = [];

@@ -52,7 +52,6 @@ function heading(state: RunState, item: ItemState): string {
   return `── ${item.kind} ${n}/${same.length}: ${item.title}${item.attempts > 1 ? ` (attempt ${item.attempts})` : ''}`;
 }
 
-/** Prints a run as it happens. Returns the listener to subscribe. */
 /** What an item's action reported, as its line in the plain output. */
 function outputText(e: ExecEvent): string {
   switch (e.type) {
@@ -71,6 +70,7 @@ function outputText(e: ExecEvent): string {
   }
 }
 
+/** Prints a run as it happens. Returns the listener to subscribe. */
 export function plainRenderer(rb: Runbook, write: Write): (state: RunState, event: RunEvent) => void {
   return (state, event) => {
     const item = 'key' in event ? findItem(state, event.key) : undefined;

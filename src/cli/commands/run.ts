@@ -161,9 +161,9 @@ export async function runCommand(
     }
     const steps = extra.steps ?? stepsFor(rb, kind, opts.procedure);
     // On the screen, notes and the rollback plan are the screen's to show (record.rollbackPlan): printed lines would tear it.
-    const show = opts.json || (process.stdin.isTTY && process.stdout.isTTY && !opts.plain) ? undefined : out;
+    const show = opts.json || onScreen ? undefined : out;
     // The run's connection opens while the run lock is taken: the two handshakes overlap. A failure
-    // to connect is reported by the lock, which meets it first, or by the session that takes it.
+    // to connect is reported by the lock, which meets it first; the session connects anew if it must.
     connection = connect(url, { applicationName: sessionApplicationName(rb.id) });
     connection.catch(() => {});
     const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err });
