@@ -96,6 +96,44 @@ const transactionMode = z
   .enum(['auto', 'always', 'never'])
   .describe('auto: one transaction unless a statement cannot run in one (CONCURRENTLY, VACUUM, ...); always; never.');
 
+// The lock guard: how a step that takes a strong lock (stronger than ROW
+// EXCLUSIVE) waits for it, retries, and gives way to the sessions queueing
+// behind it. Set on the runbook as defaults, overridden per step.
+const fraction = z.number().min(0).max(1);
+
+export const lockRetries = z
+  .strictObject({
+    attempts: z.number().int().min(1).max(100).describe('How many times the statement is tried in all, the first included (1: no retry).'),
+    backoff: duration.default('1s').describe('The wait before the second attempt; it doubles before each later one.'),
+    max_backoff: duration.optional().describe('The longest wait between two attempts (default: no cap beyond the doubling).'),
+    jitter: fraction
+      .default(0.25)
+      .describe('Randomness of each wait, as a fraction: 0.25 draws it between 75% and 125% of the doubled backoff, so runners that collided do not collide again.'),
+    last_attempt_without_timeout: z
+      .boolean()
+      .default(false)
+      .describe('true: the last attempt waits for its lock without lock_timeout (the max_queue / max_queue_wait guard still applies).'),
+  })
+  .describe('Retry a statement stopped by lock_timeout or by the queue guard: attempts, exponential backoff with jitter (as GitLab\'s with_lock_retries).');
+export type LockRetries = z.infer<typeof lockRetries>;
+
+/** The guard's fields, the same on the runbook (defaults) and on a step (overrides). */
+const guardFields = {
+  lock_timeout: duration
+    .optional()
+    .describe('How long a statement may wait for a lock before it is stopped (lock_timeout); a step that takes a lock stronger than ROW EXCLUSIVE should set it, here or on the runbook.'),
+  lock_retries: lockRetries.optional(),
+  max_queue: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Cancel our statement (and retry by lock_retries) when more than this many sessions wait behind the lock it waits for or holds.'),
+  max_queue_wait: duration
+    .optional()
+    .describe('Cancel our statement (and retry by lock_retries) when a session has waited behind it longer than this.'),
+};
+
 export const action = z.strictObject({
   ...sqlAction,
   connection: connectionRef.optional(),
@@ -118,7 +156,7 @@ export const step = z
     confirm: z.string().optional().describe('A manual step: text the operator confirms was done.'),
     transaction: transactionMode.default('auto'),
     timeout: duration.optional().describe('Becomes statement_timeout for SQL, a kill timer for shell.'),
-    lock_timeout: duration.optional(),
+    ...guardFields,
     env: z.record(z.string(), z.string()).optional().describe('Extra environment for a shell step (values may use {{ inputs.x }}).'),
     cwd: z.string().optional().describe('Working directory for a shell step, relative to the runbook file.'),
     expected: z.string().optional().describe('The output the operator should expect, shown beside the real one.'),
@@ -208,6 +246,8 @@ export const runbook = z
     troubleshooting: z.array(troubleshootingEntry).default([]),
     procedures: z.array(procedure).default([]),
     checklist: z.array(checklistItem).default([]),
+    // Defaults for every step, procedures' included; a step's own value wins.
+    ...guardFields,
   })
   .describe('A runbook: a procedure that runbook walks an operator through.');
 
