@@ -10,3 +10,5 @@ export { quoteIdent } from './quote.js';
 export { caretExcerpt, lineColumnAt, sourcePosition } from './position.js';
 export { PlaceholderError, SqlSyntaxError } from './errors.js';
 export type { BoundSql, InputValue, Placeholder, Replacement, SqlStatement, StatementFacts, StatementKind } from './types.js';
+export { LockContext, statementLocks, strongestLock, blocksOfMode, lockModeWords } from './locks.js';
+export type { Hazard, LockFacts, LockMode, RelationLock } from './locks.js';

@@ -1,0 +1,89 @@
+// The shapes of the lock model's answer, and the accumulator the per-statement
+// rules write into. No PostgreSQL rules here.
+
+import { blocksOfMode, lockRank, stronger, type LockMode } from './lock-modes.js';
+
+export type { LockMode } from './lock-modes.js';
+
+export interface RelationLock {
+  /** As written (schema-qualified when written so), quoted only where regclass::text would quote it. */
+  relation: string;
+  mode: LockMode;
+}
+
+/** What a DBA would want to know about a statement, before advice: the raw material of a finding. */
+export interface Hazard {
+  rule: string;
+  /** The relation it concerns, or null. */
+  relation: string | null;
+  /** The lock held on that relation while it happens, or null. */
+  mode: LockMode | null;
+  /** What happens, in a sentence: 'ALTER COLUMN email TYPE text rewrites users'. */
+  detail: string;
+}
+
+export interface LockFacts {
+  /** false: the model cannot see what the statement does (a DO block, a function call, …); never read that as safe. */
+  analysable: boolean;
+  /** The strongest lock on each relation the statement locks (existing relations; objects it creates are not listed). */
+  relations: RelationLock[];
+  /** The table (or materialized view) gets a new file: every row is copied under the lock. */
+  rewrite: boolean;
+  /** The whole table is read (scanned or validated) while the lock is held. */
+  fullScan: boolean;
+  /** An index is built. */
+  indexBuild: boolean;
+  /** What the locks block of ordinary traffic: SELECT (reads) and INSERT/UPDATE/DELETE (writes). */
+  blocks: 'nothing' | 'writes' | 'reads and writes';
+  /** Why the statement cannot be analysed, when analysable is false. */
+  reason?: string;
+  /** What it does that deserves a finding. */
+  hazards: Hazard[];
+}
+
+/** Collects a statement's facts as the rules discover them. */
+export class FactsBuilder {
+  private readonly locks = new Map<string, LockMode>();
+  rewrite = false;
+  fullScan = false;
+  indexBuild = false;
+  analysable = true;
+  reason: string | undefined;
+  readonly hazards: Hazard[] = [];
+
+  lock(relation: string, mode: LockMode): void {
+    if (!relation) return;
+    const held = this.locks.get(relation);
+    this.locks.set(relation, held ? stronger(held, mode) : mode);
+  }
+
+  modeOn(relation: string): LockMode | null {
+    return this.locks.get(relation) ?? null;
+  }
+
+  hazard(rule: string, relation: string | null, detail: string, mode?: LockMode | null): void {
+    this.hazards.push({ rule, relation, mode: mode === undefined ? (relation ? this.modeOn(relation) : null) : mode, detail });
+  }
+
+  cannotAnalyse(reason: string): void {
+    this.analysable = false;
+    this.reason ??= reason;
+  }
+
+  build(): LockFacts {
+    const relations = [...this.locks].map(([relation, mode]) => ({ relation, mode }));
+    // A hazard noted before its relation's lock was raised by a later subcommand reports the final lock.
+    for (const h of this.hazards) if (h.relation && this.locks.has(h.relation)) h.mode = this.locks.get(h.relation) ?? h.mode;
+    const strongest = relations.reduce<LockMode | null>((m, r) => (m === null || lockRank(r.mode) > lockRank(m) ? r.mode : m), null);
+    return {
+      analysable: this.analysable,
+      relations,
+      rewrite: this.rewrite,
+      fullScan: this.fullScan,
+      indexBuild: this.indexBuild,
+      blocks: blocksOfMode(strongest),
+      ...(this.reason ? { reason: this.reason } : {}),
+      hazards: this.hazards,
+    };
+  }
+}
