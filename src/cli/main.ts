@@ -1,6 +1,7 @@
 // The `runbook` command line: parse arguments, hand off to a command.
 // User mistakes end with a message and an exit code, never a stack trace.
 import { Command, CommanderError } from 'commander';
+import { stderrLine } from './write.js';
 
 type Register = (program: Command) => void;
 
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<void> {
     try {
       process.exitCode = await (await import('./commands/pick.js')).bareCommand();
     } catch (err) {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      stderrLine(`error: ${err instanceof Error ? err.message : String(err)}`);
       process.exitCode = 1;
     }
     keepExitCode();
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
       // Commander has already printed the usage problem (or the help).
       process.exitCode = err.exitCode === 0 ? 0 : 2;
     } else {
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+      stderrLine(`error: ${err instanceof Error ? err.message : String(err)}`);
       process.exitCode = 1;
     }
   }

@@ -3,10 +3,11 @@
 // expected vs actual), an error or an interruption is an error, a skip or an
 // item never reached is skipped.
 import { formatDuration, type ItemReport, type RunReport } from '../journal/summary.js';
+import { printable } from '../present/escape.js';
 
-/** Escapes text for XML, dropping characters XML 1.0 cannot hold at all. */
+/** Escapes text for XML: control characters shown escaped (`\u001b`), then the markup characters. */
 export function xml(text: string): string {
-  return text
+  return printable(text)
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -3,29 +3,33 @@
 // verdict with expected vs actual, every skip, fix and decision.
 import type { Decision } from '../engine/state.js';
 import { formatDuration, iso, type ItemReport, type RunReport } from '../journal/summary.js';
+import { escapeMarkdown, markdownCode, markdownFence } from '../present/escape.js';
 
 const MARK: Record<string, string> = { passed: '✅', failed: '❌', skipped: '⏭️', interrupted: '⚠️', running: '⚠️', pending: '⬜', rolled_back: '↩️' };
 
-/** Text safe inside a table cell: one line, pipes escaped, bounded. */
+/** Text safe inside a table cell or a line: one line, bounded, read as written (no markup, no HTML). */
 function cell(text: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return escapeMarkdown(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
 }
 
-function fence(text: string, lang = ''): string[] {
-  const ticks = text.includes('```') ? '~~~~' : '```';
-  return [`${ticks}${lang}`, text, ticks];
+/** A code span, one line, bounded. */
+function code(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return markdownCode(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
 }
+
+const fence = markdownFence;
 
 export function markdownReport(r: RunReport): string {
   const title = r.kind === 'rollback' ? `Rollback of run ${r.rollbackOf}` : r.kind === 'procedure' ? `Procedure ${r.procedureId}` : 'Run';
-  const lines: string[] = [`# ${r.runbook.title} — ${title} ${r.runId}`, ''];
+  const lines: string[] = [`# ${cell(r.runbook.title, 300)} — ${title} ${cell(r.runId)}`, ''];
   const duration = r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : '—';
   lines.push(
     '| | |',
     '|---|---|',
     `| Outcome | **${r.outcome}**${r.reason ? ` — ${cell(r.reason)}` : ''} |`,
-    `| Runbook | \`${r.runbook.id}\` (${cell(r.runbook.file)}, sha256 \`${r.runbook.sha256.slice(0, 12)}\`) |`,
+    `| Runbook | ${code(r.runbook.id)} (${cell(r.runbook.file)}, sha256 ${code(r.runbook.sha256.slice(0, 12))}) |`,
     `| Target | ${cell(r.pinned ? `${r.pinned.host}:${r.pinned.port}/${r.pinned.database} as ${r.pinned.user} — PostgreSQL ${r.pinned.serverVersion}, ${r.pinned.isReplica ? 'replica' : 'primary'}` : r.target)} |`,
     `| Run by | ${r.sessions.map((s) => `${cell(s.operator)} (${s.action} ${iso(s.at)}, pid ${s.pid})`).join('<br>')} |`,
     `| Started | ${iso(r.startedAt)} |`,
@@ -33,13 +37,13 @@ export function markdownReport(r: RunReport): string {
     '',
   );
   const inputs = Object.entries(r.inputs);
-  if (inputs.length) lines.push('## Inputs', '', ...inputs.map(([k, v]) => `- \`${k}\` = \`${v === null ? 'null' : String(v)}\``), '');
+  if (inputs.length) lines.push('## Inputs', '', ...inputs.map(([k, v]) => `- ${code(k)} = ${code(v === null ? 'null' : String(v), 500)}`), '');
   if (r.tornTail) lines.push('> The runner was killed while writing its last journal line; that half line was set aside.', '');
 
   const counts = (s: string) => r.items.filter((i) => i.status === s).length;
   lines.push('## Summary', '', `${r.items.length} items: ${counts('passed')} passed, ${counts('failed')} failed, ${counts('skipped')} skipped, ${counts('interrupted') + counts('running')} interrupted, ${counts('rolled_back')} rolled back, ${counts('pending')} not reached.`, '');
   lines.push('| | Item | Status | Attempts | Time |', '|---|---|---|---|---|');
-  for (const it of r.items) lines.push(`| ${MARK[it.status] ?? ''} | ${it.kind} \`${it.id}\`: ${cell(it.title)} | ${it.status} | ${it.attempts} | ${formatDuration(it.durationMs)} |`);
+  for (const it of r.items) lines.push(`| ${MARK[it.status] ?? ''} | ${it.kind} ${code(it.id)}: ${cell(it.title)} | ${it.status} | ${it.attempts} | ${formatDuration(it.durationMs)} |`);
   lines.push('');
 
   for (const kind of ['prerequisite', 'step', 'checklist'] as const) {
@@ -55,15 +59,15 @@ export function markdownReport(r: RunReport): string {
   }
   if (r.rollbackPlan) {
     lines.push('## Rollback plan', '', 'Shown before the first step that changes data: what undoing this run runs, newest first, for the steps that completed.', '');
-    r.rollbackPlan.forEach((p, i) => lines.push(`${i + 1}. ${p.title} (\`${p.id}\`) — ${cell(p.undo, 300)}`));
+    r.rollbackPlan.forEach((p, i) => lines.push(`${i + 1}. ${cell(p.title)} (${code(p.id)}) — ${cell(p.undo, 300)}`));
     lines.push('');
   }
-  if (r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${iso(n.at)} — ${n.text}`), '');
+  if (r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${iso(n.at)} — ${cell(n.text, 1000)}`), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
 function itemSection(it: ItemReport, n: number, total: number): string[] {
-  const lines = [`### ${MARK[it.status] ?? ''} ${n}/${total} ${it.title} (\`${it.id}\`)`, ''];
+  const lines = [`### ${MARK[it.status] ?? ''} ${n}/${total} ${cell(it.title)} (${code(it.id)})`, ''];
   lines.push(`Status: **${it.status}** · attempts: ${it.attempts} · time: ${formatDuration(it.durationMs)}`, '');
   if (it.skipReason) lines.push(`Skipped, reason given: _${cell(it.skipReason, 500)}_`, '');
   for (const note of it.notes) lines.push(`> ${cell(note, 500)}`, '');
@@ -72,8 +76,8 @@ function itemSection(it: ItemReport, n: number, total: number): string[] {
     lines.push('| Attempt | # | Statement | Result | Time |', '|---|---|---|---|---|');
     for (const s of it.statements) {
       const count = s.rowCount === null || s.rowCount === undefined || (s.command ?? '').endsWith(` ${s.rowCount}`) ? '' : ` (${s.rowCount} row${s.rowCount === 1 ? '' : 's'})`;
-      const result = s.outcome === 'ok' ? `${s.command ?? ''}${count}` : s.outcome === 'failed' ? '**failed**' : '**did not finish**';
-      lines.push(`| ${s.attempt} | ${s.index + 1} | \`${cell(s.text, 300).replace(/`/g, "'")}\` | ${cell(result)} | ${formatDuration(s.durationMs)} |`);
+      const result = s.outcome === 'ok' ? cell(`${s.command ?? ''}${count}`) : s.outcome === 'failed' ? '**failed**' : '**did not finish**';
+      lines.push(`| ${s.attempt} | ${s.index + 1} | ${code(s.text, 300)} | ${result} | ${formatDuration(s.durationMs)} |`);
     }
     lines.push('');
   }
@@ -90,7 +94,7 @@ function itemSection(it: ItemReport, n: number, total: number): string[] {
   }
   if (it.notices.length) lines.push('Notices:', '', ...it.notices.map((x) => `- ${cell(x, 500)}`), '');
   if (it.output.length) lines.push('Output:', '', ...fence(it.output.join('\n')), '');
-  for (const f of it.fixes) lines.push(`Troubleshooting fix \`${f.entryId}\` ${f.ok ? 'ran' : 'failed'} at ${iso(f.at)}.`, '');
+  for (const f of it.fixes) lines.push(`Troubleshooting fix ${code(f.entryId)} ${f.ok ? 'ran' : 'failed'} at ${iso(f.at)}.`, '');
   return lines;
 }
 
@@ -98,16 +102,16 @@ function describeDecision(d: Decision, r: RunReport): string {
   const title = r.items.find((i) => i.key === d.key)?.title ?? d.key;
   switch (d.type) {
     case 'confirmed':
-      return `confirmed “${cell(d.text, 300)}” (${title})`;
+      return `confirmed “${cell(d.text, 300)}” (${cell(title)})`;
     case 'danger_confirmed':
-      return `typed the database name \`${d.database}\` to allow ${title}`;
+      return `typed the database name ${code(d.database)} to allow ${cell(title)}`;
     case 'skipped':
-      return `skipped ${title}: ${cell(d.reason, 300)}`;
+      return `skipped ${cell(title)}: ${cell(d.reason, 300)}`;
     case 'retried':
-      return `retried ${title}`;
+      return `retried ${cell(title)}`;
     case 'fix_run':
-      return `ran troubleshooting fix \`${d.entryId}\` for ${title} (${d.ok ? 'ok' : 'failed'})`;
+      return `ran troubleshooting fix ${code(d.entryId)} for ${cell(title)} (${d.ok ? 'ok' : 'failed'})`;
     case 'checked':
-      return `ticked ${title}`;
+      return `ticked ${cell(title)}`;
   }
 }

@@ -1,17 +1,14 @@
 // Text helpers for the screen: every string that reaches the terminal goes
-// through `clean` (no escape sequences or control characters from a shell
-// step or the server may move the cursor), and is fitted to a width here.
+// through `clean` (escape sequences and control characters from a runbook, a
+// shell step or the server are shown escaped, `\u001b[2J`, and never move the
+// cursor), and is fitted to a width here.
 // Widths are terminal columns (width.ts), not characters.
+import { printableLine } from '../present/escape.js';
 import { columns, firstCharacter, headColumns } from './width.js';
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-
-/** One line of display text: escape sequences removed, tabs expanded, other controls dropped. */
+/** One line of display text: tabs expanded, carriage returns dropped, escape sequences and other controls shown escaped. */
 export function clean(text: string): string {
-  return text.replace(ANSI, '').replace(/\r/g, '').replace(/\t/g, '  ').replace(CONTROL, '');
+  return printableLine(text.replace(/\r/g, '').replace(/\t/g, '  '));
 }
 
 /** Splits text into display lines (cleaned). */

@@ -248,7 +248,8 @@ describe('the step view', () => {
     for (let i = 0; i < 5000; i++) ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'output', stream: 'stdout', line: `line ${i} \u001B[31mred\u001B[0m\ttab` }], at: NOW });
     assert.equal(ui.run.items.find((i) => i.key === 'step:indexes')!.output.length, 500, 'the engine keeps a bounded tail');
     const m = await mount(ui);
-    assert.match(m.frame(), /line 4999 red {2}tab/);
+    // A command's escape sequences are shown, never interpreted by the terminal.
+    assert.match(m.frame(), /line 4999 \\u001b\[31mred\\u001b\[0m {2}tab/);
     assert.match(m.frame(), /\d+–\d+ of \d+ lines \(end\) · following/);
     assertFits(m);
     await m.press(KEY.pageUp, KEY.pageUp);

@@ -15,7 +15,7 @@ import { atSteps, events, makeRunbook, NOW } from './helpers.js';
 
 describe('text', () => {
   test('escape sequences and control characters never reach the screen', () => {
-    assert.equal(clean('a\u001B[31mred\u001B[0m\u001B]0;title\u0007b\tc\rd\u0000'), 'aredb  cd');
+    assert.equal(clean('a\u001B[31mred\u001B[0m\u001B]0;title\u0007b\tc\rd\u0000'), 'a\\u001b[31mred\\u001b[0m\\u001b]0;title\\u0007b  cd\\u0000');
   });
   test('truncate, wrap, oneLine', () => {
     assert.equal(truncate('abcdef', 4), 'abc…');

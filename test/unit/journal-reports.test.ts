@@ -15,6 +15,8 @@ import { headerItems } from '../../src/journal/replay.js';
 import { buildReport, type RunReport } from '../../src/journal/summary.js';
 import { junitReport } from '../../src/report/junit.js';
 import { markdownReport } from '../../src/report/markdown.js';
+import { escapeMarkdown } from '../../src/present/escape.js';
+import { marked } from 'marked';
 import { jsonReport, reportJsonSchema, runReportSchema } from '../../src/report/report-json.js';
 import { runbook as schema } from '../../src/runbook/schema.js';
 import type { Runbook } from '../../src/runbook/load.js';
@@ -259,17 +261,19 @@ describe('Markdown', () => {
   test('every item with its status, statements and timings, verdicts with expected vs actual, skips and fixes', () => {
     const r = report();
     const md = markdownReport(r);
-    for (const it of r.items) assert.ok(md.includes(it.title.replace(/\|/g, '\\|')), `mentions ${it.title}`);
+    for (const it of r.items) assert.ok(md.includes(escapeMarkdown(it.title)), `mentions ${it.title}`);
     for (const it of r.items) assert.ok(md.includes(`(\`${it.id}\`)`), `has a section for ${it.id}`);
-    assert.match(md, /^# Demo <release> & "friends" — Run 20251127-020812-3fa2/);
-    assert.match(md, /\| Outcome \| \*\*failed\*\* — stopped at step "Backfill <b>" \|/);
+    // Titles and reasons are text, never markup: no tag reaches a Markdown renderer.
+    assert.match(md, /^# Demo &#60;release&#62; &#38; "friends" — Run 20251127-020812-3fa2/);
+    assert.match(md, /\| Outcome \| \*\*failed\*\* — stopped at step "Backfill &#60;b&#62;" \|/);
+    assert.doesNotMatch(marked.parse(md) as string, /<b>|<release>/);
     assert.match(md, /\| 1 \| 1 \| `CREATE INDEX i ON a \(id\)` \| CREATE INDEX \| 8 ms \|/);
     assert.match(md, /\| 1 \| 2 \| `SELECT 1\/0` \| \*\*failed\*\* \| — \|/);
     assert.match(md, /\| ✗ \| completes without error \| no error \| division by zero \|/);
-    assert.match(md, /Skipped, reason given: _statistics are fresh & fine_/);
+    assert.match(md, /Skipped, reason given: _statistics are fresh &#38; fine_/);
     assert.match(md, /Troubleshooting fix `analyze-first` ran/);
     assert.match(md, /Error \(sql 22012, line 2:9\): division by zero/);
-    assert.match(md, /## Rollback plan[\s\S]*1\. Create the \| table \(`one`\) — DROP TABLE a/);
+    assert.match(md, /## Rollback plan[\s\S]*1\. Create the \\\| table \(`one`\) — DROP TABLE a/);
     assert.match(md, /- `password` = `\*\*\*`/);
     // Every table row has as many cells as its header (a "|" in a title must not add one).
     const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;

@@ -1,6 +1,7 @@
 // `runbook config`: the settings (who the record names, whether runs are also
 // recorded in the target, more runbook folders), shown, read and changed from
 // the command line instead of by editing runbook.json by hand.
+import { stderrLine, stdoutLine } from '../write.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { openStore, operatorName, type Settings } from '../../journal/store.js';
@@ -95,6 +96,6 @@ export function register(program: Command): void {
     .argument('[action...]', 'nothing to show them all, or: get KEY | set KEY VALUE | unset KEY')
     .option('--state-dir <dir>', 'where runs and settings are kept (default: RUNBOOK_STATE_DIR, then the user config folder)')
     .action((args: string[], opts: ConfigOptions) => {
-      process.exitCode = configCommand(args, opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = configCommand(args, opts, stdoutLine, stderrLine);
     });
 }

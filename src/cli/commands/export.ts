@@ -1,5 +1,6 @@
 // `runbook export FILE --format md [-o OUT]`: a runbook as a Markdown document
 // for a wiki page or a change ticket. FILE may also be a runbook id.
+import { stderrLine, stdoutLine } from '../write.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
@@ -53,6 +54,6 @@ export function register(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['md']).default('md'))
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (file: string, opts: ExportOptions) => {
-      process.exitCode = await exportCommand(file, opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = await exportCommand(file, opts, stdoutLine, stderrLine);
     });
 }

@@ -1,5 +1,6 @@
 // `runbook history`: the runs recorded here (runbook, target, who, when,
 // outcome), or with --db, the runs recorded in that database by anyone.
+import { stderrLine, stdoutLine } from '../write.js';
 import type { Command } from 'commander';
 import { connect } from '../../exec/postgres/index.js';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
@@ -101,6 +102,6 @@ export function register(program: Command): void {
     .option('--db <url>', 'list the runs recorded in this database (--record-in-db) instead of here')
     .option('--state-dir <dir>', 'where runs are recorded (default: RUNBOOK_STATE_DIR, then the user config folder)')
     .action(async (opts: HistoryOptions) => {
-      process.exitCode = await historyCommand(opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = await historyCommand(opts, stdoutLine, stderrLine);
     });
 }

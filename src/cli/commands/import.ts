@@ -1,6 +1,7 @@
 // `runbook import DOC.md [-o OUT.yaml]`: a first draft of a runbook from a
 // Markdown procedure. What could not be mapped goes to stderr (and into the
 // YAML as comments) so the author knows what to finish by hand.
+import { stderrLine, stdoutLine } from '../write.js';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
@@ -83,6 +84,6 @@ export function register(program: Command): void {
     .option('--id <id>', 'the runbook id (default: from the document title)')
     .option('--force', 'overwrite the -o file if it exists')
     .action(async (doc: string, opts: ImportOptions) => {
-      process.exitCode = await importCommand(doc, opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = await importCommand(doc, opts, stdoutLine, stderrLine);
     });
 }

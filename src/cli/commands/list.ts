@@ -1,5 +1,6 @@
 // `runbook list [--json]`: the runbooks in ./runbooks and RUNBOOK_PATH, with
 // their risk and estimate, and the procedures each can run on its own.
+import { stderrLine, stdoutLine } from '../write.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultRunbookDirs, discoverRunbooks, type DiscoveredRunbook } from '../../runbook/discover.js';
@@ -54,6 +55,6 @@ export function register(program: Command): void {
     .description('list the runbooks in ./runbooks and the folders of RUNBOOK_PATH')
     .option('--json', 'print them as JSON')
     .action(async (opts: { json?: boolean }) => {
-      process.exitCode = await listCommand(opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = await listCommand(opts, stdoutLine, stderrLine);
     });
 }

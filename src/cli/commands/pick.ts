@@ -1,6 +1,7 @@
 // `runbook` with no arguments. In a terminal: the picker — choose a runbook
 // or one of its procedures and run it, or read it (`v`) and come back. Not in
 // a terminal: the same list `runbook list` prints, for scripts.
+import { stderrLine, stdoutLine } from '../write.js';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { defaultRunbookDirs, discoverRunbooks } from '../../runbook/discover.js';
 import type { PickerChoice } from '../../tui/picker/model.js';
@@ -24,8 +25,8 @@ export function noDatabaseLines(choice: PickerChoice): string[] {
 }
 
 export async function bareCommand(
-  out: Write = (l) => process.stdout.write(`${l}\n`),
-  err: Write = (l) => process.stderr.write(`${l}\n`),
+  out: Write = stdoutLine,
+  err: Write = stderrLine,
   tty = Boolean(process.stdin.isTTY && process.stdout.isTTY),
   dirs = defaultRunbookDirs(),
 ): Promise<number> {

@@ -1,4 +1,6 @@
 // `runbook report RUN --format md|json|junit`: what a run did, from its journal.
+import { stderrLine, stdoutText } from '../write.js';
+import { printable } from '../../present/escape.js';
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadRun, openStore } from '../../journal/store.js';
@@ -28,7 +30,7 @@ export function reportCommand(ref: string | undefined, opts: ReportOptions, out:
   }
   const text = render(buildReport(found.journal));
   if (opts.output) {
-    writeFileSync(opts.output, text);
+    writeFileSync(opts.output, printable(text));
     err(`report of run ${found.entry.id} written to ${opts.output}`);
   } else out(text);
   return 0;
@@ -43,6 +45,6 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--state-dir <dir>', 'where runs are recorded (default: RUNBOOK_STATE_DIR, then the user config folder)')
     .action((ref: string | undefined, opts: ReportOptions) => {
-      process.exitCode = reportCommand(ref, opts, (t) => process.stdout.write(t), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = reportCommand(ref, opts, stdoutText, stderrLine);
     });
 }

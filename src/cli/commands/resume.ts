@@ -1,6 +1,7 @@
 // `runbook resume [RUN]`: continue a run that was stopped or killed. The state
 // is replayed from its journal; a step left in flight is reconciled by its
 // verification before anything else happens (see src/journal/reconcile.ts).
+import { stderrLine } from '../write.js';
 import type { Command } from 'commander';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { readJournal, type Journal } from '../../journal/journal.js';
@@ -17,7 +18,7 @@ export interface ResumeOptions extends RunOptions {
   skip?: string;
 }
 
-const err = (line: string) => process.stderr.write(`${line}\n`);
+const err = stderrLine;
 
 const resumable = (j: Journal) => ['stopped', 'failed', 'aborted'].includes(journalStatus(j).outcome);
 

@@ -3,6 +3,7 @@
 // shown, then run as a run of its own, with the same checks and gating
 // (destructive statements need the database name typed). Each undo that passes
 // is marked in the original run's journal, so nothing is undone twice.
+import { stderrLine, stdoutLine } from '../write.js';
 import type { Command } from 'commander';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { journalStatus, replayJournal } from '../../journal/replay.js';
@@ -16,8 +17,8 @@ export interface RollbackOptions extends RunOptions {
   dryRun?: boolean;
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+const out = stdoutLine;
+const err = stderrLine;
 
 export async function rollbackCommand(ref: string | undefined, opts: RollbackOptions): Promise<number> {
   if (opts.sandbox || opts.sandboxOn) {

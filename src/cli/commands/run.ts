@@ -20,6 +20,7 @@ import type { Operator } from '../../run/operator.js';
 import { redactUrl } from '../../exec/connection-url.js';
 import { loadTui } from '../../tui/load.js';
 import { createInterface } from 'node:readline/promises';
+import { printable } from '../../present/escape.js';
 import { unfinishedRun } from '../../journal/record.js';
 import { openStore } from '../../journal/store.js';
 
@@ -76,7 +77,7 @@ const flushOut = () => {
   if (outPending.length === 0) return;
   const text = outPending.join('');
   outPending = [];
-  process.stdout.write(text);
+  process.stdout.write(printable(text));
 };
 const out = (line: string) => {
   // A microtask queued from a microtask: it runs after the journal's own flush
@@ -86,7 +87,7 @@ const out = (line: string) => {
 };
 const err = (line: string) => {
   flushOut();
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${printable(line)}\n`);
 };
 
 export async function runCommand(

@@ -2,6 +2,7 @@
 // expected output, rollback, procedure, troubleshooting entry and checklist
 // item — without running anything or connecting to anything. On a terminal it
 // is a scrollable screen; piped, the same content as plain text.
+import { stderrLine, stdoutLine } from '../write.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { basename } from 'node:path';
@@ -70,6 +71,6 @@ export function register(program: Command): void {
     .option('--procedure <id>', 'open on this procedure (a rollback or recovery scenario)')
     .option('--width <columns>', 'wrap plain text at this width (default 100)')
     .action(async (file: string, opts: ShowCommandOptions) => {
-      process.exitCode = await showCommand(file, opts, (l) => process.stdout.write(`${l}\n`), (l) => process.stderr.write(`${l}\n`));
+      process.exitCode = await showCommand(file, opts, stdoutLine, stderrLine);
     });
 }

@@ -1,4 +1,5 @@
 // `runbook validate FILE…`: every problem in every file, each with file:line:col.
+import { stdoutLine } from '../write.js';
 import type { Command } from 'commander';
 import { loadRunbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
@@ -24,6 +25,6 @@ export function register(program: Command): void {
     .description('check runbook files: every problem listed with file:line:col')
     .argument('<files...>', 'runbook YAML files')
     .action(async (files: string[]) => {
-      process.exitCode = await validateFiles(files, (line) => console.log(line));
+      process.exitCode = await validateFiles(files, stdoutLine);
     });
 }
