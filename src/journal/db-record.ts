@@ -23,7 +23,7 @@ const SETUP = [
 const SETUP_LOCK = 0x72756e626f6f6bn; // "runbook"
 
 export interface SharedRecord {
-  /** Queues one journal line (as written, secrets scrubbed). */
+  /** Queues one journal line (as written; secrets were masked by the session). */
   event(seq: number, event: RunEvent, line: string): void;
   /** Waits for every queued write. */
   flush(): Promise<void>;

@@ -87,42 +87,6 @@ export interface Journal {
   tornTail?: string;
 }
 
-/**
- * Replaces secrets (a password, secret input values) wherever they appear in
- * a line. Secrets can be added as they become known (inputs arrive mid-run).
- */
-export class Scrubber {
-  private list: string[] = [];
-
-  constructor(secrets: readonly (string | undefined | null)[] = []) {
-    this.add(...secrets);
-  }
-
-  add(...secrets: readonly (string | number | boolean | undefined | null)[]): void {
-    const forms = new Set(this.list);
-    for (const raw of secrets) {
-      const s = raw === undefined || raw === null ? '' : String(raw);
-      if (s.length < 3) continue;
-      forms.add(s);
-      forms.add(JSON.stringify(s).slice(1, -1));
-      forms.add(encodeURIComponent(s));
-    }
-    this.list = [...forms].sort((a, b) => b.length - a.length);
-  }
-
-  /**
-   * Only inside JSON string values (a key is followed by ":"), so a secret that
-   * happens to be a key name or a number cannot break the line's structure.
-   */
-  readonly scrub = (text: string): string => {
-    // Most lines hold no secret at all: look for one before rewriting every string in the line.
-    if (this.list.length === 0 || !this.list.some((s) => text.includes(s))) return text;
-    const inString = (t: string) => this.list.reduce((acc, s) => acc.split(s).join('***'), t);
-    // Every string token is matched in order (so none starts at another's closing quote); keys are left as they are.
-    return text.replace(/"(?:[^"\\]|\\.)*"(:?)/g, (token: string, colon: string) => (colon ? token : inString(token)));
-  };
-}
-
 /** Secret input values replaced by ***: they are never journalled. */
 export function redactEvent(event: RunEvent, secretInputs: ReadonlySet<string>): RunEvent {
   if (event.type !== 'inputs_set') return event;
@@ -137,22 +101,21 @@ export class JournalWriter {
     readonly path: string,
     private fd: number | null,
     seq: number,
-    private readonly scrub: (text: string) => string,
   ) {
     this.seq = seq;
   }
 
   /** Starts a new journal; fails if one exists at that path. */
-  static create(path: string, header: JournalHeader, scrub: (text: string) => string = (t) => t): JournalWriter {
+  static create(path: string, header: JournalHeader): JournalWriter {
     const fd = openSync(path, 'wx', 0o600);
-    const writer = new JournalWriter(path, fd, 0, scrub);
+    const writer = new JournalWriter(path, fd, 0);
     writer.line(header);
     syncDirectory(dirname(path));
     return writer;
   }
 
   /** Continues a journal: a torn last line is cut off first; returns how many bytes were cut. */
-  static append(path: string, scrub: (text: string) => string = (t) => t): { writer: JournalWriter; tornBytes: number } {
+  static append(path: string): { writer: JournalWriter; tornBytes: number } {
     const fd = openSync(path, 'r+');
     const size = fstatSync(fd).size;
     const tornBytes = size - lastNewlineEnd(fd, size);
@@ -162,7 +125,7 @@ export class JournalWriter {
     }
     closeSync(fd);
     const seq = readJournal(path).events.length;
-    return { writer: new JournalWriter(path, openSync(path, 'a', 0o600), seq, scrub), tornBytes };
+    return { writer: new JournalWriter(path, openSync(path, 'a', 0o600), seq), tornBytes };
   }
 
   /** How many events the journal holds. */
@@ -171,7 +134,7 @@ export class JournalWriter {
   }
 
   /**
-   * Appends one event; returns the line as written (secrets scrubbed), for the shared record.
+   * Appends one event; returns the line as written, for the shared record (secrets were masked by the session: exec/secrets.ts).
    * An item's output (notices, row counts, lines a command printed: one event
    * per synchronous burst, see RunSession.output) is written at the end of that
    * burst (a microtask), and not fsync'ed on its own: a storm of 100,000 notices
@@ -201,7 +164,7 @@ export class JournalWriter {
   private line(record: JournalRecord, sync = true): string {
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
     if (this.failure) throw this.failure;
-    const text = this.scrub(JSON.stringify(record));
+    const text = JSON.stringify(record);
     this.pending.push(text, '\n');
     this.flush();
     if (sync) fsyncSync(this.fd);
@@ -219,7 +182,7 @@ export class JournalWriter {
     // Written at the end of this synchronous burst, with whatever else it produced.
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
     if (this.failure) throw this.failure;
-    const text = this.scrub(JSON.stringify(record));
+    const text = JSON.stringify(record);
     this.pending.push(text, '\n');
     this.pendingChars += text.length + 1;
     if (this.pendingChars >= 1 << 20) this.flush();

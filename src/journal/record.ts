@@ -12,7 +12,7 @@ import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
 import type { Listener } from '../run/session.js';
 import { openSharedRecord, type SharedRecord } from './db-record.js';
-import { JournalWriter, lastRecord, readJournal, redactEvent, Scrubber, type EventRecord, type Journal, type JournalHeader } from './journal.js';
+import { JournalWriter, lastRecord, readJournal, redactEvent, type EventRecord, type Journal, type JournalHeader } from './journal.js';
 import { acquireRunLock, type RunLock } from './lock.js';
 import { headerItems, journalStatus } from './replay.js';
 import { forecast, planLines, type PlannedUndo } from './rollback-plan.js';
@@ -62,14 +62,6 @@ export function runbookHash(rb: Runbook): string {
   return h.digest('hex');
 }
 
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return /password\s*=\s*'?([^'&\s]+)/i.exec(url)?.[1];
-  }
-}
-
 export async function openRecord(req: RecordRequest): Promise<OpenResult> {
   const clock = req.clock ?? Date.now;
   const store = openStore(req.stateDir);
@@ -89,16 +81,15 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
         return { ok: false, message: refusal, code: 1 };
       }
     }
-    const scrubber = new Scrubber([passwordOf(req.url)]);
+    // Events come masked from the session (exec/secrets.ts); the inputs event keeps the values the run binds, so secret ones are replaced here.
     const secretInputs = new Set(Object.entries(req.runbook.inputs).filter(([, spec]) => spec.secret).map(([name]) => name));
-    if (req.resume?.state.inputs) scrubber.add(...[...secretInputs].map((n) => req.resume!.state.inputs![n]));
 
     let journal: JournalWriter;
     let header: JournalHeader;
     let backlog: { seq: number; event: RunEvent; line: string }[] = [];
     if (req.resume) {
       header = req.resume.journal.header;
-      const opened = JournalWriter.append(req.resume.journal.path, scrubber.scrub);
+      const opened = JournalWriter.append(req.resume.journal.path);
       journal = opened.writer;
       journal.write({ record: 'session', action: 'resumed', operator, pid: process.pid, at: clock(), ...(opened.tornBytes ? { tornBytes: opened.tornBytes } : {}) });
       backlog = req.resume.journal.records.filter((r): r is EventRecord => r.record === 'event').map((r) => ({ seq: r.seq, event: r.event, line: JSON.stringify(r) }));
@@ -119,7 +110,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
         tool: 'runbook 0.1.0',
       };
       if (req.kind !== 'rollback') offerResume(store, req.runbook.id, lock.lock.session.target.database, req.show);
-      journal = JournalWriter.create(store.journalPath(runId), header, scrubber.scrub);
+      journal = JournalWriter.create(store.journalPath(runId), header);
       store.remember(indexEntry(header, lock.lock.session.target.database, journal.path));
     }
     cleanup.push(() => journal.close());
@@ -139,7 +130,6 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
 
     const plan = req.kind === 'runbook' || req.kind === 'procedure' ? forecast(req.runbook, req.steps) : undefined;
     const listener: Listener = (state, event) => {
-      if (event.type === 'inputs_set') scrubber.add(...[...secretInputs].map((n) => event.inputs[n]));
       const written = journal.event(redactEvent(event, secretInputs));
       shared?.event(written.seq, event, written.line);
       if (event.type === 'target_pinned' && !req.resume && plan) {

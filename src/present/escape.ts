@@ -101,3 +101,12 @@ function longestRun(runs: RegExpMatchArray | null): number {
   for (const run of runs ?? []) longest = Math.max(longest, run.trim().length);
   return longest;
 }
+
+/**
+ * A value quoted for a message, cut to `max` characters: a 10 MB value in a
+ * runbook is named, not echoed ("…" and how long it really is).
+ */
+export function quoteCut(text: string, max = 80): string {
+  if (text.length <= max) return `"${printableLine(text)}"`;
+  return `"${printableLine(text.slice(0, max))}…" (${text.length.toLocaleString('en-US')} characters)`;
+}

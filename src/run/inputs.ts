@@ -2,6 +2,7 @@
 // typed input values, with a clear message for each one that is wrong.
 import type { InputValue } from '../engine/state.js';
 import type { Input } from '../runbook/schema.js';
+import { quoteCut } from '../present/escape.js';
 
 export interface InputProblem {
   name: string;
@@ -23,33 +24,35 @@ export function parseInputArgs(pairs: readonly string[]): { values: Record<strin
 /** Converts one raw value to the input's type, or says why it can't. */
 export function coerceInput(name: string, spec: Input, raw: string | number | boolean): { value?: InputValue; problem?: string } {
   const text = String(raw);
+  // A secret input's value is never echoed back, not even when it is wrong.
+  const got = (shown: string) => (spec.secret ? 'got a value that is not shown (secret input)' : `got ${shown}`);
   let value: InputValue;
   switch (spec.type) {
     case 'integer':
-      if (!/^-?\d+$/.test(text.trim())) return { problem: `${name}: expected a whole number, got "${text}"` };
+      if (!/^-?\d+$/.test(text.trim())) return { problem: `${name}: expected a whole number, ${got(quoteCut(text))}` };
       value = Number(text);
       break;
     case 'number':
-      if (text.trim() === '' || !Number.isFinite(Number(text))) return { problem: `${name}: expected a number, got "${text}"` };
+      if (text.trim() === '' || !Number.isFinite(Number(text))) return { problem: `${name}: expected a number, ${got(quoteCut(text))}` };
       value = Number(text);
       break;
     case 'boolean':
-      if (!/^(true|false|yes|no|1|0)$/i.test(text)) return { problem: `${name}: expected true or false, got "${text}"` };
+      if (!/^(true|false|yes|no|1|0)$/i.test(text)) return { problem: `${name}: expected true or false, ${got(quoteCut(text))}` };
       value = /^(true|yes|1)$/i.test(text);
       break;
     case 'identifier':
-      if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(text)) return { problem: `${name}: expected a SQL name (letters, digits, _; at most 63), got "${text}"` };
+      if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(text)) return { problem: `${name}: expected a SQL name (letters, digits, _; at most 63), ${got(quoteCut(text))}` };
       value = text;
       break;
     default:
       value = text;
   }
   if (typeof value === 'number') {
-    if (spec.min !== undefined && value < spec.min) return { problem: `${name}: expected at least ${spec.min}, got ${value}` };
-    if (spec.max !== undefined && value > spec.max) return { problem: `${name}: expected at most ${spec.max}, got ${value}` };
+    if (spec.min !== undefined && value < spec.min) return { problem: `${name}: expected at least ${spec.min}, ${got(String(value))}` };
+    if (spec.max !== undefined && value > spec.max) return { problem: `${name}: expected at most ${spec.max}, ${got(String(value))}` };
   }
-  if (spec.pattern && !new RegExp(spec.pattern).test(text)) return { problem: `${name}: expected text matching /${spec.pattern}/, got "${spec.secret ? '***' : text}"` };
-  if (spec.choices && !spec.choices.map(String).includes(text)) return { problem: `${name}: expected one of ${spec.choices.join(', ')}, got "${text}"` };
+  if (spec.pattern && !new RegExp(spec.pattern).test(text)) return { problem: `${name}: expected text matching /${spec.pattern}/, ${got(quoteCut(text))}` };
+  if (spec.choices && !spec.choices.map(String).includes(text)) return { problem: `${name}: expected one of ${spec.choices.join(', ')}, ${got(quoteCut(text))}` };
   return { value };
 }
 

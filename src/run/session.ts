@@ -17,6 +17,7 @@ import { runAction, runCheck, judge, type ExecContext } from './executor.js';
 import { resolveInputs } from './inputs.js';
 import { reconcile } from '../journal/reconcile.js';
 import type { Operator } from './operator.js';
+import { passwordOf, secretInputValues, Secrets } from '../exec/secrets.js';
 
 export type Listener = (state: RunState, event: RunEvent) => void;
 
@@ -46,6 +47,8 @@ export interface SessionOptions {
   resumeFrom?: RunState;
   /** The run's connection, opened ahead (while the run lock was taken): used instead of connecting, and closed if the run never gets to it. */
   connection?: Promise<PgSession>;
+  /** False for a throwaway embedded sandbox, whose fixed password ("sandbox") is no secret: masking that word would damage the record. */
+  passwordIsSecret?: boolean;
 }
 
 export class RunSession {
@@ -61,6 +64,8 @@ export class RunSession {
   /** Stepping through was switched off ("run the rest") by the operator. */
   private runRest = false;
   private readonly steps: readonly Step[];
+  /** Known secret values, masked in every event before anyone sees it (exec/secrets.ts). */
+  private readonly secrets: Secrets;
 
   constructor(private options: SessionOptions) {
     // A failure to open it is dealt with when the run comes to connect (see connect).
@@ -69,6 +74,7 @@ export class RunSession {
     const kind = options.kind ?? 'runbook';
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
     this.latest = options.resumeFrom ?? createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
+    this.secrets = new Secrets([options.passwordIsSecret === false ? undefined : passwordOf(options.url), ...secretInputValues(options.runbook.inputs, options.resumeFrom?.inputs)]);
   }
 
   subscribe(listener: Listener): () => void {
@@ -82,10 +88,17 @@ export class RunSession {
     return this.latest;
   }
 
-  /** Applies an event and tells the listeners; output gathered so far comes first. */
-  private emit(event: RunEvent): void {
+  /**
+   * Applies an event and tells the listeners; output gathered so far comes first.
+   * This is where database and shell text enters the run: known secrets are
+   * masked here, so the state and every listener only ever hold the masked text.
+   */
+  private emit(raw: RunEvent): void {
     this.raiseOutputFailure();
     this.flushOutput();
+    if (raw.type === 'inputs_set') this.secrets.add(...secretInputValues(this.options.runbook.inputs, raw.inputs));
+    // The inputs stay as given (the run binds them; every channel replaces secret ones); the target is built without the password.
+    const event = raw.type === 'inputs_set' || raw.type === 'target_pinned' ? raw : this.secrets.value(raw);
     this.latest = reduce(this.latest, event);
     for (const listener of this.listeners) listener(this.latest, event);
   }
@@ -128,7 +141,7 @@ export class RunSession {
     const pending = this.pendingOutput;
     if (!pending) return;
     this.pendingOutput = undefined;
-    const event: RunEvent = { type: 'item_output', ...pending };
+    const event = this.secrets.value<RunEvent>({ type: 'item_output', ...pending });
     this.latest = reduce(this.latest, event);
     for (const listener of this.listeners) listener(this.latest, event);
   }

@@ -176,7 +176,9 @@ export async function runCommand(
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
     const journal = record;
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
-      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection });
+      // The embedded sandbox's password is a fixed throwaway ("sandbox"): not a secret, and masking that word would damage the record.
+      const passwordIsSecret = !(sandbox && !opts.sandboxOn);
+      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection, passwordIsSecret });
       connection = undefined;
       made.subscribe(journal.listener);
       return made;

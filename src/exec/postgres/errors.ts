@@ -1,6 +1,7 @@
 // Turning what `pg` and the network throw into ExecErrors an operator can act
 // on: what failed, where, and what to try. Never a stack trace, never a password.
 import { redactUrl } from '../connection-url.js';
+import { Secrets } from '../secrets.js';
 import type { ExecError } from '../types.js';
 
 /** Thrown by connect / recheckTarget / queryValues / timeQuery; carries the ExecError. */
@@ -109,13 +110,14 @@ export function connectError(err: unknown, where: string, password?: string): Ex
         text = `Could not connect to ${where}: ${message}. Is the server running? ${check}.`;
       }
   }
-  // Belt and braces: whatever a library echoed back, no password leaves here.
-  return { kind: 'connection', message: redactUrl(scrub(text, password)), ...(code && /^[0-9A-Z]{5}$/.test(code) ? { sqlstate: code } : {}) };
+  // The library's words were masked above; the address and advice are ours, built without the password
+  // (masking them would turn "127.0.0.1:5432" into "127.0.0.1:***" when the password is 5432).
+  return { kind: 'connection', message: redactUrl(text), ...(code && /^[0-9A-Z]{5}$/.test(code) ? { sqlstate: code } : {}) };
 }
 
-/** Remove a known secret from text that came back from a library. */
+/** Remove a known secret from text that came back from a library (see exec/secrets.ts for how). */
 export function scrub(text: string, secret?: string): string {
-  return secret ? text.split(secret).join('***') : text;
+  return secret ? new Secrets([secret]).text(text) : text;
 }
 
 /** Any other throw, turned into an ExecError (used for bugs and surprises; no stack). */

@@ -3,6 +3,7 @@
 // crash the process when the server goes away.
 import pg from './pg.js';
 import { redactUrl } from '../connection-url.js';
+import { passwordOf } from '../secrets.js';
 import type { ExecError } from '../types.js';
 import { connectError, ExecFailure, isConnectionLoss, lostConnectionError, pgFields, scrub } from './errors.js';
 import { TARGET_SQL, targetFromRow } from './target.js';
@@ -161,12 +162,4 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
     throw err;
   }
   return session;
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    return decodeURIComponent(new URL(url).password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

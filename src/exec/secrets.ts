@@ -1,0 +1,122 @@
+// Known secret values (the database password, inputs declared `secret`) kept
+// out of everything the program holds after the executors: the session
+// (run/session.ts) masks each event where database and shell text enters the run (rows, notices,
+// printed lines, error text, a check's actual value), so the state, the
+// screen, plain and JSON output, the journal, the shared record and the
+// reports never see them. Text the program builds itself (the target, the
+// operator, its own messages) is built without secrets and not masked: masking
+// it would damage the record ("as ***" for the user postgres whose password is
+// postgres) and hint at the secret.
+//
+// How a value is found:
+// - LONG_SECRET (8) characters or more: wherever it appears, even inside a
+//   longer word. Eight is the usual floor for a password (NIST SP 800-63B);
+//   a coincidental match of 8 characters in unrelated text is rare, and a
+//   secret glued to other text ("token=abc…", base64) must still be caught.
+// - Shorter: only as a whole token, between delimiters (start or end, space,
+//   quotes, = , ; ( ) [ ] { } < > |). A 4-digit password "5432" is masked in
+//   `PGPASSWORD=5432` or `got "5432"`, but not in "127.0.0.1:5432"; "abc" is
+//   not masked inside "abcdef".
+// - In any URL with a password (`scheme://user:secret@host`) the password is
+//   masked whatever its length: that is what printing $DATABASE_URL shows.
+// The mask is fixed (MASK): it never says how long the secret was.
+import type { Input } from '../runbook/schema.js';
+
+export const MASK = '***';
+export const LONG_SECRET = 8;
+
+const DELIMITER = `\\s"'\`=,;()\\[\\]{}<>|`;
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'`]*:)([^\s@"'`]+)@/gi;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+export class Secrets {
+  private values = new Set<string>();
+  private pattern: RegExp | null = null;
+
+  constructor(values: readonly unknown[] = []) {
+    this.add(...values);
+  }
+
+  /** Adds values as they become known (inputs arrive after the run starts); empty ones are ignored. */
+  add(...values: readonly unknown[]): void {
+    let changed = false;
+    for (const raw of values) {
+      if (raw === undefined || raw === null || raw === MASK) continue;
+      const value = String(raw);
+      if (value.trim() === '') continue;
+      // The forms a secret takes in text: as is, percent-encoded in a URL, escaped inside a JSON string.
+      for (const form of new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])) {
+        if (!this.values.has(form)) {
+          this.values.add(form);
+          changed = true;
+        }
+      }
+    }
+    if (changed) this.pattern = compile([...this.values]);
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  /** Text with every known secret, and any URL's password, replaced by MASK. */
+  readonly text = (text: string): string => {
+    let out = text.includes('://') ? text.replace(URL_PASSWORD, `$1${MASK}@`) : text;
+    if (this.pattern) {
+      this.pattern.lastIndex = 0;
+      out = out.replace(this.pattern, MASK);
+    }
+    return out;
+  };
+
+  /** Any value (a row, an error, a verdict): strings masked wherever they are; a number or boolean equal to a secret replaced. */
+  readonly value = <T>(value: T): T => mask(value, this) as T;
+}
+
+function compile(values: string[]): RegExp | null {
+  if (values.length === 0) return null;
+  // Longest first, so a secret that contains another is masked whole.
+  const sorted = [...values].sort((a, b) => b.length - a.length);
+  const long = sorted.filter((v) => v.length >= LONG_SECRET).map(escapeRegExp);
+  const short = sorted.filter((v) => v.length < LONG_SECRET).map(escapeRegExp);
+  const parts: string[] = [];
+  if (long.length) parts.push(`(?:${long.join('|')})`);
+  if (short.length) parts.push(`(?<=^|[${DELIMITER}])(?:${short.join('|')})(?=$|[${DELIMITER}])`);
+  return new RegExp(parts.join('|'), 'g');
+}
+
+function mask(value: unknown, secrets: Secrets): unknown {
+  if (typeof value === 'string') return secrets.text(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    const masked = secrets.text(String(value));
+    return masked === String(value) ? value : masked;
+  }
+  if (Array.isArray(value)) return value.map((v) => mask(v, secrets));
+  if (value instanceof Date || value === null || value === undefined) return value;
+  if (Buffer.isBuffer(value)) return value;
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = mask(v, secrets);
+    return out;
+  }
+  return value;
+}
+
+/** The password in a connection URL, if any (decoded). */
+export function passwordOf(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The values of the runbook's secret inputs among `inputs`. */
+export function secretInputValues(specs: Readonly<Record<string, Input>>, inputs: Readonly<Record<string, unknown>> | null | undefined): unknown[] {
+  if (!inputs) return [];
+  return Object.entries(specs)
+    .filter(([name, spec]) => spec.secret && inputs[name] !== undefined)
+    .map(([name]) => inputs[name]);
+}
