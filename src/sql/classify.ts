@@ -4,6 +4,7 @@
 import type { Node } from 'libpg-query';
 import { commandOf } from './command.js';
 import { destructiveReason, explainAnalyzes, noTransactionReason } from './safety.js';
+import { stateChangingCalls } from './lock-functions.js';
 import { unwrap, withQueries } from './tree.js';
 import type { StatementFacts, StatementKind } from './types.js';
 
@@ -56,8 +57,8 @@ function writesOf(node: Node): boolean {
   const { type, body } = unwrap(node);
   switch (type) {
     case 'SelectStmt':
-      // SELECT INTO creates a table; a data-modifying CTE writes.
-      return Boolean(body.intoClause) || withQueries(body).some(writesOf);
+      // SELECT INTO creates a table; a data-modifying CTE writes; so does pg_terminate_backend(), lo_unlink(), setval()…
+      return Boolean(body.intoClause) || withQueries(body).some(writesOf) || stateChangingCalls(node).length > 0;
     case 'ExplainStmt':
       return explainAnalyzes(body) && writesOf(body.query as Node);
     case 'CopyStmt':

@@ -3,7 +3,7 @@
 // safely, and mapping error positions back to the source.
 
 export { ensureParser } from './parser.js';
-export { splitSql } from './split.js';
+export { parseTreeOf, splitSql } from './split.js';
 export { bindPlaceholders } from './bind.js';
 export { placeholdersIn } from './placeholders.js';
 export { quoteIdent } from './quote.js';

@@ -63,6 +63,11 @@ export function changesState(name: string): boolean {
   return STATE_CHANGING.has(name);
 }
 
+/** The state-changing functions a statement calls (pg_terminate_backend, lo_unlink, …). */
+export function stateChangingCalls(node: unknown): string[] {
+  return functionCalls(node).map(functionName).filter(changesState);
+}
+
 /** Whether the function is PostgreSQL's own and does nothing the lock model cannot see. */
 export function isKnownFunction(call: Record<string, unknown>): boolean {
   const names = dottedName(call.funcname as Node[] | undefined).split('.');

@@ -10,7 +10,7 @@ import type { Node } from 'libpg-query';
 import { alterTable } from './lock-alter-table.js';
 import { LockContext } from './lock-context.js';
 import { FactsBuilder, type LockFacts } from './lock-facts.js';
-import { changesState, functionCalls, functionName, isKnownFunction, walk } from './lock-functions.js';
+import { functionCalls, functionName, isKnownFunction, walk } from './lock-functions.js';
 import { lockModeOfNumber, lockRank, type LockMode } from './lock-modes.js';
 import { relationOf, relationOfNames } from './lock-names.js';
 import { columnType } from './lock-types.js';
@@ -19,6 +19,7 @@ import { defElems, optionOn, unwrap } from './tree.js';
 export type { Hazard, LockFacts, RelationLock } from './lock-facts.js';
 export type { LockMode } from './lock-modes.js';
 export { LockContext } from './lock-context.js';
+export { stateChangingCalls } from './lock-functions.js';
 export { blocksOfMode, lockModeWords, lockRank, LOCK_MODES } from './lock-modes.js';
 
 /**
@@ -136,7 +137,9 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
       for (const r of (b.relations as Node[] | undefined) ?? []) f.lock(relationOf(r), 'ShareUpdateExclusiveLock');
       return;
     case 'AlterSeqStmt':
+      // ALTER SEQUENCE writes the sequence anew (a new relfilenode): a one-page file, nothing to warn about.
       f.lock(relationOf(b.sequence), 'ShareRowExclusiveLock');
+      f.rewrite = true;
       return;
     case 'AlterObjectSchemaStmt':
       if (b.relation) f.lock(relationOf(b.relation), 'AccessExclusiveLock');
@@ -384,9 +387,5 @@ function fromRelations(from: unknown): string[] {
   return found;
 }
 
-/** Whether the statement calls a function that changes state outside its tables (pg_terminate_backend, lo_unlink, …). */
-export function stateChangingCalls(node: Node): string[] {
-  return functionCalls(node).map(functionName).filter(changesState);
-}
 
 export { columnType };

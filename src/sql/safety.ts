@@ -5,6 +5,7 @@
 
 import type { Node, ObjectType } from 'libpg-query';
 import { commandOf, objectWords } from './command.js';
+import { alwaysTrue } from './always-true.js';
 import { defElems, dottedName, objectName, optionOn, relationName, unwrap, withQueries } from './tree.js';
 
 const IN_BLOCK = 'cannot run inside a transaction block';
@@ -49,8 +50,16 @@ export function noTransactionReason(node: Node): string | null {
     }
     case 'DropSubscriptionStmt':
       return `DROP SUBSCRIPTION ${IN_BLOCK} when the subscription has a replication slot`;
-    case 'AlterSubscriptionStmt':
-      return String(b.kind).includes('REFRESH') ? `ALTER SUBSCRIPTION ... REFRESH ${IN_BLOCK}` : null;
+    case 'AlterSubscriptionStmt': {
+      const kind = String(b.kind);
+      if (kind.includes('REFRESH')) return `ALTER SUBSCRIPTION ... REFRESH ${IN_BLOCK}`;
+      // SET/ADD/DROP PUBLICATION refresh the subscription unless told WITH (refresh = false).
+      const refreshes = !options('options').some((o) => o.defname === 'refresh' && !optionOn(o));
+      const verb = /ALTER_SUBSCRIPTION_(SET|ADD|DROP)_PUBLICATION/.exec(kind)?.[1];
+      return verb && refreshes ? `ALTER SUBSCRIPTION ... ${verb} PUBLICATION (with its default refresh) ${IN_BLOCK}` : null;
+    }
+    case 'DiscardStmt':
+      return b.target === 'DISCARD_ALL' ? `DISCARD ALL ${IN_BLOCK}` : null;
     case 'CallStmt':
       return isRefreshContinuousAggregate(b) ? `CALL refresh_continuous_aggregate() (TimescaleDB) ${IN_BLOCK}` : null;
     case 'CreateTableAsStmt':
@@ -115,10 +124,17 @@ export function destructiveReason(node: Node): string | null {
     }
     case 'DeleteStmt':
       if (!b.whereClause) return `DELETE without WHERE removes every row of ${relationName(b.relation)}`;
+      if (alwaysTrue(b.whereClause)) return `DELETE with an always-true WHERE removes every row of ${relationName(b.relation)}`;
       break;
     case 'UpdateStmt':
       if (!b.whereClause) return `UPDATE without WHERE changes every row of ${relationName(b.relation)}`;
+      if (alwaysTrue(b.whereClause)) return `UPDATE with an always-true WHERE changes every row of ${relationName(b.relation)}`;
       break;
+    case 'MergeStmt': {
+      const deletes = ((b.mergeWhenClauses as Node[] | undefined) ?? []).some((w) => unwrap(w).body.commandType === 'CMD_DELETE');
+      if (deletes) return `MERGE … THEN DELETE removes the rows of ${relationName(b.relation)} that it matches`;
+      break;
+    }
     case 'AlterTableStmt': {
       const dropped = ((b.cmds as Node[] | undefined) ?? [])
         .map((cmd) => unwrap(cmd).body)

@@ -1,6 +1,7 @@
 // Split a SQL file into statements with PostgreSQL's own parser, so ';' inside
 // strings, dollar-quoted bodies and comments never splits anything.
 
+import type { Node } from 'libpg-query';
 import { classify } from './classify.js';
 import { PlaceholderError, SqlSyntaxError } from './errors.js';
 import { isComment, ParseFailure, parseStatements, scanTokens } from './parser.js';
@@ -64,8 +65,18 @@ function splitUncached(source: string): SqlStatement[] {
     let to = lastTokenEnd(masked, from, end);
     // A value placeholder is masked as '$1' plus spaces: end at the placeholder's '}}', not at '$1'.
     to = found.find((p) => p.start < to && to < p.end)?.end ?? to;
-    return { text: source.slice(from, to), offset: from, ...lines.at(from), ...classify(node) };
+    const statement: SqlStatement = { text: source.slice(from, to), offset: from, ...lines.at(from), ...classify(node) };
+    parseTrees.set(statement, node);
+    return statement;
   });
+}
+
+/** Each statement's parse tree, kept beside it (not in it: statements are copied, journalled and compared). */
+const parseTrees = new WeakMap<SqlStatement, Node>();
+
+/** The parse tree of a statement splitSql returned (for the lock model). */
+export function parseTreeOf(statement: SqlStatement): Node | undefined {
+  return parseTrees.get(statement);
 }
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';

@@ -58,3 +58,21 @@ export function withQueries(body: Record<string, unknown>): Node[] {
     .map((cte) => unwrap(cte).body.ctequery as Node | undefined)
     .filter((q): q is Node => q !== undefined);
 }
+
+/** Every string constant in a parse tree ('happy' in `WHERE mood = 'happy'`). */
+export function walkConstants(tree: unknown): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const record = value as Record<string, unknown>;
+    const aConst = record.A_Const as { sval?: { sval?: string } } | undefined;
+    if (aConst?.sval) found.push(String(aConst.sval.sval ?? ''));
+    for (const v of Object.values(record)) visit(v);
+  };
+  visit(tree);
+  return found;
+}
