@@ -6,8 +6,8 @@
 //   node make-sample-sqlite.mjs OUT.db [--seed N]
 //
 // The seven tables the migration copies, with deterministic data:
-//   tickers 300 (KR and US), ohlcv_data ~13,000 (5 tickers × 10 years of
-//   weekdays, timeframe 1d), stock_details 250, etf_details 23 (one ETF listed
+//   tickers 300 (KR and US), ohlcv_data ~104,000 (40 tickers × 10 years of
+//   weekdays, timeframe 1d, whole months), stock_details 250, etf_details 23 (one ETF listed
 //   twice, as in the real file: PostgreSQL keeps one, the "etf_details: -1 row"
 //   warning of the guide), etf_holdings 3, ticker_fundamentals 47 (no region
 //   column: the copy adds it from tickers), technical_analysis 0 (schema only).
@@ -111,22 +111,30 @@ db.transaction(() => {
   }
 })();
 
-// 10 years of daily bars (weekdays) for five tickers, up to yesterday.
+// Daily bars (weekdays) for 40 tickers (the first 20 of each region: AAPL, MSFT, SPY, 005930, …) over
+// the ten years and one month of whole months before the current one. The shape the plans depend on:
+// each monthly chunk holds ~900 rows, a day of every ticker (production: ~7,700 a month), so a one-ticker
+// query reads through the index. Five tickers (≤ 110 rows a chunk) or a chunk of a few days of the
+// current month are cheaper to read whole, and the planner rightly does that once they are analysed.
 const insBar = db.prepare('INSERT INTO ohlcv_data (ticker, region, timeframe, date, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
 db.transaction(() => {
-  const series = [['AAPL', 'US', 25], ['MSFT', 'US', 45], ['SPY', 'US', 200], ['005930', 'KR', 30000], ['005937', 'KR', 12000]];
-  const start = new Date(Date.UTC(now.getUTCFullYear() - 10, now.getUTCMonth(), now.getUTCDate()));
-  for (const [ticker, region, base] of series) {
-    let price = base;
-    for (let d = new Date(start); d < now; d.setUTCDate(d.getUTCDate() + 1)) {
-      const dow = d.getUTCDay();
-      if (dow === 0 || dow === 6) continue;
-      const open = price;
+  const series = [...tickers.filter((t) => t.region === 'KR').slice(0, 20), ...tickers.filter((t) => t.region === 'US').slice(0, 20)].map((t) => ({
+    ...t,
+    price: t.region === 'KR' ? 5000 + Math.round(random() * 60000) : 20 + Math.round(random() * 400),
+  }));
+  const start = new Date(Date.UTC(now.getUTCFullYear() - 10, now.getUTCMonth() - 1, 1));
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  // Day by day, every ticker of the day: the order a daily collection writes them in.
+  for (let d = new Date(start); d < end; d.setUTCDate(d.getUTCDate() + 1)) {
+    const dow = d.getUTCDay();
+    if (dow === 0 || dow === 6) continue;
+    for (const t of series) {
+      const open = t.price;
       const close = Math.max(0.01, open * (1 + (random() - 0.49) * 0.04));
       const high = Math.max(open, close) * (1 + random() * 0.01);
       const low = Math.min(open, close) * (1 - random() * 0.01);
-      insBar.run(ticker, region, '1d', iso(d), +open.toFixed(4), +high.toFixed(4), +low.toFixed(4), +close.toFixed(4), Math.round(1e5 + random() * 1e7));
-      price = close;
+      insBar.run(t.ticker, t.region, '1d', iso(d), +open.toFixed(4), +high.toFixed(4), +low.toFixed(4), +close.toFixed(4), Math.round(1e5 + random() * 1e7));
+      t.price = close;
     }
   }
 })();

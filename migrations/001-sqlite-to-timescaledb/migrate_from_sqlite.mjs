@@ -11,7 +11,8 @@
 // INSERT ... ON CONFLICT DO NOTHING, so a re-run after a failure copies only
 // what is missing, and rows SQLite holds twice (it has no primary key on
 // etf_details) are counted as skipped instead of failing the copy.
-// Each finished table gets a line in migration_log.
+// Each finished table gets a line in migration_log; at the end the copied tables
+// are analysed.
 //
 // Progress, one line per table:  Migrating tickers... 18661 rows ✅
 // and at the end:                 Migration complete: 963620 total rows
@@ -195,6 +196,11 @@ async function main() {
       process.stdout.write(`${fmt(inserted)} rows ✅${skipped ? ` (${skipped} already present or duplicate in SQLite, skipped)` : ''}\n`);
       total += inserted;
     }
+    // Statistics for what was just copied, as a bulk load needs: until autovacuum gets to them, the
+    // planner takes the tables for empty (and the hypertable's chunks ANALYZE reaches through their parent).
+    const analyze = `ANALYZE ${tables.map((t) => pg.escapeIdentifier(t.name)).join(', ')}`;
+    await client.query(analyze);
+    console.log(`Statistics updated (${analyze})`);
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`Migration complete: ${fmt(total)} total rows (${secs} s)`);
     return 0;

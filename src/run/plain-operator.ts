@@ -2,12 +2,19 @@
 // before the run starts. Nothing is assumed that the flags did not say.
 import type { Operator } from './operator.js';
 import { troubleshootingLines, type Write } from '../report/plain.js';
+import { SANDBOX_DATABASE } from './sandbox.js';
 
 export interface PlainAnswers {
   /** --yes: plain confirmations are answered yes. */
   yes: boolean;
   /** --confirm-danger NAME: the database name, typed in advance for destructive steps. */
   confirmDanger?: string;
+  /**
+   * The database this run created itself (--sandbox, --sandbox-on): `--confirm-danger runbook_sandbox`
+   * names it, since its real name (runbook_sandbox_<random>) cannot be known before the run.
+   * It never matches any other database: the run's target is the one it created.
+   */
+  sandboxDatabase?: string;
 }
 
 export function plainOperator(answers: PlainAnswers, write: Write): Operator {
@@ -27,12 +34,15 @@ export function plainOperator(answers: PlainAnswers, write: Write): Operator {
     },
     async confirmDanger(item, reasons, database) {
       write(`  destructive: ${reasons.join('; ')}`);
-      if (answers.confirmDanger === database) {
-        write(`  (--confirm-danger ${database}) confirmed for ${item.title}`);
+      const sandbox = answers.sandboxDatabase === database;
+      if (answers.confirmDanger === database || (sandbox && answers.confirmDanger === SANDBOX_DATABASE)) {
+        const created = sandbox ? ` (${database}: the sandbox database this run created)` : '';
+        write(`  (--confirm-danger ${answers.confirmDanger}) confirmed for ${item.title}${created}`);
         return true;
       }
       const given = answers.confirmDanger === undefined ? 'no --confirm-danger was given' : `--confirm-danger ${answers.confirmDanger} does not name the target database`;
-      write(`  refused: ${given}; rerun with --confirm-danger ${database} to allow it`);
+      const name = sandbox ? `${SANDBOX_DATABASE} to allow it (it names the sandbox database the run creates, here ${database})` : `${database} to allow it`;
+      write(`  refused: ${given}; rerun with --confirm-danger ${name}`);
       return false;
     },
     async blocked(_item, _verdicts, entries) {

@@ -14,7 +14,11 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** The database name the default sandbox uses: type it for --confirm-danger. */
+/**
+ * The database name the default sandbox uses. `--confirm-danger runbook_sandbox` also names the
+ * temporary database of --sandbox-on (runbook_sandbox_<random>, so that runs on one server never meet):
+ * the plain operator accepts it for the database the run created itself, and for no other.
+ */
 export const SANDBOX_DATABASE = 'runbook_sandbox';
 
 function withDatabase(serverUrl: string, database: string): string {
@@ -36,7 +40,7 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
 
 export async function openSandbox(on?: string): Promise<Sandbox> {
   if (on) {
-    const database = `runbook_sandbox_${randomBytes(4).toString('hex')}`;
+    const database = `${SANDBOX_DATABASE}_${randomBytes(4).toString('hex')}`;
     await admin(on, `CREATE DATABASE ${database}`);
     return {
       url: withDatabase(on, database),

@@ -80,6 +80,28 @@ test('a destructive step needs --confirm-danger naming the database; --yes alone
   assert.equal((await db.client.query("SELECT to_regclass('doomed') AS t")).rows[0].t, null);
 });
 
+test('--sandbox-on: --confirm-danger runbook_sandbox confirms the database the run created, and no other', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'rb-'));
+  const file = join(dir, 'danger.yaml');
+  await writeFile(
+    file,
+    ['runbook: 1', 'id: danger-sandbox', 'title: Danger', 'steps:', '  - id: make', '    title: Make', '    sql: CREATE TABLE doomed (a int)', '  - id: drop', '    title: Drop it', '    sql: DROP TABLE doomed'].join('\n'),
+  );
+  // Without it, the refusal names what to type: the name the run cannot know in advance is not asked for.
+  const refused = await runCli(['run', file, '--sandbox-on', serverUrl(), '--yes', '--plain']);
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stdout, /rerun with --confirm-danger runbook_sandbox to allow it \(it names the sandbox database the run creates, here runbook_sandbox_[0-9a-f]{8}\)/);
+  const allowed = await runCli(['run', file, '--sandbox-on', serverUrl(), '--yes', '--plain', '--confirm-danger', 'runbook_sandbox']);
+  assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
+  assert.match(allowed.stdout, /\(--confirm-danger runbook_sandbox\) confirmed for Drop it \(runbook_sandbox_[0-9a-f]{8}: the sandbox database this run created\)/);
+  // On a database the run did not create, the word confirms nothing.
+  const elsewhere = await runCli(['run', file, '--db', db.url, '--yes', '--plain', '--confirm-danger', 'runbook_sandbox']);
+  assert.equal(elsewhere.code, 1, elsewhere.stdout);
+  assert.match(elsewhere.stdout, /--confirm-danger runbook_sandbox does not name the target database/);
+  assert.equal((await db.client.query("SELECT to_regclass('doomed') AS t")).rows[0].t, 'doomed', 'the table must not be dropped');
+  await db.client.query('DROP TABLE doomed');
+});
+
 test('a missing input is named with how to give it; a wrong type is refused', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'rb-'));
   const file = join(dir, 'inputs.yaml');

@@ -49,7 +49,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--plain', 'plain text output, no screen (default when not in a terminal)')
     .option('--json', 'one JSON event per line')
     .option('-y, --yes', 'answer plain confirmations with yes')
-    .option('--confirm-danger <database>', 'allow destructive steps: name the target database')
+    .option('--confirm-danger <database>', 'allow destructive steps: name the target database (runbook_sandbox for the sandbox the run creates)')
     .option('-i, --input <name=value>', 'set an input (repeatable)', collect, [])
     .option('--procedure <id>', 'run a named procedure (a rollback or recovery scenario) instead of the steps')
     .option('--step', 'on the screen: stop before each step until Enter is pressed (a to run the rest)')
@@ -204,7 +204,7 @@ export async function runCommand(
     }
     // In JSON mode the operator's messages are events too, so every line stays JSON.
     const session = makeSession(
-      plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
+      plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger, sandboxDatabase: sandbox?.database }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
       given,
     );
     session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
