@@ -3,7 +3,8 @@
 // was skipped with a reason — and refuses every other transition loudly.
 import type { ExecEvent } from '../exec/types.js';
 import type { RunEvent } from './events.js';
-import { OUTPUT_LINES_KEPT, type ItemState, type OutputLine, type RunState } from './state.js';
+import { attemptText, queueText, traceText } from '../report/lock-words.js';
+import { LOCK_RECORDS_KEPT, OUTPUT_LINES_KEPT, type ItemLocks, type ItemState, type OutputLine, type RunState } from './state.js';
 
 export class IllegalTransition extends Error {}
 
@@ -56,13 +57,15 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'item_output': {
       // One line per event, and only the newest OUTPUT_LINES_KEPT can stay: older ones are counted, not built.
       const from = Math.max(0, event.events.length - OUTPUT_LINES_KEPT);
-      return appendItemOutput(state, event.key, event.events.slice(from).map(outputLine), from);
+      const next = appendItemOutput(state, event.key, event.events.slice(from).map(outputLine), from);
+      return event.events.some(isLockEvent) ? update(next, event.key, (item) => ({ ...item, locks: reduceLocks(item.locks, event.events) })) : next;
     }
     case 'item_finished':
       return update(state, event.key, (item) => {
         requireStatus(item, ['running'], 'finish');
         const ok = !event.error && event.verdicts.every((v) => v.ok);
-        return { ...item, status: ok ? 'passed' : 'failed', verdicts: event.verdicts, error: event.error, durationMs: event.durationMs };
+        const locks = item.locks?.queue ? { ...item.locks, queue: null } : item.locks;
+        return { ...item, status: ok ? 'passed' : 'failed', verdicts: event.verdicts, error: event.error, durationMs: event.durationMs, ...(locks ? { locks } : {}) };
       });
     case 'item_interrupted':
       return update(state, event.key, (item) => {
@@ -153,7 +156,32 @@ export function outputLine(e: ExecEvent): OutputLine {
       return { kind: 'info', text: e.message };
     case 'rows':
       return { kind: 'rows', text: `${e.total} row${e.total === 1 ? '' : 's'}${e.truncated ? ` (first ${e.rows.length} kept)` : ''}` };
+    case 'lock_queue':
+      return { kind: 'info', text: queueText(e.index, e.sample) };
+    case 'lock_attempt':
+      return { kind: 'info', text: attemptText(e.attempt) };
+    case 'lock_trace':
+      return { kind: 'info', text: traceText(e.trace) };
   }
+}
+
+type LockEvent = Extract<ExecEvent, { type: 'lock_queue' | 'lock_attempt' | 'lock_trace' }>;
+
+function isLockEvent(e: ExecEvent): e is LockEvent {
+  return e.type === 'lock_queue' || e.type === 'lock_attempt' || e.type === 'lock_trace';
+}
+
+/** The lock guard's structured record of an item, from its events (the words are outputLine's). */
+function reduceLocks(locks: ItemLocks | undefined, events: ExecEvent[]): ItemLocks {
+  let next: ItemLocks = locks ?? { queue: null, attempts: [], traces: [] };
+  for (const e of events) {
+    if (e.type === 'lock_queue') {
+      const s = e.sample;
+      next = { ...next, queue: !s.waitingFor && s.count === 0 && s.blockers.length === 0 ? null : { index: e.index, sample: s } };
+    } else if (e.type === 'lock_attempt') next = { ...next, queue: null, attempts: [...next.attempts, e.attempt].slice(-LOCK_RECORDS_KEPT) };
+    else if (e.type === 'lock_trace') next = { ...next, traces: [...next.traces, e.trace].slice(-LOCK_RECORDS_KEPT) };
+  }
+  return next;
 }
 
 function appendOutput(item: ItemState, lines: OutputLine[]): ItemState {

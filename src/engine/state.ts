@@ -2,7 +2,8 @@
 // that makes a new one; renderers read it; the journal records the events
 // that produced it. No I/O, no clock: times arrive inside events.
 import type { Verdict } from '../checks/verdict.js';
-import type { ExecError } from '../exec/types.js';
+import type { ExecError, LockAttempt, LockTrace } from '../exec/types.js';
+import type { LockQueueSample } from '../exec/postgres/lock-queue.js';
 
 export type InputValue = string | number | boolean | null;
 
@@ -37,7 +38,21 @@ export interface ItemState {
   outputDropped: number;
   /** Whether the runbook lets the operator skip this item with a reason. */
   skippable: boolean;
+  /** What the lock guard and lock tracing saw, when they saw anything. */
+  locks?: ItemLocks;
 }
+
+/** The lock guard's record of an item: the queue behind it now, every attempt, every trace. */
+export interface ItemLocks {
+  /** The queue behind our statement while it waits for or holds a strong lock; null when there is none. */
+  queue: { index: number; sample: LockQueueSample } | null;
+  /** Each attempt of a guarded statement, oldest first (the newest LOCK_RECORDS_KEPT). */
+  attempts: LockAttempt[];
+  /** --trace-locks: each statement's traced locks (the newest LOCK_RECORDS_KEPT). */
+  traces: LockTrace[];
+}
+
+export const LOCK_RECORDS_KEPT = 200;
 
 export const OUTPUT_LINES_KEPT = 500;
 

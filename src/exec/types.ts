@@ -1,6 +1,9 @@
 // The contract between executors (which do I/O) and everything else.
 // Executors report what happens as ExecEvents while they run, and finish with
 // one ActionResult that the checks evaluate. Nothing here does I/O.
+import type { InvalidIndex } from './postgres/invalid-index.js';
+import type { GuardTrip, LockQueueSample } from './postgres/lock-queue.js';
+import type { LockHolder } from './postgres/monitor.js';
 
 /** Something that happened while an action ran, reported as it happens. */
 export type ExecEvent =
@@ -9,7 +12,78 @@ export type ExecEvent =
   | { type: 'notice'; severity: string; message: string; detail?: string; hint?: string }
   | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'rows'; columns: string[]; rows: unknown[][]; total: number; truncated: boolean }
-  | { type: 'info'; message: string };
+  | { type: 'info'; message: string }
+  /** The queue behind a statement of ours that waits for or holds a strong lock (statement `index`), as last sampled. */
+  | { type: 'lock_queue'; index: number; sample: LockQueueSample }
+  /** One attempt of a guarded statement (or transactional step) ended: how, who blocked it, how long the queue grew. */
+  | { type: 'lock_attempt'; attempt: LockAttempt }
+  /** --trace-locks: the locks statement `index` really took, beside the ones predicted. */
+  | { type: 'lock_trace'; trace: LockTrace };
+
+/** How an attempt of a guarded statement ended. */
+export type LockAttemptOutcome = 'done' | 'lock_timeout' | 'queue_limit' | 'failed' | 'cancelled';
+
+export interface LockAttempt {
+  /** 0-based index of the statement the attempt is about (for a transactional step: the one that stopped it, or the strong one). */
+  index: number;
+  command: string;
+  attempt: number;
+  /** Attempts the policy allows in all. */
+  attempts: number;
+  /** What a retry runs again: the whole transactional step, or this statement alone (the ones before it stay committed). */
+  scope: 'step' | 'statement';
+  outcome: LockAttemptOutcome;
+  durationMs: number;
+  /** The lock_timeout it ran under; null for none (a last attempt without a timeout). */
+  lockTimeoutMs: number | null;
+  /** How long it waited for its lock, as last seen by the guard (null when never seen waiting). */
+  waitedMs: number | null;
+  /** The sessions it waited on. */
+  blockers: LockHolder[];
+  /** The most sessions that queued behind it at once, and the longest any of them waited. */
+  queueMax: number;
+  queueWaitMaxMs: number;
+  /** Set when the guard cancelled it. */
+  trip?: GuardTrip;
+  /** Set when another attempt follows, after this wait. */
+  retryInMs?: number;
+  /** Why no further attempt is made although the policy has some left. */
+  noRetry?: string;
+  /** INVALID indexes a failed CONCURRENTLY build left, and whether they were dropped. */
+  invalidIndexes?: InvalidIndex[];
+}
+
+/** A lock as PostgreSQL's pg_locks names it. */
+export interface TracedLock {
+  relation: string;
+  mode: string;
+}
+
+export interface LockTrace {
+  index: number;
+  command: string;
+  /** How the locks were read: inside the statement's transaction, or sampled from another connection. */
+  method: 'transaction' | 'sampled';
+  /** Samples taken (sampled method). */
+  samples?: number;
+  /** The strongest lock taken on each relation (our backend's rows in pg_locks). */
+  traced: TracedLock[];
+  /** The lock model's prediction; null when it cannot see into the statement. */
+  predicted: TracedLock[] | null;
+  /** Tables whose file changed (relfilenode): rewritten. */
+  rewritten: string[];
+  predictedRewrite: boolean | null;
+  /** How long the locks were held: from the statement's start to its transaction's end. */
+  heldMs: number;
+  /** Where traced and predicted disagree, one entry per relation (or rewrite). */
+  differences: LockDifference[];
+}
+
+export interface LockDifference {
+  relation: string;
+  predicted: string | null;
+  traced: string | null;
+}
 
 export type ExecErrorKind = 'sql' | 'shell' | 'connection' | 'timeout' | 'cancelled' | 'input' | 'internal';
 

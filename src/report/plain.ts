@@ -9,6 +9,7 @@ import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { TroubleshootingEntry } from '../runbook/schema.js';
 import { formatTarget } from '../exec/postgres/target.js';
+import { attemptText, queueText, traceText } from './lock-words.js';
 
 export type Write = (text: string) => void;
 
@@ -67,6 +68,12 @@ function outputText(e: ExecEvent): string {
       return `    note: ${e.message}`;
     case 'rows':
       return `    ${rowsPreview(e.columns, e.rows, e.total)}`;
+    case 'lock_queue':
+      return `    ${queueText(e.index, e.sample)}`;
+    case 'lock_attempt':
+      return `    ${attemptText(e.attempt)}`;
+    case 'lock_trace':
+      return `    ${traceText(e.trace)}`;
   }
 }
 

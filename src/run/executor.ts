@@ -8,6 +8,7 @@ import { speedupVerdict } from '../checks/speedup.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { InputValue } from '../engine/state.js';
 import { connect, queryValues, runSql, timeQuery, type PgSession } from '../exec/postgres/index.js';
+import type { GuardRequest } from '../exec/postgres/lock-guard.js';
 import { runShell } from '../exec/shell.js';
 import { querySqlite } from '../exec/sqlite.js';
 import { bindPlaceholders } from '../sql/index.js';
@@ -54,7 +55,7 @@ export function sqlSource(rb: Runbook, r: Runnable): { source: string; file?: st
 }
 
 /** Runs the action of a step, rollback or fix. */
-export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener): Promise<ActionResult> {
+export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener, guard?: GuardRequest): Promise<ActionResult> {
   const sql = sqlSource(ctx.runbook, r);
   if (sql) {
     return withConnection(ctx, r.connection, (session) =>
@@ -68,6 +69,7 @@ export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecLis
           timeoutMs: parseDuration(r.timeout),
           lockTimeoutMs: parseDuration(r.lock_timeout),
           keepNotices: r.expect?.notices !== undefined,
+          ...(guard ? { guard } : {}),
         },
         listener,
         ctx.signal,

@@ -2,25 +2,11 @@
 // max_queue and max_queue_wait, else the runbook's defaults, as numbers the
 // PostgreSQL executor takes. Pure: no I/O.
 import type { RunbookData, Step } from '../runbook/schema.js';
+import type { GuardPolicy, RetryPolicy } from '../exec/postgres/lock-guard.js';
 import { parseDuration } from './duration.js';
 
-/** A retry policy in milliseconds (lock_retries resolved). */
-export interface RetryPolicy {
-  /** Tries in all, the first included (1: no retry). */
-  attempts: number;
-  backoffMs: number;
-  maxBackoffMs?: number;
-  /** 0..1: each wait is drawn within ±jitter of the doubled backoff. */
-  jitter: number;
-  lastAttemptWithoutTimeout: boolean;
-}
-
-export interface GuardPolicy {
-  lockTimeoutMs?: number;
-  retries: RetryPolicy;
-  maxQueue?: number;
-  maxQueueWaitMs?: number;
-}
+export type { GuardPolicy, RetryPolicy } from '../exec/postgres/lock-guard.js';
+export { backoffMs } from '../exec/postgres/lock-guard.js';
 
 export const NO_RETRY: RetryPolicy = Object.freeze({ attempts: 1, backoffMs: 0, jitter: 0, lastAttemptWithoutTimeout: false });
 
@@ -47,14 +33,4 @@ export function guardPolicy(runbook: Pick<RunbookData, keyof GuardFields>, step:
   const maxQueueWaitMs = parseDuration(step.max_queue_wait ?? runbook.max_queue_wait);
   if (maxQueueWaitMs !== undefined) policy.maxQueueWaitMs = maxQueueWaitMs;
   return policy;
-}
-
-/**
- * The wait before attempt `next` (2 for the first retry): backoff doubled per
- * earlier retry, capped, then spread by ±jitter with `random` in [0, 1).
- */
-export function backoffMs(policy: RetryPolicy, next: number, random: number): number {
-  const doubled = policy.backoffMs * 2 ** Math.max(0, next - 2);
-  const capped = policy.maxBackoffMs !== undefined ? Math.min(doubled, policy.maxBackoffMs) : doubled;
-  return Math.max(0, Math.round(capped * (1 + policy.jitter * (2 * random - 1))));
 }

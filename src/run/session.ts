@@ -13,6 +13,8 @@ import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Step } from '../runbook/schema.js';
 import { dangerReasons, changesData } from './danger.js';
+import { guardPolicy } from './guard-policy.js';
+import type { GuardRequest } from '../exec/postgres/lock-guard.js';
 import { runAction, runCheck, judge, type ExecContext } from './executor.js';
 import { resolveInputs } from './inputs.js';
 import { reconcile } from '../journal/reconcile.js';
@@ -49,6 +51,8 @@ export interface SessionOptions {
   connection?: Promise<PgSession>;
   /** False for a throwaway embedded sandbox, whose fixed password ("sandbox") is no secret: masking that word would damage the record. */
   passwordIsSecret?: boolean;
+  /** Settings of the lock guard that are not the runbook's: a seeded jitter, faster polling (tests). */
+  guard?: Pick<GuardRequest, 'random' | 'delayMs' | 'intervalMs'>;
 }
 
 export class RunSession {
@@ -325,7 +329,7 @@ export class RunSession {
     const step = this.steps.find((s) => s.id === item.id)!;
     if (step.confirm) return this.confirmItem(item, step.confirm);
     if (changesData(rb, step)) await this.recheckTarget();
-    const result = await runAction(ctx, step, this.listener(item.key));
+    const result = await runAction(ctx, step, this.listener(item.key), { ...guardPolicy(rb, step), ...this.options.guard });
     const verdicts = judge(step.expect, result);
     if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
     if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {

@@ -4,11 +4,15 @@
 import { sourcePosition } from '../../sql/index.js';
 import type { BoundSql, SqlStatement } from '../../sql/index.js';
 import type { ExecError, StatementRecord } from '../types.js';
+import type { GuardTrip } from './lock-queue.js';
 import { formatMs, internalError, isConnectionLoss, lostConnectionError, pgFields } from './errors.js';
 import { shorten, statementLabel } from './plan.js';
 
 /** Thrown inside the statement loop when the operator cancelled between statements. */
 export class Cancelled extends Error {}
+
+/** Thrown inside a transaction when the lock guard tripped between statements: the transaction is given up. */
+export class GuardStop extends Error {}
 
 export interface FailureContext {
   lost: ExecError | null;
@@ -22,6 +26,15 @@ export interface FailureContext {
   file?: string;
   timeoutMs?: number;
   lockTimeoutMs?: number;
+  /** The lock guard cancelled the statement (max_queue / max_queue_wait). */
+  guardTrip?: GuardTrip | null;
+}
+
+/** Why the guard stopped a statement, in words. */
+export function tripReason(trip: GuardTrip): string {
+  return trip.limit === 'max_queue'
+    ? `${trip.count} sessions waited behind it (max_queue ${trip.allowed})`
+    : `a session had waited ${formatMs(trip.waitedMs)} behind it (max_queue_wait ${formatMs(trip.allowedMs)})`;
 }
 
 export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
@@ -36,6 +49,14 @@ export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
     const fromErr = isConnectionLoss(err) ? lostConnectionError(err, ctx.where) : null;
     const lost = fromErr?.sqlstate || !ctx.lost ? (fromErr ?? lostConnectionError(err, ctx.where)) : ctx.lost;
     return { ...lost, message: `${lost.message} It happened during ${label}.`, ...at };
+  }
+  if (ctx.guardTrip && (err instanceof GuardStop || f.code === '57014')) {
+    return {
+      kind: 'timeout',
+      sqlstate: '57014',
+      message: `${cap(label)} was cancelled by the lock guard so that the sessions queued behind its lock could go on: ${tripReason(ctx.guardTrip)}.`,
+      ...at,
+    };
   }
   if (err instanceof Cancelled) {
     return { kind: 'cancelled', message: `Cancelled by the operator before ${label} started.`, ...at };

@@ -2,17 +2,21 @@
 // one (in a transaction when that is safe), stream what happens as events, and
 // finish with one ActionResult. Whatever goes wrong, the session is left idle:
 // no statement running, no transaction open, timeouts as they were.
-import type { InputValue, SqlStatement } from '../../sql/index.js';
+import type { BoundSql, InputValue, SqlStatement } from '../../sql/index.js';
 import { emptyResult, KEPT_ROWS } from '../types.js';
-import type { ActionResult, ExecError, ExecEvent, ExecListener } from '../types.js';
-import { aftermath, Cancelled, describeFailure } from './failure.js';
+import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } from '../types.js';
+import { aftermath, Cancelled, describeFailure, GuardStop } from './failure.js';
+import { dropInvalid, invalidBefore, invalidLeft, type InvalidIndex } from './invalid-index.js';
+import { guardInfo, type StatementGuardInfo } from './lock-class.js';
+import { emptyObservation, pause, StepGuard, type GuardRequest } from './lock-guard.js';
+import type { GuardTrip, QueueObservation } from './lock-queue.js';
 import { planTransaction, statementLabel } from './plan.js';
 import { prepareStep } from './prepare.js';
 import { BoundedText, renderOutcome } from './render.js';
 import type { PgSession } from './session.js';
 import { sendStatement } from './statement.js';
 import type { StatementOutcome } from './statement.js';
-import { applyTimeouts, settle } from './timeouts.js';
+import { applyTimeouts, setLockTimeout, settle } from './timeouts.js';
 
 export interface SqlRequest {
   source: string;
@@ -26,6 +30,8 @@ export interface SqlRequest {
   keepRows?: number;
   /** Keep the notices' texts in the result, for a check of them (they are always reported as output). */
   keepNotices?: boolean;
+  /** A step's lock guard (lock_timeout, lock_retries, max_queue, max_queue_wait); checks and fixes run without. */
+  guard?: GuardRequest;
 }
 
 /** Sessions with a step running: a second one at once would mix their notices and transactions. */
@@ -67,102 +73,32 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   const plan = planTransaction(statements, request.transaction);
   if ('error' in plan) return finish(plan.error);
   if (plan.info) listener({ type: 'info', message: plan.info });
-  // One statement is all-or-nothing by itself (the server runs it in a
-  // transaction of its own): BEGIN and COMMIT would only add two round trips.
-  const explicit = plan.wrap && statements.length > 1;
+
+  // The lock guard watches only a step that takes a lock stronger than ROW
+  // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
+  // the runbook's lock_timeout too, where another keeps only its own.
+  const infos = request.guard ? bound.map((b) => guardInfo(b.text, session.target.serverVersionNum)) : null;
+  const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
+  const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result);
+  const lockTimeoutMs = guard ? request.guard?.lockTimeoutMs : request.lockTimeoutMs;
 
   const client = session.client;
-  const keepRows = request.keepRows ?? KEPT_ROWS;
-  const output = new BoundedText();
-  let lastRows: StatementOutcome | null = null;
-  let lastOutcome: StatementOutcome | null = null;
-  let running = false;
-  let cancelled = false;
-  let cancelLoop: Promise<void> = Promise.resolve();
-  let listenerFailure: unknown = null;
-
-  // Notices arrive inside pg's socket handler: a throwing listener there would
-  // break the connection, so its error is carried out to the statement loop.
-  const onNotice = (msg: { severity?: string; message?: string; detail?: string; hint?: string }) => {
-    const message = msg.message ?? '';
-    if (request.keepNotices) result.notices.push(message);
-    const event: Extract<ExecEvent, { type: 'notice' }> = { type: 'notice', severity: msg.severity ?? 'NOTICE', message };
-    if (msg.detail) event.detail = msg.detail;
-    if (msg.hint) event.hint = msg.hint;
-    try {
-      listener(event);
-    } catch (err) {
-      listenerFailure ??= err;
-    }
-  };
-  const onAbort = () => {
-    cancelled = true;
-    cancelLoop = (async () => {
-      // Repeat until the statement ends: a cancel that reaches the server
-      // before the statement does is ignored, and the statement would run on.
-      while (running && !session.lost) {
-        await session.cancelCurrent();
-        if (running) await new Promise((r) => setTimeout(r, CANCEL_RETRY_MS));
-      }
-    })();
-  };
-  client.on('notice', onNotice);
+  const onAbort = () => run.abort();
+  client.on('notice', run.onNotice);
   signal?.addEventListener('abort', onAbort, { once: true });
 
   let restoreTimeouts: (() => Promise<void>) | null = null;
   let failure: ExecError | undefined;
-  let failedAt = -1;
   try {
-    restoreTimeouts = await applyTimeouts(client, request.timeoutMs, request.lockTimeoutMs);
-    if (explicit) await client.query('BEGIN');
-    for (const [i, stmt] of statements.entries()) {
-      failedAt = i;
-      if (cancelled) throw new Cancelled();
-      listener({ type: 'statement_started', index: i, total: statements.length, text: stmt.text, line: stmt.line, ...(request.file ? { file: request.file } : {}) });
-      const t0 = process.hrtime.bigint();
-      running = true;
-      const outcome = await sendStatement(client, bound[i].text, {
-        // No placeholders: the text goes alone, by the simple protocol.
-        params: bound[i].params.length > 0 ? bound[i].params : null,
-        keepRows,
-      }).finally(() => {
-        running = false;
-      });
-      const durationMs = msSince(t0);
-      if (listenerFailure) throw listenerFailure;
-      const command = outcome.tag ?? stmt.command;
-      listener({ type: 'statement_finished', index: i, command, rowCount: outcome.rowCount, durationMs });
-      if (outcome.columns) {
-        listener({ type: 'rows', columns: outcome.columns, rows: outcome.rows, total: outcome.total, truncated: outcome.total > outcome.rows.length });
-        lastRows = outcome;
-      }
-      output.append(renderOutcome(outcome, isExplain(stmt)));
-      result.statements.push({ index: i, text: stmt.text, line: stmt.line, command, rowCount: outcome.rowCount, durationMs });
-      lastOutcome = outcome;
-    }
-    failedAt = statements.length;
-    if (explicit) {
-      // A cancel that came after the last statement still stops the commit.
-      if (cancelled) throw new Cancelled();
-      await client.query('COMMIT');
-    }
+    restoreTimeouts = await applyTimeouts(client, request.timeoutMs, lockTimeoutMs, guard !== null);
+    failure = plan.wrap ? await run.wrapped(signal) : await run.oneByOne(signal);
   } catch (err) {
-    failure = describeFailure(err, {
-      lost: session.lost,
-      where: `${session.target.host}:${session.target.port}/${session.target.database}`,
-      statements,
-      bound,
-      failedAt,
-      cancelled,
-      ...(request.file ? { file: request.file } : {}),
-      ...(request.timeoutMs ? { timeoutMs: request.timeoutMs } : {}),
-      ...(request.lockTimeoutMs ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
-    });
+    failure = run.describe(err, run.failedAt, null, lockTimeoutMs);
   } finally {
-    client.off('notice', onNotice);
+    client.off('notice', run.onNotice);
     signal?.removeEventListener('abort', onAbort);
-    running = false;
-    await cancelLoop; // no cancel may still be on its way when we clean up
+    await run.settled(); // no cancel may still be on its way when we clean up
+    await guard?.close();
   }
 
   // Leave nothing open: roll back our transaction, or one the step's own BEGIN opened.
@@ -173,17 +109,322 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
       rolledBackOwn = !plan.wrap;
       await settle(client, 'ROLLBACK');
       if (!failure) failure = unfinishedTransaction(statements);
-    } else if (cancelled && failure) {
+    } else if ((run.cancelled || run.guardCancelled) && failure) {
       await settle(client, 'SELECT 1'); // the session answers again, and no late cancel lingers
     }
   }
   if (restoreTimeouts && !lost) await restoreTimeouts().catch(() => {});
   if (failure) {
-    const after = aftermath({ wrapped: plan.wrap, implicit: plan.wrap && !explicit, lost, failedAt, statements, done: result.statements, rolledBackOwn });
+    const after = aftermath({ wrapped: plan.wrap, implicit: plan.wrap && !run.explicit, lost, failedAt: run.failedAt, statements, done: result.statements, rolledBackOwn });
     failure = { ...failure, message: `${failure.message} ${after}` };
   }
-  fillResult(result, lastRows, lastOutcome, output);
+  run.fillResult();
   return finish(failure);
+}
+
+/** The statements of one step as they run: events, results, cancellation, and the guard's attempts. */
+class StepRun {
+  readonly output = new BoundedText();
+  private lastRows: StatementOutcome | null = null;
+  private lastOutcome: StatementOutcome | null = null;
+  private running = false;
+  cancelled = false;
+  /** The guard cancelled a statement of ours at least once. */
+  guardCancelled = false;
+  private cancelLoop: Promise<void> = Promise.resolve();
+  private listenerFailure: unknown = null;
+  /** Index of the statement being run (statements.length: our COMMIT). */
+  failedAt = -1;
+  /** One statement is all-or-nothing by itself (the server runs it in a transaction of its own): BEGIN and COMMIT would only add two round trips. */
+  readonly explicit: boolean;
+  private readonly keepRows: number;
+
+  constructor(
+    private readonly session: PgSession,
+    private readonly request: SqlRequest,
+    private readonly listener: ExecListener,
+    private readonly statements: SqlStatement[],
+    private readonly bound: BoundSql[],
+    plan: { wrap: boolean },
+    private readonly guard: StepGuard | null,
+    private readonly infos: StatementGuardInfo[] | null,
+    private readonly result: ActionResult,
+  ) {
+    this.explicit = plan.wrap && statements.length > 1;
+    this.keepRows = request.keepRows ?? KEPT_ROWS;
+  }
+
+  // Notices arrive inside pg's socket handler: a throwing listener there would
+  // break the connection, so its error is carried out to the statement loop.
+  readonly onNotice = (msg: { severity?: string; message?: string; detail?: string; hint?: string }): void => {
+    const message = msg.message ?? '';
+    if (this.request.keepNotices) this.result.notices.push(message);
+    const event: Extract<ExecEvent, { type: 'notice' }> = { type: 'notice', severity: msg.severity ?? 'NOTICE', message };
+    if (msg.detail) event.detail = msg.detail;
+    if (msg.hint) event.hint = msg.hint;
+    try {
+      this.listener(event);
+    } catch (err) {
+      this.listenerFailure ??= err;
+    }
+  };
+
+  abort(): void {
+    this.cancelled = true;
+    this.cancelLoop = (async () => {
+      // Repeat until the statement ends: a cancel that reaches the server
+      // before the statement does is ignored, and the statement would run on.
+      while (this.running && !this.session.lost) {
+        await this.session.cancelCurrent();
+        if (this.running) await new Promise((r) => setTimeout(r, CANCEL_RETRY_MS));
+      }
+    })();
+  }
+
+  async settled(): Promise<void> {
+    this.running = false;
+    await this.cancelLoop;
+  }
+
+  describe(err: unknown, failedAt: number, trip: GuardTrip | null, lockTimeoutMs: number | null | undefined): ExecError {
+    const s = this.session;
+    return describeFailure(err, {
+      lost: s.lost,
+      where: `${s.target.host}:${s.target.port}/${s.target.database}`,
+      statements: this.statements,
+      bound: this.bound,
+      failedAt,
+      cancelled: this.cancelled,
+      guardTrip: trip,
+      ...(this.request.file ? { file: this.request.file } : {}),
+      ...(this.request.timeoutMs ? { timeoutMs: this.request.timeoutMs } : {}),
+      ...(lockTimeoutMs ? { lockTimeoutMs } : {}),
+    });
+  }
+
+  /** Runs statement i, reporting it; throws what the server answered. */
+  private async send(i: number): Promise<void> {
+    this.failedAt = i;
+    if (this.cancelled) throw new Cancelled();
+    if (this.guard?.tripped) throw new GuardStop();
+    const stmt = this.statements[i];
+    this.listener({ type: 'statement_started', index: i, total: this.statements.length, text: stmt.text, line: stmt.line, ...(this.request.file ? { file: this.request.file } : {}) });
+    if (this.guard && (this.infos?.[i].guarded || this.guard.watching)) {
+      this.guard.current = i;
+      this.guard.startWatch();
+    }
+    const t0 = process.hrtime.bigint();
+    this.running = true;
+    const outcome = await sendStatement(this.session.client, this.bound[i].text, {
+      // No placeholders: the text goes alone, by the simple protocol.
+      params: this.bound[i].params.length > 0 ? this.bound[i].params : null,
+      keepRows: this.keepRows,
+    }).finally(() => {
+      this.running = false;
+    });
+    const durationMs = msSince(t0);
+    if (this.listenerFailure) throw this.listenerFailure;
+    const command = outcome.tag ?? stmt.command;
+    this.listener({ type: 'statement_finished', index: i, command, rowCount: outcome.rowCount, durationMs });
+    if (outcome.columns) {
+      this.listener({ type: 'rows', columns: outcome.columns, rows: outcome.rows, total: outcome.total, truncated: outcome.total > outcome.rows.length });
+      this.lastRows = outcome;
+    }
+    this.output.append(renderOutcome(outcome, isExplain(stmt)));
+    this.result.statements.push({ index: i, text: stmt.text, line: stmt.line, command, rowCount: outcome.rowCount, durationMs });
+    this.lastOutcome = outcome;
+  }
+
+  /**
+   * All statements in one transaction. Under the guard, a transaction stopped
+   * by lock_timeout or by the queue guard was rolled back whole, so it is run
+   * again whole, by the retry policy.
+   */
+  async wrapped(signal?: AbortSignal): Promise<ExecError | undefined> {
+    const client = this.session.client;
+    const guard = this.guard;
+    const attempts = guard?.attempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      const t0 = process.hrtime.bigint();
+      const lockTimeoutMs = guard ? guard.lockTimeoutFor(attempt) : this.request.lockTimeoutMs;
+      try {
+        if (guard) await setLockTimeout(client, lockTimeoutMs ?? null);
+        if (this.explicit) await client.query('BEGIN');
+        for (let i = 0; i < this.statements.length; i++) await this.send(i);
+        this.failedAt = this.statements.length;
+        if (this.explicit) {
+          // A cancel that came after the last statement still stops the commit.
+          if (this.cancelled) throw new Cancelled();
+          if (guard?.tripped) throw new GuardStop();
+          await client.query('COMMIT');
+        }
+        const obs = await guard?.stopWatch();
+        if (guard && obs) guard.report(this.attemptRecord(this.strongIndex(), 'done', attempt, 'step', t0, lockTimeoutMs ?? null, obs));
+        return undefined;
+      } catch (err) {
+        const obs = guard ? ((await guard.stopWatch()) ?? emptyObservation()) : null;
+        if (obs?.trip) this.guardCancelled = true;
+        const failure = this.describe(err, this.failedAt, obs?.trip ?? null, lockTimeoutMs);
+        if (!guard || !obs || this.session.lost || failure.kind === 'connection') return failure;
+        if (this.session.inTransaction) await settle(client, 'ROLLBACK');
+        const outcome = guard.outcomeOf(err, obs, this.cancelled);
+        const index = Math.min(this.failedAt, this.statements.length - 1);
+        const retry = (outcome === 'lock_timeout' || outcome === 'queue_limit') && attempt < attempts;
+        const wait = retry ? guard.backoff(attempt + 1) : undefined;
+        guard.report(this.attemptRecord(index, outcome, attempt, 'step', t0, lockTimeoutMs ?? null, obs, wait));
+        if (!retry) return attempts > 1 && outcome !== 'cancelled' ? tried(failure, attempt) : failure;
+        // Rolled back: nothing of this attempt stays.
+        this.result.statements = [];
+        if (!(await pause(wait!, signal)) || this.cancelled) return this.cancelledWaiting(index);
+      }
+    }
+  }
+
+  /**
+   * Each statement commits on its own. Under the guard, only the statement
+   * that was stopped by lock_timeout or by the queue guard is run again: the
+   * ones before it are committed and never run twice. A CONCURRENTLY index
+   * build that failed leaves an INVALID index; it is found and dropped before
+   * the retry.
+   */
+  async oneByOne(signal?: AbortSignal): Promise<ExecError | undefined> {
+    const client = this.session.client;
+    const guard = this.guard;
+    for (let i = 0; i < this.statements.length; i++) {
+      const info = this.infos?.[i];
+      const guarded = guard !== null && info?.guarded === true;
+      const attempts = guarded ? guard.attempts : 1;
+      let leftover: Awaited<ReturnType<typeof invalidLeft>> = [];
+      for (let attempt = 1; ; attempt++) {
+        const t0 = process.hrtime.bigint();
+        const lockTimeoutMs = guarded ? guard.lockTimeoutFor(attempt) : undefined;
+        let before: Set<number> | null = null;
+        let cleaned: InvalidIndex[] | undefined;
+        try {
+          this.failedAt = i;
+          if (guarded) await setLockTimeout(client, lockTimeoutMs ?? null);
+          if (leftover.length > 0) {
+            // What the last attempt left and could not drop then: dropped first, or this attempt fails as the drop did.
+            cleaned = await dropInvalid(client, leftover);
+            leftover = leftover.filter((_, k) => !cleaned![k].dropped);
+            const failed = cleaned.find((c) => !c.dropped);
+            if (failed) throw new InvalidLeft(failed);
+          }
+          if (guarded && info?.concurrentIndex && !this.session.inTransaction) before = await invalidBefore(client, info.concurrentIndex).catch(() => null);
+          await this.send(i);
+          const obs = guard ? await guard.stopWatch() : null;
+          if (guard && obs) guard.report({ ...this.attemptRecord(i, 'done', attempt, 'statement', t0, lockTimeoutMs ?? null, obs), ...(cleaned ? { invalidIndexes: cleaned } : {}) });
+          break;
+        } catch (err) {
+          const obs = guarded ? ((await guard.stopWatch()) ?? emptyObservation()) : null;
+          if (obs?.trip) this.guardCancelled = true;
+          const cause = err instanceof InvalidLeft ? err.cause : err;
+          let failure = this.describe(cause, i, obs?.trip ?? null, lockTimeoutMs);
+          if (!guarded || !obs || this.session.lost || failure.kind === 'connection') return failure;
+          const outcome = guard.outcomeOf(cause, obs, this.cancelled);
+          const noRetry = this.session.inTransaction ? 'it ran inside a transaction the step opened itself, which is now aborted' : (info?.noRetry ?? null);
+          let retry = (outcome === 'lock_timeout' || outcome === 'queue_limit') && attempt < attempts && !noRetry;
+          if (before && info?.concurrentIndex) {
+            const left = await invalidLeft(client, info.concurrentIndex, before).catch(() => []);
+            if (left.length > 0 && retry) {
+              cleaned = [...(cleaned ?? []), ...(await dropInvalid(client, left))];
+              leftover = left.filter((r) => !cleaned!.some((c) => c.name === r.regclass && c.dropped));
+            } else if (left.length > 0) {
+              cleaned = [...(cleaned ?? []), ...left.map((r) => ({ name: r.regclass, table: r.table, dropped: false }))];
+            }
+          }
+          if (!retry && leftover.length + (cleaned?.filter((c) => !c.dropped).length ?? 0) > 0) {
+            const names = [...new Set((cleaned ?? []).filter((c) => !c.dropped).map((c) => c.name))];
+            failure = { ...failure, message: `${failure.message} It left the INVALID index ${names.join(', ')}: drop it (${names.map((n) => `DROP INDEX CONCURRENTLY ${n}`).join('; ')}) before running it again.` };
+          }
+          retry &&= !this.cancelled;
+          const wait = retry ? guard.backoff(attempt + 1) : undefined;
+          guard.report({
+            ...this.attemptRecord(i, outcome, attempt, 'statement', t0, lockTimeoutMs ?? null, obs, wait),
+            ...(cleaned ? { invalidIndexes: cleaned } : {}),
+            ...(noRetry && attempt < attempts && (outcome === 'lock_timeout' || outcome === 'queue_limit') ? { noRetry } : {}),
+          });
+          if (!retry) return attempts > 1 && outcome !== 'cancelled' ? tried(failure, attempt) : failure;
+          if (!(await pause(wait!, signal)) || this.cancelled) return this.cancelledWaiting(i);
+        }
+      }
+    }
+    this.failedAt = this.statements.length;
+    return undefined;
+  }
+
+  /** The statement a transactional step's record is about: its first guarded one. */
+  private strongIndex(): number {
+    return Math.max(0, this.infos?.findIndex((i) => i.guarded) ?? 0);
+  }
+
+  private attemptRecord(
+    index: number,
+    outcome: LockAttempt['outcome'],
+    attempt: number,
+    scope: LockAttempt['scope'],
+    t0: bigint,
+    lockTimeoutMs: number | null,
+    obs: QueueObservation,
+    retryInMs?: number,
+  ): LockAttempt {
+    return {
+      index,
+      command: this.statements[index].command,
+      attempt,
+      attempts: this.guard?.attempts ?? 1,
+      scope,
+      outcome,
+      durationMs: msSince(t0),
+      lockTimeoutMs,
+      waitedMs: obs.waitedMs,
+      blockers: obs.blockers,
+      queueMax: obs.queueMax,
+      queueWaitMaxMs: obs.queueWaitMaxMs,
+      ...(obs.trip ? { trip: obs.trip } : {}),
+      ...(retryInMs !== undefined ? { retryInMs } : {}),
+    };
+  }
+
+  private cancelledWaiting(index: number): ExecError {
+    const stmt = this.statements[index];
+    return {
+      kind: 'cancelled',
+      message: `Cancelled by the operator while waiting to retry ${statementLabel(stmt, index, this.statements.length, this.request.file)}.`,
+      statementIndex: index,
+      line: stmt.line,
+      column: stmt.column,
+    };
+  }
+
+  /** Columns, rows and count of the last row-returning statement, else the last statement's affected rows. */
+  fillResult(): void {
+    const result = this.result;
+    result.output = this.output.toString();
+    if (this.lastRows?.columns) {
+      const columns = this.lastRows.columns;
+      result.columns = columns;
+      result.rows = this.lastRows.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
+      result.rowCount = this.lastRows.total;
+    } else if (this.lastOutcome) {
+      result.rowCount = this.lastOutcome.rowCount ?? 0;
+    }
+  }
+}
+
+/** A drop of an INVALID index, before a retry, failed: the attempt fails as the drop did. */
+class InvalidLeft extends Error {
+  constructor(readonly index: InvalidIndex) {
+    super(index.error ?? `could not drop ${index.name}`);
+  }
+  override get cause(): unknown {
+    return Object.assign(new Error(this.message), { code: /lock timeout/i.test(this.message) ? '55P03' : undefined });
+  }
+}
+
+/** The error of the last attempt, saying how many there were. */
+function tried(failure: ExecError, attempts: number): ExecError {
+  return { ...failure, message: `${failure.message} (attempt ${attempts}; lock_retries allows no more)` };
 }
 
 /**
@@ -197,19 +438,6 @@ function unfinishedTransaction(statements: SqlStatement[]): ExecError {
     kind: 'sql',
     message: `The step's SQL opened a transaction${where} and did not end it; it was rolled back so that no locks stay held. End the step with COMMIT.`,
   };
-}
-
-/** Columns, rows and count of the last row-returning statement, else the last statement's affected rows. */
-function fillResult(result: ActionResult, lastRows: StatementOutcome | null, lastOutcome: StatementOutcome | null, output: BoundedText): void {
-  result.output = output.toString();
-  if (lastRows?.columns) {
-    const columns = lastRows.columns;
-    result.columns = columns;
-    result.rows = lastRows.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
-    result.rowCount = lastRows.total;
-  } else if (lastOutcome) {
-    result.rowCount = lastOutcome.rowCount ?? 0;
-  }
 }
 
 function isExplain(stmt: SqlStatement): boolean {

@@ -25,6 +25,11 @@ export interface PgSession {
   cancelCurrent(): Promise<void>;
   /** Ask the server again who it is (before a step that changes data); compare with targetChanges(). */
   recheckTarget(): Promise<TargetInfo>;
+  /**
+   * A second connection to the same target, for watching this one from the
+   * outside (the lock guard, lock tracing). The caller ends it.
+   */
+  openSide(role: string): Promise<pg.Client>;
 }
 
 export interface ConnectOptions {
@@ -109,6 +114,18 @@ class Session implements PgSession {
     } finally {
       await other.end().catch(() => {});
     }
+  }
+
+  async openSide(role: string): Promise<pg.Client> {
+    const side = newClient(this.url, `${this.options.applicationName ?? 'runbook'} (${role})`, 5000);
+    side.on('error', () => {});
+    try {
+      await side.connect();
+    } catch (err) {
+      await side.end().catch(() => {});
+      throw err;
+    }
+    return side;
   }
 
   async close(): Promise<void> {
