@@ -1,20 +1,13 @@
 // What the guard needs to know about a statement before it runs: does it take
 // a lock stronger than ROW EXCLUSIVE (then it runs under the lock guard), and
 // is it a CONCURRENTLY index build whose failure leaves an INVALID index
-// behind. Read from the parse tree of the statement as sent.
+// behind. The lock model (src/sql/locks.ts) answers the first question.
 import type { Node } from 'libpg-query';
-import { parseStatements } from '../../sql/parser.js';
+import { LockContext, parseTreeOf, statementLocks, strongestLock, type LockFacts, type LockMode, type SqlStatement } from '../../sql/index.js';
+import { lockRank } from '../../sql/locks.js';
 import { unwrap } from '../../sql/tree.js';
-import { interimLocks, type LockMode } from './lock-interim.js';
 
 export type { LockMode };
-
-const ORDER: LockMode[] = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
-
-/** 1..8 in PostgreSQL's order of lock modes (AccessShareLock weakest). */
-export function lockRank(mode: LockMode): number {
-  return ORDER.indexOf(mode) + 1;
-}
 
 /** A CONCURRENTLY index build: which table its INVALID leftovers would be on. */
 export interface ConcurrentIndex {
@@ -30,6 +23,8 @@ export interface ConcurrentIndex {
 export interface StatementGuardInfo {
   /** The strongest lock it takes; null when the model cannot see into it (DO, a function call). */
   strongest: LockMode | null;
+  /** The lock model's answer (null when the statement has no parse tree). */
+  facts: LockFacts | null;
   analysable: boolean;
   /** Runs under the lock guard: a lock stronger than ROW EXCLUSIVE, or one the model cannot see. */
   guarded: boolean;
@@ -38,26 +33,27 @@ export interface StatementGuardInfo {
   noRetry: string | null;
 }
 
-const NONE: StatementGuardInfo = { strongest: null, analysable: true, guarded: false, concurrentIndex: null, noRetry: null };
-
-/** The guard's view of a statement, from its text as sent (placeholders already $n or quoted). */
-export function guardInfo(sentText: string, serverVersionNum: number): StatementGuardInfo {
-  let node: Node | undefined;
-  try {
-    node = parseStatements(sentText)[0]?.node;
-  } catch {
-    return { ...NONE, analysable: false, guarded: true };
-  }
-  if (!node) return NONE;
-  const facts = interimLocks(node, serverVersionNum);
-  const strongest = facts.analysable ? facts.strongest : null;
-  return {
-    strongest,
-    analysable: facts.analysable,
-    guarded: !facts.analysable || (strongest !== null && lockRank(strongest) > lockRank('RowExclusiveLock')),
-    concurrentIndex: concurrentIndex(node),
-    noRetry: noRetryReason(node),
-  };
+/**
+ * The guard's view of each statement of a step, in order: the lock model
+ * (src/sql/locks.ts) for this server version, with what earlier statements
+ * of the step created (a table made in the step locks nobody out).
+ */
+export function guardInfos(statements: SqlStatement[], serverVersionNum: number): StatementGuardInfo[] {
+  const context = new LockContext();
+  return statements.map((stmt) => {
+    const node = parseTreeOf(stmt);
+    if (!node) return { strongest: null, facts: null, analysable: false, guarded: true, concurrentIndex: null, noRetry: null };
+    const facts = statementLocks(node, serverVersionNum, context);
+    const strongest = facts.analysable ? strongestLock(facts) : null;
+    return {
+      strongest,
+      facts,
+      analysable: facts.analysable,
+      guarded: !facts.analysable || (strongest !== null && lockRank(strongest) > lockRank('RowExclusiveLock')),
+      concurrentIndex: concurrentIndex(node),
+      noRetry: noRetryReason(node),
+    };
+  });
 }
 
 function concurrentIndex(node: Node): ConcurrentIndex | null {

@@ -7,7 +7,7 @@ import { emptyResult, KEPT_ROWS } from '../types.js';
 import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } from '../types.js';
 import { aftermath, Cancelled, describeFailure, GuardStop } from './failure.js';
 import { dropInvalid, invalidBefore, invalidLeft, type InvalidIndex } from './invalid-index.js';
-import { guardInfo, type StatementGuardInfo } from './lock-class.js';
+import { guardInfos, type StatementGuardInfo } from './lock-class.js';
 import { emptyObservation, pause, StepGuard, type GuardRequest } from './lock-guard.js';
 import type { GuardTrip, QueueObservation } from './lock-queue.js';
 import { planTransaction, statementLabel } from './plan.js';
@@ -77,7 +77,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   // The lock guard watches only a step that takes a lock stronger than ROW
   // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
   // the runbook's lock_timeout too, where another keeps only its own.
-  const infos = request.guard ? bound.map((b) => guardInfo(b.text, session.target.serverVersionNum)) : null;
+  const infos = request.guard ? guardInfos(statements, session.target.serverVersionNum) : null;
   const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
   const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result);
   const lockTimeoutMs = guard ? request.guard?.lockTimeoutMs : request.lockTimeoutMs;
