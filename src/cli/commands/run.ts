@@ -85,10 +85,29 @@ const out = (line: string) => {
   if (outPending.length === 0) queueMicrotask(() => queueMicrotask(flushOut));
   outPending.push(line, '\n');
 };
+const stdio = { out: (line: string) => out(line), err: (line: string) => err(line) };
 const err = (line: string) => {
   flushOut();
   process.stderr.write(`${printable(line)}\n`);
 };
+
+/**
+ * A run hosted by another program than the command line: a fleet's worker runs
+ * several at once, each an ordinary run, with its own output, its operator
+ * answering from the fleet's answers, and the session handed over for progress.
+ */
+export interface RunHost {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Answers instead of the flags' plain operator. */
+  operator?: Operator;
+  /** Who the record names. */
+  operatorName?: string;
+  /** A new run's id, chosen (and recorded) ahead. */
+  runId?: string;
+  /** The session, once made: before it runs anything. */
+  onSession?: (session: RunSession, runId: string) => void;
+}
 
 export async function runCommand(
   file: string,
@@ -100,8 +119,10 @@ export async function runCommand(
     operator?: (operator: Operator) => Operator;
     /** Already loaded by the caller (resume, rollback): not read and checked a second time. */
     runbook?: Runbook;
+    host?: RunHost;
   } = {},
 ): Promise<number> {
+  const { out, err } = extra.host ?? stdio;
   // On a terminal, the screen's modules load while the runbook is read and the run's record opened, so
   // the lock's round trips overlap them. Not with a sandbox: loading the screen hides CI and sets NODE_ENV
   // for a moment (tui/load.ts), and the sandbox starts processes that must see the operator's environment.
@@ -167,7 +188,7 @@ export async function runCommand(
     // to connect is reported by the lock, which meets it first; the session connects anew if it must.
     connection = connect(url, { applicationName: sessionApplicationName(rb.id) });
     connection.catch(() => {});
-    const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err });
+    const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err, runId: extra.host?.runId, operator: extra.host?.operatorName });
     if (!opened.ok) {
       err(opened.message);
       return opened.code;
@@ -181,6 +202,7 @@ export async function runCommand(
       const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection, passwordIsSecret });
       connection = undefined;
       made.subscribe(journal.listener);
+      extra.host?.onSession?.(made, journal.runId);
       return made;
     };
     // The screen in a terminal; plain (or JSON) lines otherwise.
@@ -204,6 +226,7 @@ export async function runCommand(
     }
     // In JSON mode the operator's messages are events too, so every line stays JSON.
     const session = makeSession(
+      extra.host?.operator ??
       plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger, sandboxDatabase: sandbox?.database }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
       given,
     );
@@ -212,7 +235,8 @@ export async function runCommand(
     const stopOnCtrlC = () => {
       if (!session.interrupt()) process.exit(130);
     };
-    process.on('SIGINT', stopOnCtrlC);
+    // A hosted run (a fleet worker's) leaves Ctrl-C to its host.
+    if (!extra.host) process.on('SIGINT', stopOnCtrlC);
     const final = await session.run();
     process.off('SIGINT', stopOnCtrlC);
     return exitCode(final);
