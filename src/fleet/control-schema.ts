@@ -1,12 +1,12 @@
 // The control database's own tables (schema runbook_fleet), next to
 // graphile-worker's queue. Migrations are numbered and applied once each,
-// under an advisory lock, so any number of commands and workers may start at
+// under an advisory lock (Control.open holds it), so any number of commands and workers may start at
 // once against a fresh database.
 import type pg from 'pg';
 
 export const FLEET_SCHEMA = 'runbook_fleet';
 /** Serializes migrations between processes starting at once. */
-const MIGRATE_LOCK = '7342150377364779264'; // "fleetmig" as a bigint
+export const MIGRATE_LOCK = '7342150377364779264'; // "fleetmig" as a bigint
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE runbook_fleet.fleets (
@@ -82,7 +82,6 @@ const MIGRATIONS: string[] = [
 export async function migrateControl(client: pg.ClientBase): Promise<void> {
   await client.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [MIGRATE_LOCK]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${FLEET_SCHEMA}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${FLEET_SCHEMA}.migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number }>(`SELECT coalesce(max(version), 0) AS version FROM ${FLEET_SCHEMA}.migrations`);

@@ -4,7 +4,7 @@
 // status view or a watcher waits on LISTEN instead of polling.
 import pg from 'pg';
 import { runMigrations } from 'graphile-worker';
-import { migrateControl, FLEET_SCHEMA } from './control-schema.js';
+import { migrateControl, FLEET_SCHEMA, MIGRATE_LOCK } from './control-schema.js';
 import { quietLogger } from './logger.js';
 import type { Connection, FleetPlan, PlannedWave } from './targets.js';
 
@@ -128,13 +128,17 @@ export class Control {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4, application_name: 'runbook fleet' });
     pool.on('error', () => {}); // an idle client's server going away is met at the next query
     try {
+      // graphile-worker's migrations do not wait for each other: three workers starting on a fresh database
+      // at once would race. Ours and theirs run under one session lock.
       const client = await pool.connect();
       try {
+        await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATE_LOCK]);
         await migrateControl(client);
+        await runMigrations({ pgPool: pool, logger: quietLogger() });
       } finally {
+        await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATE_LOCK]).catch(() => {});
         client.release();
       }
-      await runMigrations({ pgPool: pool, logger: quietLogger() });
     } catch (err) {
       await pool.end().catch(() => {});
       throw err;

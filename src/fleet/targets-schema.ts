@@ -32,11 +32,11 @@ export const gate = z
 export const wave = z
   .strictObject({
     name: z.string().min(1).optional(),
-    count: z.number().int().positive().optional().describe('Take this many of the targets not yet in a wave (file order).'),
+    count: z.number().int().min(1).optional().describe('Take this many of the targets not yet in a wave (file order).'),
     percent: z.number().positive().max(100).optional().describe('Take this percentage of all targets (rounded up) from those not yet in a wave.'),
     labels: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Take every target not yet in a wave whose labels match all of these.'),
     canary: z.boolean().optional().describe('Any failure in this wave stops the fleet (default: true for a first wave named canary).'),
-    concurrency: z.number().int().positive().optional().describe('At most this many targets of the wave at once (default: the fleet’s).'),
+    concurrency: z.number().int().min(1).optional().describe('At most this many targets of the wave at once (default: the fleet’s).'),
     gate: gate.optional(),
   })
   .describe('A wave: count, percent or labels select its targets; none of them: every target left.');
@@ -45,7 +45,7 @@ export const targetsFile = z
   .strictObject({
     fleet: z.literal(1).optional().describe('Format version.'),
     name: name.optional().describe('The fleet’s name (default: runbook id and file name); typed to confirm destructive steps.'),
-    concurrency: z.number().int().positive().default(5).describe('At most this many targets at once in a wave.'),
+    concurrency: z.number().int().min(1).default(5).describe('At most this many targets at once in a wave.'),
     on_failure: z.enum(['stop', 'continue']).default('stop').describe('stop: no target starts after the first failure; continue: every target is tried.'),
     max_fail_percentage: z.number().min(0).max(100).optional().describe('Go on while the failures of a wave are at most this percentage of it (overrides on_failure).'),
     gate: gate.optional().describe('The gate after every wave but the last, unless a wave has its own.'),

@@ -1,0 +1,207 @@
+// A fleet on a real server: 30 target databases, 3 worker processes, waves
+// canary 1 → 30 % → rest with concurrency 5. Every target is done exactly
+// once, a worker killed mid-target is finished by another with no duplicated
+// effect; a failing canary stops the fleet before wave 2; max_fail_percentage
+// is honoured; `fleet retry` runs only the failed targets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { urlForDatabase } from '../support/db.js';
+import { inDatabase, lockFleetDatabases, reusableDatabases, passwordless, start, waitFor, type Proc } from './support.js';
+
+/** A 4-step runbook writing to its own table: `guard` fails where a fail_<table> table exists; `slow` is one transaction. */
+const runbook = (id: string, table: string) => `runbook: 1
+id: ${id}
+title: Fleet test ${id}
+risk: low
+steps:
+  - id: guard
+    title: Refuse a target marked to fail
+    sql: DO $$ BEGIN IF to_regclass('fail_${table}') IS NOT NULL THEN RAISE EXCEPTION 'this target is marked to fail'; END IF; END $$
+  - id: create
+    title: Create the effects table
+    sql: CREATE TABLE IF NOT EXISTS ${table} (step text NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())
+  - id: mark
+    title: Mark the start
+    sql: INSERT INTO ${table} (step) VALUES ('mark')
+  - id: slow
+    title: A slow change in one transaction
+    sql: |
+      INSERT INTO ${table} (step) VALUES ('slow');
+      SELECT pg_sleep(0.6);
+      INSERT INTO ${table} (step) VALUES ('done');
+    verify:
+      - title: done exactly once
+        sql: SELECT count(*)::int AS n FROM ${table} WHERE step = 'slow'
+        expect: { row: { n: 1 } }
+`;
+
+function targetsYaml(names: string[], base: string, head: string): string {
+  return `${head}\ntargets:\n${names.map((n) => `  - { name: ${n}, url: "${base.replace(/\/[^/]*$/, `/${n}`)}" }`).join('\n')}\n`;
+}
+
+interface Row {
+  name: string;
+  wave: number;
+  state: string;
+  run_id: string | null;
+  attempts: number;
+  worker_id: string | null;
+}
+
+test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-test-'));
+  const stateDir = join(dir, 'state');
+  const prefix = 'runbook_fleet_test';
+  const held = await lockFleetDatabases(prefix);
+  const [control, ...names] = await reusableDatabases(prefix, 31);
+  const { url: controlUrl, password } = passwordless(urlForDatabase(control));
+  const env: Record<string, string> = password ? { PGPASSWORD: password } : {};
+  const base = passwordless(urlForDatabase('x')).url;
+  const ctl = new pg.Client({ connectionString: urlForDatabase(control) });
+  const workers: Proc[] = [];
+  const startWorker = () => {
+    const w = start(['worker', '--control', controlUrl, '--concurrency', '2', '--state-dir', stateDir], env);
+    workers.push(w);
+    return w;
+  };
+  const fleetCli = (args: string[]) => start(['fleet', ...args, '--control', controlUrl, '--state-dir', stateDir], env).done;
+  const rows = async (fleet: string): Promise<Row[]> =>
+    (await ctl.query<Row>(`SELECT t.name, t.wave, t.state, t.run_id, t.attempts, t.worker_id FROM runbook_fleet.targets t JOIN runbook_fleet.fleets f ON f.id = t.fleet_id WHERE f.name = $1 ORDER BY t.position`, [fleet])).rows;
+  try {
+    for (let i = 0; i < 3; i++) startWorker();
+    await waitFor('3 workers ready', () => {
+      const dead = workers.find((w) => w.child.exitCode !== null);
+      if (dead) throw new Error(`a worker exited at start: ${dead.stderr()}`);
+      return workers.every((w) => w.stdout().includes('worker: ready'));
+    });
+    await ctl.connect();
+
+    await t.test('waves canary 1 → 30% → rest, concurrency 5: every target exactly once, a killed worker’s target finished by another', async () => {
+      const rb = join(dir, 'main.yaml');
+      writeFileSync(rb, runbook('fleet-main', 'effects'));
+      const targets = join(dir, 'main-targets.yaml');
+      writeFileSync(targets, targetsYaml(names, base, 'name: main\nconcurrency: 5\nwaves:\n  - { name: canary, count: 1 }\n  - { percent: 30 }\n  - { name: rest }'));
+      const coordinator = start(['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir, '--json'], env);
+      // Kill the first worker while one of its targets is in the slow step (a transaction in flight).
+      const victim = workers[0];
+      let killed: string | undefined;
+      await waitFor('a target of worker 1 in its slow step', async () => {
+        if (coordinator.child.exitCode !== null) return true;
+        const r = await ctl.query<{ name: string }>(
+          `SELECT t.name FROM runbook_fleet.targets t JOIN runbook_fleet.workers w USING (worker_id) WHERE w.pid = $1 AND t.state = 'running' AND t.current = 'step slow' AND t.wave = 2 LIMIT 1`,
+          [victim.child.pid],
+        );
+        killed = r.rows[0]?.name;
+        return Boolean(killed);
+      });
+      assert.ok(killed, 'a target was in flight on worker 1');
+      await new Promise((r) => setTimeout(r, 150));
+      victim.child.kill('SIGKILL');
+      startWorker(); // back to 3 processes for the next cases
+      const result = await coordinator.done;
+      assert.equal(result.code, 0, result.stderr);
+      const end = JSON.parse(result.stdout.trim().split('\n').pop()!);
+      assert.equal(end.type, 'fleet_ended');
+      assert.equal(end.fleet.state, 'succeeded');
+
+      const all = await rows('main');
+      assert.deepEqual([0, 1, 2].map((w) => all.filter((r) => r.wave === w).length), [1, 9, 20], 'canary 1, 30% of 30, the rest');
+      assert.ok(all.every((r) => r.state === 'succeeded' && r.run_id));
+      const again = all.find((r) => r.name === killed)!;
+      assert.ok(again.attempts >= 2, `${killed} was taken again (attempts ${again.attempts})`);
+      const victimWorkers = (await ctl.query(`SELECT count(*)::int AS n FROM runbook_fleet.workers WHERE pid = $1`, [victim.child.pid])).rows[0].n;
+      assert.equal(victimWorkers, 0, 'the dead worker was swept');
+
+      // Exactly once, on every target; and the times say the waves and the concurrency cap held.
+      const spans: { name: string; wave: number; from: number; to: number }[] = [];
+      for (const r of all) {
+        const e = await inDatabase(r.name, (c) => c.query<{ step: string; at: Date }>('SELECT step, at FROM effects ORDER BY at'));
+        assert.deepEqual(e.rows.map((x) => x.step), ['mark', 'slow', 'done'], `${r.name}: each step's effect once`);
+        spans.push({ name: r.name, wave: r.wave, from: e.rows[0].at.getTime(), to: e.rows[2].at.getTime() });
+      }
+      for (const w of [1, 2]) {
+        const before = Math.max(...spans.filter((s) => s.wave < w).map((s) => s.to));
+        const first = Math.min(...spans.filter((s) => s.wave === w).map((s) => s.from));
+        assert.ok(first > before, `wave ${w + 1} starts after wave ${w} ended`);
+      }
+      const peak = Math.max(...spans.map((s) => spans.filter((o) => o.from <= s.from && o.to >= s.from).length));
+      assert.ok(peak <= 5, `at most 5 targets at once (peak ${peak})`);
+      assert.ok(peak >= 3, `targets ran side by side (peak ${peak})`);
+      // The killed target's run was resumed, not started twice: one run id, and its journal says resumed.
+      const journal = (await import('node:fs')).readFileSync(join(stateDir, 'runs', `${again.run_id}.jsonl`), 'utf8');
+      assert.match(journal, /"action":"resumed"/);
+    });
+
+    await t.test('a failing canary stops the fleet before wave 2', async () => {
+      const rb = join(dir, 'canary.yaml');
+      writeFileSync(rb, runbook('fleet-canary', 'effects_c'));
+      await inDatabase(names[0], (c) => c.query('CREATE TABLE fail_effects_c ()'));
+      const targets = join(dir, 'canary-targets.yaml');
+      writeFileSync(targets, targetsYaml(names.slice(0, 8), base, 'name: canary-fails\nconcurrency: 5\non_failure: continue\nwaves:\n  - { count: 1 }\n  - { name: rest }'));
+      const result = await fleetCli(['run', rb, '--targets', targets]);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /canary wave \(canary\) failed/);
+      const all = await rows('canary-fails');
+      assert.equal(all[0].state, 'failed');
+      assert.ok(all.slice(1).every((r) => r.state === 'pending' && r.run_id === null), 'no target of wave 2 started');
+      for (const n of names.slice(1, 8)) {
+        const exists = await inDatabase(n, (c) => c.query(`SELECT to_regclass('effects_c') AS t`));
+        assert.equal(exists.rows[0].t, null, `${n} untouched`);
+      }
+      const status = await fleetCli(['status', 'canary-fails', '--json']);
+      assert.equal(JSON.parse(status.stdout).fleet.state, 'failed');
+    });
+
+    await t.test('max_fail_percentage is honoured, and fleet retry runs only the failed targets', async () => {
+      const rb = join(dir, 'pct.yaml');
+      writeFileSync(rb, runbook('fleet-pct', 'effects_p'));
+      // Wave 1: 10 targets, 2 marked to fail (20% = max: go on); wave 2: 5 more.
+      const ten = names.slice(10, 25);
+      for (const n of [ten[2], ten[7]]) await inDatabase(n, (c) => c.query('CREATE TABLE fail_effects_p ()'));
+      const targets = join(dir, 'pct-targets.yaml');
+      writeFileSync(targets, targetsYaml(ten, base, 'name: pct\nconcurrency: 5\nmax_fail_percentage: 20\nwaves:\n  - { count: 10 }\n  - { name: rest }'));
+      const first = await fleetCli(['run', rb, '--targets', targets]);
+      assert.equal(first.code, 1, first.stderr);
+      let all = await rows('pct');
+      assert.deepEqual(all.filter((r) => r.state === 'failed').map((r) => r.name), [ten[2], ten[7]]);
+      assert.equal(all.filter((r) => r.state === 'succeeded').length, 13, 'wave 2 ran: 2 of 10 is not more than 20%');
+      const runsBefore = new Map(all.map((r) => [r.name, r.run_id]));
+
+      // A third failure in the first wave (30% > 20%): wave 2 never starts.
+      const rb3 = join(dir, 'pct3.yaml');
+      writeFileSync(rb3, runbook('fleet-pct3', 'effects_q'));
+      for (const n of [ten[1], ten[4], ten[8]]) await inDatabase(n, (c) => c.query('CREATE TABLE fail_effects_q ()'));
+      const targets3 = join(dir, 'pct3-targets.yaml');
+      writeFileSync(targets3, targetsYaml(ten, base, 'name: pct3\nconcurrency: 5\nmax_fail_percentage: 20\nwaves:\n  - { count: 10 }\n  - { name: rest }'));
+      const third = await fleetCli(['run', rb3, '--targets', targets3]);
+      assert.equal(third.code, 1);
+      assert.match(third.stderr, /3 of 10 targets of wave wave 1 failed \(30% > max_fail_percentage 20\)/);
+      const all3 = await rows('pct3');
+      assert.ok(all3.filter((r) => r.wave === 1).every((r) => r.state === 'pending'), 'wave 2 did not start');
+
+      // The failed ones fixed, `fleet retry` runs only them.
+      for (const n of [ten[2], ten[7]]) await inDatabase(n, (c) => c.query('DROP TABLE fail_effects_p'));
+      const retry = await fleetCli(['retry', 'pct']);
+      assert.equal(retry.code, 0, retry.stderr);
+      assert.match(retry.stderr, new RegExp(`retrying 2 failed target\\(s\\): ${ten[2]}, ${ten[7]}`));
+      all = await rows('pct');
+      assert.ok(all.every((r) => r.state === 'succeeded'));
+      for (const r of all) assert.equal(r.run_id, runsBefore.get(r.name), `${r.name}: the same run (resumed, not a second one)`);
+      for (const n of ten) {
+        const e = await inDatabase(n, (c) => c.query<{ step: string }>('SELECT step FROM effects_p ORDER BY at'));
+        assert.deepEqual(e.rows.map((x) => x.step), ['mark', 'slow', 'done'], `${n}: once`);
+      }
+      const done = await ctl.query<{ n: number }>(`SELECT count(*)::int AS n FROM runbook_fleet.targets t JOIN runbook_fleet.fleets f ON f.id = t.fleet_id WHERE f.name = 'pct' AND t.attempts > 1`);
+      assert.equal(done.rows[0].n, 2, 'only the two failed targets ran again');
+    });
+  } finally {
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.done));
+    await ctl.end().catch(() => {});
+    await held.end();
+  }
+});
