@@ -14,8 +14,7 @@ import { defaultFleetName, loadTargets } from '../../fleet/targets.js';
 import { startWorker, type FleetWorker } from '../../fleet/worker.js';
 import { fleetLine, statusLines } from '../../fleet/words.js';
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+import { stderrLine as err, stdoutLine as out } from '../write.js';
 
 export interface ControlOptions {
   control?: string;

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { startWorker } from '../../fleet/worker.js';
 import { openControl } from './fleet.js';
+import { stderrLine, stdoutLine } from '../write.js';
 
 export interface WorkerCommandOptions {
   control?: string;
@@ -15,10 +16,10 @@ export interface WorkerCommandOptions {
 export async function workerCommand(opts: WorkerCommandOptions): Promise<number> {
   const concurrency = Number(opts.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    process.stderr.write(`--concurrency ${opts.concurrency}: expected a whole number of at least 1\n`);
+    stderrLine(`--concurrency ${opts.concurrency}: expected a whole number of at least 1`);
     return 2;
   }
-  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const log = stdoutLine;
   const opened = await openControl(opts, concurrency + 4);
   try {
     const worker = await startWorker({
