@@ -13,6 +13,7 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = [
   ['validate', () => import('./commands/validate.js')],
+  ['lint', () => import('./commands/lint.js')],
   ['schema', () => import('./commands/schema.js')],
   ['run', () => import('./commands/run.js')],
   ['resume', () => import('./commands/resume.js')],

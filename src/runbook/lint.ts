@@ -7,11 +7,13 @@ import { resolve } from 'node:path';
 import { validateCondition } from '../checks/conditions.js';
 import { validateTextMatch } from '../checks/textmatch.js';
 import { ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
+import { isRuleId, openFindings, RULES } from '../sql/findings.js';
+import { runbookFindings, type RunbookFinding } from './findings.js';
 import { actionKinds, actionSites, type ActionSite } from './actions.js';
 import type { Locator, PathKey, Problem } from './problems.js';
 import type { Expectation, RunbookData } from './schema.js';
 
-export async function lintRunbook(rb: RunbookData, dir: string, locate: Locator): Promise<{ problems: Problem[]; sqlFiles: Map<string, string> }> {
+export async function lintRunbook(rb: RunbookData, dir: string, locate: Locator, serverVersionNum?: number): Promise<{ problems: Problem[]; sqlFiles: Map<string, string>; findings: RunbookFinding[] }> {
   await ensureParser();
   const problems: Problem[] = [];
   const sqlFiles = new Map<string, string>();
@@ -39,7 +41,47 @@ export async function lintRunbook(rb: RunbookData, dir: string, locate: Locator)
     }
   }
   forEachExpectation(rb, (expect, path) => checkConditions(expect, path, report));
-  return { problems, sqlFiles };
+  checkAccepted(rb, report);
+  const findings = runbookFindings(rb, sqlFiles, locate, locate.file, serverVersionNum);
+  // What would fail at run time anyway (CONCURRENTLY inside BEGIN, an enum value used in the transaction that added it) is a problem now.
+  for (const f of openFindings(findings, 'error')) problems.push({ file: f.file, line: f.line, column: f.column, message: `${f.message} [${f.rule}]. ${f.advice}` });
+  return { problems, sqlFiles, findings };
+}
+
+/** A step's accept: names rules that exist. */
+function checkAccepted(rb: RunbookData, report: Report): void {
+  const check = (steps: RunbookData['steps'], base: PathKey[]) =>
+    steps.forEach((s, i) => {
+      for (const rule of Object.keys(s.accept ?? {})) {
+        if (!isRuleId(rule)) {
+          const near = closestRule(rule);
+          report([...base, i, 'accept'], `accept: "${rule}" is not a rule id${near ? ` (did you mean "${near}"?)` : ''}: expected one of ${Object.keys(RULES).join(', ')}`, rule);
+        }
+      }
+    });
+  check(rb.steps, ['steps']);
+  rb.procedures.forEach((p, i) => check(p.steps, ['procedures', i, 'steps']));
+}
+
+/** The rule id closest to a misspelt one, when it is close enough to be what was meant. */
+function closestRule(word: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const rule of Object.keys(RULES)) {
+    const d = editDistance(word, rule);
+    if (d < bestDistance) [best, bestDistance] = [rule, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 type Report = (path: PathKey[], message: string, key?: string) => void;

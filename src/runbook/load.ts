@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ensureParser } from '../sql/index.js';
 import { lenientRunbook } from './lenient.js';
+import type { RunbookFinding } from './findings.js';
 import { lintRunbook } from './lint.js';
 import { Locator, problemsFromZod, type Problem } from './problems.js';
 import { runbook as runbookSchema, type RunbookData } from './schema.js';
@@ -17,11 +18,18 @@ export interface Runbook extends RunbookData {
   readonly dir: string;
   /** Contents of every sql_file the runbook names, read once at load time. */
   readonly sqlFiles: ReadonlyMap<string, string>;
+  /** What `runbook lint` finds in the steps' SQL (locks, rewrites, …), at the newest server version; accepted ones included. */
+  readonly findings?: readonly RunbookFinding[];
 }
 
 export type LoadResult = { ok: true; runbook: Runbook; problems: [] } | { ok: false; problems: Problem[] };
 
-export async function loadRunbook(file: string): Promise<LoadResult> {
+export interface LoadOptions {
+  /** The server version findings are computed for (default: the newest supported). */
+  serverVersionNum?: number;
+}
+
+export async function loadRunbook(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   // The SQL parser's WebAssembly compiles in the background while the YAML is read and checked (lint awaits it; a failure is reported there).
   ensureParser().catch(() => {});
   const path = resolve(file);
@@ -33,11 +41,11 @@ export async function loadRunbook(file: string): Promise<LoadResult> {
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a .yaml file' : `cannot be read (${code ?? String(err)})`;
     return { ok: false, problems: [{ file, line: 1, column: 1, message: `${why}` }] };
   }
-  return parseRunbook(text, file);
+  return parseRunbook(text, file, options);
 }
 
 /** Parses runbook text; `file` names it in problems and anchors relative paths. */
-export async function parseRunbook(text: string, file: string): Promise<LoadResult> {
+export async function parseRunbook(text: string, file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const read = readYaml(text, file);
   if (!read.ok) return { ok: false, problems: read.problems };
   const { data } = read;
@@ -52,9 +60,9 @@ export async function parseRunbook(text: string, file: string): Promise<LoadResu
     const lint = await lintRunbook(lenientRunbook(data as Record<string, unknown>), dir, locate).catch(() => ({ problems: [] as Problem[] }));
     return { ok: false, problems: sortProblems([...problemsFromZod(parsed.error.issues, data, locate), ...lint.problems]) };
   }
-  const { problems, sqlFiles } = await lintRunbook(parsed.data, dir, locate);
+  const { problems, sqlFiles, findings } = await lintRunbook(parsed.data, dir, locate, options.serverVersionNum);
   if (problems.length > 0) return { ok: false, problems: sortProblems(problems) };
-  const rb: Runbook = { ...parsed.data, file: resolve(file), dir, sqlFiles };
+  const rb: Runbook = { ...parsed.data, file: resolve(file), dir, sqlFiles, findings };
   return { ok: true, runbook: deepFreeze(rb), problems: [] };
 }
 

@@ -157,6 +157,10 @@ export const step = z
     transaction: transactionMode.default('auto'),
     timeout: duration.optional().describe('Becomes statement_timeout for SQL, a kill timer for shell.'),
     ...guardFields,
+    accept: z
+      .record(z.string(), z.string().min(1))
+      .optional()
+      .describe('Findings of `runbook lint` accepted on purpose for this step: rule id → why (shown as accepted, and journalled when the step runs).'),
     env: z.record(z.string(), z.string()).optional().describe('Extra environment for a shell step (values may use {{ inputs.x }}).'),
     cwd: z.string().optional().describe('Working directory for a shell step, relative to the runbook file.'),
     expected: z.string().optional().describe('The output the operator should expect, shown beside the real one.'),

@@ -128,6 +128,16 @@ export const RULES = {
     title: 'An enum value is added and used in the same transaction',
     advice: 'Add the value in one step and use it in a later one: PostgreSQL refuses a new enum value until the transaction that added it commits.',
   },
+  'syntax-error': {
+    severity: 'error',
+    title: 'The SQL does not parse',
+    advice: 'Fix the statement: runbook reads SQL with PostgreSQL’s own parser, so the server would refuse it too.',
+  },
+  'invalid-runbook': {
+    severity: 'error',
+    title: 'The runbook file is not valid',
+    advice: 'Fix the problem named (`runbook validate` lists every one with file:line:col).',
+  },
   'accept-without-reason': {
     severity: 'warning',
     title: 'A finding is accepted without a reason',

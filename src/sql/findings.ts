@@ -11,7 +11,7 @@ import type { Node } from 'libpg-query';
 import { acceptComments, type AcceptComment } from './accept.js';
 import { RULES, severityRank, type RuleId, type Severity } from './finding-rules.js';
 import { LockContext, statementLocks, strongestLock, type LockFacts, type LockMode } from './locks.js';
-import { lockRank } from './lock-modes.js';
+import { blocksOfMode, lockModeWords, lockRank } from './lock-modes.js';
 import { parseTreeOf, splitSql } from './split.js';
 import { unwrap, walkConstants } from './tree.js';
 import type { SqlStatement } from './types.js';
@@ -119,7 +119,9 @@ export function statementsFindings(statements: SqlStatement[], comments: AcceptC
     if (!lockTimeout && !warnedTimeout && strongest && lockRank(strongest) > lockRank('RowExclusiveLock') && !createdHere(facts, context)) {
       warnedTimeout = true;
       const on = facts.relations.find((r) => r.mode === strongest)?.relation ?? null;
-      add('lock-timeout-missing', `${stmt.command} takes ${strongest}${on ? ` on ${on}` : ''} with no lock_timeout: while it waits for the lock, every query on ${on ?? 'the table'} queues behind it`, strongest, on);
+      const table = on ?? 'the table';
+      const queued = { 'reads and writes': `every query on ${table}`, writes: `every write to ${table}`, nothing: `VACUUM, ANALYZE and other schema changes on ${table}` }[blocksOfMode(strongest)];
+      add('lock-timeout-missing', `${stmt.command} takes ${lockModeWords(strongest)}${on ? ` on ${on}` : ''} with no lock_timeout: while it waits for the lock, ${queued} queue${queued.startsWith('every') ? 's' : ''} behind it`, strongest, on);
     }
   });
   return applyAcceptance(findings, statements, comments, options.accepted);
@@ -172,6 +174,6 @@ function statementForLine(statements: SqlStatement[], line: number): number {
 }
 
 /** Findings not accepted, of severity `at` or worse. */
-export function openFindings(findings: readonly Finding[], at: Severity = 'warning'): Finding[] {
+export function openFindings<F extends Finding>(findings: readonly F[], at: Severity = 'warning'): F[] {
   return findings.filter((f) => !f.accepted && severityRank(f.severity) >= severityRank(at));
 }

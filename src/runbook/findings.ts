@@ -1,0 +1,79 @@
+// The lock model's findings for a runbook: each step's SQL (inline or
+// sql_file) read in order, so a table created by an earlier step counts as
+// new, with the step's (or the runbook's) lock_timeout, its transaction mode
+// and its accept: list. Positions are the file's: the sql_file's own lines, or
+// the YAML lines of inline SQL.
+
+import { dirname, join } from 'node:path';
+import { acceptComments } from '../sql/accept.js';
+import { LockContext } from '../sql/locks.js';
+import { DEFAULT_SERVER_VERSION_NUM, statementsFindings, type Finding } from '../sql/findings.js';
+import { splitSql } from '../sql/split.js';
+import type { Locator, PathKey } from './problems.js';
+import type { RunbookData, Step } from './schema.js';
+
+/** A finding placed in a file, with the step it belongs to. */
+export interface RunbookFinding extends Finding {
+  file: string;
+  /** The step's id, and its procedure's id when it is a procedure's step. */
+  step: string;
+  procedure?: string;
+}
+
+/** Every step's findings. SQL that does not parse is skipped (lint reports it as a problem). */
+export function runbookFindings(
+  rb: RunbookData,
+  sqlFiles: ReadonlyMap<string, string>,
+  locate: Locator | undefined,
+  file: string,
+  serverVersionNum = DEFAULT_SERVER_VERSION_NUM,
+): RunbookFinding[] {
+  const out: RunbookFinding[] = [];
+  const walk = (steps: Step[], base: PathKey[], procedure?: string) => {
+    const context = new LockContext();
+    steps.forEach((step, i) => {
+      for (const f of stepFindings(rb, step, sqlFiles, serverVersionNum, context)) {
+        out.push({ ...f, ...place(f, step, [...base, i], locate, file), step: step.id, ...(procedure ? { procedure } : {}) });
+      }
+    });
+  };
+  walk(rb.steps, ['steps']);
+  rb.procedures.forEach((p, i) => walk(p.steps, ['procedures', i, 'steps'], p.id));
+  return out;
+}
+
+/** One step's findings, positions relative to its SQL. */
+export function stepFindings(
+  rb: Pick<RunbookData, 'lock_timeout'>,
+  step: Step,
+  sqlFiles: ReadonlyMap<string, string>,
+  serverVersionNum = DEFAULT_SERVER_VERSION_NUM,
+  context = new LockContext(),
+): Finding[] {
+  // Only SQL on the target database: a step on a named connection (SQLite, another server) is not the target's locks.
+  if (step.connection !== undefined) return [];
+  const sql = step.sql ?? (step.sql_file !== undefined ? sqlFiles.get(step.sql_file) : undefined);
+  if (sql === undefined) return [];
+  let statements;
+  try {
+    statements = splitSql(sql);
+  } catch {
+    return [];
+  }
+  return statementsFindings(statements, sql.includes('runbook:') ? acceptComments(sql) : [], {
+    serverVersionNum,
+    lockTimeout: step.lock_timeout !== undefined || rb.lock_timeout !== undefined,
+    transaction: step.transaction,
+    accepted: step.accept,
+    context,
+  });
+}
+
+function place(f: Finding, step: Step, path: PathKey[], locate: Locator | undefined, file: string): { file: string; line: number; column: number } {
+  if (step.sql === undefined && step.sql_file !== undefined) return { file: join(dirname(file), step.sql_file), line: f.line, column: f.column };
+  if (!locate) return { file, line: f.line, column: f.column };
+  const where = locate.at([...path, 'sql'], '');
+  // A block scalar (|) starts on the line after its key; a one-line value where the value starts.
+  if (step.sql?.includes('\n')) return { file: where.file, line: where.line + f.line, column: f.column };
+  return { file: where.file, line: where.line, column: where.column + f.column - 1 };
+}
