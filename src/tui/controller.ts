@@ -7,7 +7,9 @@ import type { RunEvent } from '../engine/events.js';
 import type { RunState } from '../engine/state.js';
 import type { MonitorSample } from '../exec/postgres/monitor.js';
 import { isTyping, keyToIntent, NO_KEY, type KeyInfo } from './keys.js';
-import { update, type Answers, type Effect, type Intent, type Prompt, type PromptBody, type UiState } from './store.js';
+import type { Effect, Intent } from './intents.js';
+import type { Answers, DetailGeometry, Prompt, PromptBody, UiState } from './state.js';
+import { update } from './store.js';
 
 export interface ControllerHooks {
   /** Cancel the running statement on the server (Ctrl-C). */
@@ -24,6 +26,12 @@ export interface ControllerOptions {
   /** Least time between two frames, in ms (default 50: at most 20 frames a second). 0 publishes every change. */
   frameMs?: number;
   clock?: () => number;
+  /**
+   * Measures the step view as it is drawn (views/geometry.ts): scroll intents
+   * carry it to the store, which never imports a view. Without it, scrolling
+   * does nothing.
+   */
+  measure?: (ui: UiState) => DetailGeometry;
 }
 
 type PromptKind = PromptBody['kind'];
@@ -55,6 +63,7 @@ export class TuiController {
   private frameCost = 0;
   private readonly frameMs: number;
   private readonly clock: () => number;
+  private readonly measure?: (ui: UiState) => DetailGeometry;
   private hooks: ControllerHooks = {};
   /**
    * The last of a burst of output events that change nothing on the screen but
@@ -68,6 +77,7 @@ export class TuiController {
     this.published = initial;
     this.frameMs = options.frameMs ?? 50;
     this.clock = options.clock ?? Date.now;
+    this.measure = options.measure;
   }
 
   setHooks(hooks: ControllerHooks): void {
@@ -91,6 +101,7 @@ export class TuiController {
   /** Applies an intent; `urgent` (a key) shows the result at once. */
   dispatch = (intent: Intent, urgent = false): void => {
     this.applyPendingRun();
+    if (intent.type === 'scroll' && !intent.view && this.measure) intent = { ...intent, view: this.measure(this.state) };
     const { state, effects } = update(this.state, intent);
     this.state = state;
     this.publish(urgent);

@@ -14,8 +14,10 @@ import type { Step } from '../runbook/schema.js';
 import { App } from './components/App.js';
 import { TuiController } from './controller.js';
 import { screenOperator } from './operator.js';
-import { initialState, makeFields } from './store.js';
+import { makeFields } from './fields.js';
+import { initialState } from './state.js';
 import { colorWanted } from './theme.js';
+import { detailGeometry } from './views/geometry.js';
 import { summaryLines } from './views/summary.js';
 import { watchServer } from './wiring.js';
 
@@ -28,8 +30,10 @@ export interface InteractiveOptions {
   /** The target as it may be shown before the session pins it (password hidden). */
   targetHint?: string;
   kind?: RunKind;
-  /** Pause before each step until the operator presses Enter (--step). */
-  step?: boolean;
+  /** Run without stopping before each step (--auto); by default the screen stops before every step until Enter. */
+  auto?: boolean;
+  /** The flags that changed a decision (--yes, --auto, …): shown in the header. */
+  flags?: readonly string[];
   procedureId?: string;
   steps?: readonly Step[];
   /** Inputs already given (--input, sandbox defaults): filled into the form. */
@@ -69,7 +73,10 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
       size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
       plan: o.plan,
       recordNote: o.note,
+      pace: o.auto ? 'auto' : 'guided',
+      flags: o.flags,
     }),
+    { measure: detailGeometry },
   );
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
@@ -106,7 +113,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
       inputs = { ...o.inputs, ...answer };
     }
 
-    session = o.createSession(screenOperator(ctl, { step: o.step }), inputs);
+    session = o.createSession(screenOperator(ctl, { runbook: o.runbook, steps: ctl.getState().steps }), inputs);
     const s = session;
     ctl.setHooks({ interrupt: () => s.interrupt(), stop: () => s.requestStop() });
     ctl.dispatch({ type: 'attach', state: s.state }, true);
@@ -139,4 +146,4 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
 
 export { TuiController } from './controller.js';
 export { screenOperator } from './operator.js';
-export { initialState } from './store.js';
+export { initialState } from './state.js';

@@ -2,13 +2,16 @@
 // every binding can be tested without a terminal. Text fields get the
 // printable keys; elsewhere letters are commands.
 import type { Key } from 'ink';
-import type { Intent, UiState } from './store.js';
+import type { Intent } from './intents.js';
+import type { UiState } from './state.js';
 
-export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'meta'>;
+export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'meta'>;
 
 export const NO_KEY: KeyInfo = {
   upArrow: false,
   downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
   pageUp: false,
   pageDown: false,
   home: false,
@@ -50,6 +53,37 @@ function navigation(input: string, key: KeyInfo): Intent | null {
   return null;
 }
 
+/**
+ * A key in a text field. Like any text field: ← → Home End move the cursor,
+ * Backspace and Delete erase either side of it, Ctrl-A/Ctrl-E go to either
+ * end, Ctrl-U clears; every printable key — f, q, ? included — is text.
+ */
+function fieldKey(ui: UiState, input: string, key: KeyInfo): Intent | null {
+  const p = ui.prompt!;
+  if (key.return) return { type: 'submit' };
+  if (key.escape) return { type: 'cancel' };
+  // Ink reports the Backspace key as `delete` on most terminals (it sends DEL); a real
+  // forward delete arrives as the escape sequence ESC [ 3 ~, which Ink also calls delete.
+  if (key.backspace || (key.delete && input !== '\u001B[3~')) return { type: 'erase' };
+  if (key.delete) return { type: 'erase_forward' };
+  if (key.ctrl && input === 'u') return { type: 'clear_field' };
+  if (key.ctrl && input === 'a') return { type: 'cursor', to: 'home' };
+  if (key.ctrl && input === 'e') return { type: 'cursor', to: 'end' };
+  if (key.leftArrow) return { type: 'cursor', to: 'left' };
+  if (key.rightArrow) return { type: 'cursor', to: 'right' };
+  if (key.home) return { type: 'cursor', to: 'home' };
+  if (key.end) return { type: 'cursor', to: 'end' };
+  if (p.kind === 'inputs') {
+    if (key.tab || key.downArrow) return { type: 'field', delta: key.shift ? -1 : 1 };
+    if (key.upArrow) return { type: 'field', delta: -1 };
+  }
+  if (key.pageUp) return { type: 'scroll', by: 'page_up' };
+  if (key.pageDown) return { type: 'scroll', by: 'page_down' };
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return null;
+  if (input.length > 0) return { type: 'type', text: input };
+  return null;
+}
+
 export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | null {
   if (key.ctrl && input === 'c') return { type: 'ctrl_c' };
   if (ui.help) {
@@ -60,22 +94,7 @@ export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | 
     if (key.escape || input === 'p' || input === 'q' || key.return) return { type: 'plan', open: false };
     return navigation(input, key);
   }
-  if (isTyping(ui)) {
-    const p = ui.prompt!;
-    if (key.return) return { type: 'submit' };
-    if (key.escape) return { type: 'cancel' };
-    if (key.backspace || key.delete) return { type: 'erase' };
-    if (key.ctrl && input === 'u') return { type: 'clear_field' };
-    if (p.kind === 'inputs') {
-      if (key.tab || key.downArrow) return { type: 'field', delta: key.shift ? -1 : 1 };
-      if (key.upArrow) return { type: 'field', delta: -1 };
-    }
-    if (key.pageUp) return { type: 'scroll', by: 'page_up' };
-    if (key.pageDown) return { type: 'scroll', by: 'page_down' };
-    if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return null;
-    if (input.length > 0) return { type: 'type', text: input };
-    return null;
-  }
+  if (isTyping(ui)) return fieldKey(ui, input, key);
   if (isPicking(ui)) {
     if (key.escape) return { type: 'cancel' };
     if (input === '?') return { type: 'help' };

@@ -5,7 +5,10 @@ import { reduce } from '../../src/engine/reducer.js';
 import type { TargetInfo } from '../../src/engine/state.js';
 import type { Runbook } from '../../src/runbook/load.js';
 import { runbook as schema } from '../../src/runbook/schema.js';
-import { initialState, update, type Effect, type Intent, type UiState } from '../../src/tui/store.js';
+import type { Effect, Intent } from '../../src/tui/intents.js';
+import { initialState, type UiState } from '../../src/tui/state.js';
+import { update } from '../../src/tui/store.js';
+import { detailGeometry } from '../../src/tui/views/geometry.js';
 import { columns as displayColumns } from '../../src/tui/width.js';
 
 export const target: TargetInfo = {
@@ -89,7 +92,8 @@ export function apply(ui: UiState, ...intents: Intent[]): { state: UiState; effe
   let state = ui;
   const effects: Effect[] = [];
   for (const intent of intents) {
-    const r = update(state, intent);
+    // As the controller does: a scroll carries the step view's geometry, measured by the view.
+    const r = update(state, intent.type === 'scroll' && !intent.view ? { ...intent, view: detailGeometry(state) } : intent);
     state = r.state;
     effects.push(...r.effects);
   }

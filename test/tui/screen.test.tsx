@@ -7,7 +7,9 @@ import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/tui/components/App.js';
 import { TuiController } from '../../src/tui/controller.js';
 import { screenOperator } from '../../src/tui/operator.js';
-import { update, type UiState } from '../../src/tui/store.js';
+import type { UiState } from '../../src/tui/state.js';
+import { update } from '../../src/tui/store.js';
+import { detailGeometry } from '../../src/tui/views/geometry.js';
 import type { MonitorSample } from '../../src/exec/postgres/monitor.js';
 import { atSteps, events, frameProblems, makeRunbook, makeUi, NOW, started, stripAnsi, target } from './helpers.js';
 import { columns as displayColumns } from '../../src/tui/width.js';
@@ -36,7 +38,7 @@ interface Mounted {
 }
 
 async function mount(ui: UiState): Promise<Mounted> {
-  const ctl = new TuiController(ui, { frameMs: 0, clock: () => NOW });
+  const ctl = new TuiController(ui, { frameMs: 0, clock: () => NOW, measure: detailGeometry });
   const calls: string[] = [];
   ctl.setHooks({ interrupt: () => calls.push('interrupt'), stop: () => calls.push('stop'), exit: () => calls.push('exit'), forceExit: () => calls.push('force_exit') });
   const r = render(<App controller={ctl} color={false} />);
@@ -286,7 +288,7 @@ describe('questions on the screen', () => {
     const item = m.ctl.getState().run.items[1];
     const answer = op.confirm(item, 'I have a backup taken in the last hour');
     await tick();
-    assert.match(m.frame(), /\? Prerequisite: I have a backup taken in the last hour/);
+    assert.match(m.frame(), /\? Prerequisite 2\/2 “A backup was taken”: I have a backup taken in the last hour/);
     assert.match(m.frame(), /\[y\] yes, it is done {2}\[n\] no {2}\[q\] quit/);
     await m.press(KEY.enter);
     await m.press('y');
@@ -300,7 +302,7 @@ describe('questions on the screen', () => {
     let settled = false;
     const answer = op.confirmDanger(item, ['DELETE without WHERE deletes every row'], 'appdb').then((v) => ((settled = true), v));
     await tick();
-    assert.match(m.frame(), /⚠ DESTRUCTIVE: DELETE without WHERE deletes every row/);
+    assert.match(m.frame(), /⚠ DESTRUCTIVE — step 3\/4 “Purge old rows”: DELETE without WHERE deletes every\s+row/);
     assert.match(m.frame(), /Type the database name appdb to run this step/);
     await m.press('appdx', KEY.enter);
     assert.match(m.frame(), /that is not “appdb” — not run/);

@@ -1,7 +1,8 @@
-// Stepping through (--step): the screen stops before each step until Enter.
+// The guided pace (the screen's default): the screen stops before each step until Enter.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { update, type Prompt, type UiState } from '../../src/tui/store.js';
+import type { Prompt, UiState } from '../../src/tui/state.js';
+import { update } from '../../src/tui/store.js';
 import { keyToIntent, NO_KEY as noKey } from '../../src/tui/keys.js';
 import { lineText } from '../../src/tui/line.js';
 import { promptLines } from '../../src/tui/views/prompt.js';
@@ -23,11 +24,13 @@ describe('stepping through', () => {
     assert.equal(state.prompt, null);
     assert.deepEqual(effects, [{ type: 'answer', id: 3, value: 'run' }]);
   });
-  test('a runs it and the rest without asking again', () => {
+  test('a runs it and runs on to the next decision', () => {
     const ui = asked(atSteps());
     const intent = keyToIntent(ui, 'a', noKey);
     assert.deepEqual(intent, { type: 'run_all' });
-    assert.deepEqual(update(ui, intent!).effects, [{ type: 'answer', id: 3, value: 'all' }]);
+    const r = update(ui, intent!);
+    assert.deepEqual(r.effects, [{ type: 'answer', id: 3, value: 'run' }]);
+    assert.equal(r.state.pace, 'to_decision');
   });
   test('q stops before the step, keeping the record', () => {
     const ui = asked(atSteps());
@@ -44,9 +47,9 @@ describe('stepping through', () => {
   });
   test('the prompt names the step and every way on', () => {
     const text = questionLinesFor(asked(atSteps()), 80);
-    assert.match(text, /Next: .+/);
+    assert.match(text, /Next, step 1\/4: Create the composite indexes/);
     assert.match(text, /\[Enter\] run this step/);
-    assert.match(text, /\[a\] run the rest/);
+    assert.match(text, /\[a\] run on to the next decision/);
     assert.match(text, /\[q\] stop here/);
   });
 });

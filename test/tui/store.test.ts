@@ -2,7 +2,10 @@
 // and the effects they ask for.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeFields, update, viewedKey, currentKey, FORCE_EXIT_AFTER_MS, TABLE_ROWS_SHOWN, type Prompt, type UiState } from '../../src/tui/store.js';
+import { makeFields } from '../../src/tui/fields.js';
+import { TABLE_ROWS_SHOWN } from '../../src/tui/run-events.js';
+import { viewedKey, currentKey, type Prompt, type UiState } from '../../src/tui/state.js';
+import { update, FORCE_EXIT_AFTER_MS } from '../../src/tui/store.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
 import { apply, atSteps, events, makeRunbook, makeUi, NOW, started } from './helpers.js';
 

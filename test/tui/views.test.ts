@@ -10,7 +10,7 @@ import { markdownLines, monitorLines, tableLines } from '../../src/tui/views/det
 import { summaryLines } from '../../src/tui/views/summary.js';
 import { headerLines, progressText } from '../../src/tui/views/header.js';
 import { packKeys } from '../../src/tui/views/prompt.js';
-import { typed } from '../../src/tui/store.js';
+import { typed } from '../../src/tui/fields.js';
 import { atSteps, events, makeRunbook, NOW } from './helpers.js';
 
 describe('text', () => {

@@ -1,6 +1,6 @@
 // `runbook run FILE`: load, pick the target (or a sandbox), and walk the run
 // with the screen in a terminal, or in plain / JSON-lines mode otherwise.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import type { RunState } from '../../engine/state.js';
 import { loadRunbook, type Runbook } from '../../runbook/load.js';
@@ -35,6 +35,7 @@ export interface RunOptions {
   input: string[];
   procedure?: string;
   step?: boolean;
+  auto?: boolean;
   stateDir?: string;
   recordInDb?: boolean;
 }
@@ -52,7 +53,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--confirm-danger <database>', 'allow destructive steps: name the target database (runbook_sandbox for the sandbox the run creates)')
     .option('-i, --input <name=value>', 'set an input (repeatable)', collect, [])
     .option('--procedure <id>', 'run a named procedure (a rollback or recovery scenario) instead of the steps')
-    .option('--step', 'on the screen: stop before each step until Enter is pressed (a to run the rest)')
+    .option('--auto', 'on the screen: run the steps without stopping before each one (the default stops before every step until Enter)')
+    .addOption(new Option('--step', 'the screen’s default pace (kept so older scripts still work)').hideHelp())
     .option('--state-dir <dir>', 'where runs are recorded (default: RUNBOOK_STATE_DIR, then the user config folder)')
     .option('--record-in-db', 'also record the run in the target database (schema runbook_record)');
 }
@@ -213,7 +215,8 @@ export async function runCommand(
         url,
         targetHint: redactUrl(url),
         kind,
-        step: opts.step,
+        auto: opts.auto,
+        flags: decisionFlags(opts),
         procedureId: opts.procedure,
         steps: extra.steps,
         inputs: given,
@@ -267,6 +270,17 @@ async function offerResume(rb: Runbook, url: string, opts: RunOptions): Promise<
   }
   const { resumeCommand } = await import('./resume.js');
   return resumeCommand(open.id, { ...opts, db: url });
+}
+
+/** The flags that change who decides what: recorded in the header of the screen (and the run's record). */
+export function decisionFlags(opts: Pick<RunOptions, 'yes' | 'confirmDanger' | 'auto'> & { retry?: boolean; skip?: string }): string[] {
+  const flags: string[] = [];
+  if (opts.yes) flags.push('--yes');
+  if (opts.confirmDanger) flags.push(`--confirm-danger ${opts.confirmDanger}`);
+  if (opts.auto) flags.push('--auto');
+  if (opts.retry) flags.push('--retry');
+  if (opts.skip) flags.push('--skip');
+  return flags;
 }
 
 function header(rb: Runbook, procedure?: string): string {

@@ -4,7 +4,8 @@
 import React from 'react';
 import { Box } from 'ink';
 import { fit, plain, seg, type Line } from '../line.js';
-import { findItem, viewedKey, type Intent, type UiState } from '../store.js';
+import type { Intent } from '../intents.js';
+import { findItem, viewedKey, type UiState } from '../state.js';
 import { isPicking } from '../keys.js';
 import { footerLine, helpLines, planViewLines } from '../views/chrome.js';
 import { detailParts } from '../views/detail.js';
@@ -48,7 +49,7 @@ export function Screen({ ui, dispatch }: ScreenProps) {
 
   if (ui.help || ui.showPlan) {
     const height = frame.height - HEADER_LINES - 2;
-    const lines = ui.help ? helpLines(width, ui.recordNote) : planViewLines(ui, width);
+    const lines = ui.help ? helpLines(width, ui.recordNote, ui) : planViewLines(ui, width);
     const close = ui.help ? '[?] or [Esc] ' : '[p] or [Esc] ';
     return (
       <Box flexDirection="column" width={width} height={frame.height}>

@@ -1,7 +1,7 @@
 // The footer (the keys that work right now, or a short message) and the
 // help overlay (every key).
 import { fit, plain, seg, type Line } from '../line.js';
-import { isBusy, type UiState } from '../store.js';
+import { isBusy, type UiState } from '../state.js';
 import { oneLine, wrap } from '../text.js';
 import { isPicking, isTyping } from '../keys.js';
 import { packKeys, type KeyHint } from './prompt.js';
@@ -9,13 +9,35 @@ import { packKeys, type KeyHint } from './prompt.js';
 export function footerLine(ui: UiState, width: number): Line {
   if (ui.flash) return fit([seg(ui.flash.text, { tone: ui.flash.tone, bold: true })], width);
   if (isPicking(ui)) return packKeys([{ key: '?', label: 'keys' }, { key: 'q', label: 'quit (resume later)' }], width)[0] ?? [];
-  if (isTyping(ui)) return packKeys([{ key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, { key: 'PgUp/PgDn', label: 'scroll the step view' }], width)[0] ?? [];
+  if (isTyping(ui)) return packKeys([{ key: '←→ Home End', label: 'move in the field' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, { key: 'PgUp/PgDn', label: 'scroll' }], width)[0] ?? [];
   const hints: KeyHint[] = [{ key: '?', label: 'keys' }];
   if (isBusy(ui)) hints.push({ key: 'Ctrl-C', label: 'cancel statement' });
   if (!ui.prompt || ui.prompt.kind === 'confirm' || (ui.prompt.kind === 'blocked' && ui.prompt.mode === 'menu')) hints.push({ key: 'q', label: ui.finished ? 'leave' : 'quit' });
   hints.push({ key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' });
   if (ui.selected !== null) hints.push({ key: 'f', label: 'follow the run' });
   return packKeys(hints, width)[0] ?? [];
+}
+
+/** The keys that answer the question on screen right now: the first part of the help. */
+function hereKeys(ui: UiState): Array<[string, string]> {
+  const p = ui.prompt;
+  if (!p) return []; // the general keys below are the ones that work
+  switch (p.kind) {
+    case 'next':
+      return [['Enter', 'run this step (the screen stops again before the next one)'], ['a', 'run on by itself until a step that needs a decision (destructive, lock-taking) or a failure'], ['q', 'stop here; resume later']];
+    case 'confirm':
+      return [['y', 'yes: it is true / done (recorded as your answer)'], ['n', 'no: the item fails'], ['q', 'quit without answering; resume asks again']];
+    case 'fix':
+      return [['y', 'run the troubleshooting fix'], ['n  Esc', 'back to the blocked step']];
+    case 'danger':
+    case 'inputs':
+      return [['letters', 'are typed into the field (no shortcut works while typing)'], ['← → Home End', 'move the cursor; Ctrl-A / Ctrl-E the ends'], ['Backspace Delete', 'erase before / under the cursor'], ['Ctrl-U', 'clear the field'], ['Enter', p.kind === 'danger' ? 'run the step if the name matches' : 'next field, then start'], ['Esc', p.kind === 'danger' ? 'refuse the step (it is recorded as not run)' : 'do not run']];
+    case 'blocked':
+      if (p.mode === 'skip') return [['letters', 'are typed into the reason'], ['← → Home End', 'move the cursor'], ['Enter', 'skip with this reason'], ['Esc', 'back']];
+      if (p.mode === 'rollback') return [['y', 'run the step’s rollback; the run ends'], ['n  Esc', 'back']];
+      if (p.mode === 'troubleshoot') return [['↑↓ Enter', 'choose an entry; run its fix (asks first)'], ['Esc', 'back']];
+      return [['r', 'retry'], ['t', 'troubleshooting: entries matching this error first'], ['b', 'roll the step back (only when it ran something)'], ['s', 'skip with a typed reason (where allowed)'], ['q', 'quit; resume later']];
+  }
 }
 
 const HELP: Array<[string, string] | string> = [
@@ -39,10 +61,12 @@ const HELP: Array<[string, string] | string> = [
   ['q', 'stop after the running step finishes'],
 ];
 
-export function helpLines(width: number, recordNote = ''): Line[] {
+export function helpLines(width: number, recordNote = '', ui?: UiState): Line[] {
   const keyWidth = 20;
   const out: Line[] = [[seg('Keys', { bold: true, underline: true }), seg(recordNote ? `   ${recordNote}` : '', { tone: 'muted' })]];
-  for (const h of HELP) {
+  const here = ui ? hereKeys(ui) : [];
+  const rows: Array<[string, string] | string> = here.length ? ['Here, now', ...here, ...HELP] : HELP;
+  for (const h of rows) {
     if (typeof h === 'string') out.push(plain(h, { tone: 'muted', bold: true }));
     else out.push([seg(`  ${h[0]}`.padEnd(keyWidth), { tone: 'accent', bold: true }), seg(h[1])]);
   }

@@ -10,7 +10,7 @@ import type { MonitorSample } from '../../exec/postgres/monitor.js';
 import type { Check, Step } from '../../runbook/schema.js';
 import { highlightSql } from '../highlight.js';
 import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
-import { stepOf, type TableView, type UiState } from '../store.js';
+import { stepOf, type TableView, type UiState } from '../state.js';
 import { age, clean, clock, count, lines as splitLines, oneLine, pad, wrap } from '../text.js';
 import { columns } from '../width.js';
 

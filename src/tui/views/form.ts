@@ -1,9 +1,11 @@
 // The inputs form, before the first step: every input with its value (the
 // default filled in), its type and description, and what is wrong with it —
 // checked as it is typed, with the rules the run itself applies.
-import { fit, plain, seg, type Line } from '../line.js';
-import type { InputField, Prompt } from '../store.js';
-import { oneLine, pad, wrap } from '../text.js';
+import { fit, lineWidth, plain, seg, type Line } from '../line.js';
+import { fieldSegs } from './prompt.js';
+import type { InputField } from '../fields.js';
+import type { Prompt } from '../state.js';
+import { oneLine, wrap } from '../text.js';
 import { columns, tailColumns } from '../width.js';
 
 function typeText(f: InputField): string {
@@ -34,12 +36,13 @@ export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number,
     const shown = f.spec.secret ? '•'.repeat(f.value.length) : f.value;
     // What is typed last stays in view.
     const visible = columns(shown) >= valueWidth ? `…${tailColumns(shown, valueWidth - 2)}` : shown;
-    const box = pad(`${visible}${focused ? '█' : ''}`, valueWidth);
+    const box: Line = focused ? fieldSegs(f.value, f.cursor, valueWidth, !!f.spec.secret) : [seg(visible, { underline: true })];
     const lines: Line[] = [
       [
         seg(focused ? '› ' : '  ', { tone: 'accent', bold: true }),
         seg(f.name.padEnd(nameWidth), { bold: focused }),
-        seg(box, { underline: true, ...(focused ? { bold: true } : {}) }),
+        ...box,
+        seg(' '.repeat(Math.max(0, valueWidth - lineWidth(box))), { underline: true }),
         seg(f.problem ? '  ✗' : '  ✓', { tone: f.problem ? 'bad' : 'ok', bold: true }),
       ],
       [seg(' '.repeat(nameWidth + 2)), seg(typeText(f), { tone: 'muted' })],

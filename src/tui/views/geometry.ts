@@ -1,20 +1,12 @@
 // The step view's scroll geometry: how many lines it has, how many fit, and
-// which one is at the top right now. Shared by the view and by the store's
-// scroll intents, so both agree on what "page down" means.
-import { viewedKey, findItem, type UiState } from '../store.js';
+// which one is at the top right now. The view measures it; the controller
+// hands it to the store with each scroll intent, so both agree on what
+// "page down" means and the store never imports a view.
+import { viewedKey, findItem, type DetailGeometry, type UiState } from '../state.js';
 import { detailParts } from './detail.js';
 import { frameOf } from './layout.js';
 
-export interface DetailGeometry {
-  /** Lines of the scrolled part. */
-  total: number;
-  /** How many of them fit. */
-  height: number;
-  /** The first one shown. */
-  top: number;
-  /** Whether, when followed, the view sticks to the end (there is output to follow). */
-  followsTail: boolean;
-}
+export type { DetailGeometry } from '../state.js';
 
 export function detailGeometry(ui: UiState): DetailGeometry {
   const frame = frameOf(ui);

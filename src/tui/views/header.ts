@@ -4,7 +4,7 @@
 import type { RunState } from '../../engine/state.js';
 import { frontier } from '../../engine/reducer.js';
 import { fit, lineWidth, seg, type Line, type Tone } from '../line.js';
-import type { UiState } from '../store.js';
+import type { UiState } from '../state.js';
 import { clock, oneLine, truncate } from '../text.js';
 
 const RISK_TONE: Record<string, Tone> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
@@ -51,6 +51,9 @@ export function headerLines(ui: UiState, width: number): Line[] {
     const steps = run.items.filter((i) => i.kind === 'step');
     right2 = [seg(`${ok ? '✓' : '✗'} ${run.ended.outcome.toUpperCase()}`, { tone: ok ? 'ok' : 'bad', bold: true }), seg(` · ${steps.filter((s) => s.status === 'passed').length}/${steps.length} steps`, { tone: 'muted' })];
   } else right2 = [seg(progressText(run), { bold: true })];
+  // The flags that decide instead of the operator stay in sight (--yes, --auto, …), and the pace.
+  const decided = [...ui.flags, ...(ui.pace === 'to_decision' ? ['running on to the next decision'] : [])];
+  if (decided.length && !run.ended) right2 = [seg(`${decided.join(' ')} · `, { tone: 'warn', bold: true }), ...right2];
   const room = width - lineWidth(right2) - 1;
   let left2: Line;
   if (t) {

@@ -1,7 +1,7 @@
 // Where everything goes on the screen, from the terminal size alone:
 // header, the step list on the left, the main pane, the question panel and
 // the footer. Every view is given exactly the lines and columns it may use.
-import type { UiState } from '../store.js';
+import type { UiState } from '../state.js';
 import type { Line } from '../line.js';
 import { promptLines } from './prompt.js';
 

@@ -3,7 +3,7 @@
 // that scrolls to keep the highlighted one in sight.
 import type { ItemState } from '../../engine/state.js';
 import { fit, lineWidth, plain, seg, styled, type Line } from '../line.js';
-import { currentKey, viewedKey, type UiState } from '../store.js';
+import { currentKey, viewedKey, type UiState } from '../state.js';
 import { oneLine } from '../text.js';
 import { STATUS } from './detail.js';
 

@@ -1,7 +1,7 @@
 // The question panel above the footer: what the session is waiting for, and
 // exactly which keys answer it. Empty while nothing is asked.
 import { clipLines, fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
-import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../store.js';
+import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../state.js';
 import { clock, oneLine, wrap } from '../text.js';
 
 export interface KeyHint {
@@ -39,11 +39,23 @@ function wrapped(prefix: string, text: string, width: number, tone: Tone, bold =
   return shown.map((l, i) => [seg(i === 0 ? prefix : ' '.repeat(prefix.length), { tone, bold: true }), seg(l, { tone, bold })]);
 }
 
-function field(label: string, value: string, width: number, masked = false): Line {
-  const shown = masked ? '•'.repeat(value.length) : value;
-  const room = Math.max(5, width - label.length - 3);
-  const visible = shown.length > room ? `…${shown.slice(-(room - 1))}` : shown;
-  return [seg(label, { bold: true }), seg(visible, { underline: true }), seg('█', { tone: 'accent' })];
+/** A text field on one line: the text, and the cursor where typing goes (the character under it shown inverse). */
+export function fieldSegs(value: string, cursor: number | undefined, room: number, masked = false): Line {
+  const at = Math.min(value.length, cursor ?? value.length);
+  const show = (t: string) => (masked ? '•'.repeat([...t].length) : t);
+  let before = show(value.slice(0, at));
+  const rest = [...value.slice(at)];
+  const under = rest.length ? show(rest[0]) : '';
+  let after = show(rest.slice(1).join(''));
+  // Keep the cursor in sight: cut the start first, then the end.
+  if (before.length > room - 2) before = `…${before.slice(-(room - 3))}`;
+  const left = room - before.length - 1;
+  if (after.length > left) after = left > 1 ? `${after.slice(0, left - 1)}…` : '';
+  return [seg(before, { underline: true }), under ? seg(under, { underline: true, inverse: true }) : seg('█', { tone: 'accent' }), seg(after, { underline: true })];
+}
+
+function field(label: string, value: string, width: number, cursor?: number, masked = false): Line {
+  return [seg(label, { bold: true }), ...fieldSegs(value, cursor, Math.max(5, width - label.length - 3), masked)];
 }
 
 export function promptLines(ui: UiState, width: number): Line[] {
@@ -70,6 +82,13 @@ function idleLines(ui: UiState, width: number): Line[] {
   return [];
 }
 
+/** "2/5": where the item stands among those of its kind. */
+function itemNumber(ui: UiState, key: string): string {
+  const item = findItem(ui, key);
+  const same = ui.run.items.filter((i) => i.kind === item?.kind);
+  return `${same.findIndex((i) => i.key === key) + 1}/${same.length}`;
+}
+
 function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
   switch (p.kind) {
     case 'inputs':
@@ -78,24 +97,28 @@ function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
       const item = findItem(ui, p.key);
       const what = item?.kind === 'checklist' ? 'Checklist' : item?.kind === 'prerequisite' ? 'Prerequisite' : 'Confirm';
       return [
-        ...wrapped(`? ${what}: `, p.text, width, 'accent'),
-        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: 'quit (resume later)' }], width),
+        ...wrapped(`? ${what} ${itemNumber(ui, p.key)} “${oneLine(item?.title ?? p.key)}”: `, p.text, width, 'accent'),
+        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: 'quit (resume later)' }, { key: '?', label: 'keys' }], width),
       ];
     }
     case 'danger': {
-      const out = wrapped('⚠ DESTRUCTIVE: ', p.reasons.join('; '), width, 'bad', true, 2);
+      const item = findItem(ui, p.key);
+      const out = wrapped(`⚠ DESTRUCTIVE — step ${itemNumber(ui, p.key)} “${oneLine(item?.title ?? p.key)}”: `, p.reasons.join('; '), width, 'bad', true, 2);
+      for (const st of (p.statements ?? []).slice(0, 2)) {
+        out.push([seg(`  statement ${st.index + 1}, line ${st.line}: `, { tone: 'muted' }), seg(oneLine(st.text, 200), { dim: true })]);
+      }
       out.push([seg('Type the database name '), seg(p.database, { bold: true, tone: 'warn' }), seg(' to run this step, or Esc to refuse it.')]);
-      const line = field('> ', p.typed, width - 30);
+      const line = field('> ', p.typed, width - 30, p.cursor);
       if (p.mismatch) line.push(seg(`  ✗ that is not “${p.database}” — not run`, { tone: 'bad', bold: true }));
       out.push(line);
       return out;
     }
     case 'next': {
       const item = findItem(ui, p.key);
-      return [
-        ...wrapped('▶ Next: ', item?.title ?? p.key, width, 'accent', true, 2),
-        ...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run the rest (stop on failure)' }, { key: 'q', label: 'stop here (resume later)' }], width),
-      ];
+      const out = wrapped(`▶ Next, step ${itemNumber(ui, p.key)}: `, item?.title ?? p.key, width, 'accent', true, 2);
+      if (p.why?.length) out.push(...wrapped('  needs your decision: ', p.why.join('; '), width, 'warn', false, 2));
+      out.push(...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run on to the next decision' }, { key: 'q', label: 'stop here (resume later)' }, { key: '?', label: 'keys' }], width));
+      return out;
     }
     case 'fix': {
       const e = p.entry;
@@ -118,7 +141,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
   if (p.mode === 'skip') {
     return [
       plain(`Why skip “${oneLine(title)}”? The reason goes into the run’s record.`, { tone: 'warn', bold: true }),
-      field('reason> ', p.reason, width),
+      field('reason> ', p.reason, width, p.cursor),
       ...packKeys([{ key: 'Enter', label: 'skip it' }, { key: 'Esc', label: 'back' }], width),
     ];
   }

@@ -2,7 +2,7 @@
 // the fix it would run (which always asks before running).
 import { highlightSql } from '../highlight.js';
 import { fit, plain, seg, wrapLine, type Line } from '../line.js';
-import { hasFixAction } from '../store.js';
+import { hasFixAction } from '../state.js';
 import type { TroubleshootingEntry } from '../../runbook/schema.js';
 import { markdownLines } from './detail.js';
 import { oneLine, lines as splitLines } from '../text.js';
