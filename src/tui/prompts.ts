@@ -17,6 +17,17 @@ export function answer<K extends keyof Answers>(state: UiState, id: number, valu
   return { state: { ...state, prompt: null, ...extra }, effects: [{ type: 'answer', id, value }, ...effects] };
 }
 
+/** The operator is looking at another item than the one the question is about. */
+function lookingAway(state: UiState, key: string | null): boolean {
+  return key !== null && state.selected !== null && state.selected !== key;
+}
+
+/** y or n while looking elsewhere: not taken as the answer; the view goes back to the item asked about. */
+function lookBack(state: UiState, key: string): UiState {
+  const title = findItem(state, key)?.title ?? key;
+  return flash({ ...state, selected: null, detailTop: null }, `Not answered: the question is about “${title}”, shown now. Read it, then press y or n.`, 'warn');
+}
+
 function withPrompt(state: UiState, prompt: Prompt): UiState {
   return { ...state, prompt };
 }
@@ -50,10 +61,12 @@ export function promptIntent(state: UiState, intent: Intent): Update {
     case 'inputs':
       return inputsIntent(state, p, intent);
     case 'confirm':
+      if ((intent.type === 'yes' || intent.type === 'no') && lookingAway(state, p.key)) return none(lookBack(state, p.key!));
       if (intent.type === 'yes') return answer<'confirm'>(state, p.id, true);
       if (intent.type === 'no' || intent.type === 'cancel') return answer<'confirm'>(state, p.id, false);
       return none(state);
     case 'fix':
+      if ((intent.type === 'yes' || intent.type === 'no') && lookingAway(state, p.key)) return none(lookBack(state, p.key!));
       if (intent.type === 'yes') return answer<'fix'>(state, p.id, true);
       if (intent.type === 'no' || intent.type === 'cancel') return answer<'fix'>(state, p.id, false);
       return none(state);

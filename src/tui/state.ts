@@ -168,12 +168,24 @@ export function runningItem(ui: UiState): ItemState | undefined {
   return ui.run.items.find((i) => i.status === 'running');
 }
 
-/** A question about one item, which the step view must show while it is asked (whatever the operator scrolled to). */
+/**
+ * A question the step view is pinned to while it is asked: the database name
+ * before a destructive step, a skip's reason, a rollback — the view shows
+ * that step, whatever the operator scrolled to before.
+ */
 export function questionKey(ui: UiState): string | null {
   const p = ui.prompt;
-  if (!p || p.kind === 'inputs' || p.kind === 'next') return null;
-  if (p.kind === 'blocked' && p.mode === 'menu') return null;
-  return p.key;
+  if (!p) return null;
+  if (p.kind === 'danger' || (p.kind === 'blocked' && (p.mode === 'skip' || p.mode === 'rollback'))) return p.key;
+  return null;
+}
+
+/** The item a y/n question is about (a confirmation, a fix), which the view starts on; null for other questions. */
+export function askedKey(ui: UiState): string | null {
+  const p = ui.prompt;
+  if (!p) return null;
+  if (p.kind === 'confirm' || p.kind === 'fix') return p.key;
+  return questionKey(ui);
 }
 
 /** The item the run is at: the one a question is about, else the running one, else the frontier. */

@@ -6,7 +6,7 @@
 import { onRunEvent } from './run-events.js';
 import { answer, flash, none, promptIntent } from './prompts.js';
 import type { Effect, Intent, ScrollBy, Update } from './intents.js';
-import { questionKey, runningItem, viewedKey, type DetailGeometry, type UiState } from './state.js';
+import { askedKey, questionKey, runningItem, viewedKey, type DetailGeometry, type UiState } from './state.js';
 
 /** After this long, a second Ctrl-C while a cancel is still pending leaves at once. */
 export const FORCE_EXIT_AFTER_MS = 3000;
@@ -20,7 +20,7 @@ export function update(state: UiState, intent: Intent): Update {
     case 'prompt': {
       const next: UiState = { ...state, prompt: intent.prompt, help: false, showPlan: false };
       // A confirmation shows its own item: the view follows again, from that item's top.
-      if (questionKey(next) !== null) return none({ ...next, selected: null, detailTop: null });
+      if (askedKey(next) !== null) return none({ ...next, selected: null, detailTop: null });
       return none(state.selected === null ? { ...next, detailTop: null } : next);
     }
     case 'finished': {

@@ -30,13 +30,14 @@ interface Started {
   stateDir: string;
 }
 
-async function start(file: string, options: { columns?: number; rows?: number; env?: Record<string, string>; args?: string[]; db?: TestDatabase } = {}): Promise<Started> {
+/** Started with --auto (these tests are about what happens once steps run); `guided` leaves the screen's default pace. */
+async function start(file: string, options: { columns?: number; rows?: number; env?: Record<string, string>; args?: string[]; db?: TestDatabase; guided?: boolean } = {}): Promise<Started> {
   const db = options.db ?? (await createTestDatabase('tuie2e'));
   open.push({ close: () => void db.drop().catch(() => {}) });
   const stateDir = mkdtempSync(join(tmpdir(), 'runbook-e2e-'));
   dirs.push(stateDir);
   const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${sh(v)}`).join(' ');
-  const args = [BIN, 'run', file, '--db', db.url, '--state-dir', stateDir, ...(options.args ?? [])].map(sh).join(' ');
+  const args = [BIN, 'run', file, '--db', db.url, '--state-dir', stateDir, ...(options.guided ? [] : ['--auto']), ...(options.args ?? [])].map(sh).join(' ');
   // CI markers would make Ink draw only the last frame; a person's terminal has none.
   const command = `cd ${sh(ROOT)} && env -u CI -u CONTINUOUS_INTEGRATION ${env} ${sh(process.execPath)} ${args}`;
   const term = new Terminal(command, options.columns ?? 80, options.rows ?? 24);
@@ -95,11 +96,11 @@ describe('runbook run in a terminal', () => {
     term.press('BSpace');
     term.type('5');
     term.press('Enter');
-    await term.waitFor(/\? Prerequisite: I have a fresh backup of this database/);
+    await term.waitFor(/\? Prerequisite 2\/2 “.*”: I have a fresh backup of this database/);
     assert.match(term.screen(), /✓ PostgreSQL 12 or new/);
     assert.match(term.screen(), /PostgreSQL \d+(\.\d+)? · primary|PG \d+(\.\d+)? · primary/);
     term.type('y');
-    await term.waitFor(/\? Checklist: The widgets look right/);
+    await term.waitFor(/\? Checklist 1\/1 “.*”: The widgets look right/);
     assert.match(term.screen(), /✓ Insert the widgets/);
     term.type('y');
     await term.waitFor(/✓ Run succeeded — 3 of 3 steps passed/);
@@ -260,7 +261,7 @@ describe('runbook run in a terminal', () => {
     const { term, stateDir } = await start(join(FIXTURES, 'pass.yaml'));
     await term.waitFor(/Inputs — Enter on the last/);
     term.press('Enter');
-    await term.waitFor(/\? Prerequisite: I have a fresh backup/);
+    await term.waitFor(/\? Prerequisite .*: I have a fresh backup/);
     term.type('q');
     const code = await term.exitCode();
     assert.notEqual(code, 0);

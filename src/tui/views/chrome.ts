@@ -36,7 +36,7 @@ function hereKeys(ui: UiState): Array<[string, string]> {
       if (p.mode === 'skip') return [['letters', 'are typed into the reason'], ['← → Home End', 'move the cursor'], ['Enter', 'skip with this reason'], ['Esc', 'back']];
       if (p.mode === 'rollback') return [['y', 'run the step’s rollback; the run ends'], ['n  Esc', 'back']];
       if (p.mode === 'troubleshoot') return [['↑↓ Enter', 'choose an entry; run its fix (asks first)'], ['Esc', 'back']];
-      return [['r', 'retry'], ['t', 'troubleshooting: entries matching this error first'], ['b', 'roll the step back (only when it ran something)'], ['s', 'skip with a typed reason (where allowed)'], ['q', 'quit; resume later']];
+      return []; // the section on a blocked run below
   }
 }
 
@@ -48,8 +48,8 @@ const HELP: Array<[string, string] | string> = [
   ['?  p  Esc', 'this help · the undo plan of this run · close'],
   'When the run is blocked (a check failed)',
   ['r', 'retry the item'],
-  ['t', 'troubleshooting that matches; run a fix (asks first)'],
-  ['b', 'roll the step back (runs its rollback; the run ends)'],
+  ['t', 'troubleshooting that matches: this error first; run a fix (asks first)'],
+  ['b', 'roll the step back (when it ran something; the run ends)'],
   ['s', 'skip with a typed reason (where the runbook allows it)'],
   ['q', 'quit: the run’s record is kept so it can be resumed'],
   'Questions',
