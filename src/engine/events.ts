@@ -3,12 +3,13 @@
 // the journal appends each one as it happens.
 import type { Verdict } from '../checks/verdict.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
-import type { InputValue, TargetInfo } from './state.js';
+import type { InputValue, StepFinding, TargetInfo } from './state.js';
 
 export type RunEvent =
   | { type: 'inputs_set'; inputs: Record<string, InputValue>; at: number }
   | { type: 'target_pinned'; target: TargetInfo; at: number }
-  | { type: 'item_started'; key: string; at: number }
+  /** `findings`: what the lock model found in the step's SQL for the pinned server, accepted ones with their reason (absent in journals before it existed). */
+  | { type: 'item_started'; key: string; at: number; findings?: StepFinding[] }
   /** What an item's action reported in one burst (one socket read, one chunk a command printed), oldest first; never empty. */
   | { type: 'item_output'; key: string; events: ExecEvent[]; at: number }
   | { type: 'item_finished'; key: string; verdicts: Verdict[]; error?: ExecError; durationMs: number; at: number }

@@ -51,7 +51,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       if (frontier(state) !== i) throw new IllegalTransition(`"${event.key}" is not reachable: an earlier item has not passed or been skipped`);
       return update(state, event.key, (item) => {
         requireStatus(item, ['pending'], 'start');
-        return { ...item, status: 'running', attempts: item.attempts + 1, startedAt: event.at, verdicts: [], error: undefined };
+        return { ...item, status: 'running', attempts: item.attempts + 1, startedAt: event.at, verdicts: [], error: undefined, ...(event.findings?.length ? { findings: event.findings } : {}) };
       });
     }
     case 'item_output': {

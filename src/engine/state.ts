@@ -40,6 +40,26 @@ export interface ItemState {
   skippable: boolean;
   /** What the lock guard and lock tracing saw, when they saw anything. */
   locks?: ItemLocks;
+  /** The lock model's findings for the step's SQL, as of its last start (none: absent). */
+  findings?: StepFinding[];
+}
+
+/**
+ * A finding of the lock model on a step's statement, as journalled: positions
+ * are the statement's line and column within the step's SQL. The advice is the
+ * rule's (RULES in src/sql/finding-rules.ts), so it is not repeated here.
+ */
+export interface StepFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  statementIndex: number;
+  line: number;
+  column: number;
+  lock: string | null;
+  relation: string | null;
+  rewrite: boolean;
+  message: string;
+  accepted?: { reason: string; by: 'comment' | 'runbook' };
 }
 
 /** The lock guard's record of an item: the queue behind it now, every attempt, every trace. */

@@ -1,7 +1,7 @@
 // What a run did, read from its journal alone: the model every report format
 // (Markdown, JSON, JUnit) is written from. No runbook file is needed, so a run
 // can be reported on any machine that has its journal.
-import type { Decision, InputValue, ItemState, TargetInfo } from '../engine/state.js';
+import type { Decision, InputValue, ItemState, StepFinding, TargetInfo } from '../engine/state.js';
 import type { Journal, RollbackPlanRecord } from './journal.js';
 import { journalStatus, replayJournal, type Outcome } from './replay.js';
 
@@ -25,6 +25,8 @@ export interface ItemReport extends Pick<ItemState, 'key' | 'kind' | 'id' | 'tit
   notes: string[];
   output: string[];
   fixes: { entryId: string; ok: boolean; at: number }[];
+  /** The lock model's findings as journalled when the step last started (accepted ones with their reason). */
+  findings: StepFinding[];
 }
 
 export interface RunReport {
@@ -75,6 +77,7 @@ export function buildReport(journal: Journal): RunReport {
         output: [],
         skipReason: it.skipReason,
         fixes: [],
+        findings: [],
       },
     ]),
   );
@@ -107,7 +110,10 @@ export function buildReport(journal: Journal): RunReport {
     const e = r.event;
     const item = 'key' in e ? items.get(e.key) : undefined;
     if (!item) continue;
-    if (e.type === 'item_started') attempt.set(e.key, (attempt.get(e.key) ?? 0) + 1);
+    if (e.type === 'item_started') {
+      attempt.set(e.key, (attempt.get(e.key) ?? 0) + 1);
+      if (e.findings) item.findings = e.findings;
+    }
     else if (e.type === 'fix_finished') item.fixes.push({ entryId: e.entryId, ok: e.ok, at: e.at });
     else if (e.type === 'item_finished' && e.error?.statementIndex !== undefined) {
       const failed = [...item.statements].reverse().find((s) => s.index === e.error!.statementIndex && s.outcome === 'unfinished');

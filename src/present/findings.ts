@@ -3,6 +3,8 @@
 // the tally at the end.
 
 import { lockModeWords } from '../sql/lock-modes.js';
+import type { StepFinding } from '../engine/state.js';
+import { isRuleId, RULES } from '../sql/finding-rules.js';
 import type { Finding } from '../sql/findings.js';
 
 /** 'SHARE lock on users, rewrites the table' — what the finding is about, or ''. */
@@ -36,4 +38,13 @@ export function findingsTally(findings: readonly Finding[], files: number): stri
     .map(([n, w]) => `${n} ${w === 'info' || w === 'accepted' ? w : `${w}${n === 1 ? '' : 's'}`}`);
   const noun = `finding${findings.length === 1 ? '' : 's'}`;
   return `${findings.length === 0 ? 'no findings' : `${findings.length} ${noun}: ${parts.join(', ')}`} in ${files} file${files === 1 ? '' : 's'}`;
+}
+
+/** A journalled finding (a step's, before it runs) in two lines: what, then the advice or the acceptance. */
+export function stepFindingLines(f: StepFinding, indent = '  '): string[] {
+  const lock = findingLock({ lock: f.lock as Finding['lock'], relation: f.relation, rewrite: f.rewrite });
+  const head = `${indent}${f.accepted ? `accepted ${f.severity}` : f.severity} ${f.rule}${lock ? ` [${lock}]` : ''} (line ${f.line}): ${f.message}`;
+  if (f.accepted) return [head, `${indent}  accepted${f.accepted.by === 'runbook' ? ' (by the step’s accept:)' : ''}: ${f.accepted.reason}`];
+  const rule = isRuleId(f.rule) ? RULES[f.rule] : undefined;
+  return rule ? [head, `${indent}  advice: ${rule.advice}`] : [head];
 }

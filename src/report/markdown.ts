@@ -4,6 +4,8 @@
 import type { Decision } from '../engine/state.js';
 import { formatDuration, iso, type ItemReport, type RunReport } from '../journal/summary.js';
 import { escapeMarkdown, markdownCode, markdownFence } from '../present/escape.js';
+import { findingLock } from '../present/findings.js';
+import type { Finding } from '../sql/findings.js';
 
 const MARK: Record<string, string> = { passed: '✅', failed: '❌', skipped: '⏭️', interrupted: '⚠️', running: '⚠️', pending: '⬜', rolled_back: '↩️' };
 
@@ -95,6 +97,15 @@ function itemSection(it: ItemReport, n: number, total: number): string[] {
   if (it.notices.length) lines.push('Notices:', '', ...it.notices.map((x) => `- ${cell(x, 500)}`), '');
   if (it.output.length) lines.push('Output:', '', ...fence(it.output.join('\n')), '');
   for (const f of it.fixes) lines.push(`Troubleshooting fix ${code(f.entryId)} ${f.ok ? 'ran' : 'failed'} at ${iso(f.at)}.`, '');
+  if (it.findings.length) {
+    lines.push('Findings (locks, rewrites, scans):', '');
+    for (const f of it.findings) {
+      const lock = findingLock({ lock: f.lock as Finding['lock'], relation: f.relation, rewrite: f.rewrite });
+      const state = f.accepted ? `accepted ${f.severity} — ${cell(f.accepted.reason, 300)}` : f.severity;
+      lines.push(`- ${code(f.rule)} (${state}), line ${f.line}${lock ? `, ${cell(lock)}` : ''}: ${cell(f.message, 300)}`);
+    }
+    lines.push('');
+  }
   return lines;
 }
 

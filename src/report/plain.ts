@@ -10,6 +10,7 @@ import type { Runbook } from '../runbook/load.js';
 import type { TroubleshootingEntry } from '../runbook/schema.js';
 import { formatTarget } from '../exec/postgres/target.js';
 import { attemptText, queueText, traceText } from './lock-words.js';
+import { stepFindingLines } from '../present/findings.js';
 
 export type Write = (text: string) => void;
 
@@ -93,6 +94,8 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
       case 'item_started':
         write('');
         write(heading(state, item!));
+        // What the step will do to others, before it does it: locks, rewrites, scans, and what was accepted.
+        for (const f of event.findings ?? []) write(stepFindingLines(f).join('\n'));
         return;
       case 'item_output':
         // A burst is written in one go: a storm of notices is thousands of lines.

@@ -62,6 +62,22 @@ export const runReportSchema = z.object({
       output: z.array(z.string()),
       skipReason: z.string().optional(),
       fixes: z.array(z.object({ entryId: z.string(), ok: z.boolean(), at: z.string() })),
+      findings: z
+        .array(
+          z.object({
+            rule: z.string(),
+            severity: z.enum(['error', 'warning', 'info']),
+            statementIndex: z.number().int(),
+            line: z.number().int(),
+            column: z.number().int(),
+            lock: z.string().nullable(),
+            relation: z.string().nullable(),
+            rewrite: z.boolean(),
+            message: z.string(),
+            accepted: z.object({ reason: z.string(), by: z.enum(['comment', 'runbook']) }).optional(),
+          }),
+        )
+        .describe('What `runbook lint` finds in the step’s SQL, judged for the pinned server; accepted ones with their reason.'),
     }),
   ),
   decisions: z.array(z.object({ type: z.string(), key: z.string(), at: z.string() }).passthrough()),

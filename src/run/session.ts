@@ -7,12 +7,14 @@ import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { checkOutput, reduce } from '../engine/reducer.js';
-import type { InputValue, ItemState, RunKind, RunState } from '../engine/state.js';
+import type { InputValue, ItemState, RunKind, RunState, StepFinding } from '../engine/state.js';
 import { connect, targetChanges, type PgSession } from '../exec/postgres/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Step } from '../runbook/schema.js';
 import { dangerReasons, changesData } from './danger.js';
+import { findingsByStep } from './findings.js';
+import { DEFAULT_SERVER_VERSION_NUM } from '../sql/findings.js';
 import { guardPolicy } from './guard-policy.js';
 import type { GuardRequest } from '../exec/postgres/lock-guard.js';
 import { runAction, runCheck, judge, type ExecContext } from './executor.js';
@@ -283,7 +285,8 @@ export class RunSession {
         this.emit({ type: 'danger_confirmed', key, database: this.pg!.target.database, at: this.clock() });
       }
     }
-    this.emit({ type: 'item_started', key, at: this.clock() });
+    const findings = item.kind === 'step' ? this.findingsOf(item.id) : undefined;
+    this.emit({ type: 'item_started', key, at: this.clock(), ...(findings ? { findings } : {}) });
     const started = this.clock();
     const controller = new AbortController();
     this.current = controller;
@@ -303,6 +306,14 @@ export class RunSession {
       this.current = undefined;
     }
   }
+
+  /** The lock model's findings for a step, judged for the pinned server (computed once per run). */
+  private findingsOf(stepId: string): StepFinding[] | undefined {
+    this.findings ??= findingsByStep(this.options.runbook, this.steps, this.pg?.target.serverVersionNum ?? DEFAULT_SERVER_VERSION_NUM);
+    return this.findings.get(stepId);
+  }
+
+  private findings: Map<string, StepFinding[]> | undefined;
 
   /** A step that was not allowed to run fails without running. */
   private refuse(key: string, why: string, detail: string): void {
