@@ -51,3 +51,8 @@ export function loadShow(): Promise<typeof import('./show/index.js')> {
 export function loadPicker(): Promise<typeof import('./picker/index.js')> {
   return importScreen(() => import('./picker/index.js'));
 }
+
+/** The fleet view (`runbook fleet run|status` in a terminal). */
+export function loadFleetView(): Promise<typeof import('./fleet/index.js')> {
+  return importScreen(() => import('./fleet/index.js'));
+}

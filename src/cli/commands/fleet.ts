@@ -13,6 +13,8 @@ import { answersFromFlags, fleetKey } from '../../fleet/start.js';
 import { defaultFleetName, loadTargets } from '../../fleet/targets.js';
 import { startWorker, type FleetWorker } from '../../fleet/worker.js';
 import { fleetLine, statusLines } from '../../fleet/words.js';
+import { FleetFeed, listenFleet } from '../../fleet/feed.js';
+import { loadFleetView } from '../../tui/load.js';
 
 import { stderrLine as err, stdoutLine as out } from '../write.js';
 
@@ -67,7 +69,18 @@ async function followFleet(opened: Awaited<ReturnType<typeof openControl>>, flee
   }
   let worker: FleetWorker | undefined;
   const seen = new Map<string, string>();
+  // In a terminal, the fleet view; when the operator leaves it, plain lines take over until the fleet ends.
+  const feed = new FleetFeed(opts.stateDir);
+  let onScreen = Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
+  const view = onScreen
+    ? loadFleetView().then((m) => m.runFleetView(fleet, [], feed)).finally(() => {
+        onScreen = false;
+      })
+    : undefined;
+  const say = (line: string) => (onScreen || opts.json ? undefined : err(line));
   const show = (f: FleetRow, targets: TargetRow[]) => {
+    feed.publish(f, targets);
+    if (onScreen) return;
     for (const t of targets) {
       const key = `${t.state}|${t.current ?? ''}|${t.error ?? ''}`;
       if (seen.get(t.name) === key) continue;
@@ -92,9 +105,11 @@ async function followFleet(opened: Awaited<ReturnType<typeof openControl>>, flee
   process.on('SIGINT', onSigint);
   try {
     if (opts.workersInside > 0) {
-      worker = await startWorker({ control, concurrency: opts.workersInside, stateDir: opts.stateDir, log: opts.json ? () => {} : (l) => err(l) });
+      worker = await startWorker({ control, concurrency: opts.workersInside, stateDir: opts.stateDir, log: say });
     }
-    const end = await follow(control, fleet.id, lock, { runbook: rb, onChange: show, say: opts.json ? undefined : err });
+    const end = await follow(control, fleet.id, lock, { runbook: rb, onChange: show, say });
+    // The view shows the end until the operator leaves it.
+    await view;
     const final = (await control.fleet(fleet.id))!;
     const targets = await control.targets(fleet.id);
     if (opts.json) out(JSON.stringify({ type: 'fleet_ended', ...statusJson(final, targets) }));
@@ -183,7 +198,7 @@ async function findFleet(control: Control, ref: string): Promise<FleetRow | unde
   return fleet;
 }
 
-export async function fleetStatusCommand(ref: string | undefined, opts: ControlOptions & { json?: boolean }): Promise<number> {
+export async function fleetStatusCommand(ref: string | undefined, opts: ControlOptions & { json?: boolean; plain?: boolean }): Promise<number> {
   const opened = await openControl(opts);
   try {
     const { control } = opened;
@@ -196,9 +211,19 @@ export async function fleetStatusCommand(ref: string | undefined, opts: ControlO
       else all.forEach(({ f, t }) => out(fleetLine(f, t)));
       return 0;
     }
-    const fleet = await findFleet(control, ref);
+    let fleet = await findFleet(control, ref);
     if (!fleet) return 2;
+    if (!opts.json && !opts.plain && process.stdin.isTTY && process.stdout.isTTY) {
+      const feed = new FleetFeed(opts.stateDir);
+      const stop = await listenFleet(control, fleet.id, feed);
+      try {
+        await (await loadFleetView()).runFleetView(fleet, await control.targets(fleet.id), feed);
+      } finally {
+        await stop();
+      }
+    }
     const targets = await control.targets(fleet.id);
+    fleet = (await control.fleet(fleet.id)) ?? fleet;
     if (opts.json) out(JSON.stringify(statusJson(fleet, targets)));
     else {
       statusLines(fleet, targets).forEach(out);
@@ -333,8 +358,15 @@ export function register(program: Command): void {
   ).action(async (file: string, opts: FleetRunOptions) => {
     process.exitCode = await fleetRunCommand(file, opts);
   });
-  control(fleet.command('status').description('the fleets, or one fleet’s targets by wave (failures first)').argument('[fleet]', 'fleet name or id').option('--json', 'JSON')).action(
-    async (ref: string | undefined, opts: ControlOptions & { json?: boolean }) => {
+  control(
+    fleet
+      .command('status')
+      .description('the fleets, or one fleet’s targets by wave (failures first); in a terminal, the fleet view, following it live')
+      .argument('[fleet]', 'fleet name or id')
+      .option('--json', 'JSON')
+      .option('--plain', 'plain text, no screen'),
+  ).action(
+    async (ref: string | undefined, opts: ControlOptions & { json?: boolean; plain?: boolean }) => {
       process.exitCode = await fleetStatusCommand(ref, opts);
     },
   );
