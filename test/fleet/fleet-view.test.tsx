@@ -59,22 +59,26 @@ test('targets by wave with failures first; updates move the rows; Enter opens a 
   assert.ok(frame.indexOf('  t3 ') < frame.indexOf('  t2 '), frame);
 
   // Down to t2 (wave 1: t1, then t4, t3, t2) and Enter: its run, read-only, from its journal.
+  // Each key waits for its frame: under load, keys written together may reach the screen as one.
+  const until = async (re: RegExp) => {
+    for (let i = 0; i < 200 && !re.test(strip(ui.lastFrame()!)); i++) await tick(25);
+    return strip(ui.lastFrame()!);
+  };
   for (let i = 0; i < 3; i++) {
     ui.stdin.write('\u001B[B');
-    await tick();
+    await tick(150);
   }
   ui.stdin.write('\r');
-  await tick();
-  frame = strip(ui.lastFrame()!);
+  frame = await until(/run r2/);
   assert.deepEqual(read, ['r2']);
   assert.match(frame, /t2 · running · run r2/);
   assert.match(frame, /▶ step Build the index/);
   assert.match(frame, /· step Check it/);
   assert.match(frame, /read-only/);
   ui.stdin.write('\u001B');
-  await tick();
-  assert.match(strip(ui.lastFrame()!), /t1\s+succeeded/);
+  assert.match(await until(/t1\s+succeeded/), /t1\s+succeeded/);
+  await tick(50);
   ui.stdin.write('q');
-  await tick();
+  for (let i = 0; i < 200 && !quit; i++) await tick(25);
   assert.ok(quit);
 });
