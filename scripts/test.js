@@ -7,20 +7,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../dist/src/exec/embedded.js';
 
-const args = process.argv.slice(2);
+// `node scripts/test.js --timescale` runs the TimescaleDB tests instead (dist/test/timescale): they
+// need a TimescaleDB server, TIMESCALE_DATABASE_URL (bash scripts/timescaledb.sh), and are not part
+// of the default run, so `npm test` works on a machine without one; CI runs both.
+const timescale = process.argv[2] === '--timescale';
+const args = process.argv.slice(timescale ? 3 : 2);
+const TIMESCALE_DIR = join('dist', 'test', 'timescale');
 /** Every compiled *.test.js under dir (support modules are not tests). */
 function testFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return testFiles(path);
+    if (entry.isDirectory()) return path === TIMESCALE_DIR && !timescale ? [] : testFiles(path);
     return entry.name.endsWith('.test.js') ? [path] : [];
   });
 }
-const files = args.length > 0 ? args : testFiles('dist/test');
+const files = args.length > 0 ? args : testFiles(timescale ? TIMESCALE_DIR : join('dist', 'test'));
+if (timescale && !process.env.TIMESCALE_DATABASE_URL) {
+  console.error('test: TIMESCALE_DATABASE_URL is not set: start the server with `bash scripts/timescaledb.sh`, then');
+  console.error('      TIMESCALE_DATABASE_URL=$(bash scripts/timescaledb.sh url) npm run test:timescale');
+  process.exit(2);
+}
 // The runs the tests make are recorded in a folder of their own, never in the user's ~/.config/runbook.
 if (!process.env.RUNBOOK_STATE_DIR) process.env.RUNBOOK_STATE_DIR = mkdtempSync(join(tmpdir(), 'runbook-test-state-'));
 let server;
-if (!process.env.TEST_DATABASE_URL) {
+if (timescale) {
+  console.log(`test: TimescaleDB tests on TIMESCALE_DATABASE_URL (${process.env.TIMESCALE_DATABASE_URL.replace(/:[^:@/]*@/, ':***@')})`);
+} else if (!process.env.TEST_DATABASE_URL) {
   server = await startEmbeddedPostgres();
   process.env.TEST_DATABASE_URL = server.url;
   console.log(`test: embedded PostgreSQL on port ${server.port}`);

@@ -39,6 +39,7 @@ fi
 apt-mark hold postgresql-15 postgresql-client-15 postgresql-server-dev-15 >/dev/null
 
 # 2. Build once per tarball checksum; install from the kept tree.
+[ -f "$tarball" ] || { say "no $tarball (the vendored source: ../shared/vendor next to the clone, or RUNBOOK_TSDB_TARBALL)"; exit 1; }
 sum=$(sha256sum "$tarball" | cut -d' ' -f1)
 root="$cache/$sum/root"
 if [ ! -f "$cache/$sum/done" ]; then
@@ -57,7 +58,15 @@ if [ ! -f "$cache/$sum/done" ]; then
 else
   say "reusing the build of sha256 ${sum:0:12}… from $cache"
 fi
-cp -a "$root/." /
+# Installed once per build: copying over the library a running server has loaded is not needed
+# again, and a server that already runs this build need not restart (marker next to the library).
+marker=/usr/lib/postgresql/15/lib/timescaledb.runbook-build
+changed=0
+if [ "$(cat "$marker" 2>/dev/null || true)" != "$sum" ]; then
+  cp -a "$root/." /
+  echo "$sum" > "$marker"
+  changed=1
+fi
 
 # 3. A cluster of its own, with the extension preloaded and enough workers for the policies
 #    runbook 001 creates in one burst (Debian's default max_worker_processes = 8 is too few).
@@ -65,22 +74,35 @@ if ! pg_lsclusters -h | awk -v c="$cluster" '$1=="15" && $2==c' | grep -q .; the
   say "creating cluster 15/$cluster on port $port"
   pg_createcluster 15 "$cluster" -p "$port" >/dev/null
 fi
+# Workers: every policy job runs in a background worker of its own, plus one scheduler per
+# database with the extension (the tests run several at once) and the parallel query workers.
 conf=/etc/postgresql/15/$cluster/conf.d/runbook-timescaledb.conf
-cat > "$conf" <<CONF
+want=$(cat <<CONF
 shared_preload_libraries = 'timescaledb'
 timescaledb.telemetry_level = off
 max_worker_processes = 32
 timescaledb.max_background_workers = 16
 max_connections = 200
 CONF
-printf 'local all all peer\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n' > /tmp/hba-tsdb.conf
-if pg_lsclusters -h | awk -v c="$cluster" '$1=="15" && $2==c {print $4}' | grep -q online; then
-  pg_ctlcluster 15 "$cluster" restart -- -o "-c hba_file=/tmp/hba-tsdb.conf" >/dev/null 2>&1 || pg_ctlcluster 15 "$cluster" restart
-else
-  pg_ctlcluster 15 "$cluster" start -- -o "-c hba_file=/tmp/hba-tsdb.conf"
+)
+if [ "$(cat "$conf" 2>/dev/null || true)" != "$want" ]; then
+  echo "$want" > "$conf"
+  changed=1
 fi
-v=$(psql -X -At "postgres://postgres@127.0.0.1:$port/postgres" -c "SELECT current_setting('server_version')")
-psql -X -At -q "postgres://postgres@127.0.0.1:$port/postgres" -c "CREATE EXTENSION IF NOT EXISTS timescaledb" >/dev/null 2>&1 || true
-tv=$(psql -X -At "postgres://postgres@127.0.0.1:$port/postgres" -c "SELECT extversion FROM pg_extension WHERE extname='timescaledb'")
-psql -X -At -q "postgres://postgres@127.0.0.1:$port/postgres" -c "DROP EXTENSION IF EXISTS timescaledb" >/dev/null
-say "PostgreSQL $v with TimescaleDB $tv on postgres://postgres@127.0.0.1:$port/postgres"
+printf 'local all all peer\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n' > /tmp/hba-tsdb.conf
+url="postgres://postgres@127.0.0.1:$port/postgres"
+if ! pg_lsclusters -h | awk -v c="$cluster" '$1=="15" && $2==c {print $4}' | grep -q online; then
+  pg_ctlcluster 15 "$cluster" start -- -o "-c hba_file=/tmp/hba-tsdb.conf"
+elif [ "$changed" = 1 ]; then
+  say "restarting 15/$cluster: a new build or new settings"
+  pg_ctlcluster 15 "$cluster" restart -- -o "-c hba_file=/tmp/hba-tsdb.conf"
+else
+  say "15/$cluster already runs this build with these settings"
+fi
+v=$(psql -X -At "$url" -c "SELECT current_setting('server_version')")
+# Proof the extension loads: created and dropped again in a database of its own.
+PGOPTIONS="-c client_min_messages=warning" psql -X -q "$url" -c "DROP DATABASE IF EXISTS runbook_tsdb_check" -c "CREATE DATABASE runbook_tsdb_check" >/dev/null
+tv=$(psql -X -At -q "postgres://postgres@127.0.0.1:$port/runbook_tsdb_check" -c "CREATE EXTENSION timescaledb" -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'" | tail -1 || true)
+psql -X -q "$url" -c "DROP DATABASE runbook_tsdb_check WITH (FORCE)" >/dev/null
+[ -n "$tv" ] || { say "CREATE EXTENSION timescaledb failed on $url"; exit 1; }
+say "PostgreSQL $v with TimescaleDB $tv on $url"

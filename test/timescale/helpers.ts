@@ -1,0 +1,84 @@
+// The TimescaleDB tests' server and the few things they do with it. The server is a real
+// PostgreSQL 15.18 with TimescaleDB 2.28.3 built from ../shared/vendor, named by
+// TIMESCALE_DATABASE_URL (`bash scripts/timescaledb.sh` builds and starts one; `... url` prints it).
+// These tests are not part of `npm test`: `npm run test:timescale` runs them, and CI always does.
+import pg from 'pg';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root, runCli, type CliResult } from '../support/cli.js';
+
+export const rb000 = join(root, 'runbooks/000-timescale-oi-aggregates.yaml');
+export const rb001 = join(root, 'runbooks/001-sqlite-to-timescaledb.yaml');
+export const mig000 = join(root, 'migrations/000-timescale-oi-aggregates');
+export const mig001 = join(root, 'migrations/001-sqlite-to-timescaledb');
+
+export function serverUrl(): string {
+  const url = process.env.TIMESCALE_DATABASE_URL;
+  if (!url) {
+    throw new Error('TIMESCALE_DATABASE_URL is not set: start the server with `bash scripts/timescaledb.sh`, then `TIMESCALE_DATABASE_URL=$(bash scripts/timescaledb.sh url) npm run test:timescale`');
+  }
+  return url;
+}
+
+export function urlFor(database: string): string {
+  const url = new URL(serverUrl());
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** One statement on a database of the server (default: the server's own URL), on a connection of its own. */
+export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+let counter = 0;
+/** A fresh, empty database on the TimescaleDB server; drop() removes it (with its scheduler). */
+export async function createDatabase(prefix: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${counter++}`;
+  await query(serverUrl(), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await query(serverUrl(), `CREATE DATABASE "${name}"`);
+  return { name, url: urlFor(name), drop: () => query(serverUrl(), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined) };
+}
+
+/** A folder for the runs' journals of one test. */
+export const stateDir = () => mkdtempSync(join(tmpdir(), 'runbook-tsdb-state-'));
+
+/** The program in plain mode, recording in `state`; prints the run's step lines so the CI log shows each one. */
+export async function runbook(args: string[], state: string, label: string): Promise<CliResult> {
+  const started = Date.now();
+  const r = await runCli([...args, '--plain', '--state-dir', state], { DATABASE_URL: '', NO_COLOR: '1' });
+  const lines = r.stdout.split('\n').filter((l) => /^── |^ {2}(passed in|FAILED|✗|✓ confirmed|\(--confirm-danger)|^run (succeeded|failed)|^rollback of|^plan:/.test(l));
+  console.log(`${label} (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s):\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  return r;
+}
+
+/** The id of the newest run recorded in `state`. */
+export function lastRunId(state: string): string {
+  const runs = readdirSync(join(state, 'runs')).filter((f) => f.endsWith('.jsonl')).sort();
+  return runs.at(-1)!.replace(/\.jsonl$/, '');
+}
+
+/** Runs a SQL file with psql, statement by statement (autocommit), or in one transaction. */
+export function psqlFile(url: string, file: string, oneTransaction = false): void {
+  const r = spawnSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...(oneTransaction ? ['-1'] : []), '-f', file], { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`psql -f ${file} failed (${r.status}): ${r.stderr}`);
+}
+
+/** The "── kind n/N: title" lines of a plain run, each with whether the item passed (or was confirmed). */
+export function items(out: string): { title: string; passed: boolean }[] {
+  const blocks = out.split('\n── ').slice(1);
+  return blocks.map((block) => {
+    const [title, ...rest] = block.split('\n');
+    const passed = rest.some((l) => /^ {2}(passed in|✓ confirmed)/.test(l)) && !rest.some((l) => /^ {2}FAILED/.test(l));
+    return { title, passed };
+  });
+}
