@@ -61,6 +61,31 @@ export async function runbook(args: string[], state: string, label: string): Pro
   return r;
 }
 
+/** A failed check line that measured time: a duration or a speed-up. */
+const timingFailure = (line: string) => /(^|: )(duration|speed-up)( — .*)?$/.test(line.replace(/^\s*✗\s*/, ''));
+
+/**
+ * A run to its end. The seeds' targets are timings (a query under 100 ms, a 3× speed-up), and this
+ * machine is shared: when the only failed checks of a run are timing checks, it is retried as an
+ * operator would — resumed at the failed step with --retry (--db), or run again (--sandbox-on, whose
+ * database is gone) — at most twice, each attempt in the log. Any other failure ends it at once.
+ * The result's stdout is every attempt's, in order.
+ */
+export async function runToEnd(args: string[], state: string, label: string): Promise<CliResult & { attempts: number }> {
+  let r = await runbook(args, state, label);
+  let stdout = r.stdout;
+  let attempts = 1;
+  while (r.code === 1 && attempts < 3) {
+    const failed = r.stdout.split('\n').filter((l) => /^\s+✗/.test(l));
+    if (failed.length === 0 || !failed.every(timingFailure)) break;
+    attempts++;
+    const again = args.includes('--sandbox-on') ? args : ['resume', lastRunId(state), '--retry', ...args.slice(2)];
+    r = await runbook(again, state, `${label}, attempt ${attempts} after timing checks failed: ${failed.map((l) => l.trim()).join('; ')}`);
+    stdout += r.stdout;
+  }
+  return { ...r, stdout, attempts };
+}
+
 /** The id of the newest run recorded in `state`. */
 export function lastRunId(state: string): string {
   const runs = readdirSync(join(state, 'runs')).filter((f) => f.endsWith('.jsonl')).sort();
@@ -71,6 +96,11 @@ export function lastRunId(state: string): string {
 export function psqlFile(url: string, file: string, oneTransaction = false): void {
   const r = spawnSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...(oneTransaction ? ['-1'] : []), '-f', file], { encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) throw new Error(`psql -f ${file} failed (${r.status}): ${r.stderr}`);
+}
+
+/** The distinct items that passed (or were confirmed), over every attempt in `out`. */
+export function passed(out: string): Set<string> {
+  return new Set(items(out).filter((i) => i.passed).map((i) => i.title));
 }
 
 /** The "── kind n/N: title" lines of a plain run, each with whether the item passed (or was confirmed). */

@@ -4,18 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createDatabase, items, lastRunId, mig000, psqlFile, query, rb000, runbook, serverUrl, stateDir } from './helpers.js';
+import { createDatabase, lastRunId, passed, runToEnd, mig000, psqlFile, query, rb000, runbook, serverUrl, stateDir } from './helpers.js';
 
 // Every item of a full run: 7 prerequisites, 11 steps, 6 checklist items.
 const ITEMS = 24;
 
 test('000 runs end to end through --sandbox-on, the destructive steps confirmed with --confirm-danger runbook_sandbox', async () => {
   const state = stateDir();
-  const r = await runbook(['run', rb000, '--sandbox-on', serverUrl(), '--yes', '--confirm-danger', 'runbook_sandbox'], state, '000 --sandbox-on');
+  const r = await runToEnd(['run', rb000, '--sandbox-on', serverUrl(), '--yes', '--confirm-danger', 'runbook_sandbox'], state, '000 --sandbox-on');
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const all = items(r.stdout);
-  assert.equal(all.length, ITEMS, r.stdout);
-  assert.deepEqual(all.filter((i) => !i.passed), []);
+  assert.equal(passed(r.stdout).size, ITEMS, r.stdout);
   for (const notice of ['✅ SUCCESS: New aggregates have OI data', '⚡ ATOMIC CUTOVER IN PROGRESS...', '🎉 MIGRATION 017 COMPLETE', 'MIGRATION 018 COMPLETE']) {
     assert.ok(r.stdout.includes(notice), `missing notice ${notice}`);
   }
@@ -33,9 +31,9 @@ test('000 through --db: the whole run, then `runbook rollback` of it stops at 01
   try {
     psqlFile(db.url, join(mig000, 'sandbox.sql'));
     const state = stateDir();
-    const run = await runbook(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 --db');
+    const run = await runToEnd(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 --db');
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.equal(items(run.stdout).filter((i) => i.passed).length, ITEMS, run.stdout);
+    assert.equal(passed(run.stdout).size, ITEMS, run.stdout);
     const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--confirm-danger', db.name], state, '000 rollback of the completed run');
     assert.equal(back.code, 1, back.stdout + back.stderr);
     assert.match(back.stdout, /IRREVERSIBLE/);
@@ -70,9 +68,9 @@ test('000 procedures: rollback-017 after the cutover puts the old aggregates bac
     const drop = await runbook(['run', rb000, '--db', db.url, '--procedure', 'abandon-v2', '--yes', '--confirm-danger', db.name], state, '000 procedure abandon-v2');
     assert.equal(drop.code, 0, drop.stdout + drop.stderr);
     // Back at the starting point: the whole procedure runs again, to the end.
-    const rerun = await runbook(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 run again after the rollback');
+    const rerun = await runToEnd(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 run again after the rollback');
     assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
-    assert.equal(items(rerun.stdout).filter((i) => i.passed).length, ITEMS, rerun.stdout);
+    assert.equal(passed(rerun.stdout).size, ITEMS, rerun.stdout);
   } finally {
     await db.drop();
   }
