@@ -198,6 +198,28 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
       const done = await ctl.query<{ n: number }>(`SELECT count(*)::int AS n FROM runbook_fleet.targets t JOIN runbook_fleet.fleets f ON f.id = t.fleet_id WHERE f.name = 'pct' AND t.attempts > 1`);
       assert.equal(done.rows[0].n, 2, 'only the two failed targets ran again');
     });
+
+    await t.test('a coordinator killed mid-fleet: `fleet run` again picks the fleet up from the control database', async () => {
+      const rb = join(dir, 'pickup.yaml');
+      writeFileSync(rb, runbook('fleet-pickup', 'effects_k'));
+      const ten = names.slice(0, 10);
+      const targets = join(dir, 'pickup-targets.yaml');
+      writeFileSync(targets, targetsYaml(ten, base, 'name: pickup\nconcurrency: 3\nwaves:\n  - { count: 2 }\n  - { name: rest }'));
+      const args = ['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir];
+      const first = start(args, env);
+      await waitFor('the second wave under way', async () => (await rows('pickup')).some((r) => r.wave === 1 && r.state === 'running'));
+      first.child.kill('SIGKILL');
+      await first.done;
+      const again = await start(args, env).done;
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /picking up fleet pickup \(#\d+\)/);
+      const all = await rows('pickup');
+      assert.ok(all.every((r) => r.state === 'succeeded'));
+      for (const n of ten) {
+        const e = await inDatabase(n, (c) => c.query<{ step: string }>('SELECT step FROM effects_k ORDER BY at'));
+        assert.deepEqual(e.rows.map((x) => x.step), ['mark', 'slow', 'done'], `${n}: once`);
+      }
+    });
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.done));
