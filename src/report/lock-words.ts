@@ -84,3 +84,13 @@ export function traceText(t: LockTrace): string {
   else parts.push(`DIFFERS from the prediction: ${t.differences.map((d) => `${d.relation}: predicted ${d.predicted ?? 'none'}, traced ${d.traced ?? 'none'}`).join('; ')}`);
   return parts.join('; ');
 }
+
+/** --trace-locks, at the end of a run: how many statements were traced, and which differ from the prediction. */
+export function traceSummary(state: { items: readonly { id: string; locks?: { traces: LockTrace[] } }[] }): string | null {
+  const traces = state.items.flatMap((i) => (i.locks?.traces ?? []).map((t) => ({ item: i.id, t })));
+  if (traces.length === 0) return null;
+  const differ = traces.filter(({ t }) => t.differences.length > 0);
+  const head = `lock trace: ${traces.length} statement${traces.length === 1 ? '' : 's'} traced`;
+  if (differ.length === 0) return `${head}, all as predicted`;
+  return `${head}; ${differ.length} differ from the prediction: ${differ.map(({ item, t }) => `${item} statement ${t.index + 1}`).join(', ')}`;
+}

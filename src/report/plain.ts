@@ -9,7 +9,7 @@ import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { TroubleshootingEntry } from '../runbook/schema.js';
 import { formatTarget } from '../exec/postgres/target.js';
-import { attemptText, queueText, traceText } from './lock-words.js';
+import { attemptText, queueText, traceSummary, traceText } from './lock-words.js';
 import { stepFindingLines } from '../present/findings.js';
 
 export type Write = (text: string) => void;
@@ -119,10 +119,13 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
       case 'fix_finished':
         write(`  fix ${event.entryId}: ${event.ok ? 'ran' : 'failed'}`);
         return;
-      case 'run_ended':
+      case 'run_ended': {
         write('');
+        const traced = traceSummary(state);
+        if (traced) write(traced);
         write(`run ${event.outcome}${event.reason ? `: ${event.reason}` : ''}`);
         return;
+      }
       default:
         return;
     }

@@ -55,7 +55,13 @@ export function sqlSource(rb: Runbook, r: Runnable): { source: string; file?: st
 }
 
 /** Runs the action of a step, rollback or fix. */
-export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener, guard?: GuardRequest): Promise<ActionResult> {
+/** What only a step's own action runs under: the lock guard, and --trace-locks. */
+export interface StepExtras {
+  guard?: GuardRequest;
+  traceLocks?: boolean;
+}
+
+export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener, extras: StepExtras = {}): Promise<ActionResult> {
   const sql = sqlSource(ctx.runbook, r);
   if (sql) {
     return withConnection(ctx, r.connection, (session) =>
@@ -69,7 +75,8 @@ export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecLis
           timeoutMs: parseDuration(r.timeout),
           lockTimeoutMs: parseDuration(r.lock_timeout),
           keepNotices: r.expect?.notices !== undefined,
-          ...(guard ? { guard } : {}),
+          ...(extras.guard ? { guard: extras.guard } : {}),
+          ...(extras.traceLocks ? { traceLocks: true } : {}),
         },
         listener,
         ctx.signal,

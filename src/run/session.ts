@@ -53,6 +53,8 @@ export interface SessionOptions {
   connection?: Promise<PgSession>;
   /** False for a throwaway embedded sandbox, whose fixed password ("sandbox") is no secret: masking that word would damage the record. */
   passwordIsSecret?: boolean;
+  /** --trace-locks (sandbox runs): each step's statements are traced in pg_locks beside the lock model's prediction. */
+  traceLocks?: boolean;
   /** Settings of the lock guard that are not the runbook's: a seeded jitter, faster polling (tests). */
   guard?: Pick<GuardRequest, 'random' | 'delayMs' | 'intervalMs'>;
 }
@@ -340,7 +342,7 @@ export class RunSession {
     const step = this.steps.find((s) => s.id === item.id)!;
     if (step.confirm) return this.confirmItem(item, step.confirm);
     if (changesData(rb, step)) await this.recheckTarget();
-    const result = await runAction(ctx, step, this.listener(item.key), { ...guardPolicy(rb, step), ...this.options.guard });
+    const result = await runAction(ctx, step, this.listener(item.key), { guard: { ...guardPolicy(rb, step), ...this.options.guard }, traceLocks: this.options.traceLocks === true });
     const verdicts = judge(step.expect, result);
     if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
     if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {

@@ -38,6 +38,7 @@ export interface RunOptions {
   auto?: boolean;
   stateDir?: string;
   recordInDb?: boolean;
+  traceLocks?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -56,7 +57,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--auto', 'on the screen: run the steps without stopping before each one (the default stops before every step until Enter)')
     .addOption(new Option('--step', 'the screen’s default pace (kept so older scripts still work)').hideHelp())
     .option('--state-dir <dir>', 'where runs are recorded (default: RUNBOOK_STATE_DIR, then the user config folder)')
-    .option('--record-in-db', 'also record the run in the target database (schema runbook_record)');
+    .option('--record-in-db', 'also record the run in the target database (schema runbook_record)')
+    .option('--trace-locks', 'with --sandbox / --sandbox-on: record the locks each statement really takes (pg_locks) and whether it rewrote a table, beside the predicted ones');
 }
 
 export function register(program: Command): void {
@@ -143,6 +145,11 @@ export async function runCommand(
     parsedInputs.problems.forEach(err);
     return 2;
   }
+  if (opts.traceLocks && !opts.sandbox && !opts.sandboxOn) {
+    // Tracing runs each statement in a transaction of its own and holds its locks a moment longer: a rehearsal's tool.
+    err('--trace-locks works on a rehearsal only: add --sandbox, or --sandbox-on URL for a temporary database on a server of your choice');
+    return 2;
+  }
   if (opts.procedure && !rb.procedures.some((p) => p.id === opts.procedure)) {
     err(`${file}: no procedure "${opts.procedure}"; it has: ${rb.procedures.map((p) => p.id).join(', ') || 'none'}`);
     return 2;
@@ -201,7 +208,7 @@ export async function runCommand(
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
       // The embedded sandbox's password is a fixed throwaway ("sandbox"): not a secret, and masking that word would damage the record.
       const passwordIsSecret = !(sandbox && !opts.sandboxOn);
-      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection, passwordIsSecret });
+      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection, ...(opts.traceLocks ? { traceLocks: true } : {}), passwordIsSecret });
       connection = undefined;
       made.subscribe(journal.listener);
       extra.host?.onSession?.(made, journal.runId);

@@ -38,8 +38,7 @@ export interface StatementGuardInfo {
  * (src/sql/locks.ts) for this server version, with what earlier statements
  * of the step created (a table made in the step locks nobody out).
  */
-export function guardInfos(statements: SqlStatement[], serverVersionNum: number): StatementGuardInfo[] {
-  const context = new LockContext();
+export function guardInfos(statements: SqlStatement[], serverVersionNum: number, context = new LockContext()): StatementGuardInfo[] {
   return statements.map((stmt) => {
     const node = parseTreeOf(stmt);
     if (!node) return { strongest: null, facts: null, analysable: false, guarded: true, concurrentIndex: null, noRetry: null };

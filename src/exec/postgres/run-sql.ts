@@ -2,7 +2,7 @@
 // one (in a transaction when that is safe), stream what happens as events, and
 // finish with one ActionResult. Whatever goes wrong, the session is left idle:
 // no statement running, no transaction open, timeouts as they were.
-import type { BoundSql, InputValue, SqlStatement } from '../../sql/index.js';
+import type { BoundSql, InputValue, LockContext, SqlStatement } from '../../sql/index.js';
 import { emptyResult, KEPT_ROWS } from '../types.js';
 import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } from '../types.js';
 import { aftermath, Cancelled, describeFailure, GuardStop } from './failure.js';
@@ -10,6 +10,7 @@ import { dropInvalid, invalidBefore, invalidLeft, type InvalidIndex } from './in
 import { guardInfos, type StatementGuardInfo } from './lock-class.js';
 import { emptyObservation, pause, StepGuard, type GuardRequest } from './lock-guard.js';
 import type { GuardTrip, QueueObservation } from './lock-queue.js';
+import { StepTracer, type TraceMode } from './lock-trace.js';
 import { planTransaction, statementLabel } from './plan.js';
 import { prepareStep } from './prepare.js';
 import { BoundedText, renderOutcome } from './render.js';
@@ -32,6 +33,10 @@ export interface SqlRequest {
   keepNotices?: boolean;
   /** A step's lock guard (lock_timeout, lock_retries, max_queue, max_queue_wait); checks and fixes run without. */
   guard?: GuardRequest;
+  /** --trace-locks (sandbox runs): record the locks each statement really takes, beside the predicted ones. */
+  traceLocks?: boolean;
+  /** What the lock model knows before the step (tables, columns and indexes made earlier); empty when not given. */
+  lockContext?: LockContext;
 }
 
 /** Sessions with a step running: a second one at once would mix their notices and transactions. */
@@ -77,9 +82,10 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   // The lock guard watches only a step that takes a lock stronger than ROW
   // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
   // the runbook's lock_timeout too, where another keeps only its own.
-  const infos = request.guard ? guardInfos(statements, session.target.serverVersionNum) : null;
+  const infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, request.lockContext) : null;
   const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
-  const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result);
+  const tracer = request.traceLocks ? new StepTracer(session.client, session.target.backendPid, () => session.openSide('trace'), (trace) => listener({ type: 'lock_trace', trace })) : null;
+  const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result, tracer);
   const lockTimeoutMs = guard ? request.guard?.lockTimeoutMs : request.lockTimeoutMs;
 
   const client = session.client;
@@ -99,6 +105,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
     signal?.removeEventListener('abort', onAbort);
     await run.settled(); // no cancel may still be on its way when we clean up
     await guard?.close();
+    await tracer?.close();
   }
 
   // Leave nothing open: roll back our transaction, or one the step's own BEGIN opened.
@@ -149,8 +156,10 @@ class StepRun {
     private readonly guard: StepGuard | null,
     private readonly infos: StatementGuardInfo[] | null,
     private readonly result: ActionResult,
+    private readonly tracer: StepTracer | null = null,
   ) {
-    this.explicit = plan.wrap && statements.length > 1;
+    // Traced, even one statement gets its BEGIN: its locks are read before the COMMIT.
+    this.explicit = plan.wrap && (statements.length > 1 || tracer !== null);
     this.keepRows = request.keepRows ?? KEPT_ROWS;
   }
 
@@ -250,7 +259,11 @@ class StepRun {
       try {
         if (guard) await setLockTimeout(client, lockTimeoutMs ?? null);
         if (this.explicit) await client.query('BEGIN');
-        for (let i = 0; i < this.statements.length; i++) await this.send(i);
+        for (let i = 0; i < this.statements.length; i++) {
+          if (this.tracer) await this.tracer.before(i, this.statements[i].command, this.infos?.[i].facts ?? null, 'in-transaction');
+          await this.send(i);
+          await this.tracer?.after();
+        }
         this.failedAt = this.statements.length;
         if (this.explicit) {
           // A cancel that came after the last statement still stops the commit.
@@ -258,15 +271,22 @@ class StepRun {
           if (guard?.tripped) throw new GuardStop();
           await client.query('COMMIT');
         }
+        this.tracer?.flush();
         const obs = await guard?.stopWatch();
-        if (guard && obs) guard.report(this.attemptRecord(this.strongIndex(), 'done', attempt, 'step', t0, lockTimeoutMs ?? null, obs));
+        if (guard && obs && worthRecording(attempt, obs)) guard.report(this.attemptRecord(this.strongIndex(), 'done', attempt, 'step', t0, lockTimeoutMs ?? null, obs));
         return undefined;
       } catch (err) {
         const obs = guard ? ((await guard.stopWatch()) ?? emptyObservation()) : null;
         if (obs?.trip) this.guardCancelled = true;
+        await this.tracer?.abandon();
         const failure = this.describe(err, this.failedAt, obs?.trip ?? null, lockTimeoutMs);
-        if (!guard || !obs || this.session.lost || failure.kind === 'connection') return failure;
+        if (!guard || !obs || this.session.lost || failure.kind === 'connection') {
+          if (this.tracer && !this.session.lost && this.session.inTransaction) await settle(client, 'ROLLBACK');
+          this.tracer?.flush();
+          return failure;
+        }
         if (this.session.inTransaction) await settle(client, 'ROLLBACK');
+        this.tracer?.flush();
         const outcome = guard.outcomeOf(err, obs, this.cancelled);
         const index = Math.min(this.failedAt, this.statements.length - 1);
         const retry = (outcome === 'lock_timeout' || outcome === 'queue_limit') && attempt < attempts;
@@ -295,7 +315,10 @@ class StepRun {
       const guarded = guard !== null && info?.guarded === true;
       const attempts = guarded ? guard.attempts : 1;
       let leftover: Awaited<ReturnType<typeof invalidLeft>> = [];
+      const stmt = this.statements[i];
       for (let attempt = 1; ; attempt++) {
+        const traceMode = this.traceMode(stmt);
+        let ownTransaction = false;
         const t0 = process.hrtime.bigint();
         const lockTimeoutMs = guarded ? guard.lockTimeoutFor(attempt) : undefined;
         let before: Set<number> | null = null;
@@ -311,13 +334,28 @@ class StepRun {
             if (failed) throw new InvalidLeft(failed);
           }
           if (guarded && info?.concurrentIndex && !this.session.inTransaction) before = await invalidBefore(client, info.concurrentIndex).catch(() => null);
+          if (traceMode === 'own-transaction') {
+            await client.query('BEGIN');
+            ownTransaction = true;
+          }
+          if (this.tracer && traceMode) await this.tracer.before(i, stmt.command, info?.facts ?? null, traceMode);
           await this.send(i);
+          await this.tracer?.after();
+          if (ownTransaction) {
+            await client.query('COMMIT');
+            ownTransaction = false;
+          }
+          if (!this.session.inTransaction) this.tracer?.flush();
           const obs = guard ? await guard.stopWatch() : null;
-          if (guard && obs) guard.report({ ...this.attemptRecord(i, 'done', attempt, 'statement', t0, lockTimeoutMs ?? null, obs), ...(cleaned ? { invalidIndexes: cleaned } : {}) });
+          if (guard && obs && (cleaned || worthRecording(attempt, obs))) guard.report({ ...this.attemptRecord(i, 'done', attempt, 'statement', t0, lockTimeoutMs ?? null, obs), ...(cleaned ? { invalidIndexes: cleaned } : {}) });
           break;
         } catch (err) {
           const obs = guarded ? ((await guard.stopWatch()) ?? emptyObservation()) : null;
           if (obs?.trip) this.guardCancelled = true;
+          await this.tracer?.abandon();
+          // The transaction tracing opened around this one statement is not the step's own.
+          if (ownTransaction && !this.session.lost && this.session.inTransaction) await settle(client, 'ROLLBACK');
+          if (!this.session.inTransaction) this.tracer?.flush();
           const cause = err instanceof InvalidLeft ? err.cause : err;
           let failure = this.describe(cause, i, obs?.trip ?? null, lockTimeoutMs);
           if (!guarded || !obs || this.session.lost || failure.kind === 'connection') return failure;
@@ -351,6 +389,18 @@ class StepRun {
     }
     this.failedAt = this.statements.length;
     return undefined;
+  }
+
+  /**
+   * How --trace-locks reads statement `stmt`'s locks when the step runs
+   * without a transaction: sampled when it cannot run in one, inside the
+   * step's own transaction when one is open, else in a transaction of its
+   * own (read before its COMMIT). Transaction control is not traced.
+   */
+  private traceMode(stmt: SqlStatement): TraceMode {
+    if (!this.tracer || stmt.kind === 'transaction') return null;
+    if (stmt.noTransaction) return 'sampled';
+    return this.session.inTransaction ? 'in-transaction' : 'own-transaction';
   }
 
   /** The statement a transactional step's record is about: its first guarded one. */
@@ -420,6 +470,11 @@ class InvalidLeft extends Error {
   override get cause(): unknown {
     return Object.assign(new Error(this.message), { code: /lock timeout/i.test(this.message) ? '55P03' : undefined });
   }
+}
+
+/** A first attempt that got its lock with nobody in its way and nobody behind it is not worth a record; any other is. */
+function worthRecording(attempt: number, obs: QueueObservation): boolean {
+  return attempt > 1 || obs.queueMax > 0 || obs.blockers.length > 0 || (obs.waitedMs ?? 0) > 0;
 }
 
 /** The error of the last attempt, saying how many there were. */
