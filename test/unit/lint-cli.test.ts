@@ -142,4 +142,12 @@ describe('runbook lint', () => {
     assert.match(ok.stdout, /rb\.yaml:13:\d+: warning drop-index-non-concurrently/);
     assert.match(ok.stdout, /rb\.yaml: ok \(2 steps, 0 procedures; 3 findings: 2 warnings, 1 accepted/);
   });
+
+  test('show lists each step’s findings, accepted ones with their reason', async () => {
+    const r = await runCli(['show', join(dir, 'rb.yaml'), '--plain']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Findings \(2\) — locks, rewrites, scans\naccepted warning add-column-volatile-default \[ACCESS EXCLUSIVE lock on users, rewrites the table\]/);
+    assert.match(r.stdout, /accepted \(by the step’s accept:\): users has 12 rows in every environment/);
+    assert.match(r.stdout, /Findings \(1\) — locks, rewrites, scans\nwarning drop-index-non-concurrently \[ACCESS EXCLUSIVE lock on users_old\]/);
+  });
 });

@@ -3,6 +3,7 @@
 // checklist — is listed on the left; the selected one is shown in full on the
 // right. Pure: the runbook and the state in, lines out. Nothing here (or in
 // anything it imports) opens a connection.
+import { stepFindingLines } from '../../present/findings.js';
 import { checklistTitle } from '../../engine/plan.js';
 import { describeCheck, describeExpectation } from '../../markdown/describe.js';
 import type { Runbook } from '../../runbook/load.js';
@@ -214,6 +215,16 @@ function stepLines(rb: Runbook, item: Extract<ShowItem, { kind: 'step' }>, width
   if (s.explain) out.push(...markdown(s.explain, width), blank);
   const runs = runsLines(rb, s, width);
   if (runs.length) out.push(...runs);
+  const findings = (rb.findings ?? []).filter((f) => f.step === s.id && f.procedure === item.procedure?.id);
+  if (findings.length) {
+    // What the step does to the people using the database, as `runbook lint` says it (locks, rewrites, scans).
+    out.push(blank, heading(`Findings (${findings.length}) — locks, rewrites, scans`));
+    for (const f of findings) {
+      const [head, ...rest] = stepFindingLines(f, '');
+      out.push(...wrapped(head, width, { tone: f.accepted ? 'muted' : f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : undefined }));
+      for (const line of rest) out.push(...wrapped(line, width, { tone: 'muted' }, '  '));
+    }
+  }
   if (s.cwd) out.push(plain(`in folder ${s.cwd}`, { tone: 'muted' }));
   if (s.env) for (const [k, v] of Object.entries(s.env)) out.push(...wrapped(`env ${k}=${v}`, width, { tone: 'muted' }));
   if (s.expected !== undefined) {
