@@ -9,6 +9,7 @@ import type { Runbook } from '../runbook/load.js';
 import { FLEET_SCHEMA } from './control-schema.js';
 import { CHANGED, FINISHED_TARGET, type Control, type FleetRow, type TargetRow } from './control.js';
 import { soakCheck } from './soak.js';
+import type { Notify } from './notify.js';
 
 export interface FollowOptions {
   runbook: Runbook;
@@ -17,6 +18,8 @@ export interface FollowOptions {
   say?: (line: string) => void;
   /** Longest wait between two looks when no notification comes (ms). */
   tick?: number;
+  /** Webhook notices (approval needed). */
+  notify?: Notify;
 }
 
 /** Holds a fleet's coordinator lock for as long as the client stays connected. */
@@ -107,7 +110,7 @@ export async function follow(control: Control, fleetId: number, lock: pg.Client,
         continue;
       }
       if (wave.gate && !fleet.gatesPassed.includes(waveNo)) {
-        const held = await holdGate(control, fleet, waveNo, inWave, opts.runbook, say, wait);
+        const held = await holdGate(control, fleet, waveNo, inWave, opts.runbook, say, wait, opts.notify);
         if (!held) continue;
       }
       const next = targets.filter((t) => t.wave > waveNo && !FINISHED_TARGET.includes(t.state));
@@ -133,7 +136,7 @@ export function failureStop(fleet: Pick<FleetRow, 'plan'>, wave: { name: string;
 }
 
 /** The gate after a wave. Returns true once passed; false when the loop should look again (approval pending, a soak failure recorded). */
-async function holdGate(control: Control, fleet: FleetRow, waveNo: number, inWave: TargetRow[], rb: Runbook, say: (line: string) => void, wait: (ms: number) => Promise<void>): Promise<boolean> {
+async function holdGate(control: Control, fleet: FleetRow, waveNo: number, inWave: TargetRow[], rb: Runbook, say: (line: string) => void, wait: (ms: number) => Promise<void>, notify?: Notify): Promise<boolean> {
   const gate = fleet.plan.waves[waveNo].gate!;
   if (gate.soakMs > 0 && fleet.state !== 'awaiting_approval') {
     await control.setFleet(fleet.id, { state: 'soaking' });
@@ -164,6 +167,7 @@ async function holdGate(control: Control, fleet: FleetRow, waveNo: number, inWav
       await control.query(`INSERT INTO ${FLEET_SCHEMA}.approvals (fleet_id, subject, requested_by) VALUES ($1, $2, $3)`, [fleet.id, subject, fleet.createdBy]);
       await control.setFleet(fleet.id, { state: 'awaiting_approval' });
       say(`fleet ${fleet.name}: waiting for approval of ${subject}: runbook fleet approve ${fleet.name}`);
+      await notify?.({ event: 'approval_needed', text: `fleet ${fleet.name} (${fleet.runbookId}): ${subject} waits for approval — runbook fleet approve ${fleet.name}`, fleet: fleet.name, runbook: fleet.runbookId });
       return false;
     }
     if (!rows[0].approved_by) {

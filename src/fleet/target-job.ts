@@ -19,6 +19,8 @@ import { FLEET_SCHEMA } from './control-schema.js';
 import { CHANGED, FINISHED_TARGET, type Control, type FleetRow, type TargetState } from './control.js';
 import { targetUrl } from './target-url.js';
 import { runFailure } from './words.js';
+import { runNotices, webhookFromEnv } from './notify.js';
+import { redactUrl } from '../exec/connection-url.js';
 
 export interface WorkerContext {
   control: Control;
@@ -103,6 +105,8 @@ export async function runTargetJob(ctx: WorkerContext, job: TargetJob, workerId:
   }
 
   let final: RunState | undefined;
+  const webhook = webhookFromEnv(process.env, ctx.log);
+  const notices = webhook ? runNotices(webhook, { runbook: rb.id, run: runId, target: `${job.target} (${redactUrl(url)})`, fleet: fleet.name }) : undefined;
   const progress = progressWriter(control, job, runId, rb.id, fleet.answers ? fleet.createdBy : '', workerId);
   const host: RunHost = {
     out: (line) => ctx.runOutput?.(job.target, line),
@@ -114,6 +118,7 @@ export async function runTargetJob(ctx: WorkerContext, job: TargetJob, workerId:
       let set = ctx.sessions.get(job.fleetId);
       if (!set) ctx.sessions.set(job.fleetId, (set = new Set()));
       set.add(session);
+      if (notices) session.subscribe(notices.listener);
       session.subscribe((state, event) => {
         final = state;
         progress.onEvent(state, event.type === 'item_started' ? event.key : undefined);
@@ -137,6 +142,7 @@ export async function runTargetJob(ctx: WorkerContext, job: TargetJob, workerId:
   } finally {
     ctx.sessions.get(job.fleetId)?.forEach((s) => s.state.ended && ctx.sessions.get(job.fleetId)?.delete(s));
     await progress.flush();
+    await notices?.flush();
   }
   // Another run holds the target's lock (a dead worker's backend still leaving): the job fails, and graphile-worker tries again later.
   if (code === LOCKED) {

@@ -15,6 +15,7 @@ import { startWorker, type FleetWorker } from '../../fleet/worker.js';
 import { fleetLine, statusLines } from '../../fleet/words.js';
 import { FleetFeed, listenFleet } from '../../fleet/feed.js';
 import { loadFleetView } from '../../tui/load.js';
+import { webhookFromEnv } from '../../fleet/notify.js';
 
 import { stderrLine as err, stdoutLine as out } from '../write.js';
 
@@ -107,11 +108,13 @@ async function followFleet(opened: Awaited<ReturnType<typeof openControl>>, flee
     if (opts.workersInside > 0) {
       worker = await startWorker({ control, concurrency: opts.workersInside, stateDir: opts.stateDir, log: say });
     }
-    const end = await follow(control, fleet.id, lock, { runbook: rb, onChange: show, say });
+    const notify = webhookFromEnv(process.env, say);
+    const end = await follow(control, fleet.id, lock, { runbook: rb, onChange: show, say, notify });
     // The view shows the end until the operator leaves it.
     await view;
     const final = (await control.fleet(fleet.id))!;
     const targets = await control.targets(fleet.id);
+    await notify?.({ event: end === 'succeeded' ? 'fleet_finished' : 'fleet_failed', text: `fleet ${final.name} (${final.runbookId}) ${end}: ${fleetLine(final, targets)}`, fleet: final.name, runbook: final.runbookId });
     if (opts.json) out(JSON.stringify({ type: 'fleet_ended', ...statusJson(final, targets) }));
     else statusLines(final, targets).forEach(out);
     return end === 'succeeded' ? 0 : 1;
@@ -183,7 +186,9 @@ export async function fleetRunCommand(file: string, opts: FleetRunOptions): Prom
         err('fleet: another fleet of this runbook and targets was started at the same moment; run the command again to follow it');
         return 3;
       }
-      err(`fleet ${fleet.name} (#${fleet.id}): ${plan.targets.length} targets in ${plan.waves.length} wave(s): ${plan.waves.map((w) => `${w.name} ${w.targets.length}`).join(' → ')}`);
+      const started = `fleet ${fleet.name} (#${fleet.id}): ${plan.targets.length} targets in ${plan.waves.length} wave(s): ${plan.waves.map((w) => `${w.name} ${w.targets.length}`).join(' → ')}`;
+      err(started);
+      await webhookFromEnv(process.env, err)?.({ event: 'fleet_started', text: `${started} — ${rb.id}, started by ${by}`, fleet: fleet.name, runbook: rb.id });
     }
     const workersInside = opts.workers !== undefined ? Number(opts.workers) : opened.embedded ? maxConcurrency : 0;
     return await followFleet(opened, fleet, rb, { ...opts, workersInside });

@@ -19,6 +19,7 @@ import { openRecord, type RecordRequest, type RunRecord } from '../../journal/re
 import type { Operator } from '../../run/operator.js';
 import { redactUrl } from '../../exec/connection-url.js';
 import { loadTui } from '../../tui/load.js';
+import { runNotices, webhookFromEnv } from '../../fleet/notify.js';
 import { createInterface } from 'node:readline/promises';
 import { printable } from '../../present/escape.js';
 import { unfinishedRun } from '../../journal/record.js';
@@ -157,6 +158,8 @@ export async function runCommand(
 
   let sandbox: Sandbox | undefined;
   let record: RunRecord | undefined;
+  const webhook = webhookFromEnv(process.env, err);
+  let notices: ReturnType<typeof runNotices> | undefined;
   /** The run's own connection, opened ahead; the session takes it. */
   let connection: Promise<PgSession> | undefined;
   let url: string | null;
@@ -211,6 +214,11 @@ export async function runCommand(
       const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection, ...(opts.traceLocks ? { traceLocks: true } : {}), passwordIsSecret });
       connection = undefined;
       made.subscribe(journal.listener);
+      // A hosted run (a fleet's) notifies through its host, which names the fleet.
+      if (webhook && !extra.host) {
+        notices = runNotices(webhook, { runbook: rb.id, run: journal.runId, target: redactUrl(url!) });
+        made.subscribe(notices.listener);
+      }
       extra.host?.onSession?.(made, journal.runId);
       return made;
     };
@@ -256,6 +264,7 @@ export async function runCommand(
   } finally {
     await connection?.then((unused) => unused.close()).catch(() => {});
     await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
+    await notices?.flush();
     await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
   }
 }
