@@ -37,6 +37,8 @@ elif command -v apt-get >/dev/null 2>&1; then
     say "  (Ubuntu: sudo add-apt-repository ppa:timescale/timescaledb-ppa)"
     say "  sudo apt-get update && sudo apt-get install -y $pkg"
     say "then: sudo timescaledb-tune --quiet --yes && sudo systemctl restart postgresql"
+    say "Without that repository (Debian 12, PostgreSQL 15, no network): this project's scripts/timescaledb.sh builds"
+    say "TimescaleDB 2.28.3 from the vendored source (../shared/vendor) and starts a cluster of its own on port 5433."
     exit 1
   fi
   say "+ sudo apt-get install --reinstall -y $pkg"
