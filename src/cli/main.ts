@@ -2,6 +2,7 @@
 // User mistakes end with a message and an exit code, never a stack trace.
 import { Command, CommanderError } from 'commander';
 import { stderrLine } from './write.js';
+import { EXIT } from './exit-codes.js';
 
 type Register = (program: Command) => void;
 
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await (await import('./commands/pick.js')).bareCommand();
     } catch (err) {
       stderrLine(`error: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.failed;
     }
     keepExitCode();
     return;
@@ -61,10 +62,10 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has already printed the usage problem (or the help).
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === 0 ? EXIT.done : EXIT.usage;
     } else {
       stderrLine(`error: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.failed;
     }
   }
   keepExitCode();

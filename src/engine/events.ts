@@ -13,11 +13,13 @@ export type RunEvent =
   /** What an item's action reported in one burst (one socket read, one chunk a command printed), oldest first; never empty. */
   | { type: 'item_output'; key: string; events: ExecEvent[]; at: number }
   | { type: 'item_finished'; key: string; verdicts: Verdict[]; error?: ExecError; durationMs: number; at: number }
-  | { type: 'item_interrupted'; key: string; reason: string; at: number }
+  /** `unknown`: whether the item's work committed is not known (reconcile): the run stops for the operator's decision. */
+  | { type: 'item_interrupted'; key: string; reason: string; at: number; unknown?: boolean }
   | { type: 'item_confirmed'; key: string; text: string; at: number }
   | { type: 'danger_confirmed'; key: string; database: string; at: number }
   | { type: 'item_skipped'; key: string; reason: string; at: number }
   | { type: 'item_retry'; key: string; at: number }
   | { type: 'item_rolled_back'; key: string; at: number }
   | { type: 'fix_finished'; key: string; entryId: string; ok: boolean; at: number }
-  | { type: 'run_ended'; outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number };
+  /** `cause`: why a failed run failed, where an exit code depends on it (connection lost, target changed). */
+  | { type: 'run_ended'; outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number; cause?: 'connection' | 'target' };

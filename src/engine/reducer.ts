@@ -51,26 +51,32 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       if (frontier(state) !== i) throw new IllegalTransition(`"${event.key}" is not reachable: an earlier item has not passed or been skipped`);
       return update(state, event.key, (item) => {
         requireStatus(item, ['pending'], 'start');
-        return { ...item, status: 'running', attempts: item.attempts + 1, startedAt: event.at, verdicts: [], error: undefined, ...(event.findings?.length ? { findings: event.findings } : {}) };
+        return { ...item, status: 'running', attempts: item.attempts + 1, startedAt: event.at, verdicts: [], error: undefined, unknown: undefined, ...(event.findings?.length ? { findings: event.findings } : {}) };
       });
     }
     case 'item_output': {
       // One line per event, and only the newest OUTPUT_LINES_KEPT can stay: older ones are counted, not built.
       const from = Math.max(0, event.events.length - OUTPUT_LINES_KEPT);
       const next = appendItemOutput(state, event.key, event.events.slice(from).map(outputLine), from);
-      return event.events.some(isLockEvent) ? update(next, event.key, (item) => ({ ...item, locks: reduceLocks(item.locks, event.events) })) : next;
+      const locked = event.events.some(isLockEvent) ? update(next, event.key, (item) => ({ ...item, locks: reduceLocks(item.locks, event.events) })) : next;
+      return event.events.some(isProgress) ? update(locked, event.key, (item) => trackProgress(item, event.events)) : locked;
     }
     case 'item_finished':
       return update(state, event.key, (item) => {
         requireStatus(item, ['running'], 'finish');
         const ok = !event.error && event.verdicts.every((v) => v.ok);
         const locks = item.locks?.queue ? { ...item.locks, queue: null } : item.locks;
-        return { ...item, status: ok ? 'passed' : 'failed', verdicts: event.verdicts, error: event.error, durationMs: event.durationMs, ...(locks ? { locks } : {}) };
+        // A statement the server answered with an error (or a timeout) did not commit; only a lost connection leaves it unknown.
+        const answered = event.error?.kind === 'sql' || event.error?.kind === 'timeout' || event.error?.kind === 'cancelled';
+        const progress = item.progress?.inFlight && answered ? { total: item.progress.total, committed: item.progress.committed } : item.progress;
+        return { ...item, status: ok ? 'passed' : 'failed', verdicts: event.verdicts, error: event.error, durationMs: event.durationMs, ...(locks ? { locks } : {}), ...(progress ? { progress } : {}) };
       });
     case 'item_interrupted':
       return update(state, event.key, (item) => {
         requireStatus(item, ['running'], 'interrupt');
-        return { ...item, status: 'interrupted', error: { kind: 'cancelled', message: event.reason } };
+        // Cancelled by the operator: the server answered, so the statement did not commit. Unknown: it stays in flight.
+        const progress = item.progress?.inFlight && !event.unknown ? { total: item.progress.total, committed: item.progress.committed } : item.progress;
+        return { ...item, status: 'interrupted', error: { kind: 'cancelled', message: event.reason }, ...(event.unknown ? { unknown: true } : {}), ...(progress ? { progress } : {}) };
       });
     case 'item_confirmed':
       return record(
@@ -114,7 +120,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
       return record(state, { type: 'fix_run', key: event.key, entryId: event.entryId, ok: event.ok, at: event.at });
     case 'run_ended':
       if (event.outcome === 'succeeded' && frontier(state) !== -1) throw new IllegalTransition('the run cannot succeed while items remain');
-      return { ...state, ended: { outcome: event.outcome, reason: event.reason, at: event.at } };
+      return { ...state, ended: { outcome: event.outcome, reason: event.reason, at: event.at, ...(event.cause ? { cause: event.cause } : {}) } };
   }
 }
 
@@ -141,6 +147,27 @@ function record(state: RunState, decision: RunState['decisions'][number]): RunSt
   return { ...state, decisions: [...state.decisions, decision] };
 }
 
+/** A step's own statements say whether they commit (`commits`); a check's or a fix's do not, and are not tracked. */
+const isProgress = (e: ExecEvent) => (e.type === 'statement_started' && e.commits !== undefined) || e.type === 'statement_finished' || e.type === 'commit_started' || e.type === 'committed' || e.type === 'resolved';
+
+/** What the statements of a burst tell about which committed (see StatementProgress). */
+function trackProgress(item: ItemState, events: readonly ExecEvent[]): ItemState {
+  let p = item.progress ?? { total: 0, committed: 0 };
+  for (const e of events) {
+    if (e.type === 'statement_started') {
+      if (e.commits === undefined) continue;
+      p = { total: e.total, committed: Math.min(p.committed, e.total), ...(e.commits ? { inFlight: { index: e.index, commit: false } } : {}) };
+    } else if (e.type === 'commit_started') p = { ...p, inFlight: { index: e.through, commit: true } };
+    else if (e.type === 'committed') p = { total: e.total, committed: Math.max(p.committed, e.through + 1) };
+    else if (e.type === 'resolved') p = { total: p.total, committed: e.applied ? Math.max(p.committed, e.index + 1) : p.committed };
+    else if (e.type === 'statement_finished' && p.inFlight && !p.inFlight.commit && p.inFlight.index === e.index) {
+      // An autocommit statement that completed committed; the executor says so in the same burst (committed).
+      p = { total: p.total, committed: Math.max(p.committed, e.index + 1) };
+    }
+  }
+  return { ...item, progress: p };
+}
+
 /** What an executor event looks like as a line on the screen: always one line. */
 export function outputLine(e: ExecEvent): OutputLine {
   switch (e.type) {
@@ -154,6 +181,12 @@ export function outputLine(e: ExecEvent): OutputLine {
       return { kind: e.stream, text: e.line };
     case 'info':
       return { kind: 'info', text: e.message };
+    case 'commit_started':
+      return { kind: 'statement', text: 'COMMIT' };
+    case 'committed':
+      return { kind: 'done', text: committedText(e) };
+    case 'resolved':
+      return { kind: 'info', text: resolvedText(e) };
     case 'rows':
       return { kind: 'rows', text: `${e.total} row${e.total === 1 ? '' : 's'}${e.truncated ? ` (first ${e.rows.length} kept)` : ''}` };
     case 'lock_queue':
@@ -188,6 +221,22 @@ function appendOutput(item: ItemState, lines: OutputLine[]): ItemState {
   const output = item.output.concat(lines);
   const excess = output.length - OUTPUT_LINES_KEPT;
   return excess > 0 ? { ...item, output: output.slice(excess), outputDropped: item.outputDropped + excess } : { ...item, output };
+}
+
+/** "statement 1 of 3", "statements 1–3 of 5": the first n statements of a step. */
+export function firstStatements(n: number, total: number): string {
+  return n === 1 ? `statement 1 of ${total}` : `statements 1–${n} of ${total}`;
+}
+
+/** "committed: statements 1–3 of 5" — how far a step's work is committed. */
+export function committedText(e: Extract<ExecEvent, { type: 'committed' }>): string {
+  return `committed: ${firstStatements(e.through + 1, e.total)}`;
+}
+
+/** "statement 4 took effect (its applied: query says so)". */
+export function resolvedText(e: Extract<ExecEvent, { type: 'resolved' }>): string {
+  const by = e.by === 'applied' ? 'its applied: query says so' : 'the operator says so (--in-flight)';
+  return `statement ${e.index + 1}, in flight when the run lost it, ${e.applied ? 'took effect' : 'did not take effect'} (${by})`;
 }
 
 /** psql-like "INSERT 0 1" / "CREATE INDEX": the count only when the tag does not carry it already. */

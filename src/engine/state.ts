@@ -42,6 +42,10 @@ export interface ItemState {
   locks?: ItemLocks;
   /** The lock model's findings for the step's SQL, as of its last start (none: absent). */
   findings?: StepFinding[];
+  /** A SQL step's statements as far as the journal knows: what committed, and what was in flight. */
+  progress?: StatementProgress;
+  /** Interrupted because whether its work committed is unknown (reconcile): the operator decides. */
+  unknown?: boolean;
 }
 
 /**
@@ -60,6 +64,24 @@ export interface StepFinding {
   rewrite: boolean;
   message: string;
   accepted?: { reason: string; by: 'comment' | 'runbook' };
+}
+
+/**
+ * Which statements of a step committed, across every attempt: a statement
+ * that committed is never run again (resume, retry and reconcile continue after it).
+ */
+export interface StatementProgress {
+  /** How many statements the step has (as last run). */
+  total: number;
+  /** Statements 0..committed-1 are committed. */
+  committed: number;
+  /**
+   * A statement (index) or the step's COMMIT ('commit') that was sent and whose
+   * end was never seen, and that commits work on its own: whether it took
+   * effect is unknown. Cleared when it finishes, fails on the server, or the
+   * unknown is resolved.
+   */
+  inFlight?: { index: number; commit: boolean };
 }
 
 /** The lock guard's record of an item: the queue behind it now, every attempt, every trace. */
@@ -87,7 +109,7 @@ export interface RunState {
   target: TargetInfo | null;
   items: ItemState[];
   /** Set when the run is over: finished, aborted by the operator, or stopped on a failure. */
-  ended: null | { outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number };
+  ended: null | { outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number; cause?: 'connection' | 'target' };
   startedAt: number;
   /** Every operator decision (skips, fixes, confirmations, retries), in order, for the record. */
   decisions: Decision[];

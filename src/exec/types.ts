@@ -7,8 +7,29 @@ import type { LockHolder } from './postgres/monitor.js';
 
 /** Something that happened while an action ran, reported as it happens. */
 export type ExecEvent =
-  | { type: 'statement_started'; index: number; total: number; text: string; line: number; file?: string }
+  /**
+   * `commits`: were it to complete, this statement would commit work on its
+   * own (an autocommit statement, or the step's own COMMIT); a statement inside
+   * a transaction commits nothing until the transaction does. Only a step's
+   * own statements carry it (a check's or a fix's do not), and only those are
+   * tracked for resume (engine/reducer.ts trackProgress).
+   */
+  | { type: 'statement_started'; index: number; total: number; text: string; line: number; file?: string; commits?: boolean }
   | { type: 'statement_finished'; index: number; command: string; rowCount: number | null; durationMs: number }
+  /** The step's transaction is being committed (COMMIT sent): statements up to `through` commit with it, or none do. */
+  | { type: 'commit_started'; through: number }
+  /**
+   * Statements 0..`through` of the step are committed: after an autocommit
+   * statement, after the step's COMMIT returned, or (`by: 'applied'`) as the
+   * step's applied: query or the operator answered for a statement whose fate was unknown.
+   */
+  | { type: 'committed'; through: number; total: number }
+  /**
+   * Whether the statement (or, for a transaction, the COMMIT) at `index`,
+   * whose end was never seen, took effect: as the step's applied: query
+   * answered (`by: 'applied'`), or as the operator found and said (--in-flight).
+   */
+  | { type: 'resolved'; index: number; applied: boolean; by: 'applied' | 'operator' }
   | { type: 'notice'; severity: string; message: string; detail?: string; hint?: string }
   | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'rows'; columns: string[]; rows: unknown[][]; total: number; truncated: boolean }

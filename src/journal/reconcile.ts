@@ -1,12 +1,18 @@
-// A step that was in flight when the process died is not trusted: its
-// verification is run again, and the operator is told, before anything else
-// happens, whether it is done, not done, or unknown.
+// An item that was in flight when the process died. A SQL step's journal
+// says which of its statements committed (engine/reducer.ts trackProgress):
+// it continues after the last of them, never before, and a statement whose
+// end was never seen is settled first (RunSession.settleInFlight: the step's
+// applied: query, or the operator). Its verification runs after its statements.
+// A shell step's effects are not known to the journal: its verification is run
+// again, and the operator is told, before anything else happens, whether it is
+// done, not done, or unknown.
 //   done      every verification passes        → passed
 //   not done  a verification fails             → pending again (it runs again)
 //   unknown   the step has nothing to verify   → interrupted: the operator chooses retry or skip
 // A prerequisite, a checklist item or a confirmation changes nothing, so it is simply asked again.
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
+import { firstStatements } from '../engine/reducer.js';
 import type { ItemState } from '../engine/state.js';
 import type { ExecError } from '../exec/types.js';
 import type { Check, Step } from '../runbook/schema.js';
@@ -31,6 +37,17 @@ export async function reconcile(item: ItemState, step: Step | undefined, io: Rec
   if (!step || step.confirm) {
     say(`reconciling: ${STOPPED}; it changes nothing, so it is asked again`);
     again(`${STOPPED}: asked again`);
+    return 'again';
+  }
+  if (step.sql !== undefined || step.sql_file !== undefined) {
+    const p = item.progress;
+    const known = !p
+      ? 'no statement of it was sent'
+      : `${p.committed > 0 ? `${firstStatements(p.committed, p.total)} committed` : `none of its ${p.total} statements committed`}${p.inFlight ? `, and whether ${p.inFlight.commit ? 'its COMMIT' : `statement ${p.inFlight.index + 1}`} took effect is unknown` : ''}`;
+    say(`reconciling: ${STOPPED}; the journal shows ${known}`);
+    // Interrupted as unknown while something is in flight, so that it stays in flight until it is settled.
+    io.emit({ type: 'item_interrupted', key, reason: `${STOPPED}: it continues after what committed`, at: io.clock(), ...(p?.inFlight ? { unknown: true } : {}) });
+    io.emit({ type: 'item_retry', key, at: io.clock() });
     return 'again';
   }
   if (step.verify.length === 0) {

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { redactUrl } from '../exec/connection-url.js';
-import { queryValues, targetChanges, type PgSession } from '../exec/postgres/index.js';
+import { onlyMinorUpgrade, targetChanges, type PgSession } from '../exec/postgres/index.js';
+import { settleLeftovers } from './leftovers.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem } from '../engine/plan.js';
 import type { RunKind, RunState } from '../engine/state.js';
@@ -23,12 +24,16 @@ export type Write = (line: string) => void;
 export interface RecordRequest {
   runbook: Runbook;
   url: string;
+  /** The run's own connection, opened ahead: not taken for a dead runner's. */
+  connection?: Promise<PgSession>;
   kind: RunKind;
   procedureId?: string;
   /** The steps this run walks (for the rollback forecast). */
   steps: readonly Step[];
   stateDir?: string;
   recordInDb?: boolean;
+  /** resume --accept-target-change: a minor upgrade of the server since the run was pinned is accepted. */
+  acceptTargetChange?: boolean;
   /** Continue this run: its journal and the state replayed from it (secret inputs already filled in). */
   resume?: { journal: Journal; state: RunState };
   /** This run undoes that one: its journal and the original step ids, in the order undone. */
@@ -37,7 +42,7 @@ export interface RecordRequest {
   show?: Write;
   warn: Write;
   clock?: () => number;
-  /** A new run's id, chosen by the caller (a fleet's worker records it before the run starts). */
+  /** A new run's id, chosen by the caller (its connection carries it; a fleet's worker records it before the run starts); a resume keeps the journal's. */
   runId?: string;
   /** Who the record names instead of the configured operator (a fleet's run: the person who started it, and the worker). */
   operator?: string;
@@ -55,10 +60,9 @@ export interface RunRecord {
   close(): Promise<void>;
 }
 
-export type OpenResult = { ok: true; record: RunRecord } | { ok: false; message: string; code: number };
+/** Why no record was opened: another run holds the lock, or the resumed run's target is not this one. */
+export type OpenResult = { ok: true; record: RunRecord } | { ok: false; message: string; reason: 'locked' | 'target' };
 
-/** Exit code when another run holds the lock. */
-export const LOCKED_EXIT = 3;
 
 export function runbookHash(rb: Runbook): string {
   const h = createHash('sha256').update(readFileSync(rb.file));
@@ -72,19 +76,28 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
   const operator = req.operator ?? operatorName(store.settings());
   const runId = req.resume?.journal.header.runId ?? req.runId ?? newRunId(clock());
   const lock = await acquireRunLock(req.url, { runbookId: req.runbook.id, operator, runId });
-  if (!lock.ok) return { ok: false, message: lock.message, code: LOCKED_EXIT };
+  if (!lock.ok) return { ok: false, message: lock.message, reason: 'locked' };
   const cleanup: (() => Promise<void> | void)[] = [() => lock.lock.release()];
   const closeAll = async () => {
     for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => {});
   };
   try {
+    const say = req.show ?? req.warn;
     if (req.resume) {
-      const refusal = await settleInterruptedRun(lock.lock, req.resume, req.show ?? req.warn);
+      const refusal = checkResumedTarget(lock.lock, req.resume, Boolean(req.acceptTargetChange), say);
       if (refusal) {
         await closeAll();
-        return { ok: false, message: refusal, code: 1 };
+        return { ok: false, message: refusal, reason: 'target' };
       }
     }
+    // The lock is ours, so no live runner of this runbook is on this database: what a dead one left is ended or waited for.
+    const own = await req.connection?.then((s) => [s.target.backendPid]).catch(() => []);
+    const pinnedPid = req.resume?.state.target?.backendPid;
+    const pinnedAt = req.resume?.journal.events.find((e) => e.type === 'target_pinned')?.at ?? req.resume?.journal.header.startedAt ?? 0;
+    await settleLeftovers(lock.lock.session, req.runbook.id, (line) => say(`${req.resume ? 'resume' : 'run'}: ${line}`), {
+      own: own ?? [],
+      ...(pinnedPid ? { pinned: { pid: pinnedPid, at: pinnedAt } } : {}),
+    });
     // Events come masked from the session (exec/secrets.ts); the inputs event keeps the values the run binds, so secret ones are replaced here.
     const secretInputs = new Set(Object.entries(req.runbook.inputs).filter(([, spec]) => spec.secret).map(([name]) => name));
 
@@ -187,50 +200,29 @@ function openOriginal(of: NonNullable<RecordRequest['rollbackOf']>, runId: strin
   };
 }
 
-const SLEEP = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Before a resumed run touches anything: is this the database the run was
- * pinned to, and is the dead runner's connection still at work on the server?
- * A statement in a transaction block can never commit now, so it is ended; a
- * statement on its own may still finish, so it is waited for. Returns why the
- * resume is refused, or undefined.
+ * pinned to? A server upgraded within its major version is shown, and taken
+ * only when the operator accepts it (--accept-target-change); another major
+ * version, cluster, database or user is refused. Returns why the resume is
+ * refused, or undefined.
  */
-async function settleInterruptedRun(lock: RunLock, resume: NonNullable<RecordRequest['resume']>, say: Write): Promise<string | undefined> {
+function checkResumedTarget(lock: RunLock, resume: NonNullable<RecordRequest['resume']>, accept: boolean, say: Write): string | undefined {
   const pinned = resume.state.target;
   const now = lock.session.target;
   if (!pinned) return undefined;
   // A field the journal scrubbed (a password equal to the user or database name) is unknown, not different.
   const known = Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, v === '***' ? now[k as keyof typeof now] : v])) as typeof pinned;
-  const changes = targetChanges({ ...known, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);
+  const same = { ...known, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt };
+  const changes = targetChanges(same, now);
   if (pinned.host !== now.host || pinned.port !== now.port) changes.unshift(`the server is ${now.host}:${now.port} (was ${pinned.host}:${pinned.port})`);
-  if (changes.length > 0) {
+  const upgrade = changes.length === 1 && onlyMinorUpgrade(same, now);
+  if (upgrade && accept) say(`resume: the server was upgraded from PostgreSQL ${pinned.serverVersion} to ${now.serverVersion} since the run stopped; accepted (--accept-target-change)`);
+  else if (upgrade) {
+    return `refused: run ${resume.journal.header.runId} was pinned to PostgreSQL ${pinned.serverVersion}, and the server is now ${now.serverVersion} (a minor upgrade of the same cluster). If that upgrade is expected, resume with --accept-target-change.`;
+  } else if (changes.length > 0) {
     return `refused: run ${resume.journal.header.runId} is pinned to ${pinned.host}:${pinned.port}/${pinned.database}, and this target differs: ${changes.join('; ')}. Pass --db for the run's own database.`;
   }
   if (pinned.serverStartedAt && pinned.serverStartedAt !== now.serverStartedAt) say(`resume: note: the server restarted since the run stopped (started at ${now.serverStartedAt}); whatever was in flight then was rolled back by the restart`);
-  const pid = pinned.backendPid;
-  if (!pid) return undefined;
-  const pinnedAt = resume.journal.events.find((e) => e.type === 'target_pinned')?.at ?? resume.journal.header.startedAt;
-  const orphan = (s: PgSession) =>
-    queryValues(
-      s,
-      `SELECT pid, state, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query, xact_start < query_start AS in_block,
-              to_char(now() - coalesce(query_start, backend_start), 'HH24:MI:SS') AS running
-         FROM pg_stat_activity
-        WHERE pid = $1 AND application_name LIKE 'runbook %' AND backend_start <= to_timestamp($2::double precision / 1000) + interval '1 second'`,
-      [pid, pinnedAt],
-    ).then((r) => r.rows[0]);
-  let row = await orphan(lock.session);
-  if (!row) return undefined;
-  const describe = `the stopped run's connection (server pid ${pid}) is still ${row.state}: ${row.query} (for ${row.running})`;
-  if (row.in_block === true || String(row.state).startsWith('idle')) {
-    say(`resume: ${describe}; it can never commit now, so it is ended first`);
-    await queryValues(lock.session, 'SELECT pg_terminate_backend($1)', [pid]);
-  } else say(`resume: ${describe}; it may still finish on its own, so resume waits for it (Ctrl-C to give up)`);
-  for (let waited = 0; (row = await orphan(lock.session)); waited += 1) {
-    if (waited > 0 && waited % 120 === 0) say(`resume: still waiting for server pid ${pid} (${row.running})`);
-    await SLEEP(250);
-  }
-  say(`resume: the stopped run's connection is gone`);
   return undefined;
 }

@@ -3,7 +3,7 @@
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { findItem } from '../engine/plan.js';
-import { commandTag, formatMs } from '../engine/reducer.js';
+import { commandTag, committedText, formatMs, resolvedText } from '../engine/reducer.js';
 import type { ItemState, RunState } from '../engine/state.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
@@ -67,6 +67,12 @@ function outputText(e: ExecEvent): string {
       return `    ${e.line}`;
     case 'info':
       return `    note: ${e.message}`;
+    case 'commit_started':
+      return '  > COMMIT';
+    case 'committed':
+      return `    ${committedText(e)}`;
+    case 'resolved':
+      return `    note: ${resolvedText(e)}`;
     case 'rows':
       return `    ${rowsPreview(e.columns, e.rows, e.total)}`;
     case 'lock_queue':

@@ -54,11 +54,19 @@ export function sqlSource(rb: Runbook, r: Runnable): { source: string; file?: st
   return undefined;
 }
 
+/** A step's own SQL: its commits reported, and where to start (see SqlRequest.track and from). */
+export interface StepProgressOptions {
+  track: boolean;
+  from?: number;
+  expectTotal?: number;
+}
+
 /** Runs the action of a step, rollback or fix. */
-/** What only a step's own action runs under: the lock guard, and --trace-locks. */
+/** What only a step's own action runs under: the lock guard, --trace-locks, and the tracking of its commits. */
 export interface StepExtras {
   guard?: GuardRequest;
   traceLocks?: boolean;
+  progress?: StepProgressOptions;
 }
 
 export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener, extras: StepExtras = {}): Promise<ActionResult> {
@@ -77,6 +85,7 @@ export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecLis
           keepNotices: r.expect?.notices !== undefined,
           ...(extras.guard ? { guard: extras.guard } : {}),
           ...(extras.traceLocks ? { traceLocks: true } : {}),
+          ...extras.progress,
         },
         listener,
         ctx.signal,

@@ -5,10 +5,13 @@
 import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
+import { firstStatements } from '../engine/reducer.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { checkOutput, reduce } from '../engine/reducer.js';
-import type { InputValue, ItemState, RunKind, RunState, StepFinding } from '../engine/state.js';
-import { connect, targetChanges, type PgSession } from '../exec/postgres/index.js';
+import type { InputValue, ItemState, RunKind, RunState, StatementProgress, StepFinding } from '../engine/state.js';
+import { connect, isExecFailure, onlyMinorUpgrade, queryValues, targetChanges, type PgSession } from '../exec/postgres/index.js';
+import { emptyResult } from '../exec/types.js';
+import { bindPlaceholders } from '../sql/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Step } from '../runbook/schema.js';
@@ -32,8 +35,15 @@ export type Listener = (state: RunState, event: RunEvent) => void;
  */
 class QuitAtQuestion extends Error {}
 
-/** What the run's own connection calls itself on the server. */
-export const sessionApplicationName = (runbookId: string) => `runbook ${runbookId}`;
+/** The target is not the one the run was pinned to: the run stops (exit code: could not connect or the target changed). */
+class TargetChanged extends Error {}
+
+/**
+ * What the run's own connection calls itself on the server: the runbook and
+ * the run, so that a later run or resume finds what a dead runner left running
+ * (journal/leftovers.ts). Cut to fit PostgreSQL's 63 bytes with the run id whole.
+ */
+export const sessionApplicationName = (runbookId: string, runId = '-') => `runbook ${runbookId.slice(0, 30)} run ${runId}`;
 
 export interface SessionOptions {
   runbook: Runbook;
@@ -57,7 +67,20 @@ export interface SessionOptions {
   traceLocks?: boolean;
   /** Settings of the lock guard that are not the runbook's: a seeded jitter, faster polling (tests). */
   guard?: Pick<GuardRequest, 'random' | 'delayMs' | 'intervalMs'>;
+  /** resume --accept-target-change: a minor upgrade of the server since the run was pinned is taken. */
+  acceptTargetChange?: boolean;
+  /** The run's id (in the connection's application_name). */
+  runId?: string;
+  /**
+   * The operator's answer, given in advance (resume --in-flight), for a
+   * statement whose commit is unknown and that the step's applied: query
+   * cannot settle: it took effect, or it did not. Used once.
+   */
+  inFlight?: 'applied' | 'not-applied';
 }
+
+/** Events an item's action reports that are written before the next thing is sent: the journal must know what is on its way to the server. */
+const FLUSHED_AT_ONCE: ReadonlySet<ExecEvent['type']> = new Set(['statement_started', 'commit_started', 'committed']);
 
 export class RunSession {
   private latest: RunState;
@@ -128,6 +151,8 @@ export class RunSession {
       queueMicrotask(() => this.flushQueued());
     }
     this.pendingOutput.events.push(event);
+    // Before the statement (or COMMIT) goes out, the journal has its line: a runner killed while it runs leaves it named as in flight.
+    if (FLUSHED_AT_ONCE.has(event.type)) this.flushOutput();
   }
 
   private flushQueued(): void {
@@ -192,7 +217,10 @@ export class RunSession {
       }
     } catch (err) {
       if (err instanceof QuitAtQuestion && !this.state.ended) this.end('aborted', this.stopReason);
-      else if (!this.state.ended) this.end('failed', err instanceof Error ? err.message : String(err));
+      else if (!this.state.ended) {
+        const cause = err instanceof TargetChanged ? 'target' : isExecFailure(err) && err.error.kind === 'connection' ? 'connection' : undefined;
+        this.end('failed', err instanceof Error ? err.message : String(err), cause);
+      }
       return this.state;
     } finally {
       await this.pg?.close().catch(() => {});
@@ -218,11 +246,11 @@ export class RunSession {
     const ahead = await this.takeConnection()?.catch(() => undefined);
     if (ahead && !ahead.lost) return ahead;
     await ahead?.close().catch(() => {});
-    return connect(this.options.url, { applicationName: sessionApplicationName(this.options.runbook.id) });
+    return connect(this.options.url, { applicationName: sessionApplicationName(this.options.runbook.id, this.options.runId) });
   }
 
-  private end(outcome: 'succeeded' | 'failed' | 'aborted', reason?: string): void {
-    this.emit({ type: 'run_ended', outcome, reason, at: this.clock() });
+  private end(outcome: 'succeeded' | 'failed' | 'aborted', reason?: string, cause?: 'connection' | 'target'): void {
+    this.emit({ type: 'run_ended', outcome, reason, at: this.clock(), ...(cause ? { cause } : {}) });
   }
 
   private async settleInputs(): Promise<boolean> {
@@ -250,8 +278,11 @@ export class RunSession {
     this.pg = await this.connect();
     const now = this.pg.target;
     // A new connection has a backend of its own, and the server may have restarted since; the rest must match.
-    const changes = targetChanges({ ...this.state.target!, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt }, now);
-    if (changes.length > 0) throw new Error(`the target is not the one this run was pinned to (${changes.join('; ')})`);
+    const same = { ...this.state.target!, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt };
+    const changes = targetChanges(same, now);
+    // A minor upgrade was shown and accepted before the run got here (resume --accept-target-change): the new version is pinned.
+    const accepted = this.options.acceptTargetChange && onlyMinorUpgrade(same, now);
+    if (changes.length > 0 && !accepted) throw new TargetChanged(`the target is not the one this run was pinned to (${changes.join('; ')})`);
     this.emit({ type: 'target_pinned', target: now, at: this.clock() });
   }
 
@@ -294,7 +325,7 @@ export class RunSession {
     this.current = controller;
     try {
       const outcome = await this.execute(item, controller.signal);
-      if (outcome === 'confirmed') return;
+      if (outcome === 'confirmed' || outcome === 'stopped') return;
       if (outcome.error?.kind === 'cancelled') {
         this.emit({ type: 'item_interrupted', key, reason: outcome.error.message, at: this.clock() });
         return;
@@ -330,7 +361,7 @@ export class RunSession {
     });
   }
 
-  private async execute(item: ItemState, signal: AbortSignal): Promise<'confirmed' | { verdicts: Verdict[]; error?: ExecError }> {
+  private async execute(item: ItemState, signal: AbortSignal): Promise<'confirmed' | 'stopped' | { verdicts: Verdict[]; error?: ExecError }> {
     const rb = this.options.runbook;
     const ctx = this.context(signal);
     if (item.kind === 'checklist') return this.confirmItem(item, item.title);
@@ -342,8 +373,24 @@ export class RunSession {
     const step = this.steps.find((s) => s.id === item.id)!;
     if (step.confirm) return this.confirmItem(item, step.confirm);
     if (changesData(rb, step)) await this.recheckTarget();
-    const result = await runAction(ctx, step, this.listener(item.key), { guard: { ...guardPolicy(rb, step), ...this.options.guard }, traceLocks: this.options.traceLocks === true });
-    const verdicts = judge(step.expect, result);
+    const isSql = step.sql !== undefined || step.sql_file !== undefined;
+    if (isSql && item.progress?.inFlight && (await this.settleInFlight(item, step, item.progress)) === 'stopped') return 'stopped';
+    const progress = findItem(this.state, item.key)!.progress;
+    const committed = progress?.committed ?? 0;
+    const say = (message: string) => this.output(item.key, { type: 'info', message });
+    if (isSql && progress && committed > 0) {
+      say(
+        committed >= progress.total
+          ? `all ${progress.total} statement${progress.total === 1 ? '' : 's'} of this step committed in an earlier attempt (journal): not run again; its verification runs${step.expect ? ' (its expect: on its own result was judged when it ran, or cannot be now)' : ''}`
+          : `${firstStatements(committed, progress.total)} committed in an earlier attempt (journal): not run again; running ${committed + 1 === progress.total ? `statement ${progress.total}` : `statements ${committed + 1}–${progress.total}`}`,
+      );
+    }
+    const done = isSql && progress !== undefined && committed >= progress.total && progress.total > 0;
+    const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total } : undefined;
+    const result = done
+      ? emptyResult()
+      : await runAction(ctx, step, this.listener(item.key), { guard: { ...guardPolicy(rb, step), ...this.options.guard }, traceLocks: this.options.traceLocks === true, progress: progressOptions });
+    const verdicts = done ? [] : judge(step.expect, result);
     if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
     if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {
       for (const check of step.verify) {
@@ -353,6 +400,46 @@ export class RunSession {
       }
     }
     return { verdicts, error: step.expect?.error ? undefined : result.error };
+  }
+
+  /**
+   * A statement (or a transaction's COMMIT) of this step was sent and its end
+   * never seen: whether it took effect is unknown. The operator is told what
+   * is known and what is not; then the step's applied: query, or the
+   * operator's answer given in advance (--in-flight), settles it. Without
+   * either, nothing is asked of the database and nothing runs: the item is
+   * interrupted as unknown, for the operator to decide.
+   */
+  private async settleInFlight(item: ItemState, step: Step, progress: StatementProgress): Promise<'settled' | 'stopped'> {
+    const { index, commit } = progress.inFlight!;
+    const { total, committed } = progress;
+    const say = (message: string) => this.output(item.key, { type: 'info', message });
+    const unit = commit ? `the transaction's COMMIT (statements ${committed + 1}–${index + 1} of ${total})` : `statement ${index + 1} of ${total}`;
+    say(`known: ${committed > 0 ? `${firstStatements(committed, total)} committed` : `none of its ${total} statement${total === 1 ? '' : 's'} committed`}; unknown: whether ${unit} took effect (the connection was lost, or the runner stopped, while it ran)`);
+    const stop = (why: string) => {
+      this.emit({ type: 'item_interrupted', key: item.key, unknown: true, reason: `reconciled: UNKNOWN — whether ${unit} took effect; ${why}`, at: this.clock() });
+      return 'stopped' as const;
+    };
+    if (this.options.inFlight) {
+      const applied = this.options.inFlight === 'applied';
+      this.options = { ...this.options, inFlight: undefined };
+      this.output(item.key, { type: 'resolved', index, applied, by: 'operator' });
+      return 'settled';
+    }
+    const query = appliedQuery(step, index, commit, total);
+    const decide = 'check the database by hand, then `runbook resume --in-flight applied` (it took effect: continue after it) or `--in-flight not-applied` (run it again)';
+    if ('missing' in query) return stop(`${query.missing}, so nothing is asked of the database and nothing runs: ${decide}`);
+    say(`asking the database (applied:): ${query.sql.replace(/\s+/g, ' ').trim()}`);
+    try {
+      const bound = bindPlaceholders(query.sql, this.state.inputs ?? {});
+      const r = await queryValues(this.pg!, bound.text, bound.params);
+      const value = r.rows.length === 1 && r.columns.length === 1 ? r.rows[0][r.columns[0]] : undefined;
+      if (typeof value !== 'boolean') return stop(`its applied: query must return one row with one boolean, and returned ${r.rows.length} row(s) of ${r.columns.length} column(s): fix it, or ${decide}`);
+      this.output(item.key, { type: 'resolved', index, applied: value, by: 'applied' });
+      return 'settled';
+    } catch (err) {
+      return stop(`its applied: query failed (${err instanceof Error ? err.message : String(err)}): ${decide}`);
+    }
   }
 
   private async check(ctx: ExecContext, check: Check, key: string): Promise<{ verdicts: Verdict[]; error?: ExecError }> {
@@ -380,7 +467,7 @@ export class RunSession {
     const pinned = this.state.target!;
     const changes = targetChanges(pinned, await this.pg!.recheckTarget());
     if (changes.length > 0) {
-      throw new Error(`the target changed since the run started (${changes.join('; ')}). Stop and check before going on.`);
+      throw new TargetChanged(`the target changed since the run started (${changes.join('; ')}). Stop and check before going on.`);
     }
   }
 
@@ -425,6 +512,22 @@ export class RunSession {
         return;
     }
   }
+}
+
+/**
+ * The applied: query that tells whether the unit in flight took effect: the
+ * one query of a step whose statements commit together, or the statement's
+ * own from a list. One query cannot speak for one statement among several that commit one by one.
+ */
+function appliedQuery(step: Step, index: number, commit: boolean, total: number): { sql: string } | { missing: string } {
+  const applied = step.applied;
+  if (applied === undefined) return { missing: 'the step has no applied: query to find out' };
+  if (typeof applied === 'string') {
+    if (commit || total === 1) return { sql: applied };
+    return { missing: `its applied: is one query, and this step's ${total} statements commit one by one (give applied: as a list, one query per statement)` };
+  }
+  if (applied.length !== total) return { missing: `its applied: lists ${applied.length} queries for ${total} statements` };
+  return { sql: applied[index] };
 }
 
 export type { InputValue };

@@ -166,6 +166,12 @@ export const step = z
     expected: z.string().optional().describe('The output the operator should expect, shown beside the real one.'),
     expect: expectation.optional().describe('Conditions on the step’s own result.'),
     verify: z.array(check).default([]).describe('Checks run after the step; a failure blocks progress.'),
+    applied: z
+      .union([z.string(), z.array(z.string()).min(1)])
+      .optional()
+      .describe(
+        'How to find out whether work in flight took effect, when the connection was lost or the runner died while it ran: SQL returning one row with one boolean (true: it took effect). One query for a step whose statements commit together (a transaction, or one statement); a list, one query per statement, for a step of several statements without a transaction.',
+      ),
     rollback: action.optional().describe('How to undo this step.'),
     troubleshoot: z.array(id).default([]).describe('Troubleshooting entries that apply to this step.'),
     danger: z.boolean().optional().describe('true: destroys data; requires typing the database name.'),

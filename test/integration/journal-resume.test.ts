@@ -81,7 +81,7 @@ function setup(yaml: string) {
 const SLOW = `SELECT pg_sleep(CASE WHEN to_regclass('public.go_fast') IS NULL THEN 60 ELSE 0 END)`;
 const exists = (table: string) => ({ title: `${table} exists`, sql: `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = '${table}'`, expect: { row: { n: 1 } } });
 
-test('killed in the middle of a multi-statement step: nothing is lost, the step is reconciled as not done and run again', async () => {
+test('killed in the middle of a multi-statement transaction: nothing is lost, nothing committed, so the step runs again', async () => {
   const db = await createTestDatabase('jres');
   try {
     const { file, stateDir } = setup(
@@ -122,9 +122,9 @@ test('killed in the middle of a multi-statement step: nothing is lost, the step 
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
     assert.match(resumed.stderr, /resuming run \S+ \(stopped at step:multi\)/);
     // The dead runner's transaction could never commit: it is ended before anything else.
-    assert.match(resumed.stdout, /still active: SELECT pg_sleep.*it can never commit now, so it is ended first/);
+    assert.match(resumed.stdout, /left server pid \d+ active: SELECT pg_sleep.*inside a transaction it can never commit now, so it is ended first/);
     const reconciling = resumed.stdout.indexOf('reconciling:');
-    const notDone = resumed.stdout.indexOf('reconciled: NOT DONE');
+    const notDone = resumed.stdout.indexOf('the journal shows none of its 3 statements committed');
     const rerun = resumed.stdout.indexOf('step 2/3: Three statements (attempt 2)');
     assert.ok(reconciling >= 0 && reconciling < notDone && notDone < rerun, resumed.stdout);
 
@@ -147,7 +147,7 @@ test('killed in the middle of a multi-statement step: nothing is lost, the step 
   }
 });
 
-test('killed while a statement runs on its own: resume waits for it, and its verification says done', async () => {
+test('killed while a statement runs on its own: resume waits for it, its applied: query says it took effect, and it is not run again', async () => {
   const db = await createTestDatabase('jres');
   try {
     const { file, stateDir } = setup(
@@ -156,7 +156,14 @@ test('killed while a statement runs on its own: resume waits for it, and its ver
         id: 'resume-done',
         title: 'Resume, done',
         steps: [
-          { id: 'slow', title: 'Slow table', sql: 'CREATE TABLE d2 AS SELECT 1 AS s FROM pg_sleep(6)', transaction: 'never', verify: [exists('d2')] },
+          {
+            id: 'slow',
+            title: 'Slow table',
+            sql: 'CREATE TABLE d2 AS SELECT 1 AS s FROM pg_sleep(6)',
+            transaction: 'never',
+            applied: "SELECT to_regclass('public.d2') IS NOT NULL",
+            verify: [exists('d2')],
+          },
           { id: 'after', title: 'After', sql: 'CREATE TABLE d3 (id int)' },
         ],
       }),
@@ -164,16 +171,19 @@ test('killed while a statement runs on its own: resume waits for it, and its ver
     await killDuring(file, db, stateDir, 'pg_sleep');
     const resumed = await cli(['resume', '--state-dir', stateDir, '--db', db.url, '--plain', '--yes']);
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
-    assert.match(resumed.stdout, /it may still finish on its own, so resume waits for it/);
-    assert.match(resumed.stdout, /reconciled: DONE/);
+    assert.match(resumed.stdout, /it may still commit on its own, so this waits for it to end before anything runs/);
+    assert.match(resumed.stdout, /unknown: whether statement 1 of 1 took effect/);
+    assert.match(resumed.stdout, /statement 1, in flight when the run lost it, took effect \(its applied: query says so\)/);
+    assert.match(resumed.stdout, /not run again; its verification runs/);
+    assert.doesNotMatch(resumed.stdout, /> CREATE TABLE d2/, 'the statement is not sent again');
     const final = replayJournal(readJournal(onlyJournal(stateDir)));
-    assert.deepEqual(final.items.map((i) => [i.id, i.status, i.attempts]), [['slow', 'passed', 1], ['after', 'passed', 1]]);
+    assert.deepEqual(final.items.map((i) => [i.id, i.status, i.attempts]), [['slow', 'passed', 2], ['after', 'passed', 1]]);
   } finally {
     await db.drop();
   }
 });
 
-test('killed in a step with nothing to verify: unknown, and the run waits for the operator to retry', async () => {
+test('killed inside an autocommit statement without an applied: query: unknown, nothing asked or run until the operator answers', async () => {
   const db = await createTestDatabase('jres');
   try {
     const { file, stateDir } = setup(
@@ -181,18 +191,23 @@ test('killed in a step with nothing to verify: unknown, and the run waits for th
         runbook: 1,
         id: 'resume-unknown',
         title: 'Resume, unknown',
-        steps: [{ id: 'blind', title: 'No verification', sql: `CREATE TABLE u1 (id int);\n${SLOW};` }],
+        steps: [{ id: 'blind', title: 'No applied query', transaction: 'never', sql: `CREATE TABLE u1 (id int);\n${SLOW};` }],
       }),
     );
     await killDuring(file, db, stateDir, 'pg_sleep');
     await db.client.query('CREATE TABLE go_fast ()');
     const first = await cli(['resume', '--state-dir', stateDir, '--db', db.url, '--plain', '--yes']);
-    assert.notEqual(first.code, 0);
-    assert.match(first.stdout, /reconciled: UNKNOWN — the run stopped while this was in flight and it has no verification/);
-    assert.doesNotMatch(first.stdout, /> CREATE TABLE u1/, 'nothing ran before the operator decided');
-    const again = await cli(['resume', '--state-dir', stateDir, '--db', db.url, '--plain', '--yes', '--retry']);
+    assert.equal(first.code, 5, 'stopped for the operator’s decision');
+    assert.match(first.stdout, /known: statement 1 of 2 committed; unknown: whether statement 2 of 2 took effect/);
+    assert.match(first.stdout, /reconciled: UNKNOWN — whether statement 2 of 2 took effect; the step has no applied: query to find out, so nothing is asked of the database and nothing runs/);
+    assert.doesNotMatch(first.stdout, /> CREATE TABLE u1|> SELECT pg_sleep/, 'nothing ran before the operator decided');
+    const retried = await cli(['resume', '--state-dir', stateDir, '--db', db.url, '--plain', '--yes', '--retry']);
+    assert.equal(retried.code, 5, '--retry alone does not decide an unknown');
+    const again = await cli(['resume', '--state-dir', stateDir, '--db', db.url, '--plain', '--yes', '--in-flight', 'not-applied']);
     assert.equal(again.code, 0, again.stdout + again.stderr);
-    assert.match(again.stdout, /No verification \(attempt 2\)/);
+    assert.match(again.stdout, /did not take effect \(the operator says so \(--in-flight\)\)/);
+    assert.match(again.stdout, /statement 1 of 2 committed in an earlier attempt \(journal\): not run again; running statement 2/);
+    assert.doesNotMatch(again.stdout, /> CREATE TABLE u1/, 'the committed statement is not sent again');
     const status = await cli(['history', '--state-dir', stateDir]);
     assert.match(status.stdout, /resume-unknown .* succeeded/);
   } finally {

@@ -115,9 +115,9 @@ test('a missing input is named with how to give it; a wrong type is refused', as
   assert.equal(good.code, 0, good.stdout);
 });
 
-test('validate exits 1 on broken files and prints no stack trace', async () => {
+test('validate exits 2 (a runbook problem) on broken files and prints no stack trace', async () => {
   const r = await runCli(['validate', fixture('broken/many-problems.yaml'), fixture('broken/bad-yaml.yaml')]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at .+:\d+:\d+\)?\n/);
   assert.match(r.stdout, /many-problems\.yaml: \d+ problems/);
 });

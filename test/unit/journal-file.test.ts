@@ -20,7 +20,8 @@ import { step as stepSchema, runbook as schema } from '../../src/runbook/schema.
 import { reduce } from '../../src/engine/reducer.js';
 import type { RunState } from '../../src/engine/state.js';
 import type { Verdict } from '../../src/checks/verdict.js';
-import type { ExecError } from '../../src/exec/types.js';
+import type { ExecError, ExecEvent } from '../../src/exec/types.js';
+import type { Step } from '../../src/runbook/schema.js';
 import type { Runbook } from '../../src/runbook/load.js';
 
 const target: TargetInfo = { host: '127.0.0.1', port: 5432, database: 'db', user: 'u', serverVersion: '15.4', serverVersionNum: 150004, isReplica: false, backendPid: 42, serverStartedAt: '2025-01-01 00:00:00+00', url: 'postgres://u:***@127.0.0.1/db' };
@@ -261,12 +262,18 @@ describe('rollback plans', () => {
 });
 
 describe('reconciling a step left in flight', () => {
-  async function reconcileWith(key: string, verify: () => Promise<{ verdicts: Verdict[]; error?: ExecError }>) {
-    let state = key === 'step:one' ? stateAt(started(key)) : stateAt(started('step:one'), finished('step:one'), started(key));
+  const shellStep = () => ({ ...rb().steps.find((s) => s.id === 'three')!, verify: [{ title: 'a exists', sql: 'SELECT 1' }] }) as Step;
+  const output = (key: string, ...events: ExecEvent[]): RunEvent => ({ type: 'item_output', key, events, at });
+  const stmt = (index: number, total: number, commits: boolean): ExecEvent => ({ type: 'statement_started', index, total, text: `S${index}`, line: index + 1, commits });
+  const done = (index: number): ExecEvent => ({ type: 'statement_finished', index, command: 'INSERT', rowCount: 1, durationMs: 1 });
+
+  async function reconcileWith(key: string, verify: () => Promise<{ verdicts: Verdict[]; error?: ExecError }>, options: { step?: Step; events?: RunEvent[] } = {}) {
+    const before = key === 'step:one' ? [] : key === 'step:two' ? [started('step:one'), finished('step:one')] : [started('step:one'), finished('step:one'), started('step:two'), finished('step:two')];
+    let state = stateAt(...before, started(key), ...(options.events ?? []));
     const item = state.items.find((i) => i.key === key)!;
     const told: string[] = [];
     let checks = 0;
-    const outcome = await reconcile(item, rb().steps.find((s) => s.id === item.id), {
+    const outcome = await reconcile(item, options.step ?? rb().steps.find((s) => s.id === item.id), {
       verify: () => {
         checks++;
         return verify();
@@ -278,33 +285,61 @@ describe('reconciling a step left in flight', () => {
       },
       clock: () => at,
     });
-    return { outcome, status: state.items.find((i) => i.key === key)!.status, told: told.join('\n'), checks };
+    const after = state.items.find((i) => i.key === key)!;
+    return { outcome, status: after.status, progress: after.progress, told: told.join('\n'), checks };
   }
 
-  test('verification passes: done, and the step counts as passed', async () => {
-    const r = await reconcileWith('step:one', async () => ({ verdicts: [ok] }));
+  test('a SQL step continues after what its journal says committed; its verification is not what decides', async () => {
+    const events = [output('step:one', stmt(0, 3, true), done(0), { type: 'committed', through: 0, total: 3 }, stmt(1, 3, true), done(1), { type: 'committed', through: 1, total: 3 })];
+    const r = await reconcileWith('step:one', async () => ({ verdicts: [{ ...ok, ok: false }] }), { events });
+    assert.equal(r.outcome, 'again');
+    assert.equal(r.status, 'pending');
+    assert.equal(r.checks, 0, 'no verification decides whether statements run again');
+    assert.deepEqual(r.progress, { total: 3, committed: 2 });
+    assert.match(r.told, /the journal shows statements 1–2 of 3 committed/);
+  });
+
+  test('an autocommit statement sent and never seen to end stays in flight: unknown until settled', async () => {
+    const events = [output('step:one', stmt(0, 2, true), done(0), { type: 'committed', through: 0, total: 2 }, stmt(1, 2, true))];
+    const r = await reconcileWith('step:one', async () => ({ verdicts: [ok] }), { events });
+    assert.equal(r.status, 'pending');
+    assert.deepEqual(r.progress, { total: 2, committed: 1, inFlight: { index: 1, commit: false } });
+    assert.match(r.told, /statement 1 of 2 committed, and whether statement 2 took effect is unknown/);
+  });
+
+  test('statements inside the step’s transaction commit nothing until its COMMIT; a COMMIT sent is in flight', async () => {
+    const inside = await reconcileWith('step:one', async () => ({ verdicts: [ok] }), { events: [output('step:one', stmt(0, 2, false), done(0), stmt(1, 2, false))] });
+    assert.deepEqual(inside.progress, { total: 2, committed: 0 });
+    const committing = await reconcileWith('step:one', async () => ({ verdicts: [ok] }), {
+      events: [output('step:one', stmt(0, 2, false), done(0), stmt(1, 2, false), done(1), { type: 'commit_started', through: 1 })],
+    });
+    assert.deepEqual(committing.progress, { total: 2, committed: 0, inFlight: { index: 1, commit: true } });
+  });
+
+  test('a shell step: verification passes: done, and the step counts as passed', async () => {
+    const r = await reconcileWith('step:three', async () => ({ verdicts: [ok] }), { step: shellStep() });
     assert.equal(r.outcome, 'done');
     assert.equal(r.status, 'passed');
     assert.match(r.told, /reconciling: .*running its verification again[\s\S]*reconciled: DONE/);
   });
 
-  test('verification fails: not done, pending again so it runs again', async () => {
-    const r = await reconcileWith('step:one', async () => ({ verdicts: [{ ...ok, ok: false, actual: 'missing' }] }));
+  test('a shell step: verification fails: not done, pending again so it runs again', async () => {
+    const r = await reconcileWith('step:three', async () => ({ verdicts: [{ ...ok, ok: false, actual: 'missing' }] }), { step: shellStep() });
     assert.equal(r.outcome, 'not done');
     assert.equal(r.status, 'pending');
     assert.match(r.told, /NOT DONE — a exists \(expected ok, actual missing\)/);
   });
 
-  test('nothing to verify: unknown, blocked until the operator retries or skips', async () => {
-    const r = await reconcileWith('step:two', async () => ({ verdicts: [ok] }));
+  test('a shell step with nothing to verify: unknown, blocked until the operator retries or skips', async () => {
+    const r = await reconcileWith('step:three', async () => ({ verdicts: [ok] }));
     assert.equal(r.outcome, 'unknown');
     assert.equal(r.status, 'interrupted');
     assert.equal(r.checks, 0);
-    assert.match(r.told, /UNKNOWN.*retry it or skip it with a reason/);
+    assert.match(r.told, /UNKNOWN.*retry it/);
   });
 
   test('a verification that cannot run is unknown, never done', async () => {
-    const r = await reconcileWith('step:one', async () => ({ verdicts: [], error: { kind: 'connection', message: 'server gone' } }));
+    const r = await reconcileWith('step:three', async () => ({ verdicts: [], error: { kind: 'connection', message: 'server gone' } }), { step: shellStep() });
     assert.equal(r.outcome, 'unknown');
     assert.equal(r.status, 'interrupted');
   });

@@ -1,5 +1,5 @@
 // `runbook export` and `runbook import`: what they write, and one clear line
-// (exit code 1, no stack trace) for the mistakes an operator makes.
+// (exit code 2, no stack trace) for the mistakes an operator makes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,16 +42,16 @@ test('export writes Markdown with the sql_file content, to stdout or -o', async 
   assert.deepEqual(quiet.out, []);
 });
 
-test('export of a missing or broken file: one line naming it, exit code 1', async () => {
+test('export of a missing or broken file: one line naming it, exit code 2 (a usage problem)', async () => {
   const root = workspace();
   const missing = capture();
-  assert.equal(await exportCommand(join(root, 'runbooks', 'nope.yaml'), { format: 'md' }, missing.write, missing.complain), 1);
+  assert.equal(await exportCommand(join(root, 'runbooks', 'nope.yaml'), { format: 'md' }, missing.write, missing.complain), 2);
   assert.equal(missing.err.length, 1);
   assert.match(missing.err[0], /nope\.yaml not found; check the path, or run `runbook list`/);
 
   writeFileSync(join(root, 'runbooks', 'bad.yaml'), 'runbook: 1\nid: bad\ntitle: "unclosed\n');
   const bad = capture();
-  assert.equal(await exportCommand(join(root, 'runbooks', 'bad.yaml'), { format: 'md' }, bad.write, bad.complain), 1);
+  assert.equal(await exportCommand(join(root, 'runbooks', 'bad.yaml'), { format: 'md' }, bad.write, bad.complain), 2);
   assert.equal(bad.err.length, 1);
   assert.match(bad.err[0], /bad\.yaml:\d+:\d+: YAML syntax/);
   assert.doesNotMatch(bad.err[0], /\n\s+at /, 'no stack trace');
@@ -76,13 +76,13 @@ test('import writes YAML, lists what it could not map on stderr, and rebases sql
   assert.match(io.err.join('\n'), /Not mapped.*\n {2}- Extra: 1 code block not mapped/);
 
   const again = capture();
-  assert.equal(await importCommand(doc, { output: out }, again.write, again.complain), 1);
+  assert.equal(await importCommand(doc, { output: out }, again.write, again.complain), 2);
   assert.match(again.err[0], /guide\.yaml already exists; .*--force/);
   assert.equal(await importCommand(doc, { output: out, force: true }, again.write, again.complain), 0);
 });
 
-test('import of a missing document: one line naming it, exit code 1', async () => {
+test('import of a missing document: one line naming it, exit code 2 (a usage problem)', async () => {
   const io = capture();
-  assert.equal(await importCommand('/nonexistent/guide.md', {}, io.write, io.complain), 1);
+  assert.equal(await importCommand('/nonexistent/guide.md', {}, io.write, io.complain), 2);
   assert.deepEqual(io.err, ['runbook import: /nonexistent/guide.md not found; give the path of a Markdown (.md) document']);
 });

@@ -5,6 +5,7 @@ import { stderrLine, stdoutLine } from '../write.js';
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { openStore, operatorName, type Settings } from '../../journal/store.js';
+import { EXIT } from '../exit-codes.js';
 
 type Key = keyof Settings;
 
@@ -61,31 +62,31 @@ export function configCommand(args: string[], opts: ConfigOptions, out: (line: s
         out(`${key.padEnd(12)} ${value === undefined ? `${SETTINGS[key].unset()}  [not set]` : shown(value)}`);
         out(`${''.padEnd(12)} ${SETTINGS[key].about}`);
       }
-      return 0;
+      return EXIT.done;
     }
     if (action === 'get' && name !== undefined && rest.length === 0) {
       const value = store.settings()[keyOf(name)];
       out(value === undefined ? '' : shown(value));
-      return 0;
+      return EXIT.done;
     }
     if (action === 'set' && name !== undefined && rest.length > 0) {
       const key = keyOf(name);
       const value = SETTINGS[key].parse(rest.join(' '));
       const next = store.changeSettings((settings) => ({ ...settings, [key]: value }));
       out(`${key} = ${shown(next[key]!)}  (${store.settingsFile})`);
-      return 0;
+      return EXIT.done;
     }
     if (action === 'unset' && name !== undefined && rest.length === 0) {
       const key = keyOf(name);
       store.changeSettings(({ [key]: _gone, ...others }) => others);
       out(`${key} is no longer set: ${SETTINGS[key].unset()}`);
-      return 0;
+      return EXIT.done;
     }
     err('usage: runbook config [get KEY | set KEY VALUE | unset KEY]');
-    return 2;
+    return EXIT.usage;
   } catch (e) {
     err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
+    return EXIT.usage;
   }
 }
 

@@ -8,6 +8,7 @@ import { exportMarkdown } from '../../markdown/export.js';
 import { findRunbookById } from '../../runbook/discover.js';
 import { loadRunbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
+import { EXIT } from '../exit-codes.js';
 
 type Write = (line: string) => void;
 
@@ -28,22 +29,22 @@ export async function exportCommand(file: string, opts: ExportOptions, out: Writ
       const more = loaded.problems.length > 1 ? `; ${loaded.problems.length} problems in all, \`runbook validate ${path}\` lists them` : '';
       err(`runbook export: ${first ? formatProblem(first) : `${path} does not load`}${more}. Fix the runbook, then export again.`);
     }
-    return 1;
+    return EXIT.usage;
   }
   const rb = loaded.runbook;
   const markdown = exportMarkdown(rb, { sqlFile: (p) => rb.sqlFiles.get(p) });
   if (!opts.output) {
     out(markdown.trimEnd());
-    return 0;
+    return EXIT.done;
   }
   try {
     await writeFile(opts.output, markdown);
   } catch (e) {
     err(`runbook export: cannot write ${opts.output} (${(e as NodeJS.ErrnoException).code ?? String(e)}); check that its folder exists and is writable`);
-    return 1;
+    return EXIT.usage;
   }
   err(`runbook export: wrote ${opts.output} (${rb.steps.length} steps, ${rb.procedures.length} procedures)`);
-  return 0;
+  return EXIT.done;
 }
 
 export function register(program: Command): void {

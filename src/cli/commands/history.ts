@@ -9,6 +9,7 @@ import { readJournal } from '../../journal/journal.js';
 import { journalStatus } from '../../journal/replay.js';
 import { openStore } from '../../journal/store.js';
 import { formatDuration, iso } from '../../journal/summary.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface HistoryOptions {
   stateDir?: string;
@@ -64,14 +65,14 @@ export async function historyCommand(opts: HistoryOptions, out: (line: string) =
     const url = resolveDatabaseUrl({ db: opts.db, env: process.env });
     if (!url) {
       err('history --db: no database URL');
-      return 2;
+      return EXIT.usage;
     }
     const session = await connect(url, { applicationName: 'runbook history' });
     try {
       const shared = await sharedRuns(session);
       if (!shared) {
         err(`no runs are recorded in ${session.target.database} (runs record there with --record-in-db)`);
-        return 1;
+        return EXIT.usage;
       }
       rows = shared
         .filter((r) => !opts.runbook || r.runbook === opts.runbook)
@@ -82,14 +83,14 @@ export async function historyCommand(opts: HistoryOptions, out: (line: string) =
   } else rows = localHistory(opts);
   if (opts.json) {
     for (const r of rows) out(JSON.stringify(r));
-    return 0;
+    return EXIT.done;
   }
   if (rows.length === 0) {
     out('no runs yet');
-    return 0;
+    return EXIT.done;
   }
   table([['RUN', 'RUNBOOK', 'KIND', 'TARGET', 'BY', 'STARTED', 'TIME', 'OUTCOME'], ...rows.map((r) => [r.id, r.runbook, r.kind, r.target, r.operator, r.startedAt, r.duration, r.outcome])]).forEach(out);
-  return 0;
+  return EXIT.done;
 }
 
 export function register(program: Command): void {

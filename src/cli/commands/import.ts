@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { importMarkdown } from '../../markdown/import.js';
+import { EXIT } from '../exit-codes.js';
 
 type Write = (line: string) => void;
 
@@ -20,7 +21,7 @@ export async function importCommand(doc: string, opts: ImportOptions, out: Write
   if (opts.output && existsSync(opts.output) && !opts.force) {
     // An import is a draft; never overwrite a runbook someone may have finished by hand.
     err(`runbook import: ${opts.output} already exists; choose another -o file, or pass --force to overwrite it`);
-    return 1;
+    return EXIT.usage;
   }
   let markdown: string;
   try {
@@ -29,7 +30,7 @@ export async function importCommand(doc: string, opts: ImportOptions, out: Write
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(e)})`;
     err(`runbook import: ${doc} ${why}; give the path of a Markdown (.md) document`);
-    return 1;
+    return EXIT.usage;
   }
   const result = await importMarkdown(markdown, {
     fileName: basename(doc),
@@ -41,7 +42,7 @@ export async function importCommand(doc: string, opts: ImportOptions, out: Write
       await writeFile(opts.output, result.yaml);
     } catch (e) {
       err(`runbook import: cannot write ${opts.output} (${(e as NodeJS.ErrnoException).code ?? String(e)}); check that its folder exists and is writable`);
-      return 1;
+      return EXIT.usage;
     }
   } else {
     out(result.yaml.trimEnd());
@@ -55,7 +56,7 @@ export async function importCommand(doc: string, opts: ImportOptions, out: Write
     for (const item of result.unmapped) err(`  - ${item}`);
   }
   if (opts.output) err(`Next: \`runbook validate ${opts.output}\` checks it (sql_file paths are relative to the runbook file).`);
-  return 0;
+  return EXIT.done;
 }
 
 function count(n: number, one: string, many = `${one}s`): string {

@@ -4,6 +4,7 @@ import { stderrLine, stdoutLine } from '../write.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultRunbookDirs, discoverRunbooks, type DiscoveredRunbook } from '../../runbook/discover.js';
+import { EXIT } from '../exit-codes.js';
 
 type Write = (line: string) => void;
 
@@ -14,16 +15,16 @@ export async function listCommand(opts: { json?: boolean }, out: Write, err: Wri
   const runbooks = await discoverRunbooks(dirs);
   if (opts.json) {
     out(JSON.stringify(runbooks, null, 2));
-    return 0;
+    return EXIT.done;
   }
   if (runbooks.length === 0) {
     out(`No runbooks found in ${dirs.join(', ')}. Put *.yaml runbooks in ./runbooks, or add folders to RUNBOOK_PATH (separated by ":").`);
-    return 0;
+    return EXIT.done;
   }
   for (const line of table(runbooks)) out(line);
   const broken = runbooks.filter((r) => r.error).length;
   if (broken > 0) err(`${broken} runbook file${broken > 1 ? 's do' : ' does'} not load; \`runbook validate FILE\` lists every problem.`);
-  return 0;
+  return EXIT.done;
 }
 
 function table(runbooks: DiscoveredRunbook[]): string[] {

@@ -6,6 +6,7 @@ import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { defaultRunbookDirs, discoverRunbooks } from '../../runbook/discover.js';
 import type { PickerChoice } from '../../tui/picker/model.js';
 import { listCommand } from './list.js';
+import { EXIT } from '../exit-codes.js';
 
 type Write = (line: string) => void;
 
@@ -38,20 +39,20 @@ export async function bareCommand(
   let initial: { filter?: string; selected?: string | null } | undefined;
   for (;;) {
     const { choice, resume } = await runPicker(runbooks, { initial });
-    if (!choice) return 0;
+    if (!choice) return EXIT.done;
     initial = resume;
     if (choice.view) {
       // Read it, then come back to the list as it was.
       const { loadForShow } = await import('./show.js');
       const rb = await loadForShow(choice.file, err);
-      if (!rb) return 2;
+      if (!rb) return EXIT.usage;
       const { runShow } = await loadShow();
       await runShow(rb, choice.procedure ? { selectKey: `procedure:${choice.procedure}` } : {});
       continue;
     }
     if (!resolveDatabaseUrl({ env: process.env })) {
       noDatabaseLines(choice).forEach(err);
-      return 2;
+      return EXIT.usage;
     }
     const { runCommand } = await import('./run.js');
     return runCommand(choice.file, { input: [], ...(choice.procedure ? { procedure: choice.procedure } : {}) });

@@ -8,6 +8,7 @@ import { buildReport } from '../../journal/summary.js';
 import { junitReport } from '../../report/junit.js';
 import { markdownReport } from '../../report/markdown.js';
 import { jsonReportText } from '../../report/report-json.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface ReportOptions {
   format: string;
@@ -21,19 +22,19 @@ export function reportCommand(ref: string | undefined, opts: ReportOptions, out:
   const render = FORMATS[opts.format];
   if (!render) {
     err(`--format ${opts.format}: expected md, json or junit`);
-    return 2;
+    return EXIT.usage;
   }
   const found = loadRun(openStore(opts.stateDir), ref);
   if ('error' in found) {
     err(found.error);
-    return 2;
+    return EXIT.usage;
   }
   const text = render(buildReport(found.journal));
   if (opts.output) {
     writeFileSync(opts.output, printable(text));
     err(`report of run ${found.entry.id} written to ${opts.output}`);
   } else out(text);
-  return 0;
+  return EXIT.done;
 }
 
 export function register(program: Command): void {

@@ -11,11 +11,14 @@ import { coerceInput, parseInputArgs } from '../../run/inputs.js';
 import type { Operator } from '../../run/operator.js';
 import { addRunOptions, runCommand, type RunHost, type RunOptions } from './run.js';
 import { runbookOfRun } from './runbook-of-run.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface ResumeOptions extends RunOptions {
   file?: string;
   retry?: boolean;
   skip?: string;
+  inFlight?: string;
+  acceptTargetChange?: boolean;
 }
 
 const stderr = stderrLine;
@@ -26,32 +29,42 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
   const err = host?.err ?? stderr;
   if (opts.sandbox || opts.sandboxOn) {
     err('resume: a sandbox run cannot be resumed (its database is gone); start it again');
-    return 2;
+    return EXIT.usage;
   }
-  const found = loadRun(openStore(opts.stateDir), ref, resumable);
+  if (opts.inFlight !== undefined && opts.inFlight !== 'applied' && opts.inFlight !== 'not-applied') {
+    err(`resume: --in-flight takes applied (it took effect: continue after it) or not-applied (run it again), not "${opts.inFlight}"`);
+    return EXIT.usage;
+  }
+  let found: ReturnType<typeof loadRun>;
+  try {
+    found = loadRun(openStore(opts.stateDir), ref, resumable);
+  } catch (e) {
+    err(`resume: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.usage;
+  }
   if ('error' in found) {
     err(`resume: ${found.error}`);
-    return 2;
+    return EXIT.usage;
   }
   const { journal } = found;
   const { header } = journal;
   const status = journalStatus(journal);
   if (status.outcome === 'succeeded') {
     err(`resume: run ${header.runId} succeeded; there is nothing to continue`);
-    return 2;
+    return EXIT.usage;
   }
   if (status.rolledBack) {
     err(`resume: run ${header.runId} was rolled back; start a new run instead`);
-    return 2;
+    return EXIT.usage;
   }
   const rb = await runbookOfRun(header, opts.file, ' started; its items still match, so the run continues with the file as it is now', err);
-  if (!rb) return 2;
+  if (!rb) return EXIT.usage;
   let state;
   try {
     state = { ...replay(rb, journal), ended: null };
   } catch (e) {
     err(`resume: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
+    return EXIT.usage;
   }
 
   // Secret inputs were never journalled: they must be given again. The rest are fixed.
@@ -61,7 +74,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
     const fixed = Object.keys(given.values).filter((k) => !rb.inputs[k]?.secret);
     if (fixed.length) {
       err(`resume: inputs are fixed once a run has started (${fixed.join(', ')}); only secret inputs are given again`);
-      return 2;
+      return EXIT.usage;
     }
     const inputs = { ...state.inputs };
     for (const [name, spec] of secrets) {
@@ -69,12 +82,12 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
       const raw = given.values[name];
       if (raw === undefined) {
         err(`resume: input ${name} is secret and was not journalled: pass --input ${name}=VALUE`);
-        return 2;
+        return EXIT.usage;
       }
       const { value, problem } = coerceInput(name, spec, raw);
       if (problem) {
         err(`resume: ${problem}`);
-        return 2;
+        return EXIT.usage;
       }
       inputs[name] = value ?? null;
     }
@@ -86,7 +99,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
   const db = opts.db ?? (fromEnv || header.target.includes('***') ? undefined : header.target);
   if (!db && !fromEnv) {
     err(`resume: the journal keeps no password: pass --db for ${header.target}`);
-    return 2;
+    return EXIT.usage;
   }
   const original = header.rollbackOf ? findOriginal(opts, header.rollbackOf) : undefined;
   err(`resuming run ${header.runId} (${status.outcome}${status.at ? ` at ${status.at}` : ''}), started ${new Date(header.startedAt).toISOString()} by ${header.operator}`);
@@ -98,8 +111,11 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
       kind: header.kind,
       steps: journalSteps(rb, header),
       record: { resume: { journal, state }, ...(original ? { rollbackOf: { journal: original, plan: header.plan ?? [] } } : {}) },
-      operator: opts.retry || opts.skip ? firstAnswer(opts) : undefined,
+      // --in-flight answers what stopped the run (an unknown commit), so the item is tried again with that answer.
+      operator: opts.retry || opts.skip || opts.inFlight ? firstAnswer(opts) : undefined,
       host,
+      ...(opts.inFlight ? { inFlight: opts.inFlight as 'applied' | 'not-applied' } : {}),
+      ...(opts.acceptTargetChange ? { acceptTargetChange: true } : {}),
     },
   );
 }
@@ -109,7 +125,7 @@ function findOriginal(opts: ResumeOptions, runId: string): Journal | undefined {
   return 'error' in found ? undefined : readJournal(found.journal.path);
 }
 
-/** --retry / --skip REASON: the answer to the first "what now?" (the item where the run stopped). */
+/** --retry / --skip REASON / --in-flight: the answer to the first "what now?" (the item where the run stopped). */
 function firstAnswer(opts: ResumeOptions): (operator: Operator) => Operator {
   return (operator) => {
     let used = false;
@@ -127,12 +143,14 @@ export function register(program: Command): void {
   addRunOptions(
     program
       .command('resume')
-      .description('continue a run that was stopped or killed; a step left in flight is checked by its verification first')
+      .description('continue a run that was stopped or killed, after the last statement that committed (never before it)')
       .argument('[run]', 'run id (or a unique part of it); default: the newest unfinished run'),
   )
     .option('--file <runbook>', 'the runbook file, if it moved since the run')
     .option('--retry', 'where the run stopped on a failed or unknown item, retry it')
     .option('--skip <reason>', 'where the run stopped, skip that item with this reason (if the runbook allows)')
+    .option('--in-flight <answer>', 'a statement whose commit is unknown and that the step\'s applied: query cannot settle: applied (you checked: it took effect) or not-applied (it did not: run it again)')
+    .option('--accept-target-change', 'accept a minor upgrade of the server since the run was pinned (15.18 → 15.20); another major version or cluster is still refused')
     .action(async (ref: string | undefined, opts: ResumeOptions) => {
       process.exitCode = await resumeCommand(ref, opts);
     });

@@ -11,6 +11,7 @@ import { completedSteps, describePlan, partlyApplied, planLines, rollbackSteps }
 import { loadRun, openStore } from '../../journal/store.js';
 import { addRunOptions, runCommand, type RunOptions } from './run.js';
 import { runbookOfRun } from './runbook-of-run.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface RollbackOptions extends RunOptions {
   file?: string;
@@ -23,21 +24,21 @@ const err = stderrLine;
 export async function rollbackCommand(ref: string | undefined, opts: RollbackOptions): Promise<number> {
   if (opts.sandbox || opts.sandboxOn) {
     err('rollback: a sandbox run cannot be rolled back (its database is gone)');
-    return 2;
+    return EXIT.usage;
   }
   const found = loadRun(openStore(opts.stateDir), ref, (j) => j.header.kind !== 'rollback');
   if ('error' in found) {
     err(`rollback: ${found.error}`);
-    return 2;
+    return EXIT.usage;
   }
   const { journal } = found;
   const { header } = journal;
   if (header.kind === 'rollback') {
     err(`rollback: run ${header.runId} is itself a rollback (of ${header.rollbackOf}); run the runbook again to redo`);
-    return 2;
+    return EXIT.usage;
   }
   const rb = await runbookOfRun(header, opts.file, '; the rollback sections are read from the file as it is now', err);
-  if (!rb) return 2;
+  if (!rb) return EXIT.usage;
   const state = replayJournal(journal);
   const plan = completedSteps(state, rb, header.kind, header.procedureId);
   let steps;
@@ -45,7 +46,7 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
     steps = rollbackSteps(rb, plan, header.kind, header.procedureId);
   } catch (e) {
     err(`rollback: ${e instanceof Error ? e.message : String(e)}`);
-    return 2;
+    return EXIT.usage;
   }
   const partial = partlyApplied(state);
   const say = opts.json ? err : out;
@@ -56,10 +57,10 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
     planLines(describePlan(rb, plan, header.kind, header.procedureId)).forEach(say);
   }
   for (const title of partial) say(`  warning: step "${title}" did not complete and may be partly applied: it is not undone here; check it by hand`);
-  if (plan.length === 0) return 0;
+  if (plan.length === 0) return EXIT.done;
   if (opts.dryRun) {
     say('(--dry-run: nothing was run)');
-    return 0;
+    return EXIT.done;
   }
   // The undo may use the run's inputs: the journalled ones (secret ones must be given again).
   const inputs = Object.entries(state.inputs ?? {})

@@ -23,7 +23,8 @@ import { runNotices, webhookFromEnv } from '../../fleet/notify.js';
 import { createInterface } from 'node:readline/promises';
 import { printable } from '../../present/escape.js';
 import { unfinishedRun } from '../../journal/record.js';
-import { openStore } from '../../journal/store.js';
+import { newRunId, openStore } from '../../journal/store.js';
+import { errorExitCode, EXIT, runExitCode } from '../exit-codes.js';
 
 export interface RunOptions {
   db?: string;
@@ -125,6 +126,10 @@ export async function runCommand(
     /** Already loaded by the caller (resume, rollback): not read and checked a second time. */
     runbook?: Runbook;
     host?: RunHost;
+    /** resume --in-flight: the operator's answer for a statement whose commit is unknown. */
+    inFlight?: 'applied' | 'not-applied';
+    /** resume --accept-target-change: a minor upgrade of the server since the run was pinned is taken. */
+    acceptTargetChange?: boolean;
   } = {},
 ): Promise<number> {
   const { out, err } = extra.host ?? stdio;
@@ -138,13 +143,13 @@ export async function runCommand(
   if (!loaded.ok) {
     for (const p of loaded.problems) err(formatProblem(p));
     err(`${file}: not run — fix the problems above (runbook validate ${file})`);
-    return 2;
+    return EXIT.usage;
   }
   const rb = loaded.runbook;
   const parsedInputs = parseInputArgs(opts.input ?? []);
   if (parsedInputs.problems.length) {
     parsedInputs.problems.forEach(err);
-    return 2;
+    return EXIT.usage;
   }
   if (opts.traceLocks && !opts.sandbox && !opts.sandboxOn) {
     // Tracing runs each statement in a transaction of its own and holds its locks a moment longer: a rehearsal's tool.
@@ -153,7 +158,7 @@ export async function runCommand(
   }
   if (opts.procedure && !rb.procedures.some((p) => p.id === opts.procedure)) {
     err(`${file}: no procedure "${opts.procedure}"; it has: ${rb.procedures.map((p) => p.id).join(', ') || 'none'}`);
-    return 2;
+    return EXIT.usage;
   }
 
   let sandbox: Sandbox | undefined;
@@ -175,7 +180,7 @@ export async function runCommand(
     }
     if (!url) {
       err('no database to run against: pass --db URL, set DATABASE_URL or the PG* variables, or try it first with --sandbox');
-      return 2;
+      return EXIT.usage;
     }
     if (sandbox && rb.sandbox) {
       out(`sandbox: building the starting world (${sandbox.database})`);
@@ -183,7 +188,7 @@ export async function runCommand(
       if (fixture && !fixture.ok) {
         err('sandbox: the fixture failed, so the runbook was not started');
         if (fixture.error) errorLines(fixture.error).forEach(err);
-        return 1;
+        return EXIT.failed;
       }
     }
     const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
@@ -198,12 +203,28 @@ export async function runCommand(
     const show = opts.json || onScreen ? undefined : out;
     // The run's connection opens while the run lock is taken: the two handshakes overlap. A failure
     // to connect is reported by the lock, which meets it first; the session connects anew if it must.
-    connection = connect(url, { applicationName: sessionApplicationName(rb.id) });
+    const runId = extra.record?.resume?.journal.header.runId ?? extra.host?.runId ?? newRunId(Date.now());
+    connection = connect(url, { applicationName: sessionApplicationName(rb.id, runId) });
     connection.catch(() => {});
-    const opened = await openRecord({ runbook: rb, url, kind, procedureId: opts.procedure, steps, stateDir: opts.stateDir, recordInDb: opts.recordInDb, ...extra.record, show, warn: err, runId: extra.host?.runId, operator: extra.host?.operatorName });
+    const opened = await openRecord({
+      runbook: rb,
+      url,
+      runId,
+      connection,
+      acceptTargetChange: extra.acceptTargetChange,
+      kind,
+      procedureId: opts.procedure,
+      steps,
+      stateDir: opts.stateDir,
+      recordInDb: opts.recordInDb,
+      ...extra.record,
+      show,
+      warn: err,
+      operator: extra.host?.operatorName,
+    });
     if (!opened.ok) {
       err(opened.message);
-      return opened.code;
+      return opened.reason === 'locked' ? EXIT.locked : EXIT.connection;
     }
     record = opened.record;
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
@@ -211,7 +232,22 @@ export async function runCommand(
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
       // The embedded sandbox's password is a fixed throwaway ("sandbox"): not a secret, and masking that word would damage the record.
       const passwordIsSecret = !(sandbox && !opts.sandboxOn);
-      const made = new RunSession({ runbook: rb, url: url!, operator: extra.operator?.(operator) ?? operator, kind, procedureId: opts.procedure, steps: extra.steps, inputs, resumeFrom: journal.resumeFrom, connection, ...(opts.traceLocks ? { traceLocks: true } : {}), passwordIsSecret });
+      const made = new RunSession({
+        runbook: rb,
+        url: url!,
+        runId: journal.runId,
+        operator: extra.operator?.(operator) ?? operator,
+        kind,
+        procedureId: opts.procedure,
+        steps: extra.steps,
+        inputs,
+        resumeFrom: journal.resumeFrom,
+        connection,
+        inFlight: extra.inFlight,
+        acceptTargetChange: extra.acceptTargetChange,
+        passwordIsSecret,
+        ...(opts.traceLocks ? { traceLocks: true } : {}),
+      });
       connection = undefined;
       made.subscribe(journal.listener);
       // A hosted run (a fleet's) notifies through its host, which names the fleet.
@@ -240,7 +276,7 @@ export async function runCommand(
         note: `run ${journal.runId} · journal ${journal.journalPath}`,
         plan: journal.rollbackPlan,
       });
-      return final ? exitCode(final) : 1;
+      return final ? runExitCode(final) : EXIT.failed;
     }
     // In JSON mode the operator's messages are events too, so every line stays JSON.
     const session = makeSession(
@@ -251,16 +287,16 @@ export async function runCommand(
     session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
     if (!opts.json) out(header(rb, opts.procedure));
     const stopOnCtrlC = () => {
-      if (!session.interrupt()) process.exit(130);
+      if (!session.interrupt()) process.exit(EXIT.interrupted);
     };
     // A hosted run (a fleet worker's) leaves Ctrl-C to its host.
     if (!extra.host) process.on('SIGINT', stopOnCtrlC);
     const final = await session.run();
     process.off('SIGINT', stopOnCtrlC);
-    return exitCode(final);
+    return runExitCode(final);
   } catch (e) {
     err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    return errorExitCode(e);
   } finally {
     await connection?.then((unused) => unused.close()).catch(() => {});
     await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
@@ -302,10 +338,4 @@ export function decisionFlags(opts: Pick<RunOptions, 'yes' | 'confirmDanger' | '
 function header(rb: Runbook, procedure?: string): string {
   const proc = procedure ? rb.procedures.find((p) => p.id === procedure) : undefined;
   return `${rb.title}${proc ? ` — procedure: ${proc.title}` : ''}\nrisk ${rb.risk}${rb.estimate ? ` · estimate ${rb.estimate}` : ''} · ${rb.file}`;
-}
-
-export function exitCode(state: RunState): number {
-  if (state.ended?.outcome === 'succeeded') return 0;
-  if (state.items.some((i) => i.status === 'interrupted')) return 130;
-  return 1;
 }

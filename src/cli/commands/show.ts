@@ -10,6 +10,7 @@ import { discoverRunbooks, findRunbookById } from '../../runbook/discover.js';
 import { loadRunbook, type Runbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
 import { plainText } from '../../tui/show/model.js';
+import { EXIT } from '../exit-codes.js';
 
 type Write = (line: string) => void;
 
@@ -46,20 +47,20 @@ export async function loadForShow(arg: string, err: Write): Promise<Runbook | nu
 
 export async function showCommand(arg: string, opts: ShowCommandOptions, out: Write, err: Write, tty = Boolean(process.stdin.isTTY && process.stdout.isTTY)): Promise<number> {
   const rb = await loadForShow(arg, err);
-  if (!rb) return 2;
+  if (!rb) return EXIT.usage;
   if (opts.procedure && !rb.procedures.some((p) => p.id === opts.procedure)) {
     err(`${rb.file}: no procedure "${opts.procedure}"; it has: ${rb.procedures.map((p) => p.id).join(', ') || 'none'}`);
-    return 2;
+    return EXIT.usage;
   }
   if (tty && !opts.plain) {
     const { loadShow } = await import('../../tui/load.js');
     const { runShow } = await loadShow();
     await runShow(rb, opts.procedure ? { selectKey: `procedure:${opts.procedure}` } : {});
-    return 0;
+    return EXIT.done;
   }
   const width = Number(opts.width) > 0 ? Number(opts.width) : process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100;
   for (const line of plainText(rb, Math.max(40, width))) out(line);
-  return 0;
+  return EXIT.done;
 }
 
 export function register(program: Command): void {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadRunbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
 import { findingLines, findingsTally } from '../../present/findings.js';
+import { EXIT } from '../exit-codes.js';
 
 export async function validateFiles(files: string[], write: (line: string) => void): Promise<number> {
   let failed = 0;
@@ -21,7 +22,7 @@ export async function validateFiles(files: string[], write: (line: string) => vo
       write(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);
     }
   }
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? EXIT.usage : EXIT.done;
 }
 
 export function register(program: Command): void {

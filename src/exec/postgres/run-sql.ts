@@ -37,6 +37,16 @@ export interface SqlRequest {
   traceLocks?: boolean;
   /** What the lock model knows before the step (tables, columns and indexes made earlier); empty when not given. */
   lockContext?: LockContext;
+  /**
+   * A step's own SQL: report which statements commit (statement_started's
+   * `commits`, commit_started, committed), so that the journal knows what a
+   * resume must never run again.
+   */
+  track?: boolean;
+  /** Start at this statement (0-based): the ones before it committed in an earlier attempt and are not sent again. */
+  from?: number;
+  /** With `from`: how many statements the step had then; a different count means its SQL changed, and nothing is run. */
+  expectTotal?: number;
 }
 
 /** Sessions with a step running: a second one at once would mix their notices and transactions. */
@@ -78,6 +88,13 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   const plan = planTransaction(statements, request.transaction);
   if ('error' in plan) return finish(plan.error);
   if (plan.info) listener({ type: 'info', message: plan.info });
+  const from = Math.min(Math.max(0, request.from ?? 0), statements.length);
+  if (from > 0 && request.expectTotal !== undefined && request.expectTotal !== statements.length) {
+    return finish({
+      kind: 'input',
+      message: `Nothing was run: statements 1–${from} of this step committed in an earlier attempt, when it had ${request.expectTotal} statements; it has ${statements.length} now (its SQL changed). Put the SQL back as it was to continue, or check the database and skip the step with a reason.`,
+    });
+  }
 
   // The lock guard watches only a step that takes a lock stronger than ROW
   // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
@@ -85,7 +102,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   const infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, request.lockContext) : null;
   const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
   const tracer = request.traceLocks ? new StepTracer(session.client, session.target.backendPid, () => session.openSide('trace'), (trace) => listener({ type: 'lock_trace', trace })) : null;
-  const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result, tracer);
+  const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result, tracer, from);
   const lockTimeoutMs = guard ? request.guard?.lockTimeoutMs : request.lockTimeoutMs;
 
   const client = session.client;
@@ -157,9 +174,11 @@ class StepRun {
     private readonly infos: StatementGuardInfo[] | null,
     private readonly result: ActionResult,
     private readonly tracer: StepTracer | null = null,
+    /** The first statement to send: the ones before it committed in an earlier attempt. */
+    private readonly from = 0,
   ) {
     // Traced, even one statement gets its BEGIN: its locks are read before the COMMIT.
-    this.explicit = plan.wrap && (statements.length > 1 || tracer !== null);
+    this.explicit = plan.wrap && (statements.length - from > 1 || tracer !== null);
     this.keepRows = request.keepRows ?? KEPT_ROWS;
   }
 
@@ -217,7 +236,8 @@ class StepRun {
     if (this.cancelled) throw new Cancelled();
     if (this.guard?.tripped) throw new GuardStop();
     const stmt = this.statements[i];
-    this.listener({ type: 'statement_started', index: i, total: this.statements.length, text: stmt.text, line: stmt.line, ...(this.request.file ? { file: this.request.file } : {}) });
+    const commits = this.request.track ? { commits: !this.explicit && commitsAlone(stmt, this.session.inTransaction) } : {};
+    this.listener({ type: 'statement_started', index: i, total: this.statements.length, text: stmt.text, line: stmt.line, ...(this.request.file ? { file: this.request.file } : {}), ...commits });
     if (this.guard && (this.infos?.[i].guarded || this.guard.watching)) {
       this.guard.current = i;
       this.guard.startWatch();
@@ -235,6 +255,8 @@ class StepRun {
     if (this.listenerFailure) throw this.listenerFailure;
     const command = outcome.tag ?? stmt.command;
     this.listener({ type: 'statement_finished', index: i, command, rowCount: outcome.rowCount, durationMs });
+    // Back outside any transaction: everything up to here is committed (or was never transactional).
+    if (this.request.track && !this.explicit && !this.session.inTransaction) this.listener({ type: 'committed', through: i, total: this.statements.length });
     if (outcome.columns) {
       this.listener({ type: 'rows', columns: outcome.columns, rows: outcome.rows, total: outcome.total, truncated: outcome.total > outcome.rows.length });
       this.lastRows = outcome;
@@ -259,7 +281,7 @@ class StepRun {
       try {
         if (guard) await setLockTimeout(client, lockTimeoutMs ?? null);
         if (this.explicit) await client.query('BEGIN');
-        for (let i = 0; i < this.statements.length; i++) {
+        for (let i = this.from; i < this.statements.length; i++) {
           if (this.tracer) await this.tracer.before(i, this.statements[i].command, this.infos?.[i].facts ?? null, 'in-transaction');
           await this.send(i);
           await this.tracer?.after();
@@ -269,7 +291,10 @@ class StepRun {
           // A cancel that came after the last statement still stops the commit.
           if (this.cancelled) throw new Cancelled();
           if (guard?.tripped) throw new GuardStop();
+          const last = this.statements.length - 1;
+          if (this.request.track) this.listener({ type: 'commit_started', through: last });
           await client.query('COMMIT');
+          if (this.request.track) this.listener({ type: 'committed', through: last, total: this.statements.length });
         }
         this.tracer?.flush();
         const obs = await guard?.stopWatch();
@@ -310,7 +335,7 @@ class StepRun {
   async oneByOne(signal?: AbortSignal): Promise<ExecError | undefined> {
     const client = this.session.client;
     const guard = this.guard;
-    for (let i = 0; i < this.statements.length; i++) {
+    for (let i = this.from; i < this.statements.length; i++) {
       const info = this.infos?.[i];
       const guarded = guard !== null && info?.guarded === true;
       const attempts = guarded ? guard.attempts : 1;
@@ -480,6 +505,17 @@ function worthRecording(attempt: number, obs: QueueObservation): boolean {
 /** The error of the last attempt, saying how many there were. */
 function tried(failure: ExecError, attempts: number): ExecError {
   return { ...failure, message: `${failure.message} (attempt ${attempts}; lock_retries allows no more)` };
+}
+
+/**
+ * Whether a statement, were it to complete, commits work by itself: one sent
+ * outside a transaction (autocommit) other than BEGIN, and the step's own
+ * COMMIT. One inside the step's own transaction block commits nothing until that does.
+ */
+function commitsAlone(stmt: SqlStatement, inTransaction: boolean): boolean {
+  const command = stmt.command.toUpperCase();
+  if (stmt.kind === 'transaction') return /^(COMMIT|END)/.test(command) && !/PREPARED/.test(command) ? inTransaction : /PREPARED/.test(command);
+  return !inTransaction;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface TargetInfo {
   backendPid: number;
   /** When the server (postmaster) started: a change means a restart or a failover. */
   serverStartedAt: string;
+  /** The cluster's identity (pg_control_system): the same across restarts and minor upgrades, another one for another cluster. Absent in older journals. */
+  systemIdentifier?: string;
   /** The connection URL with its password replaced by ***. */
   url: string;
 }
@@ -25,7 +27,8 @@ export const TARGET_SQL = `SELECT current_setting('server_version') AS server_ve
   current_setting('server_version_num')::int AS server_version_num,
   pg_is_in_recovery() AS is_replica, pg_backend_pid() AS backend_pid,
   current_database() AS database, current_user AS "user",
-  pg_postmaster_start_time()::text AS started_at`;
+  pg_postmaster_start_time()::text AS started_at,
+  (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier`;
 
 /** The address comes from the connection (what we dialled); the rest from the server itself. */
 export function targetFromRow(row: Record<string, unknown>, client: pg.Client, redactedUrl: string): TargetInfo {
@@ -39,6 +42,7 @@ export function targetFromRow(row: Record<string, unknown>, client: pg.Client, r
     isReplica: row.is_replica === true,
     backendPid: Number(row.backend_pid),
     serverStartedAt: String(row.started_at),
+    ...(row.system_identifier ? { systemIdentifier: String(row.system_identifier) } : {}),
     url: redactedUrl,
   };
 }
@@ -51,11 +55,30 @@ export function targetChanges(pinned: TargetInfo, now: TargetInfo): string[] {
   const changes: string[] = [];
   if (pinned.database !== now.database) changes.push(`database is now ${now.database} (was ${pinned.database})`);
   if (pinned.user !== now.user) changes.push(`connected as ${now.user} (was ${pinned.user})`);
+  if (pinned.systemIdentifier && now.systemIdentifier && pinned.systemIdentifier !== now.systemIdentifier) {
+    changes.push(`it is another database cluster (system identifier ${now.systemIdentifier}, was ${pinned.systemIdentifier})`);
+  }
   if (pinned.serverVersionNum !== now.serverVersionNum) changes.push(`server version is now ${now.serverVersion} (was ${pinned.serverVersion})`);
   if (pinned.isReplica !== now.isReplica) changes.push(now.isReplica ? 'the server is now a replica (read-only standby)' : 'the server is now a primary (it was a replica)');
   if (pinned.serverStartedAt !== now.serverStartedAt) changes.push(`the server restarted or failed over (started at ${now.serverStartedAt}, was ${pinned.serverStartedAt})`);
   if (pinned.backendPid !== now.backendPid) changes.push(`the session reconnected (backend ${now.backendPid}, was ${pinned.backendPid})`);
   return changes;
+}
+
+/** The major version of a server_version_num: 150018 → 15, 90624 → 9.6. */
+export function majorVersion(num: number): string {
+  return num >= 100000 ? String(Math.floor(num / 10000)) : `${Math.floor(num / 10000)}.${Math.floor(num / 100) % 100}`;
+}
+
+/**
+ * A server upgraded within its major version (15.18 → 15.20) is the same
+ * database, and may be accepted by the operator (resume --accept-target-change);
+ * true when that is the only difference besides a restart and a new backend.
+ */
+export function onlyMinorUpgrade(pinned: TargetInfo, now: TargetInfo): boolean {
+  if (pinned.serverVersionNum === now.serverVersionNum || majorVersion(pinned.serverVersionNum) !== majorVersion(now.serverVersionNum)) return false;
+  const rest = targetChanges({ ...pinned, serverVersionNum: now.serverVersionNum, serverVersion: now.serverVersion, serverStartedAt: now.serverStartedAt, backendPid: now.backendPid }, now);
+  return rest.length === 0;
 }
 
 /** One line for a header: "127.0.0.1:5432/app as postgres — PostgreSQL 15.18, primary". */
