@@ -15,6 +15,7 @@ import type { Operator } from '../run/operator.js';
 import type { RunSession } from '../run/session.js';
 import { runCommand, type RunHost } from '../cli/commands/run.js';
 import { resumeCommand } from '../cli/commands/resume.js';
+import { EXIT } from '../cli/exit-codes.js';
 import { FLEET_SCHEMA } from './control-schema.js';
 import { CHANGED, FINISHED_TARGET, type Control, type FleetRow, type TargetState } from './control.js';
 import { targetUrl } from './target-url.js';
@@ -40,7 +41,7 @@ export interface TargetJob {
 }
 
 /** Exit code of a run refused because another run holds the target's lock. */
-const LOCKED = 3;
+const LOCKED = EXIT.locked;
 
 const runbooks = new Map<string, Promise<Runbook | string>>();
 
