@@ -133,7 +133,7 @@ describe('runbook lint', () => {
       '    accept:', '      create-index-non-concurrenty: typo',
     ].join('\n'));
     const r = await runCli(['validate', bad]);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2, "a runbook problem");
     assert.match(r.stdout, /bad\.yaml:9:\d+: CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this one runs inside the BEGIN before it \[cannot-run-in-transaction\]/);
     assert.match(r.stdout, /bad\.yaml:16:\d+: the enum value 'happy' is used in the transaction that added it.*\[enum-value-used-in-transaction\]/);
     assert.match(r.stdout, /accept: "create-index-non-concurrenty" is not a rule id \(did you mean "create-index-non-concurrently"\?\)/);

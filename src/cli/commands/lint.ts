@@ -13,6 +13,7 @@ import { loadRunbook } from '../../runbook/load.js';
 import { ensureParser } from '../../sql/index.js';
 import { DEFAULT_SERVER_VERSION_NUM, openFindings, RULES, sqlFindings, type Finding } from '../../sql/findings.js';
 import { stderrLine, stdoutLine, stdoutText, type Write } from '../write.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface LintOptions {
   json?: boolean;
@@ -120,11 +121,11 @@ export async function lintCommand(args: string[], options: LintOptions, out: Wri
       for (const f of findings) for (const line of findingLines(f)) out(line);
       out(findingsTally(findings, files));
     }
-    return openFindings(findings).length > 0 ? 1 : 0;
+    return openFindings(findings).length > 0 ? EXIT.failed : EXIT.done;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`runbook lint: ${e.message}`);
-      return 2;
+      return EXIT.usage;
     }
     throw e;
   }
