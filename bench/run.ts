@@ -20,8 +20,9 @@ import { manySteps } from './cases/many-steps.js';
 import { screenBigResult, screenNoticeStorm, screenStart } from './cases/screen.js';
 import { shellFlood } from './cases/shell-flood.js';
 import { bigResult, manyStatements, noticeStorm } from './cases/sql.js';
+import { lintMigration } from './cases/lint.js';
 
-const CASES: Case[] = [coldStart, screenStart, manyStatements, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm];
+const CASES: Case[] = [coldStart, screenStart, manyStatements, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = join(ROOT, 'bench/results.md');
