@@ -2,6 +2,7 @@
 // (Markdown, JSON, JUnit) is written from. No runbook file is needed, so a run
 // can be reported on any machine that has its journal.
 import type { Decision, InputValue, ItemState, StepFinding, TargetInfo } from '../engine/state.js';
+import type { LockAttempt, LockTrace } from '../exec/types.js';
 import type { Journal, RollbackPlanRecord } from './journal.js';
 import { journalStatus, replayJournal, type Outcome } from './replay.js';
 
@@ -27,6 +28,8 @@ export interface ItemReport extends Pick<ItemState, 'key' | 'kind' | 'id' | 'tit
   fixes: { entryId: string; ok: boolean; at: number }[];
   /** The lock model's findings as journalled when the step last started (accepted ones with their reason). */
   findings: StepFinding[];
+  /** The lock guard's attempts (who blocked each, how long the queue behind grew) and --trace-locks' traces. */
+  locks?: { attempts: LockAttempt[]; traces: LockTrace[] };
 }
 
 export interface RunReport {
@@ -78,6 +81,7 @@ export function buildReport(journal: Journal): RunReport {
         skipReason: it.skipReason,
         fixes: [],
         findings: [],
+        ...(it.locks && (it.locks.attempts.length > 0 || it.locks.traces.length > 0) ? { locks: { attempts: it.locks.attempts, traces: it.locks.traces } } : {}),
       },
     ]),
   );

@@ -3,6 +3,7 @@
 // expected vs actual), an error or an interruption is an error, a skip or an
 // item never reached is skipped.
 import { formatDuration, type ItemReport, type RunReport } from '../journal/summary.js';
+import { attemptText, traceText } from './lock-words.js';
 import { printable } from '../present/escape.js';
 
 /** Escapes text for XML: control characters shown escaped (`\u001b`), then the markup characters. */
@@ -53,6 +54,7 @@ function testcase(r: RunReport, it: ItemReport): string[] {
   if (it.shell !== undefined) out.push(`$ ${it.shell}`, ...it.output);
   out.push(...it.verdicts.filter((x) => x.ok).map((x) => `ok: ${x.label} (expected ${x.expected}, actual ${x.actual})`));
   out.push(...it.notices, ...it.fixes.map((f) => `fix ${f.entryId}: ${f.ok ? 'ran' : 'failed'}`));
+  out.push(...(it.locks?.attempts ?? []).map(attemptText), ...(it.locks?.traces ?? []).map(traceText));
   if (out.length) body.push(`      <system-out>${xml(out.join('\n'))}</system-out>`);
   return body.length ? [`${open}>`, ...body, '    </testcase>'] : [`${open}/>`];
 }

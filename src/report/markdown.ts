@@ -2,6 +2,7 @@
 // against what, by whom; every step with its statements and timings, every
 // verdict with expected vs actual, every skip, fix and decision.
 import type { Decision } from '../engine/state.js';
+import { attemptText, traceText } from './lock-words.js';
 import { formatDuration, iso, type ItemReport, type RunReport } from '../journal/summary.js';
 import { escapeMarkdown, markdownCode, markdownFence } from '../present/escape.js';
 import { findingLock } from '../present/findings.js';
@@ -97,6 +98,8 @@ function itemSection(it: ItemReport, n: number, total: number): string[] {
   if (it.notices.length) lines.push('Notices:', '', ...it.notices.map((x) => `- ${cell(x, 500)}`), '');
   if (it.output.length) lines.push('Output:', '', ...fence(it.output.join('\n')), '');
   for (const f of it.fixes) lines.push(`Troubleshooting fix ${code(f.entryId)} ${f.ok ? 'ran' : 'failed'} at ${iso(f.at)}.`, '');
+  if (it.locks?.attempts.length) lines.push('Lock guard:', '', ...it.locks.attempts.map((a) => `- ${cell(attemptText(a), 1000)}`), '');
+  if (it.locks?.traces.length) lines.push('Locks traced (--trace-locks):', '', ...it.locks.traces.map((t) => `- ${cell(traceText(t), 1000)}`), '');
   if (it.findings.length) {
     lines.push('Findings (locks, rewrites, scans):', '');
     for (const f of it.findings) {

@@ -78,6 +78,17 @@ export const runReportSchema = z.object({
           }),
         )
         .describe('What `runbook lint` finds in the step’s SQL, judged for the pinned server; accepted ones with their reason.'),
+      locks: z
+        .object({
+          attempts: z.array(
+            z
+              .object({ index: z.number().int(), attempt: z.number().int(), attempts: z.number().int(), outcome: z.string(), blockers: z.array(z.object({ pid: z.number().int() }).passthrough()), queueMax: z.number().int(), queueWaitMaxMs: z.number() })
+              .passthrough(),
+          ),
+          traces: z.array(z.object({ index: z.number().int(), traced: z.array(z.object({ relation: z.string(), mode: z.string() })), rewritten: z.array(z.string()), differences: z.array(z.object({ relation: z.string() }).passthrough()) }).passthrough()),
+        })
+        .optional()
+        .describe('The lock guard’s attempts (who blocked each, how long the queue behind it grew) and the locks --trace-locks recorded.'),
     }),
   ),
   decisions: z.array(z.object({ type: z.string(), key: z.string(), at: z.string() }).passthrough()),

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { readJournal } from '../../src/journal/journal.js';
 import type { ExecEvent, LockAttempt } from '../../src/exec/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { root } from '../support/cli.js';
+import { root, runCli } from '../support/cli.js';
 
 let db: TestDatabase;
 const clients: pg.Client[] = [];
@@ -134,6 +134,15 @@ test('five application queries queue behind a waiting ALTER TABLE: the guard can
   assert.match(result.stdout, /lock attempt 1\/3 of statement 1 \(ALTER TABLE\) was cancelled by the lock guard after [\d.]+ m?s: a session had waited/);
   const cols = await db.client.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'");
   assert.equal(cols.rowCount, 1);
+
+  // The reports, written from the journal alone, carry the same record.
+  const md = await runCli(['report', '--state-dir', r.stateDir, '--format', 'md']);
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /Lock guard:\n\n- lock attempt 1\/3 of statement 1 \(ALTER TABLE\) was cancelled by the lock guard[^\n]*blocked by pid \d+ \(postgres, report-job[^\n]*queue behind it grew to 5 sessions/);
+  const json = await runCli(['report', '--state-dir', r.stateDir, '--format', 'json']);
+  const item = (JSON.parse(json.stdout) as { items: { locks?: { attempts: LockAttempt[] } }[] }).items[0];
+  assert.equal(item.locks?.attempts[0].queueMax, 5);
+  assert.equal(item.locks?.attempts[0].blockers[0].pid, holderPid);
 });
 
 test('max_queue: a transactional step cancelled for the queue is rolled back and runs again whole, once', async () => {

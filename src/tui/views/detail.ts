@@ -8,6 +8,7 @@ import type { ItemState, OutputLine } from '../../engine/state.js';
 import type { ExecError } from '../../exec/types.js';
 import type { MonitorSample } from '../../exec/postgres/monitor.js';
 import type { Check, Step } from '../../runbook/schema.js';
+import { queueText } from '../../report/lock-words.js';
 import { highlightSql } from '../highlight.js';
 import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
 import { stepOf, type TableView, type UiState } from '../state.js';
@@ -159,6 +160,12 @@ function pinnedLines(ui: UiState, item: ItemState, src: ItemSource, width: numbe
   }
   if (ui.monitor?.key === item.key && (item.status === 'running' || ui.statements[item.key])) {
     out.push(...monitorLines(ui.monitor.sample, width, ui.now));
+  }
+  // The lock guard's view: the queue behind our strong lock, while there is one.
+  const queue = item.status === 'running' ? item.locks?.queue : null;
+  if (queue) {
+    const tone: Tone = queue.sample.count > 0 ? 'warn' : 'accent';
+    for (const l of wrap(queueText(queue.index, queue.sample), width)) out.push([seg(l, { tone, bold: queue.sample.count > 0 })]);
   }
   return out;
 }
