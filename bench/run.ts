@@ -21,8 +21,9 @@ import { screenBigResult, screenNoticeStorm, screenStart } from './cases/screen.
 import { shellFlood } from './cases/shell-flood.js';
 import { bigResult, manyStatements, noticeStorm } from './cases/sql.js';
 import { lintMigration } from './cases/lint.js';
+import { fleet } from './cases/fleet.js';
 
-const CASES: Case[] = [coldStart, screenStart, manyStatements, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration];
+const CASES: Case[] = [coldStart, screenStart, manyStatements, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration, fleet];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = join(ROOT, 'bench/results.md');
