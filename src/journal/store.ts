@@ -16,6 +16,8 @@ export interface Settings {
   recordInDb?: boolean;
   /** More folders of runbooks for the picker and `runbook list`, after ./runbooks and RUNBOOK_PATH. */
   runbookDirs?: string[];
+  /** Folders outside a runbook's own folder tree whose files a runbook may use (sql_file, cwd, sqlite). */
+  allowedDirs?: string[];
 }
 
 /** One entry of the index: enough to list runs without opening journals. */
@@ -66,7 +68,9 @@ function checkSettings(value: unknown, path: string): Settings {
       if (typeof v !== 'boolean') throw problem('recordInDb must be true or false');
     } else if (key === 'runbookDirs') {
       if (!Array.isArray(v) || v.some((d) => typeof d !== 'string')) throw problem('runbookDirs must be a list of folder paths');
-    } else throw problem(`has an unknown key "${key}" (known: operator, recordInDb, runbookDirs)`);
+    } else if (key === 'allowedDirs') {
+      if (!Array.isArray(v) || v.some((d) => typeof d !== 'string')) throw problem('allowedDirs must be a list of folder paths');
+    } else throw problem(`has an unknown key "${key}" (known: operator, recordInDb, runbookDirs, allowedDirs)`);
   }
   return value as Settings;
 }

@@ -2,8 +2,8 @@
 // per step, ids that are unique and references that exist, sql_files that
 // exist, SQL that parses, placeholders that name real inputs, and conditions
 // that make sense. Every problem is reported, not just the first.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { LIMITS, outsideTree, readTextFile } from './files.js';
 import { validateCondition } from '../checks/conditions.js';
 import { validateTextMatch } from '../checks/textmatch.js';
 import { ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
@@ -13,7 +13,13 @@ import { actionKinds, actionSites, type ActionSite } from './actions.js';
 import type { Locator, PathKey, Problem } from './problems.js';
 import type { Expectation, RunbookData } from './schema.js';
 
-export async function lintRunbook(rb: RunbookData, dir: string, locate: Locator, serverVersionNum?: number): Promise<{ problems: Problem[]; sqlFiles: Map<string, string>; findings: RunbookFinding[] }> {
+export async function lintRunbook(
+  rb: RunbookData,
+  dir: string,
+  locate: Locator,
+  serverVersionNum?: number,
+  allowedDirs: readonly string[] = [],
+): Promise<{ problems: Problem[]; sqlFiles: Map<string, string>; findings: RunbookFinding[] }> {
   await ensureParser();
   const problems: Problem[] = [];
   const sqlFiles = new Map<string, string>();
@@ -31,14 +37,32 @@ export async function lintRunbook(rb: RunbookData, dir: string, locate: Locator,
     }
     const file = site.action.sql_file;
     if (file !== undefined) {
-      const content = await readSqlFile(dir, file);
-      if (content === undefined) {
-        report([...site.path, 'sql_file'], `sql_file "${file}" not found (looked in ${resolve(dir, file)}): expected a file of SQL relative to the runbook`);
+      // Untrusted: inside the runbook's tree, a regular file, bounded, valid UTF-8 (runbook/files.ts). Never echoed.
+      const outside = outsideTree(dir, file, allowedDirs);
+      const read = outside ? undefined : readTextFile(resolve(dir, file), `sql_file "${file}"`, LIMITS.sqlFileBytes);
+      if (outside) report([...site.path, 'sql_file'], `sql_file ${outside}`);
+      else if (!read!.ok) {
+        const failed = read as Extract<typeof read, { ok: false }>;
+        if (failed.line !== undefined) problems.push({ file: resolve(dir, file), line: failed.line, column: failed.column ?? 1, message: failed.message });
+        else if (/ not found$/.test(failed.message)) report([...site.path, 'sql_file'], `sql_file "${file}" not found (looked in ${resolve(dir, file)}): expected a file of SQL relative to the runbook`);
+        else report([...site.path, 'sql_file'], failed.message);
       } else {
-        sqlFiles.set(file, content);
-        checkSql(rb, content, [...site.path, 'sql_file'], file, locate, problems);
+        sqlFiles.set(file, read!.text);
+        checkSql(rb, read!.text, [...site.path, 'sql_file'], file, locate, problems);
       }
     }
+    const cwd = (site.action as { cwd?: string }).cwd;
+    if (cwd !== undefined) {
+      const outside = outsideTree(dir, cwd, allowedDirs);
+      if (outside) report([...site.path, 'cwd'], `cwd ${outside}`);
+    }
+  }
+  // A SQLite database named without placeholders is checked here; one built from inputs, when the run opens it.
+  for (const [name, spec] of Object.entries(rb.connections ?? {})) {
+    const path = (spec as { sqlite?: string })?.sqlite;
+    if (typeof path !== 'string' || path.includes('{{')) continue;
+    const outside = outsideTree(dir, path, allowedDirs);
+    if (outside) report(['connections', name, 'sqlite'], `sqlite ${outside}`);
   }
   forEachExpectation(rb, (expect, path) => checkConditions(expect, path, report));
   checkAccepted(rb, report);
@@ -172,14 +196,6 @@ function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | 
 /** A YAML block scalar (|) starts on the line after its key, so its line 1 is one further down. */
 function sqlStartsOnNextLine(sql: string): boolean {
   return sql.includes('\n');
-}
-
-async function readSqlFile(dir: string, file: string): Promise<string | undefined> {
-  try {
-    return await readFile(resolve(dir, file), 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function forEachExpectation(rb: RunbookData, visit: (e: Expectation, path: PathKey[]) => void): void {

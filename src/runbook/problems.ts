@@ -2,12 +2,15 @@
 // editor (or a person) can jump straight to it.
 import type { z } from 'zod';
 import { yamlLibrary, type PositionedDocument } from './yaml-source.js';
+import { quoteCut } from '../present/escape.js';
 
 export interface Problem {
   file: string;
   line: number;
   column: number;
   message: string;
+  /** Set on the last line of a capped list: how many problems it stands for (they were not listed). */
+  omitted?: number;
 }
 
 export function formatProblem(p: Problem): string {
@@ -22,24 +25,46 @@ export class Locator {
   constructor(
     readonly file: string,
     private readonly positions: () => PositionedDocument,
+    /** For a large file: a locator that does not build the `yaml` library's document (see yaml-source.ts). */
+    private readonly fast?: (path: readonly PathKey[], key?: string) => { line: number; column: number },
   ) {}
 
   at(path: readonly PathKey[], message: string, key?: string): Problem {
+    if (this.fast) return { file: this.file, ...this.fast(path, key), message };
     const { doc, lines } = this.positions();
     const { line, col } = lines.linePos(offsetOf(doc, path, key));
     return { file: this.file, line, column: col, message };
   }
 }
 
+/**
+ * Each mapping's pairs by key, built once per mapping: looking each key up
+ * with a scan made locating n unknown keys in one mapping cost n² (10,000
+ * keys: 5 s; 200,000 never finished).
+ */
+const pairIndex = new WeakMap<object, Map<unknown, YamlPair>>();
+type YamlPair = { key: unknown; value: unknown };
+
+function pairOf(map: { items: unknown[] }, part: PathKey): YamlPair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    const { isPair, isScalar } = yamlLibrary();
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(p.key.value)) index.set(p.key.value, p as YamlPair);
+    pairIndex.set(map, index);
+  }
+  return index.get(part);
+}
+
 /** Offset of the value at `path` (or of the key `key` inside it): the deepest node that exists on it. */
 function offsetOf(doc: PositionedDocument['doc'], path: readonly PathKey[], key?: string): number {
-  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
+  const { isMap, isSeq } = yamlLibrary();
   let node: unknown = doc.contents;
   let offset = rangeStart(node);
   for (const part of key === undefined ? path : [...path, key]) {
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === part);
+      const pair = pairOf(node, part);
       // A key that is present: point at the key for a bad key, at the value otherwise.
       if (pair) {
         offset = part === key ? rangeStart(pair.key) : rangeStart(pair.value ?? pair.key);
@@ -85,17 +110,29 @@ function valueAt(data: unknown, path: readonly PathKey[]): unknown {
   return v;
 }
 
-/** Turns zod's issues into located problems that say what was expected and what was found. */
-export function problemsFromZod(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator): Problem[] {
+/**
+ * Turns zod's issues into located problems that say what was expected and
+ * what was found. Only the first `limit` are located (each costs a lookup in
+ * the document); `counted.omitted` counts the rest.
+ */
+export function problemsFromZod(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator, limit = Infinity, counted: { omitted: number } = { omitted: 0 }): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
+    if (problems.length >= limit) {
+      counted.omitted += issue.code === 'unrecognized_keys' ? issue.keys.length : 1;
+      continue;
+    }
     const path = issue.path.filter((p): p is PathKey => typeof p !== 'symbol');
     const where = describePath(path);
     const found = describeValue(valueAt(data, path));
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          problems.push(locate.at(path, `unknown key "${key}" in ${where}: expected one of the keys the format defines (check the spelling; see schema/runbook.schema.json)`, key));
+          if (problems.length >= limit) {
+            counted.omitted++;
+            continue;
+          }
+          problems.push(locate.at(path, `unknown key ${quoteCut(key, 60)} in ${where}: expected one of the keys the format defines (check the spelling; see schema/runbook.schema.json)`, key));
         }
         break;
       case 'invalid_type':

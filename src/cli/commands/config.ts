@@ -33,6 +33,11 @@ const SETTINGS: Record<Key, { about: string; unset: () => string; parse: (text: 
     // Colon separated, like RUNBOOK_PATH; kept absolute, since the setting applies wherever runbook is started.
     parse: (text) => text.split(':').filter((d) => d.trim() !== '').map((d) => resolve(d)),
   },
+  allowedDirs: {
+    about: 'folders outside a runbook’s own folder tree whose files runbooks may use (sql_file, cwd, sqlite)',
+    unset: () => '(none: only the runbook’s own folder tree)',
+    parse: (text) => text.split(':').filter((d) => d.trim() !== '').map((d) => resolve(d)),
+  },
 };
 
 const KEYS = Object.keys(SETTINGS) as Key[];

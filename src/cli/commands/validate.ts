@@ -19,7 +19,8 @@ export async function validateFiles(files: string[], write: (line: string) => vo
     } else {
       failed++;
       for (const p of result.problems) write(formatProblem(p));
-      write(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);
+      const total = result.problems.reduce((n, p) => n + (p.omitted ?? 1), 0);
+      write(`${file}: ${total.toLocaleString('en-US')} problem${total === 1 ? '' : 's'}`);
     }
   }
   return failed > 0 ? EXIT.usage : EXIT.done;
