@@ -43,8 +43,12 @@ test('targets by wave with failures first; updates move the rows; Enter opens a 
   let quit = false;
   const rows = [target('t1', 0, 'succeeded'), target('t2', 1, 'running', { current: 'step build', runId: 'r2' }), target('t3', 1, 'pending'), target('t4', 1, 'failed', { error: 'Build the index: relation exists', runId: 'r4' })];
   const ui = render(<FleetScreen fleet={fleet} targets={rows} source={source} onQuit={() => (quit = true)} size={{ columns: 100, rows: 16 }} color={false} clock={() => now} />);
-  await tick();
-  let frame = strip(ui.lastFrame()!);
+  // Every change waits for its frame (the machine may be busy).
+  const until = async (re: RegExp) => {
+    for (let i = 0; i < 200 && !re.test(strip(ui.lastFrame()!)); i++) await tick(25);
+    return strip(ui.lastFrame()!);
+  };
+  let frame = await until(/t4\s+failed/);
   assert.match(frame, /fleet tenants \(#7\) · add-index · running · wave 2\/2 · 4 targets/);
   const order = ['t1', 't4', 't2', 't3'].map((n) => frame.indexOf(`  ${n} `));
   assert.ok(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1])), `wave 1, then wave 2 with the failure first:\n${frame}`);
@@ -54,16 +58,10 @@ test('targets by wave with failures first; updates move the rows; Enter opens a 
 
   // t3 fails too: it moves up among the failures.
   subscribers.forEach((u) => u({ ...fleet }, rows.map((r) => (r.name === 't3' ? { ...r, state: 'failed', error: 'boom' } : r))));
-  await tick();
-  frame = strip(ui.lastFrame()!);
+  frame = await until(/t3\s+failed/);
   assert.ok(frame.indexOf('  t3 ') < frame.indexOf('  t2 '), frame);
 
   // Down to t2 (wave 1: t1, then t4, t3, t2) and Enter: its run, read-only, from its journal.
-  // Each key waits for its frame: under load, keys written together may reach the screen as one.
-  const until = async (re: RegExp) => {
-    for (let i = 0; i < 200 && !re.test(strip(ui.lastFrame()!)); i++) await tick(25);
-    return strip(ui.lastFrame()!);
-  };
   for (let i = 0; i < 3; i++) {
     ui.stdin.write('\u001B[B');
     await tick(150);
