@@ -33,7 +33,10 @@ export function actionSites(rb: RunbookData): ActionSite[] {
       if (s.rollback) sites.push({ path: [...base, i, 'rollback'], action: s.rollback, required: true, role: 'rollback' });
     });
   stepSites(rb.steps, ['steps']);
-  rb.procedures.forEach((p, i) => stepSites(p.steps, ['procedures', i, 'steps']));
+  rb.procedures.forEach((p, i) => {
+    (p.prerequisites ?? []).forEach((c, j) => sites.push({ path: ['procedures', i, 'prerequisites', j], action: c, required: true, role: 'prerequisite' }));
+    stepSites(p.steps, ['procedures', i, 'steps']);
+  });
   rb.troubleshooting.forEach((t, i) => {
     if (t.fix) sites.push({ path: ['troubleshooting', i, 'fix'], action: { ...t.fix, confirm: undefined }, required: false, role: 'fix' });
   });

@@ -11,7 +11,8 @@ import { isRuleId, openFindings, RULES } from '../sql/findings.js';
 import { runbookFindings, type RunbookFinding } from './findings.js';
 import { actionKinds, actionSites, type ActionSite } from './actions.js';
 import type { Locator, PathKey, Problem } from './problems.js';
-import type { Expectation, RunbookData } from './schema.js';
+import type { Expectation, Input, RunbookData } from './schema.js';
+import { procedureInputs } from './procedure.js';
 
 export async function lintRunbook(
   rb: RunbookData,
@@ -27,13 +28,17 @@ export async function lintRunbook(
 
   checkUniqueIds(rb, report);
   checkReferences(rb, report);
+  checkInherit(rb, report);
   for (const site of actionSites(rb)) {
     checkActionCount(site, report);
     checkConnection(rb, site, report);
+    const inputs = inputsAt(rb, site.path);
+    checkShellInputs(inputs, site, report);
+    checkConnectionInputs(rb, inputs, site, report);
     const sql = site.action.sql;
-    if (sql !== undefined) checkSql(rb, sql, [...site.path, 'sql'], undefined, locate, problems);
+    if (sql !== undefined) checkSql(inputs, sql, [...site.path, 'sql'], undefined, locate, problems);
     for (const [key, text] of [['baseline', site.action.speedup?.baseline], ['candidate', site.action.speedup?.candidate]] as const) {
-      if (text !== undefined) checkSql(rb, text, [...site.path, 'speedup', key], undefined, locate, problems);
+      if (text !== undefined) checkSql(inputs, text, [...site.path, 'speedup', key], undefined, locate, problems);
     }
     const file = site.action.sql_file;
     if (file !== undefined) {
@@ -48,7 +53,7 @@ export async function lintRunbook(
         else report([...site.path, 'sql_file'], failed.message);
       } else {
         sqlFiles.set(file, read!.text);
-        checkSql(rb, read!.text, [...site.path, 'sql_file'], file, locate, problems);
+        checkSql(inputs, read!.text, [...site.path, 'sql_file'], file, locate, problems);
       }
     }
     const cwd = (site.action as { cwd?: string }).cwd;
@@ -70,6 +75,57 @@ export async function lintRunbook(
   // What would fail at run time anyway (CONCURRENTLY inside BEGIN, an enum value used in the transaction that added it) is a problem now.
   for (const f of openFindings(findings, 'error')) problems.push({ file: f.file, line: f.line, column: f.column, message: `${f.message} [${f.rule}]. ${f.advice}` });
   return { problems, sqlFiles, findings };
+}
+
+/** The inputs a site can use: a procedure's own and inherited ones inside a procedure, the runbook's elsewhere. */
+function inputsAt(rb: RunbookData, path: PathKey[]): Readonly<Record<string, Input>> {
+  if (path[0] !== 'procedures' || typeof path[1] !== 'number') return rb.inputs ?? {};
+  const p = rb.procedures[path[1]];
+  return p ? procedureInputs(rb, { ...p, inputs: p.inputs ?? {} }) : {};
+}
+
+/** A shell command reads inputs as $RUNBOOK_INPUT_<NAME>: each must be one this site has. */
+function checkShellInputs(inputs: Readonly<Record<string, Input>>, site: ActionSite, report: Report): void {
+  const shell = site.action.shell;
+  if (shell === undefined) return;
+  const names = new Set(Object.keys(inputs).map((n) => n.toUpperCase()));
+  for (const m of shell.matchAll(/\$\{?RUNBOOK_INPUT_([A-Z0-9_]+)/g)) {
+    if (!names.has(m[1])) {
+      const where = site.path[0] === 'procedures' ? ' in this procedure (declare it under the procedure’s inputs:, or name it under inherit: inputs:)' : '';
+      report([...site.path, 'shell'], `$RUNBOOK_INPUT_${m[1]} names no input${where}: expected one of ${[...names].map((n) => `RUNBOOK_INPUT_${n}`).join(', ') || '(none)'}`);
+    }
+  }
+}
+
+/** A connection built from inputs (sqlite: "{{ inputs.path }}") needs those inputs where it is used. */
+function checkConnectionInputs(rb: RunbookData, inputs: Readonly<Record<string, Input>>, site: ActionSite, report: Report): void {
+  const name = site.action.connection;
+  const c = name === undefined ? undefined : rb.connections?.[name];
+  if (!c) return;
+  for (const m of `${c.sqlite ?? ''} ${c.postgres ?? ''}`.matchAll(/\{\{\s*(?:ident\s+)?inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g)) {
+    if (!(m[1] in inputs)) {
+      const where = site.path[0] === 'procedures' ? ' in this procedure (name it under inherit: inputs:, or declare it under the procedure’s inputs:)' : '';
+      report([...site.path, 'connection'], `connection "${name}" uses {{ inputs.${m[1]} }}, which is no input${where}: expected one of ${Object.keys(inputs).join(', ') || '(none)'}`);
+    }
+  }
+}
+
+/** A procedure's inherit: names inputs and prerequisites the runbook has. */
+function checkInherit(rb: RunbookData, report: Report): void {
+  const prerequisiteIds = rb.prerequisites.flatMap((c) => (c.id ? [c.id] : []));
+  const inputNames = Object.keys(rb.inputs ?? {});
+  (rb.procedures ?? []).forEach((p, i) => {
+    const near = (word: string, known: string[]) => {
+      const best = known.map((k) => ({ k, d: editDistance(word, k) })).sort((a, b) => a.d - b.d)[0];
+      return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best.k}"?)` : '';
+    };
+    (p.inherit?.inputs ?? []).forEach((name, j) => {
+      if (!inputNames.includes(name)) report(['procedures', i, 'inherit', 'inputs', j], `inherit: input "${name}" is not one of the runbook's inputs${near(name, inputNames)}: expected one of ${inputNames.join(', ') || '(none)'}`);
+    });
+    (p.inherit?.prerequisites ?? []).forEach((id, j) => {
+      if (!prerequisiteIds.includes(id)) report(['procedures', i, 'inherit', 'prerequisites', j], `inherit: prerequisite "${id}" is not one of the runbook's prerequisite ids${near(id, prerequisiteIds)}: expected one of ${prerequisiteIds.join(', ') || '(none)'}`);
+    });
+  });
 }
 
 /** A step's accept: names rules that exist. */
@@ -168,7 +224,7 @@ function checkConnection(rb: RunbookData, site: ActionSite, report: Report): voi
 }
 
 /** Parses SQL with PostgreSQL's own parser and checks that its placeholders name declared inputs. */
-function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | undefined, locate: Locator, problems: Problem[]): void {
+function checkSql(inputs: Readonly<Record<string, Input>>, sql: string, path: PathKey[], file: string | undefined, locate: Locator, problems: Problem[]): void {
   // Positions inside a sql_file are its own; inline SQL is placed relative to where its value starts in the YAML.
   const at = (line: number, column: number, message: string): Problem => {
     if (file) return { file: resolve(locate.file, '..', file), line, column, message };
@@ -183,7 +239,7 @@ function checkSql(rb: RunbookData, sql: string, path: PathKey[], file: string | 
     // A malformed placeholder is reported by splitSql below, with its position.
   }
   for (const p of placeholders) {
-    if (!(p.name in rb.inputs)) problems.push(at(p.line, p.column, `{{ inputs.${p.name} }} names no input: expected one of ${Object.keys(rb.inputs).join(', ') || '(none: declare it under inputs:)'}`));
+    if (!(p.name in inputs)) problems.push(at(p.line, p.column, `{{ inputs.${p.name} }} names no input: expected one of ${Object.keys(inputs).join(', ') || '(none: declare it under inputs:)'}`));
   }
   try {
     splitSql(sql);

@@ -205,15 +205,6 @@ export const troubleshootingEntry = z.strictObject({
 });
 export type TroubleshootingEntry = z.infer<typeof troubleshootingEntry>;
 
-export const procedure = z.strictObject({
-  id,
-  title: z.string(),
-  summary: z.string().optional(),
-  when: z.string().optional().describe('When to use this procedure.'),
-  steps: z.array(step).min(1),
-});
-export type Procedure = z.infer<typeof procedure>;
-
 export const input = z.strictObject({
   type: z.enum(['string', 'integer', 'number', 'boolean', 'identifier', 'path']).default('string'),
   description: z.string().optional(),
@@ -226,6 +217,31 @@ export const input = z.strictObject({
   choices: z.array(z.union([z.string(), z.number()])).optional(),
 });
 export type Input = z.infer<typeof input>;
+
+const inputName = z.string().regex(/^[a-z_][a-z0-9_]*$/);
+
+/**
+ * A named rollback or recovery scenario, run on its own (--procedure) under
+ * pressure. It asks for its own inputs and checks its own prerequisites, and
+ * takes nothing from the forward runbook unless it says so under `inherit:`.
+ */
+export const procedure = z.strictObject({
+  id,
+  title: z.string(),
+  summary: z.string().optional(),
+  when: z.string().optional().describe('When to use this procedure.'),
+  inputs: z.record(inputName, input).default({}).describe('Inputs this procedure asks for (besides the inherited ones).'),
+  prerequisites: z.array(check).default([]).describe('Checks this procedure makes before its first step (besides the inherited ones).'),
+  inherit: z
+    .strictObject({
+      inputs: z.array(inputName).default([]).describe('Names of the runbook’s inputs this procedure uses too.'),
+      prerequisites: z.array(z.string()).default([]).describe('Ids of the runbook’s prerequisites this procedure checks too.'),
+    })
+    .optional()
+    .describe('What the procedure takes from the forward runbook: nothing unless named here.'),
+  steps: z.array(step).min(1),
+});
+export type Procedure = z.infer<typeof procedure>;
 
 export const connection = z.strictObject({
   sqlite: z.string().optional().describe('Path of a SQLite database file (relative to the runbook; may use {{ inputs.x }}).'),
@@ -245,7 +261,7 @@ export const runbook = z
     estimate: z.string().optional(),
     tags: z.array(z.string()).default([]),
     requires: z.array(z.string()).default([]).describe('Extensions or tools this runbook needs, e.g. timescaledb, alembic.'),
-    inputs: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), input).default({}),
+    inputs: z.record(inputName, input).default({}),
     connections: z.record(id, connection).default({}),
     sandbox: z
       .strictObject({ sql: z.string().optional(), sql_file: z.string().optional(), shell: z.string().optional(), inputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional() })

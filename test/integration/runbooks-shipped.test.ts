@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { forProcedure } from '../../src/runbook/procedure.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { runFixture } from '../../src/run/sandbox.js';
 import { catalogDiff, catalogSnapshot } from '../support/catalog.js';
@@ -42,7 +43,10 @@ for (const c of cases) {
       assert.match(run.stdout, /run succeeded/);
       for (const step of rb.steps) assert.ok(run.stdout.includes(`: ${step.title}`), `step "${step.title}" was not walked`);
 
-      const rollback = await runCli(['run', c.file, '--procedure', c.rollback, ...common]);
+      // The procedure gets only the inputs it declares or inherits, and no --yes: it asks for its own confirmations only.
+      const own = forProcedure(rb, c.rollback).inputs;
+      const procInputs = Object.entries(rb.sandbox?.inputs ?? {}).filter(([k]) => k in own).flatMap(([k, v]) => ['--input', `${k}=${v}`]);
+      const rollback = await runCli(['run', c.file, '--procedure', c.rollback, '--db', db.url, '--plain', '--confirm-danger', db.name, '--state-dir', join(root, '.runbook-state', db.name), ...procInputs]);
       assert.equal(rollback.code, 0, `rollback failed:\n${rollback.stdout.slice(-4000)}\n${rollback.stderr}`);
       const { removed, added } = catalogDiff(before, await catalogSnapshot(db.client));
       const unexpected = added.filter((line) => !c.kept?.test(line));

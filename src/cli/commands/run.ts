@@ -5,6 +5,7 @@ import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import type { RunState } from '../../engine/state.js';
 import { loadRunbook, type Runbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
+import { forProcedure } from '../../runbook/procedure.js';
 import { parseInputArgs } from '../../run/inputs.js';
 import { plainOperator } from '../../run/plain-operator.js';
 import { openSandbox, runFixture, type Sandbox } from '../../run/sandbox.js';
@@ -145,7 +146,8 @@ export async function runCommand(
     err(`${file}: not run — fix the problems above (runbook validate ${file})`);
     return EXIT.usage;
   }
-  const rb = loaded.runbook;
+  // A procedure runs with its own inputs and prerequisites, and only what it inherits (runbook/procedure.ts).
+  const rb = opts.procedure ? forProcedure(loaded.runbook, opts.procedure) : loaded.runbook;
   const parsedInputs = parseInputArgs(opts.input ?? []);
   if (parsedInputs.problems.length) {
     parsedInputs.problems.forEach(err);
