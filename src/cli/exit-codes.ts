@@ -35,6 +35,8 @@ export function runExitCode(state: RunState): ExitCode {
 /** An error thrown where a command could not carry on: a connection problem, or anything else. */
 export function errorExitCode(err: unknown): ExitCode {
   // Recognised by shape, not by importing pg's module: every command (validate too) loads this file.
+  // A damaged or unusable state folder or journal (journal/fs-errors.ts, journal.ts) is a usage problem: the message says what to do.
+  if (err instanceof Error && (err.name === 'StateError' || err.name === 'JournalError')) return EXIT.usage;
   const kind = err instanceof Error && err.name === 'ExecFailure' ? (err as Error & { error?: { kind?: string } }).error?.kind : undefined;
   return kind === 'connection' ? EXIT.connection : EXIT.failed;
 }

@@ -2,7 +2,7 @@
 // User mistakes end with a message and an exit code, never a stack trace.
 import { Command, CommanderError } from 'commander';
 import { stderrLine } from './write.js';
-import { EXIT } from './exit-codes.js';
+import { errorExitCode, EXIT } from './exit-codes.js';
 
 type Register = (program: Command) => void;
 
@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await (await import('./commands/pick.js')).bareCommand();
     } catch (err) {
       stderrLine(`error: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = EXIT.failed;
+      process.exitCode = errorExitCode(err);
     }
     keepExitCode();
     return;
@@ -65,7 +65,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? EXIT.done : EXIT.usage;
     } else {
       stderrLine(`error: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = EXIT.failed;
+      process.exitCode = errorExitCode(err);
     }
   }
   keepExitCode();

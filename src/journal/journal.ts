@@ -6,6 +6,7 @@
 // output lines, which are written in batches (see JournalWriter.event).
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { onState } from './fs-errors.js';
 import type { RunEvent } from '../engine/events.js';
 import type { ExecEvent } from '../exec/types.js';
 import type { InputValue, ItemKind, RunKind } from '../engine/state.js';
@@ -85,6 +86,17 @@ export interface Journal {
   events: RunEvent[];
   /** A half-written last line, left by a process killed mid-write (ignored). */
   tornTail?: string;
+  /** Read leniently (a damaged journal): the lines that could not be read, and what they held, as far as it shows. */
+  lost?: LostLine[];
+}
+
+/** A damaged line of a journal, set aside by a lenient read. */
+export interface LostLine {
+  line: number;
+  /** The item the line was about, when its text still shows it. */
+  key?: string;
+  /** Its event type, when its text still shows it. */
+  type?: string;
 }
 
 /** Secret input values replaced by ***: they are never journalled. */
@@ -107,7 +119,7 @@ export class JournalWriter {
 
   /** Starts a new journal; fails if one exists at that path. */
   static create(path: string, header: JournalHeader): JournalWriter {
-    const fd = openSync(path, 'wx', 0o600);
+    const fd = onState(path, 'create the journal', () => openSync(path, 'wx', 0o600));
     const writer = new JournalWriter(path, fd, 0);
     writer.line(header);
     syncDirectory(dirname(path));
@@ -116,7 +128,7 @@ export class JournalWriter {
 
   /** Continues a journal: a torn last line is cut off first; returns how many bytes were cut. */
   static append(path: string): { writer: JournalWriter; tornBytes: number } {
-    const fd = openSync(path, 'r+');
+    const fd = onState(path, 'open the journal to continue it', () => openSync(path, 'r+'));
     const size = fstatSync(fd).size;
     const tornBytes = size - lastNewlineEnd(fd, size);
     if (tornBytes > 0) {
@@ -124,7 +136,8 @@ export class JournalWriter {
       fsyncSync(fd);
     }
     closeSync(fd);
-    const seq = readJournal(path).events.length;
+    // Numbered on from the last event that can be read (a damaged journal being rolled back has lines that cannot).
+    const seq = readJournal(path, { lenient: true }).records.reduce((n, r) => (r.record === 'event' ? Math.max(n, r.seq) : n), 0);
     return { writer: new JournalWriter(path, openSync(path, 'a', 0o600), seq), tornBytes };
   }
 
@@ -246,7 +259,9 @@ function syncDirectory(dir: string): void {
   }
 }
 
-export class JournalError extends Error {}
+export class JournalError extends Error {
+  override name = 'JournalError';
+}
 
 /** Events written without their own fsync (see JournalWriter.event). */
 const UNSYNCED: ReadonlySet<RunEvent['type']> = new Set(['item_output', 'item_finished']);
@@ -332,20 +347,28 @@ function upgradeRecord(record: JournalRecord): JournalRecord {
  * `skipOutput`: leave out the items' output events (for a run's status: a run's
  * 100,000 notices need not be parsed to learn how it ended).
  */
-export function readJournal(path: string, options: { skipOutput?: boolean } = {}): Journal {
-  const { lines, last } = options.skipOutput ? readLinesWithoutOutput(path) : allLines(readFileSync(path, 'utf8'));
+export function readJournal(path: string, options: { skipOutput?: boolean; lenient?: boolean } = {}): Journal {
+  const { lines, last } = onState(path, 'read the journal', () => (options.skipOutput ? readLinesWithoutOutput(path) : allLines(readFileSync(path, 'utf8'))));
   const records: JournalRecord[] = [];
+  const lost: LostLine[] = [];
   for (const [i, line] of lines) {
     if (line.trim() === '') continue;
     try {
       records.push(upgradeRecord(JSON.parse(line) as JournalRecord));
     } catch {
-      throw new JournalError(`${path}:${i}: not a journal line (the file was changed by hand?)`);
+      // Lenient (rollback from a damaged journal): the line is set aside, with what its text still shows.
+      if (options.lenient && i > 1) {
+        const key = /"key":"([^"\\]{1,200})"/.exec(line)?.[1];
+        const type = /"type":"([a-z_]{1,40})"/.exec(line)?.[1];
+        lost.push({ line: i, ...(key ? { key } : {}), ...(type ? { type } : {}) });
+        continue;
+      }
+      throw new JournalError(`${path}:${i}: not a journal line (the file was changed by hand?); \`runbook rollback\` can still undo the run from the lines that can be read`);
     }
   }
   const header = records[0];
   if (!header || header.record !== 'header') throw new JournalError(`${path}: no journal header on the first line`);
   if (header.version > JOURNAL_VERSION) throw new JournalError(`${path}: journal version ${header.version} is newer than this runbook understands (${JOURNAL_VERSION})`);
   const events = records.filter((r): r is EventRecord => r.record === 'event').map((r) => r.event);
-  return { path, header, records, events, ...(last.trim() ? { tornTail: last } : {}) };
+  return { path, header, records, events, ...(last.trim() ? { tornTail: last } : {}), ...(lost.length ? { lost } : {}) };
 }

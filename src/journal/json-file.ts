@@ -1,12 +1,15 @@
-// The state folder's runbook.json (settings and the index of runs): one small
-// JSON file, read fresh on every call and replaced whole on every write, by a
-// temporary file that is fsync'ed and renamed over it, so a crash mid-write
-// leaves the previous file intact. It is the file `conf` kept (same folder,
-// same name, same format); conf itself is no longer loaded, because importing
-// it (ajv with its JSON Schema vocabularies, semver) cost ~45 ms of every start
-// for what these few lines do.
+// The state folder's runbook.json (settings and the index of runs), kept by
+// `conf`: read fresh on every call and replaced whole, atomically, on every
+// write (a crash mid-write leaves the previous file). Same folder, name and
+// format as before (a tab-indented JSON object), so existing files are read
+// as they are. No `schema` option is given, so conf compiles no JSON Schema
+// (ajv) at start; the settings are checked by the project's zod schema
+// (store.ts). conf is opened on first use: a command that never reads the
+// settings does not pay for it.
+import Conf from 'conf';
 import envPaths from 'env-paths';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { onState } from './fs-errors.js';
 
 /** The user's config folder for runbook: ~/.config/runbook on Linux (XDG_CONFIG_HOME respected). */
 export function userStateDir(): string {
@@ -14,40 +17,51 @@ export function userStateDir(): string {
 }
 
 export class JsonFile<T extends object> {
+  private conf: Conf<Record<string, unknown>> | undefined;
+
   constructor(readonly path: string) {}
+
+  private open(): Conf<Record<string, unknown>> {
+    this.conf ??= onState(
+      this.path,
+      'read the settings and the index of runs',
+      () =>
+        new Conf<Record<string, unknown>>({
+          cwd: dirname(this.path),
+          configName: basename(this.path, '.json'),
+          accessPropertiesByDotNotation: false,
+          configFileMode: 0o600,
+          serialize: (value) => `${JSON.stringify(value, undefined, '\t')}\n`,
+          deserialize: (text) => parseObject(text, this.path),
+        }),
+    );
+    return this.conf;
+  }
 
   /** The file's contents; {} when it does not exist yet. Throws, naming the file, when it is not a JSON object. */
   read(): Partial<T> {
-    let text: string;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw err;
-    }
-    if (text.trim() === '') return {};
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (err) {
-      throw new Error(`${this.path}: not valid JSON (${(err as Error).message}); fix or remove it`);
-    }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${this.path}: expected a JSON object; fix or remove it`);
-    return data as Partial<T>;
+    return onState(this.path, 'read the settings and the index of runs', () => this.open().store) as Partial<T>;
   }
 
   /** Reads, applies `change`, and writes the result back atomically. */
   update(change: (data: Partial<T>) => void): void {
+    const conf = this.open();
     const data = this.read();
     change(data);
-    const temp = `${this.path}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(data, undefined, '\t')}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.path);
+    onState(this.path, 'write the settings and the index of runs', () => {
+      conf.store = data as Record<string, unknown>;
+    });
   }
+}
+
+function parseObject(text: string, path: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message}); fix or remove it`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new Error(`${path}: expected a JSON object; fix or remove it`);
+  return data as Record<string, unknown>;
 }

@@ -23,8 +23,12 @@ export function headerItems(state: RunState, steps: readonly Step[]): HeaderItem
   });
 }
 
-/** The run's state, from the journal alone. */
-export function replayJournal(journal: Journal): RunState {
+/**
+ * The run's state, from the journal alone. `lenient` (a damaged journal, for
+ * rollback): an event that cannot be replayed (one before it was lost) is
+ * skipped and its seq added to `skipped`, instead of failing.
+ */
+export function replayJournal(journal: Journal, lenient?: { skipped: number[] }): RunState {
   const { header } = journal;
   let state: RunState = {
     runbookId: header.runbook.id,
@@ -43,6 +47,10 @@ export function replayJournal(journal: Journal): RunState {
       try {
         state = reduce(state, record.event);
       } catch (err) {
+        if (lenient) {
+          lenient.skipped.push(record.seq);
+          continue;
+        }
         throw new Error(`${journal.path}: event ${record.seq} (${record.event.type}) cannot be replayed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }

@@ -2,9 +2,11 @@
 // folder given by --state-dir / RUNBOOK_STATE_DIR. It holds the settings, the
 // index of runs (runbook.json) and one journal per run (runs/<id>.jsonl).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { onState, StateError } from './fs-errors.js';
 import type { RunKind } from '../engine/state.js';
 import { JsonFile, userStateDir } from './json-file.js';
 import { readJournal, type Journal, type JournalHeader } from './journal.js';
@@ -56,23 +58,27 @@ export interface Store {
   journalPath(id: string): string;
 }
 
-/** The settings' shape, checked when they are read, with a message naming the file. */
+/** The settings' shape: the zod schema they are checked with when read and before they are written. */
+export const settingsSchema = z.strictObject({
+  operator: z.string().min(1, 'operator must be a non-empty string').optional(),
+  recordInDb: z.boolean({ error: 'recordInDb must be true or false' }).optional(),
+  runbookDirs: z.array(z.string(), { error: 'runbookDirs must be a list of folder paths' }).optional(),
+  allowedDirs: z.array(z.string(), { error: 'allowedDirs must be a list of folder paths' }).optional(),
+});
+
+/** The settings, checked by settingsSchema, with a message naming the file. */
 function checkSettings(value: unknown, path: string): Settings {
   if (value === undefined) return {};
-  const problem = (what: string) => new Error(`${path}: settings ${what}; fix or remove it`);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw problem('must be an object');
-  for (const [key, v] of Object.entries(value)) {
-    if (key === 'operator') {
-      if (typeof v !== 'string' || v.length < 1) throw problem('operator must be a non-empty string');
-    } else if (key === 'recordInDb') {
-      if (typeof v !== 'boolean') throw problem('recordInDb must be true or false');
-    } else if (key === 'runbookDirs') {
-      if (!Array.isArray(v) || v.some((d) => typeof d !== 'string')) throw problem('runbookDirs must be a list of folder paths');
-    } else if (key === 'allowedDirs') {
-      if (!Array.isArray(v) || v.some((d) => typeof d !== 'string')) throw problem('allowedDirs must be a list of folder paths');
-    } else throw problem(`has an unknown key "${key}" (known: operator, recordInDb, runbookDirs, allowedDirs)`);
-  }
-  return value as Settings;
+  const parsed = settingsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `has an unknown key "${issue.keys[0]}" (known: ${Object.keys(settingsSchema.shape).join(', ')})`
+      : issue.path.length === 0
+        ? 'must be an object'
+        : issue.message;
+  throw new StateError(`${path}: settings ${what}; fix or remove it`);
 }
 
 /** Opens the state folder: --state-dir, else RUNBOOK_STATE_DIR, else the user's config folder. */
@@ -80,7 +86,17 @@ export function openStore(stateDir?: string): Store {
   const dir = stateDir ?? (process.env.RUNBOOK_STATE_DIR || undefined) ?? userStateDir();
   const file = new JsonFile<StoreData>(join(dir, 'runbook.json'));
   const runsDir = join(dir, 'runs');
-  mkdirSync(runsDir, { recursive: true, mode: 0o700 });
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new StateError(`${dir}: the state folder is a file, not a folder; move it away, or pass --state-dir (or set RUNBOOK_STATE_DIR) to a folder`);
+  }
+  onState(runsDir, 'create the folder of run journals', () => mkdirSync(runsDir, { recursive: true, mode: 0o700 }));
+  // The index keeps journal paths relative to the state folder, so a copied folder works on its own; an
+  // absolute path (written before) is taken only when this folder has no journal of that run.
+  const resolveJournal = (e: RunIndexEntry) => {
+    if (!isAbsolute(e.journal)) return join(dir, e.journal);
+    const own = journalPath(e.id);
+    return existsSync(own) ? own : e.journal;
+  };
   const journalPath = (id: string) => join(runsDir, `${id}.jsonl`);
   return {
     dir,
@@ -99,12 +115,19 @@ export function openStore(stateDir?: string): Store {
     // Read afresh and written back at once, so another run's entry written meanwhile is kept.
     remember: (entry) =>
       file.update((data) => {
-        data.runs = { ...data.runs, [entry.id]: entry };
+        const inside = relative(dir, resolve(entry.journal));
+        const journal = inside.startsWith('..') || isAbsolute(inside) ? entry.journal : inside;
+        data.runs = { ...data.runs, [entry.id]: { ...entry, journal } };
       }),
     runs() {
       const indexed = file.read().runs ?? {};
-      const all = new Map(Object.values(indexed).filter((e) => existsSync(e.journal)).map((e) => [e.id, e]));
-      for (const name of readdirSync(runsDir)) {
+      const all = new Map(
+        Object.values(indexed)
+          .map((e) => ({ ...e, journal: resolveJournal(e) }))
+          .filter((e) => existsSync(e.journal))
+          .map((e) => [e.id, e]),
+      );
+      for (const name of onState(runsDir, 'list the run journals', () => readdirSync(runsDir))) {
         const id = name.replace(/\.jsonl$/, '');
         if (name.endsWith('.jsonl') && !all.has(id)) all.set(id, orphanEntry(id, journalPath(id)));
       }
@@ -173,15 +196,20 @@ export function findRun(runs: readonly RunIndexEntry[], ref: string): RunIndexEn
 }
 
 /** A run's index entry and journal, by reference; without one, the newest run that `pick` accepts. */
-export function loadRun(store: Store, ref: string | undefined, pick: (j: Journal) => boolean = () => true): { entry: RunIndexEntry; journal: Journal } | { error: string } {
+export function loadRun(
+  store: Store,
+  ref: string | undefined,
+  pick: (j: Journal) => boolean = () => true,
+  options: { lenient?: boolean } = {},
+): { entry: RunIndexEntry; journal: Journal } | { error: string } {
   const runs = store.runs();
   if (ref) {
     const entry = findRun(runs, ref);
     if ('error' in entry) return entry;
-    return { entry, journal: readJournal(entry.journal) };
+    return { entry, journal: readJournal(entry.journal, options) };
   }
   for (const entry of [...runs].reverse()) {
-    const journal = readJournal(entry.journal);
+    const journal = readJournal(entry.journal, options);
     if (pick(journal)) return { entry, journal };
   }
   return { error: `no run to pick in ${store.runsDir} (see runbook history)` };

@@ -229,6 +229,7 @@ test('our backend terminated on the server at random moments, then resume --retr
 test('a fresh run right after kill -9 mid-statement waits for the dead runner’s statement instead of running beside it', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fault-fresh-'));
   const file = join(dir, 'book.yaml');
+  // Long enough that a new runner started under load still finds it running.
   // now() is when the statement's own transaction began, clock_timestamp() when its sleep ended: the span it ran.
   writeFileSync(
     file,
@@ -240,7 +241,7 @@ test('a fresh run right after kill -9 mid-statement waits for the dead runner’
       '  - id: long',
       '    title: a long insert',
       '    transaction: never',
-      '    sql: INSERT INTO spans SELECT now(), clock_timestamp() FROM pg_sleep(2)',
+      '    sql: INSERT INTO spans SELECT now(), clock_timestamp() FROM pg_sleep(6)',
       '',
     ].join('\n'),
   );

@@ -26,7 +26,14 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
     err('rollback: a sandbox run cannot be rolled back (its database is gone)');
     return EXIT.usage;
   }
-  const found = loadRun(openStore(opts.stateDir), ref, (j) => j.header.kind !== 'rollback');
+  // A damaged journal is read as far as it can be: the lines that cannot be read are named, and what they held is said to be lost.
+  let found: ReturnType<typeof loadRun>;
+  try {
+    found = loadRun(openStore(opts.stateDir), ref, (j) => j.header.kind !== 'rollback', { lenient: true });
+  } catch (e) {
+    err(`rollback: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.usage;
+  }
   if ('error' in found) {
     err(`rollback: ${found.error}`);
     return EXIT.usage;
@@ -39,7 +46,14 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
   }
   const rb = await runbookOfRun(header, opts.file, '; the rollback sections are read from the file as it is now', err);
   if (!rb) return EXIT.usage;
-  const state = replayJournal(journal);
+  const skipped: number[] = [];
+  const state = replayJournal(journal, { skipped });
+  if (journal.lost?.length || skipped.length) {
+    const lines = (journal.lost ?? []).map((l) => `line ${l.line}${l.type || l.key ? ` (${[l.type, l.key].filter(Boolean).join(' of ')})` : ''}`);
+    err(
+      `rollback: journal ${journal.path} is damaged: ${lines.length ? `${lines.join(', ')} could not be read` : ''}${lines.length && skipped.length ? '; ' : ''}${skipped.length ? `event${skipped.length === 1 ? '' : 's'} ${skipped.join(', ')} no longer fit${skipped.length === 1 ? 's' : ''} the run without the lost lines` : ''}. Those entries are lost: the plan below is built from the entries that could be read, so a step whose completion was recorded only in a lost entry is not in it — check such steps by hand.`,
+    );
+  }
   const plan = completedSteps(state, rb, header.kind, header.procedureId);
   let steps;
   try {
