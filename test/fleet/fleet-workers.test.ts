@@ -220,6 +220,27 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
         assert.deepEqual(e.rows.map((x) => x.step), ['mark', 'slow', 'done'], `${n}: once`);
       }
     });
+
+    await t.test('a gate after the canary: soak with the checks run again, then a person’s approval releases wave 2', async () => {
+      const rb = join(dir, 'gate.yaml');
+      writeFileSync(rb, runbook('fleet-gate', 'effects_g'));
+      const four = names.slice(20, 24);
+      const targets = join(dir, 'gate-targets.yaml');
+      writeFileSync(targets, targetsYaml(four, base, 'name: gated\nconcurrency: 3\ngate: { soak: 1s, approve: true }\nwaves:\n  - { count: 1 }\n  - { name: rest }'));
+      const run = start(['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir], env);
+      await waitFor('the gate', async () => (await ctl.query(`SELECT state FROM runbook_fleet.fleets WHERE name = 'gated'`)).rows[0]?.state === 'awaiting_approval');
+      assert.ok((await rows('gated')).slice(1).every((r) => r.state === 'pending'), 'wave 2 waits');
+      const approve = await fleetCli(['approve', 'gated']);
+      assert.equal(approve.code, 0, approve.stderr);
+      assert.match(approve.stdout, /approved: wave 2 of fleet gated, by /);
+      const result = await run.done;
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /soaking 1s after wave 1/);
+      assert.ok((await rows('gated')).every((r) => r.state === 'succeeded'));
+      const a = await ctl.query(`SELECT approved_by, approved_role FROM runbook_fleet.approvals a JOIN runbook_fleet.fleets f ON f.id = a.fleet_id WHERE f.name = 'gated'`);
+      assert.equal(a.rows.length, 1);
+      assert.ok(a.rows[0].approved_by && a.rows[0].approved_role, 'who approved, and as which role, is recorded');
+    });
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.done));
