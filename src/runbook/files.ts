@@ -25,6 +25,8 @@ export const LIMITS = {
   depth: 64,
   /** Keys in one mapping, items in one list. */
   keys: 10_000,
+  /** Mappings, lists and long texts in the whole file, aliases counted where used. */
+  values: 500_000,
   /** Problems listed per file: the rest are counted (the first ones are what to fix first). */
   problems: 200,
 } as const;

@@ -14,8 +14,11 @@ export interface ShapeProblem {
 export function checkShape(data: unknown): ShapeProblem | undefined {
   // Iterative: a stack of (value, path) pairs; paths are built only for what is visited.
   const stack: [unknown, PathKey[]][] = [[data, []]];
+  // Aliases (*a) make one value appear in many places: counted each time, so "a billion laughs" stops here.
+  let visited = 0;
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
+    if (++visited > LIMITS.values) return { path, message: `${where(path)}: the file holds more than ${LIMITS.values.toLocaleString('en-US')} values (aliases counted where they are used)` };
     if (typeof value === 'string') {
       if (value.length > LIMITS.valueChars) {
         return { path, message: `${where(path)}: a text of ${value.length.toLocaleString('en-US')} characters, more than the limit of ${LIMITS.valueChars.toLocaleString('en-US')}; put long SQL in a sql_file` };
