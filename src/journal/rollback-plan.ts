@@ -39,9 +39,19 @@ export function completedSteps(state: RunState, rb: Runbook, kind: 'runbook' | '
     .reverse();
 }
 
-/** Steps that may be partly applied (failed, interrupted, in flight): not undone automatically, but named. */
+/**
+ * Whether a step did anything its rollback could undo. A step refused at its
+ * confirmation, or stopped before it ran (an input error: nothing was sent),
+ * ran nothing; one never started has nothing either.
+ */
+export function ranSomething(item: Pick<RunState['items'][number], 'status' | 'error'>): boolean {
+  if (item.error?.kind === 'input') return false;
+  return ['passed', 'failed', 'interrupted', 'running'].includes(item.status);
+}
+
+/** Steps that may be partly applied (failed, interrupted, in flight, and ran something): not undone automatically, but named. */
 export function partlyApplied(state: RunState): string[] {
-  return state.items.filter((it) => it.kind === 'step' && ['failed', 'interrupted', 'running'].includes(it.status)).map((it) => it.title);
+  return state.items.filter((it) => it.kind === 'step' && ['failed', 'interrupted', 'running'].includes(it.status) && ranSomething(it)).map((it) => it.title);
 }
 
 export function describeUndo(step: Step): string {

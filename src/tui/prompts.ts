@@ -6,6 +6,7 @@ import { findItem, hasFixAction, stepOf } from './state.js';
 import { editField, validateField, type TextEdit, type TextField } from './fields.js';
 import type { Effect, Intent, Update } from './intents.js';
 import type { Tone } from './line.js';
+import { ranSomething } from '../journal/rollback-plan.js';
 
 export const none = (state: UiState): Update => ({ state, effects: [] });
 
@@ -189,13 +190,7 @@ function blockedIntent(state: UiState, p: Extract<Prompt, { kind: 'blocked' }>, 
   }
 }
 
-/**
- * Whether a step did something its rollback could undo: it started and ran
- * at least one statement or command. A step refused at its confirmation, or
- * one that failed before running anything, has nothing to undo.
- */
+/** The screen offers [b] only for a step that ran something (journal/rollback-plan.ts decides, for every command alike). */
 export function rollbackApplies(item: ReturnType<typeof findItem>): boolean {
-  if (!item) return false;
-  if (item.error?.kind === 'input') return false;
-  return item.status === 'failed' || item.status === 'interrupted' || item.status === 'passed';
+  return !!item && ranSomething(item);
 }

@@ -255,6 +255,25 @@ describe('questions and their answers', () => {
     assert.match(r.state.flash?.text ?? '', /no rollback/);
   });
 
+  test('blocked: b is refused for a step that ran nothing (refused at its confirmation), offered for one that ran', () => {
+    const refused = events(
+      atSteps(),
+      { type: 'item_started', key: 'step:indexes', at: NOW },
+      { type: 'item_finished', key: 'step:indexes', verdicts: [], error: { kind: 'input', message: 'not run: the database name was not typed' }, durationMs: 0, at: NOW },
+    );
+    let ui = update(refused, { type: 'prompt', prompt: { id: 9, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], mode: 'menu', reason: '', highlighted: 0 } }).state;
+    const r = update(ui, { type: 'rollback' });
+    assert.deepEqual(r.effects, []);
+    assert.match(r.state.flash?.text ?? '', /Nothing to roll back: this step ran nothing/);
+    const ran = events(
+      atSteps(),
+      { type: 'item_started', key: 'step:indexes', at: NOW },
+      { type: 'item_finished', key: 'step:indexes', verdicts: [], error: { kind: 'sql', message: 'boom', sqlstate: '58P01' }, durationMs: 5, at: NOW },
+    );
+    ui = update(ran, { type: 'prompt', prompt: { id: 10, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], mode: 'menu', reason: '', highlighted: 0 } }).state;
+    assert.equal((update(ui, { type: 'rollback' }).state.prompt as Extract<Prompt, { kind: 'blocked' }>).mode, 'rollback');
+  });
+
   test('blocked: s needs a skippable step and a typed reason', () => {
     const notAllowed = apply(blocked(failed(atSteps())), { type: 'skip' });
     assert.deepEqual(notAllowed.effects, []);

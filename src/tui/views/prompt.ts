@@ -3,6 +3,7 @@
 import { clipLines, fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
 import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../state.js';
 import { clock, oneLine, wrap } from '../text.js';
+import { rollbackApplies } from '../prompts.js';
 
 export interface KeyHint {
   key: string;
@@ -175,7 +176,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
       [
         { key: 'r', label: 'retry' },
         { key: 't', label: p.entries.length ? `troubleshoot (${p.entries.length})` : 'troubleshoot (none match)', disabled: p.entries.length === 0 },
-        { key: 'b', label: step?.rollback ? 'roll back' : 'roll back (none)', disabled: !step?.rollback },
+        { key: 'b', label: !step?.rollback ? 'roll back (none)' : !rollbackApplies(item) ? 'roll back (it ran nothing)' : 'roll back', disabled: !step?.rollback || !rollbackApplies(item) },
         { key: 's', label: item?.skippable ? 'skip with reason' : 'skip (not allowed)', disabled: !item?.skippable },
         { key: 'q', label: 'quit (resume later)' },
       ],
