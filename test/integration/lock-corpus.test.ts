@@ -1,0 +1,194 @@
+// The lock corpus (test/corpus/locks.yaml) run for real with --trace-locks:
+// each entry's statement is executed on the test server through the step
+// runner, the locks PostgreSQL really took (pg_locks) and whether the table got
+// a new file (relfilenode) are compared with the lock model's prediction and
+// with the corpus's expectation. A mismatch fails the test with the entry id.
+// CI runs it on PostgreSQL 15 and on the embedded 18.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import pg from 'pg';
+import { connect, runSql, type PgSession } from '../../src/exec/postgres/index.js';
+import type { LockTrace } from '../../src/exec/types.js';
+import { lockRank } from '../../src/sql/locks.js';
+import { ensureParser, LockContext, parseTreeOf, splitSql, statementLocks, type LockMode } from '../../src/sql/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+interface Entry {
+  id: string;
+  setup?: string;
+  sql: string;
+  min_version?: number;
+  locks: Record<string, LockMode>;
+  rewrite: boolean;
+}
+
+const corpusFile = fileURLToPath(new URL('../../../test/corpus/locks.yaml', import.meta.url));
+const corpus = (yaml.load(readFileSync(corpusFile, 'utf8')) as { statements: Entry[] }).statements;
+
+/**
+ * Where PostgreSQL takes more than the lock model says, found by this test and
+ * reported to the lock model's owner (notes/for-locks-from-guard.md). Each is
+ * asserted as it stands: a gap that closes, or a new difference, fails the
+ * test. `sampled`: seen only when a sample catches the statement's last phase.
+ */
+const KNOWN_GAPS: Record<string, { problems: string[]; sampled?: boolean; since?: number }> = {
+  'validate-foreign-key': { problems: ['traced differs from predicted: parent predicted none, traced RowShareLock', 'parent: not expected, traced RowShareLock'] },
+  'create-rule': { problems: ['traced differs from predicted: t_log predicted none, traced RowExclusiveLock', 't_log: not expected, traced RowExclusiveLock'] },
+  'create-index-on-partitioned': { problems: ['traced differs from predicted: m1 predicted none, traced ShareLock', 'm1: not expected, traced ShareLock'] },
+  'refresh-matview': { problems: ['traced differs from predicted: t predicted none, traced AccessShareLock', 't: not expected, traced AccessShareLock'] },
+  'refresh-matview-concurrently': { problems: ['traced differs from predicted: t predicted none, traced AccessShareLock', 't: not expected, traced AccessShareLock'] },
+  // PostgreSQL 18 locks the table a GRANT is about.
+  'grant-select': { since: 180000, problems: ['traced differs from predicted: t predicted none, traced AccessShareLock', 't: not expected, traced AccessShareLock'] },
+  'drop-index-concurrently': { sampled: true, problems: ['traced differs from predicted: t_a_idx predicted ShareUpdateExclusiveLock, traced AccessExclusiveLock', 't_a_idx: expected ShareUpdateExclusiveLock, traced AccessExclusiveLock'] },
+  'reindex-index-concurrently': { sampled: true, problems: ['traced differs from predicted: t_a_idx predicted ShareUpdateExclusiveLock, traced AccessExclusiveLock', 't_a_idx: expected ShareUpdateExclusiveLock, traced AccessExclusiveLock'] },
+  'detach-partition-concurrently': { sampled: true, problems: ['traced differs from predicted: m1 predicted ShareUpdateExclusiveLock, traced AccessExclusiveLock', 'm1: expected ShareUpdateExclusiveLock, traced AccessExclusiveLock'] },
+};
+
+let db: TestDatabase;
+let session: PgSession;
+let blocker: pg.Client;
+before(async () => {
+  await ensureParser();
+  db = await createTestDatabase('corpus');
+  session = await connect(db.url, { applicationName: 'runbook corpus' });
+  blocker = new pg.Client({ connectionString: db.url, application_name: 'corpus blocker' });
+  await blocker.connect();
+});
+after(async () => {
+  await blocker?.end().catch(() => {});
+  await session?.close();
+  await db.drop();
+});
+
+/** What the model knows once `setup` ran (as the corpus's own unit test gives it): its tables exist already. */
+function contextAfter(setup: string | undefined, version: number): LockContext {
+  const ctx = new LockContext();
+  for (const s of splitSql(setup ?? '')) {
+    const node = parseTreeOf(s);
+    if (node) statementLocks(node, version, ctx);
+  }
+  ctx.created.clear();
+  return ctx;
+}
+
+const schemas = async (): Promise<string[]> =>
+  (await db.client.query("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')")).rows.map((r) => r.nspname as string);
+
+/**
+ * A statement that cannot run in a transaction is sampled from another
+ * connection, and on these small tables it is over within milliseconds: a
+ * blocker holds SHARE UPDATE EXCLUSIVE on every table (the weakest mode that
+ * conflicts with what these statements take, so the name lookups' ACCESS
+ * SHARE passes), and the statement's main lock is seen waiting.
+ */
+async function runHeldUp(run: () => Promise<unknown>): Promise<void> {
+  const tables = (await db.client.query("SELECT format('%I.%I', n.nspname, c.relname) AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname NOT IN ('information_schema')")).rows.map((r) => r.t as string);
+  if (tables.length === 0) {
+    await run();
+    return;
+  }
+  await blocker.query('BEGIN');
+  let running: Promise<unknown> | undefined;
+  try {
+    await blocker.query(`LOCK TABLE ${tables.join(', ')} IN SHARE UPDATE EXCLUSIVE MODE`);
+    running = run();
+    const deadline = Date.now() + 3000;
+    for (;;) {
+      const waiting = await db.client.query('SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted', [session.target.backendPid]);
+      if (waiting.rowCount || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await new Promise((r) => setTimeout(r, 30)); // the sampler polls every 5 ms
+  } finally {
+    await blocker.query('COMMIT');
+  }
+  await running;
+}
+
+test(`every corpus entry, traced on the test server, takes the locks and rewrite predicted and expected (${corpus.length} entries)`, async () => {
+  const version = session.target.serverVersionNum;
+  const problems: string[] = [];
+  let traced = 0;
+  const refused: string[] = [];
+  const started = Date.now();
+  const baseline = new Set(await schemas());
+  for (const [n, entry] of corpus.entries()) {
+    if (entry.min_version && version < entry.min_version) continue;
+    const schema = `corpus_${n}`;
+    const client = session.client;
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path = ${schema}`);
+    try {
+      if (entry.setup) await client.query(entry.setup);
+      const traces: LockTrace[] = [];
+      const started: number[] = [];
+      const run = () =>
+        runSql(session, { source: entry.sql, inputs: {}, transaction: 'auto', traceLocks: true, lockContext: contextAfter(entry.setup, version) }, (e) => {
+          if (e.type === 'lock_trace') traces.push(e.trace);
+          if (e.type === 'statement_started') started.push(e.index);
+        });
+      const sampled = splitSql(entry.sql)[0]?.noTransaction !== null;
+      let result!: Awaited<ReturnType<typeof run>>;
+      if (sampled) await runHeldUp(async () => (result = await run()));
+      else result = await run();
+      if (!result.ok && !started.length && /needs a client-side data stream/.test(result.error?.message ?? '')) {
+        // COPY ... TO STDOUT / FROM STDIN: a step has no client stream, so the runner refuses it before sending anything.
+        refused.push(entry.id);
+        continue;
+      }
+      if (!result.ok) {
+        problems.push(`${entry.id}: the statement failed: ${result.error?.message}`);
+        continue;
+      }
+      if (traces.length !== 1) {
+        problems.push(`${entry.id}: expected one trace, got ${traces.length}`);
+        continue;
+      }
+      traced++;
+      const t = traces[0];
+      if (t.differences.length > 0) {
+        problems.push(`${entry.id}: traced differs from predicted: ${t.differences.map((d) => `${d.relation} predicted ${d.predicted ?? 'none'}, traced ${d.traced ?? 'none'}`).join('; ')}`);
+      }
+      const got = Object.fromEntries(t.traced.map((l) => [l.relation, l.mode]));
+      if (t.predicted === null) {
+        // The model cannot see into it: the corpus names only what it knows is taken, and that must be there.
+        for (const [relation, mode] of Object.entries(entry.locks)) if (got[relation] !== mode) problems.push(`${entry.id}: ${relation}: expected ${mode}, traced ${got[relation] ?? 'none'}`);
+        continue;
+      }
+      for (const [relation, mode] of Object.entries(entry.locks)) {
+        const seen = got[relation] as LockMode | undefined;
+        // Sampled statements: a lock may be missed, never invented or stronger than expected.
+        const ok = seen === mode || (t.method === 'sampled' && (seen === undefined || lockRank(seen) < lockRank(mode)));
+        if (!ok) problems.push(`${entry.id}: ${relation}: expected ${mode}, traced ${seen ?? 'none'}`);
+      }
+      for (const [relation, mode] of Object.entries(got)) {
+        if (!(relation in entry.locks)) problems.push(`${entry.id}: ${relation}: not expected, traced ${mode}`);
+      }
+      if (t.method === 'sampled' && Object.keys(entry.locks).length > 0 && !Object.keys(entry.locks).some((r) => got[r] === entry.locks[r])) {
+        problems.push(`${entry.id}: sampled, but none of the expected locks was seen (${t.samples} samples: ${JSON.stringify(t.traced)})`);
+      }
+      if (t.rewritten.length > 0 !== entry.rewrite) problems.push(`${entry.id}: expected ${entry.rewrite ? 'a rewrite' : 'no rewrite'}, traced ${t.rewritten.length > 0 ? `a rewrite of ${t.rewritten.join(', ')}` : 'none'}`);
+    } finally {
+      await client.query('RESET search_path');
+      for (const s of await schemas()) if (!baseline.has(s)) await client.query(`DROP SCHEMA ${pg.escapeIdentifier(s)} CASCADE`);
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`lock corpus: ${traced} entries traced on server ${version} in ${seconds.toFixed(1)} s${refused.length ? `; refused by the step runner: ${refused.join(', ')}` : ''}`);
+  // Known gaps: exactly as listed (a sampled one may also not be caught); anything else is a mismatch.
+  const gapOf = (id: string) => (KNOWN_GAPS[id] && version >= (KNOWN_GAPS[id].since ?? 0) ? KNOWN_GAPS[id] : undefined);
+  const unexplained = problems.filter((p) => !gapOf(p.slice(0, p.indexOf(':')))?.problems.some((g) => p === `${p.slice(0, p.indexOf(':'))}: ${g}`));
+  for (const [id, gap] of Object.entries(KNOWN_GAPS)) {
+    const entry = corpus.find((e) => e.id === id);
+    if (!entry || (entry.min_version && version < entry.min_version) || !gapOf(id)) continue;
+    const seen = problems.filter((p) => p.startsWith(`${id}: `));
+    if (!gap.sampled) assert.deepEqual(seen, gap.problems.map((g) => `${id}: ${g}`), `${id}: the known gap changed — update KNOWN_GAPS (or celebrate: the model was fixed)`);
+  }
+  console.log(`lock corpus: known gaps seen: ${problems.length - unexplained.length} lines over ${new Set(problems.map((p) => p.slice(0, p.indexOf(':')))).size} entries`);
+  assert.deepEqual(unexplained, [], `${unexplained.length} mismatches:\n${unexplained.join('\n')}`);
+  assert.ok(traced >= 150, `only ${traced} entries were traced`);
+  for (const id of refused) assert.match(corpus.find((e) => e.id === id)!.sql, /\b(TO STDOUT|FROM STDIN)\b/i, `${id} was refused by the runner`);
+});
