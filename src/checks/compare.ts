@@ -2,7 +2,8 @@
 // source vs the PostgreSQL target: one value, or one verdict per key when
 // `by` names a key column (table_name → count).
 import type { ComparisonOp } from './conditions.js';
-import { toNumber, formatValue, valueText } from './values.js';
+import { valueWords } from '../present/value.js';
+import { toNumber, valueText } from './values.js';
 import { verdict, type Verdict } from './verdict.js';
 
 type Row = Record<string, unknown>;
@@ -47,7 +48,7 @@ function expectedText(left: string, right: string, spec: CompareSpec, what = '')
 
 function pairText(left: CompareSide, l: unknown, right: CompareSide, r: unknown, difference?: number): string {
   const diff = difference !== undefined && difference !== 0 ? ` (difference ${Math.abs(difference)})` : '';
-  return `${left.label} ${formatValue(l)}, ${right.label} ${formatValue(r)}${diff}`;
+  return `${left.label} ${valueWords(l)}, ${right.label} ${valueWords(r)}${diff}`;
 }
 
 export function compareVerdicts(left: CompareSide, right: CompareSide, spec: CompareSpec): Verdict[] {
@@ -126,5 +127,5 @@ function keyVerdict(label: string, expected: string, left: CompareSide, l: Row[]
 }
 
 function formatPairs(row: Row, pairs: [string, string][], side: 0 | 1): string {
-  return pairs.map((pair) => `${pair[side]} ${formatValue(row[pair[side]])}`).join(', ');
+  return pairs.map((pair) => `${pair[side]} ${valueWords(row[pair[side]])}`).join(', ');
 }

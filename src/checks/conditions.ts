@@ -3,7 +3,9 @@
 // "not null", or a bare value meaning equality (YAML numbers, booleans and
 // null included). Parsed once into a Condition, then tested against values.
 import { parseRegexLiteral } from './textmatch.js';
-import { compareNumbers, formatMs, formatValue, isNumericText, toNumber, valueText } from './values.js';
+import { duration } from '../present/duration.js';
+import { valueWords } from '../present/value.js';
+import { compareNumbers, isNumericText, toNumber, valueText } from './values.js';
 
 export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -261,7 +263,7 @@ function usesDuration(condition: Condition): boolean {
 export function testCondition(condition: Condition | ConditionInput, actual: unknown): ConditionResult {
   const parsed = isParsed(condition) ? condition : parseCondition(condition);
   const actualNumber = toNumber(actual);
-  const shown = usesDuration(parsed) && actualNumber !== null ? formatMs(actualNumber) : formatValue(actual);
+  const shown = usesDuration(parsed) && actualNumber !== null ? duration(actualNumber) : valueWords(actual);
   return { ok: holds(parsed, actual), expected: describeCondition(parsed), actual: shown };
 }
 

@@ -3,10 +3,11 @@
 import type { ActionResult } from '../exec/types.js';
 import type { Expectation } from '../runbook/schema.js';
 import { describeCondition, parseCondition, testCondition, type Condition, type ConditionInput } from './conditions.js';
-import { describeFailure } from './failure.js';
+import { errorLine } from '../present/error.js';
 import { noticeVerdicts, outputVerdicts, planVerdicts } from './text-checks.js';
 import { parseTextMatch } from './textmatch.js';
-import { formatMs, formatRow, plural } from './values.js';
+import { duration } from '../present/duration.js';
+import { plural, rowWords } from '../present/value.js';
 import { verdict, type Verdict } from './verdict.js';
 
 type Row = Record<string, unknown>;
@@ -16,7 +17,7 @@ export function evaluate(expect: Expectation | undefined, result: ActionResult):
   // pass on a query that never ran), so the failure is the only verdict,
   // unless the expectation is about the failure itself.
   if (!result.ok && result.error && !failureIsExpected(expect, result)) {
-    return [verdict('result', false, 'succeeds', `failed: ${describeFailure(result.error)}`)];
+    return [verdict('result', false, 'succeeds', `failed: ${errorLine(result.error)}`)];
   }
   const verdicts = expect ? expectationVerdicts(expect, result) : [];
   if (verdicts.length > 0) return verdicts;
@@ -52,7 +53,7 @@ function expectationVerdicts(expect: Expectation, result: ActionResult): Verdict
   if (expect.duration !== undefined) {
     add('duration', () => {
       const r = testCondition(expect.duration!, result.durationMs);
-      return verdict('duration', r.ok, `duration ${r.expected}`, formatMs(result.durationMs));
+      return verdict('duration', r.ok, `duration ${r.expected}`, duration(result.durationMs));
     });
   }
   if (expect.exit_code !== undefined) add('exit code', () => exitCodeVerdict(expect.exit_code!, result));
@@ -61,7 +62,7 @@ function expectationVerdicts(expect: Expectation, result: ActionResult): Verdict
 }
 
 function firstRowSample(result: ActionResult): string {
-  return result.rows.length > 0 ? `, first: ${formatRow(result.rows[0])}` : '';
+  return result.rows.length > 0 ? `, first: ${rowWords(result.rows[0])}` : '';
 }
 
 function rowCountVerdict(condition: ConditionInput, result: ActionResult): Verdict {
@@ -115,7 +116,7 @@ function everyRowVerdict(column: string, condition: ConditionInput, result: Acti
   const checked = result.rows.length;
   if (failing.length === 0) return verdict(label, true, expected, `all ${plural(checked, 'row')} pass${checkedNote(result)}`);
   const first = failing[0];
-  const actual = `${failing.length} of ${plural(checked, 'row')} fail; first: row ${first.index + 1} ${formatRow(first.row)}${checkedNote(result)}`;
+  const actual = `${failing.length} of ${plural(checked, 'row')} fail; first: row ${first.index + 1} ${rowWords(first.row)}${checkedNote(result)}`;
   return verdict(label, false, expected, actual);
 }
 
@@ -131,7 +132,7 @@ function someRowVerdict(conditions: Record<string, ConditionInput>, result: Acti
     keys.push([key, condition]);
   }
   const index = result.rows.findIndex((row: Row) => keys.every(([key, condition]) => testCondition(condition, row[key]).ok));
-  if (index >= 0) return verdict(label, true, expected, `row ${index + 1}: ${formatRow(result.rows[index])}`);
+  if (index >= 0) return verdict(label, true, expected, `row ${index + 1}: ${rowWords(result.rows[index])}`);
   return verdict(label, false, expected, `none of ${plural(result.rows.length, 'row')} match${firstRowSample(result)}${checkedNote(result)}`);
 }
 
@@ -139,11 +140,11 @@ function exitCodeVerdict(condition: ConditionInput, result: ActionResult): Verdi
   const parsed = parseCondition(condition);
   const expected = `exit code ${describeCondition(parsed)}`;
   if (result.exitCode === undefined) {
-    const why = result.error ? `: ${describeFailure(result.error)}` : ' (not a shell command?)';
+    const why = result.error ? `: ${errorLine(result.error)}` : ' (not a shell command?)';
     return verdict('exit code', false, expected, `no exit code${why}`);
   }
   const r = testCondition(parsed, result.exitCode);
-  const actual = result.exitCode !== 0 && result.error ? describeFailure(result.error) : `exit code ${result.exitCode}`;
+  const actual = result.exitCode !== 0 && result.error ? errorLine(result.error) : `exit code ${result.exitCode}`;
   return verdict('exit code', r.ok, expected, actual);
 }
 
@@ -155,5 +156,5 @@ function errorVerdict(want: { sqlstate?: string; message?: string }, result: Act
   if (result.ok || !error) return verdict('error', false, expected, `succeeded (${plural(result.rowCount, 'row')}), but it should have failed`);
   const sqlstateOk = !want.sqlstate || want.sqlstate.toUpperCase() === (error.sqlstate ?? '').toUpperCase();
   const messageOk = !message || message.test([error.message, error.detail ?? ''].join('\n'));
-  return verdict('error', sqlstateOk && messageOk, expected, `failed: ${describeFailure(error)}`);
+  return verdict('error', sqlstateOk && messageOk, expected, `failed: ${errorLine(error)}`);
 }

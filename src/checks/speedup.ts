@@ -1,7 +1,7 @@
 // A speed-up between two queries, measured as the ratio of median timings.
 // The median, not the mean: one slow run (a checkpoint, a cold cache) must
 // not decide whether an index "worked".
-import { formatMs } from './values.js';
+import { duration } from '../present/duration.js';
 import { verdict, type Verdict } from './verdict.js';
 
 /** The median of the numbers (the mean of the middle two for an even count); NaN when empty. */
@@ -22,7 +22,7 @@ function runsText(baseline: readonly number[], candidate: readonly number[]): st
 }
 
 function rangeText(xs: readonly number[]): string {
-  return `${formatMs(Math.min(...xs))}–${formatMs(Math.max(...xs))}`;
+  return `${duration(Math.min(...xs))}–${duration(Math.max(...xs))}`;
 }
 
 export function speedupVerdict(baselineMs: number[], candidateMs: number[], atLeast: number): Verdict {
@@ -35,6 +35,6 @@ export function speedupVerdict(baselineMs: number[], candidateMs: number[], atLe
   const factor = after > 0 ? before / after : before > 0 ? Number.POSITIVE_INFINITY : 1;
   const how = factor >= 1 ? `${factorText(factor)}× faster` : `${factorText(1 / factor)}× slower`;
   const detail = `${runs}; min–max ${rangeText(baselineMs)} → ${rangeText(candidateMs)}`;
-  const actual = `${how}: ${formatMs(before)} → ${formatMs(after)} (${detail})`;
+  const actual = `${how}: ${duration(before)} → ${duration(after)} (${detail})`;
   return verdict('speed-up', factor >= atLeast, expected, actual);
 }

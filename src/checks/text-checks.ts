@@ -2,7 +2,7 @@
 // EXPLAIN plan, and the notices the server raised.
 import type { ActionResult } from '../exec/types.js';
 import { asList, parseTextMatch } from './textmatch.js';
-import { shorten } from './values.js';
+import { shorten } from '../present/words.js';
 import { verdict, type Verdict } from './verdict.js';
 
 type TextExpectation = string | string[];

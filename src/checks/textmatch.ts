@@ -1,6 +1,6 @@
 // Text that must (or must not) appear: a plain substring, or /regex/flags.
 // Shared by output, plan, notices, error and troubleshooting matches.
-import { shorten } from './values.js';
+import { shorten } from '../present/words.js';
 
 const VALID_FLAGS = new Set(['d', 'i', 'm', 's', 'u', 'v']);
 const REGEX_SHAPE = /^\/(.+)\/([A-Za-z]*)$/s;

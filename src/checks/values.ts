@@ -1,15 +1,11 @@
 // How values from PostgreSQL (pg returns bigint and numeric as strings),
-// SQLite and YAML are shown to an operator and compared as numbers.
+// SQLite and YAML are compared as numbers and matched as text. How they are
+// shown is src/present/value.ts.
 
 /** Numbers as text: "18661", "-3.5", "1e6" (pg numeric/bigint arrive like this). */
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER_TEXT = /^[+-]?\d+$/;
 
-/** One line, at most max characters: newlines shown as ↵ so a row stays on one line. */
-export function shorten(text: string, max = 80): string {
-  const oneLine = text.replace(/\r?\n/g, ' ↵ ');
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
-}
 
 export function isNumericText(text: string): boolean {
   return NUMERIC_TEXT.test(text.trim());
@@ -54,37 +50,4 @@ export function valueText(value: unknown): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
   if (typeof value === 'object' && !Buffer.isBuffer(value)) return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   return String(value);
-}
-
-/** A value as an operator should see it: NULL, 18661, "AAPL", true. */
-export function formatValue(value: unknown, max = 60): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
-  if (typeof value === 'string') return isNumericText(value) ? value.trim() : JSON.stringify(shorten(value, max));
-  return shorten(valueText(value), max);
-}
-
-/** A row on one line: {ticker: "AAPL", cnt: 2}. */
-export function formatRow(row: Record<string, unknown>, max = 120): string {
-  const parts = Object.entries(row).map(([column, value]) => `${column}: ${formatValue(value, 40)}`);
-  const text = `{${parts.join(', ')}}`;
-  return text.length <= max ? text : `${text.slice(0, max - 2)}…}`;
-}
-
-/** "1 row", "3 rows". */
-export function plural(count: number, word: string, many = `${word}s`): string {
-  return `${count} ${count === 1 ? word : many}`;
-}
-
-/** Milliseconds as an operator reads them: 0.42 ms, 187.4 ms, 1.42 s, 2m 03s. */
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return String(ms);
-  if (ms < 10) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${ms.toFixed(1)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const totalSeconds = Math.round(ms / 1000);
-  const minutes = Math.floor(totalSeconds / 60);
-  const seconds = totalSeconds % 60;
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
 }

@@ -3,8 +3,7 @@
 // was skipped with a reason — and refuses every other transition loudly.
 import type { ExecEvent } from '../exec/types.js';
 import type { RunEvent } from './events.js';
-import { attemptText, queueText, traceText } from '../report/lock-words.js';
-import { LOCK_RECORDS_KEPT, OUTPUT_LINES_KEPT, type ItemLocks, type ItemState, type OutputLine, type RunState } from './state.js';
+import { LOCK_RECORDS_KEPT, OUTPUT_LINES_KEPT, ROWS_KEPT_PER_RESULT, type ItemLocks, type ItemState, type OutputLine, type RunState } from './state.js';
 
 export class IllegalTransition extends Error {}
 
@@ -168,34 +167,10 @@ function trackProgress(item: ItemState, events: readonly ExecEvent[]): ItemState
   return { ...item, progress: p };
 }
 
-/** What an executor event looks like as a line on the screen: always one line. */
+/** An executor event as the state keeps it: as reported (src/present words it when shown), a result set's rows capped. */
 export function outputLine(e: ExecEvent): OutputLine {
-  switch (e.type) {
-    case 'statement_started':
-      return { kind: 'statement', text: e.text };
-    case 'statement_finished':
-      return { kind: 'done', text: `${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})` };
-    case 'notice':
-      return { kind: 'notice', text: `${e.severity}: ${e.message}` };
-    case 'output':
-      return { kind: e.stream, text: e.line };
-    case 'info':
-      return { kind: 'info', text: e.message };
-    case 'commit_started':
-      return { kind: 'statement', text: 'COMMIT' };
-    case 'committed':
-      return { kind: 'done', text: committedText(e) };
-    case 'resolved':
-      return { kind: 'info', text: resolvedText(e) };
-    case 'rows':
-      return { kind: 'rows', text: `${e.total} row${e.total === 1 ? '' : 's'}${e.truncated ? ` (first ${e.rows.length} kept)` : ''}` };
-    case 'lock_queue':
-      return { kind: 'info', text: queueText(e.index, e.sample) };
-    case 'lock_attempt':
-      return { kind: 'info', text: attemptText(e.attempt) };
-    case 'lock_trace':
-      return { kind: 'info', text: traceText(e.trace) };
-  }
+  if (e.type !== 'rows' || e.rows.length <= ROWS_KEPT_PER_RESULT) return e;
+  return { ...e, rows: e.rows.slice(0, ROWS_KEPT_PER_RESULT), truncated: true };
 }
 
 type LockEvent = Extract<ExecEvent, { type: 'lock_queue' | 'lock_attempt' | 'lock_trace' }>;
@@ -204,7 +179,7 @@ function isLockEvent(e: ExecEvent): e is LockEvent {
   return e.type === 'lock_queue' || e.type === 'lock_attempt' || e.type === 'lock_trace';
 }
 
-/** The lock guard's structured record of an item, from its events (the words are outputLine's). */
+/** The lock guard's structured record of an item, from its events (the words are src/present's). */
 function reduceLocks(locks: ItemLocks | undefined, events: ExecEvent[]): ItemLocks {
   let next: ItemLocks = locks ?? { queue: null, attempts: [], traces: [] };
   for (const e of events) {
@@ -221,31 +196,4 @@ function appendOutput(item: ItemState, lines: OutputLine[]): ItemState {
   const output = item.output.concat(lines);
   const excess = output.length - OUTPUT_LINES_KEPT;
   return excess > 0 ? { ...item, output: output.slice(excess), outputDropped: item.outputDropped + excess } : { ...item, output };
-}
-
-/** "statement 1 of 3", "statements 1–3 of 5": the first n statements of a step. */
-export function firstStatements(n: number, total: number): string {
-  return n === 1 ? `statement 1 of ${total}` : `statements 1–${n} of ${total}`;
-}
-
-/** "committed: statements 1–3 of 5" — how far a step's work is committed. */
-export function committedText(e: Extract<ExecEvent, { type: 'committed' }>): string {
-  return `committed: ${firstStatements(e.through + 1, e.total)}`;
-}
-
-/** "statement 4 took effect (its applied: query says so)". */
-export function resolvedText(e: Extract<ExecEvent, { type: 'resolved' }>): string {
-  const by = e.by === 'applied' ? 'its applied: query says so' : 'the operator says so (--in-flight)';
-  return `statement ${e.index + 1}, in flight when the run lost it, ${e.applied ? 'took effect' : 'did not take effect'} (${by})`;
-}
-
-/** psql-like "INSERT 0 1" / "CREATE INDEX": the count only when the tag does not carry it already. */
-export function commandTag(command: string, rowCount: number | null): string {
-  return rowCount === null || /\d$/.test(command) ? command : `${command} ${rowCount}`;
-}
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

@@ -2,7 +2,7 @@
 // that makes a new one; renderers read it; the journal records the events
 // that produced it. No I/O, no clock: times arrive inside events.
 import type { Verdict } from '../checks/verdict.js';
-import type { ExecError, LockAttempt, LockTrace } from '../exec/types.js';
+import type { ExecError, ExecEvent, LockAttempt, LockTrace } from '../exec/types.js';
 import type { LockQueueSample } from '../exec/postgres/lock-queue.js';
 
 export type InputValue = string | number | boolean | null;
@@ -14,11 +14,14 @@ export type { TargetInfo };
 export type ItemKind = 'prerequisite' | 'step' | 'checklist';
 export type ItemStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped' | 'interrupted' | 'rolled_back';
 
-/** One line of what an item printed or the server said, kept for display. */
-export interface OutputLine {
-  kind: 'statement' | 'stdout' | 'stderr' | 'notice' | 'info' | 'rows' | 'done';
-  text: string;
-}
+/**
+ * One thing an item printed or the server said, kept as the executor reported
+ * it (structured: src/present puts it into words when it is shown). A result
+ * set keeps its first ROWS_KEPT_PER_RESULT rows and its exact total.
+ */
+export type OutputLine = ExecEvent;
+
+export const ROWS_KEPT_PER_RESULT = 20;
 
 export interface ItemState {
   /** Unique within the run, e.g. "step:indexes". */

@@ -4,6 +4,7 @@
 // is data, not code.
 import { statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { duration } from '../present/duration.js';
 import { KEPT_OUTPUT_CHARS, emptyResult, type ActionResult, type ExecError, type ExecListener } from './types.js';
 
 export interface ShellRequest {
@@ -93,7 +94,7 @@ export async function runShell(request: ShellRequest, listener: ExecListener, si
     const result = await child;
     const exitCode = typeof result.exitCode === 'number' ? result.exitCode : undefined;
     const base = { output: output.text(), exitCode };
-    if (stoppedBy === 'timeout') return finish({ ...base, ok: false, error: { kind: 'timeout', message: `killed after ${formatSeconds(request.timeoutMs!)}`, hint: 'The step took longer than its timeout; raise `timeout:` if it needs longer.' } });
+    if (stoppedBy === 'timeout') return finish({ ...base, ok: false, error: { kind: 'timeout', message: `killed after ${duration(request.timeoutMs!)}`, hint: 'The step took longer than its timeout; raise `timeout:` if it needs longer.' } });
     if (stoppedBy === 'cancelled') return finish({ ...base, ok: false, error: { kind: 'cancelled', message: 'cancelled: the command and everything it started were stopped' } });
     if (exitCode === 0) return finish({ ...base, ok: true });
     return finish({ ...base, ok: false, error: failure(result, exitCode, lastStderrLine) });
@@ -133,14 +134,6 @@ function failure(result: { signal?: string; shortMessage?: string }, exitCode: n
   return { kind: 'shell', exitCode, message: `command exited with code ${exitCode}${stderr}` };
 }
 
-/** 30000 → "30s", 1500 → "1.5s", 90000 → "1m 30s", 250 → "250ms". */
-function formatSeconds(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const seconds = ms / 1000;
-  if (seconds < 60) return `${Number(seconds.toFixed(1))}s`;
-  const rest = Math.round(seconds % 60);
-  return `${Math.floor(seconds / 60)}m${rest ? ` ${rest}s` : ''}`;
-}
 
 /** Calls onLine for each line as it arrives; resolves when the stream ends. */
 function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): Promise<void> {

@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
+import { tableText } from '../present/table.js';
 import { KEPT_ROWS, emptyResult, type ActionResult, type ExecError } from './types.js';
 
 /** Results up to this many rows are also rendered as text in `output`. */
@@ -55,12 +56,7 @@ function sqliteError(error: unknown, path: string): ExecError {
   return { kind: 'sql', message, detail: code || undefined };
 }
 
-/** Small results as aligned text, like psql, for the screen and `output` checks. */
+/** The first rows as psql's aligned table (src/present), for the screen and `output` checks. */
 function renderRows(columns: string[], rows: Record<string, unknown>[], rowCount: number): string {
-  const footer = `(${rowCount} ${rowCount === 1 ? 'row' : 'rows'})`;
-  if (rowCount > RENDERED_ROWS) return footer;
-  const cells = rows.map((row) => columns.map((c) => (row[c] === null ? '' : String(row[c]))));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join(' | ').trimEnd();
-  return [line(columns), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line), footer].join('\n');
+  return tableText({ columns, rows: rows.map((row) => columns.map((c) => row[c])), total: rowCount }, { maxRows: RENDERED_ROWS }).join('\n');
 }

@@ -32,7 +32,12 @@ export type ExecEvent =
   | { type: 'resolved'; index: number; applied: boolean; by: 'applied' | 'operator' }
   | { type: 'notice'; severity: string; message: string; detail?: string; hint?: string }
   | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'rows'; columns: string[]; rows: unknown[][]; total: number; truncated: boolean }
+  /**
+   * A result set: from PostgreSQL each value is the server's text (null for
+   * NULL), as psql prints it, with the columns' type OIDs; the checks get the
+   * typed values in the ActionResult.
+   */
+  | { type: 'rows'; columns: string[]; types?: number[]; rows: unknown[][]; total: number; truncated: boolean }
   | { type: 'info'; message: string }
   /** The queue behind a statement of ours that waits for or holds a strong lock (statement `index`), as last sampled. */
   | { type: 'lock_queue'; index: number; sample: LockQueueSample }
@@ -124,6 +129,8 @@ export interface ExecError {
   line?: number;
   column?: number;
   file?: string;
+  /** The source line the server pointed at, and the 1-based column in it: psql's "LINE n:" and caret. */
+  caret?: { text: string; column: number };
   exitCode?: number;
 }
 

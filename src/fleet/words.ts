@@ -2,21 +2,22 @@
 // table. (Kept here until src/present exists; then they move there.)
 import type { RunState } from '../engine/state.js';
 import type { FleetRow, TargetRow } from './control.js';
+import { duration } from '../present/duration.js';
+import { verdictSentence } from '../present/verdict.js';
 
 /** Why a run did not succeed, in one line: the item and its error or first failed check. */
 export function runFailure(state: RunState): string {
   const item = state.items.find((i) => i.status === 'failed' || i.status === 'interrupted');
   if (!item) return state.ended?.reason ?? `run ${state.ended?.outcome ?? 'stopped'}`;
   const bad = item.verdicts.find((v) => !v.ok);
-  const why = item.error?.message ?? (bad ? `${bad.label}: expected ${bad.expected}, found ${bad.actual}` : item.status);
+  const why = item.error?.message ?? (bad ? verdictSentence(bad) : item.status);
   return `${item.title}: ${why.split('\n')[0]}`;
 }
 
 export function elapsed(t: Pick<TargetRow, 'startedAt' | 'finishedAt'>, now = Date.now()): string {
   if (!t.startedAt) return '';
   const ms = (t.finishedAt ? Date.parse(t.finishedAt) : now) - Date.parse(t.startedAt);
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return duration(Math.max(0, Math.round(ms / 1000)) * 1000);
 }
 
 const ORDER: Record<TargetRow['state'], number> = { failed: 0, stopped: 1, running: 2, queued: 3, pending: 4, succeeded: 5 };
@@ -52,7 +53,7 @@ export function statusLines(f: FleetRow, targets: readonly TargetRow[], now = Da
       lines.push(`wave ${wave + 1}: ${w?.name ?? ''}${w?.canary ? ' (canary)' : ''} · concurrency ${w?.concurrency ?? '?'}`);
     }
     const detail = t.state === 'failed' || t.state === 'stopped' ? (t.error ?? '') : (t.current ?? '');
-    lines.push(`  ${t.name.padEnd(width)}  ${t.state.padEnd(9)}  ${elapsed(t, now).padStart(6)}  ${t.runId ?? ''}${detail ? `  ${detail}` : ''}`);
+    lines.push(`  ${t.name.padEnd(width)}  ${t.state.padEnd(9)}  ${elapsed(t, now).padStart(10)}  ${t.runId ?? ''}${detail ? `  ${detail}` : ''}`);
   }
   return lines;
 }

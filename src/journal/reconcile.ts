@@ -10,9 +10,10 @@
 //   not done  a verification fails             → pending again (it runs again)
 //   unknown   the step has nothing to verify   → interrupted: the operator chooses retry or skip
 // A prerequisite, a checklist item or a confirmation changes nothing, so it is simply asked again.
+import { verdictSentence } from '../present/verdict.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
-import { firstStatements } from '../engine/reducer.js';
+import { firstStatements } from '../present/output.js';
 import type { ItemState } from '../engine/state.js';
 import type { ExecError } from '../exec/types.js';
 import type { Check, Step } from '../runbook/schema.js';
@@ -71,7 +72,7 @@ export async function reconcile(item: ItemState, step: Step | undefined, io: Rec
     io.emit({ type: 'item_finished', key, verdicts, durationMs: io.clock() - started, at: io.clock() });
     return 'done';
   }
-  const failed = verdicts.filter((v) => !v.ok).map((v) => `${v.label} (expected ${v.expected}, actual ${v.actual})`);
+  const failed = verdicts.filter((v) => !v.ok).map(verdictSentence);
   say(`reconciled: NOT DONE — ${failed.join('; ')}`);
   again(`reconciled: NOT DONE — its verification fails, so it runs again`);
   return 'not done';

@@ -5,6 +5,7 @@ import type { Decision, InputValue, ItemState, StepFinding, TargetInfo } from '.
 import type { LockAttempt, LockTrace } from '../exec/types.js';
 import type { Journal, RollbackPlanRecord } from './journal.js';
 import { journalStatus, replayJournal, type Outcome } from './replay.js';
+import { noticeWords } from '../present/output.js';
 
 export interface StatementReport {
   attempt: number;
@@ -128,7 +129,7 @@ export function buildReport(journal: Journal): RunReport {
         else if (x.type === 'statement_finished') {
           const s = [...item.statements].reverse().find((st) => st.index === x.index && st.outcome === 'unfinished');
           if (s) Object.assign(s, { command: x.command, rowCount: x.rowCount, durationMs: x.durationMs, outcome: 'ok' });
-        } else if (x.type === 'notice') item.notices.push(`${x.severity}: ${x.message}`);
+        } else if (x.type === 'notice') item.notices.push(noticeWords(x));
         else if (x.type === 'info') item.notes.push(x.message);
         else if (x.type === 'output' && item.output.length < OUTPUT_KEPT) item.output.push(x.line);
       }
@@ -136,12 +137,3 @@ export function buildReport(journal: Journal): RunReport {
   }
   return report;
 }
-
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms * 10) / 10} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-export const iso = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));

@@ -2,8 +2,14 @@
 // checklist item as a test: a failed verification is a failed test (with
 // expected vs actual), an error or an interruption is an error, a skip or an
 // item never reached is skipped.
-import { formatDuration, type ItemReport, type RunReport } from '../journal/summary.js';
-import { attemptText, traceText } from './lock-words.js';
+import type { ItemReport, RunReport } from '../journal/summary.js';
+import { fixWords } from '../present/decision.js';
+import { duration } from '../present/duration.js';
+import { errorBlock } from '../present/error.js';
+import { commandTag } from '../present/output.js';
+import { verdictSentence, verdictText } from '../present/verdict.js';
+import { oneLine } from '../present/words.js';
+import { attemptText, traceText } from '../present/locks.js';
 import { printable } from '../present/escape.js';
 
 /** Escapes text for XML: control characters shown escaped (`\u001b`), then the markup characters. */
@@ -36,13 +42,14 @@ function testcase(r: RunReport, it: ItemReport): string[] {
   if (v === 'failure') {
     const failed = it.verdicts.filter((x) => !x.ok);
     const first = failed[0];
-    const details = failed.map((x) => `${x.label}\n  expected: ${x.expected}\n  actual:   ${x.actual}`).join('\n');
-    body.push(`      <failure message="${xml(`${first.label}: expected ${first.expected}, actual ${first.actual}`)}" type="verification">${xml(details)}</failure>`);
+    const details = failed.flatMap((x) => verdictText(x, '')).join('\n');
+    body.push(`      <failure message="${xml(verdictSentence(first))}" type="verification">${xml(details)}</failure>`);
   } else if (v === 'error') {
     const e = it.error;
-    const message = e?.message ?? (it.status === 'running' ? 'the run stopped while this was in flight' : `ended ${it.status}`);
+    const b = e ? errorBlock(e) : undefined;
+    const message = b ? `${b.title}: ${b.message}` : it.status === 'running' ? 'the run stopped while this was in flight' : `ended ${it.status}`;
     const type = it.status === 'interrupted' || it.status === 'running' ? 'interrupted' : (e?.kind ?? 'error');
-    const details = [e?.sqlstate ? `SQLSTATE ${e.sqlstate}` : '', e?.detail ? `detail: ${e.detail}` : '', e?.hint ? `hint: ${e.hint}` : '', e?.statement ? `statement: ${e.statement}` : ''].filter(Boolean).join('\n');
+    const details = b ? [...b.caret, ...b.details.map((d) => `${d.label}: ${d.text}`), ...(e?.statement ? [`statement: ${e.statement}`] : [])].join('\n') : '';
     body.push(`      <error message="${xml(message)}" type="${xml(type)}">${xml(details)}</error>`);
   } else if (v === 'skipped') {
     body.push(`      <skipped message="${xml(it.status === 'pending' ? 'not reached' : `skipped: ${it.skipReason ?? ''}`)}"/>`);
@@ -50,10 +57,10 @@ function testcase(r: RunReport, it: ItemReport): string[] {
   const out: string[] = [];
   if (it.status === 'rolled_back') out.push('rolled back afterwards');
   out.push(...it.notes.map((n) => `note: ${n}`));
-  for (const s of it.statements) out.push(`[attempt ${s.attempt}] ${s.text.replace(/\s+/g, ' ').trim()} -> ${s.outcome === 'ok' ? `${s.command ?? ''} (${formatDuration(s.durationMs)})` : s.outcome}`);
+  for (const s of it.statements) out.push(`[attempt ${s.attempt}] ${oneLine(s.text)} -> ${s.outcome === 'ok' ? `${commandTag(s.command ?? '', s.rowCount ?? null)} (${duration(s.durationMs)})` : s.outcome}`);
   if (it.shell !== undefined) out.push(`$ ${it.shell}`, ...it.output);
-  out.push(...it.verdicts.filter((x) => x.ok).map((x) => `ok: ${x.label} (expected ${x.expected}, actual ${x.actual})`));
-  out.push(...it.notices, ...it.fixes.map((f) => `fix ${f.entryId}: ${f.ok ? 'ran' : 'failed'}`));
+  out.push(...it.verdicts.filter((x) => x.ok).map((x) => `ok: ${verdictSentence(x)}`));
+  out.push(...it.notices, ...it.fixes.map((f) => fixWords(f.entryId, f.ok)));
   out.push(...(it.locks?.attempts ?? []).map(attemptText), ...(it.locks?.traces ?? []).map(traceText));
   if (out.length) body.push(`      <system-out>${xml(out.join('\n'))}</system-out>`);
   return body.length ? [`${open}>`, ...body, '    </testcase>'] : [`${open}/>`];

@@ -1,12 +1,17 @@
 // A run as Markdown, for a change ticket or a post-incident review: what ran,
 // against what, by whom; every step with its statements and timings, every
 // verdict with expected vs actual, every skip, fix and decision.
-import type { Decision } from '../engine/state.js';
-import { attemptText, traceText } from './lock-words.js';
-import { formatDuration, iso, type ItemReport, type RunReport } from '../journal/summary.js';
+import type { ItemReport, RunReport } from '../journal/summary.js';
+import { decisionWords, fixWords, type Marks } from '../present/decision.js';
+import { duration, timestamp } from '../present/duration.js';
+import { errorBlock } from '../present/error.js';
+import { attemptText, traceText } from '../present/locks.js';
 import { escapeMarkdown, markdownCode, markdownFence } from '../present/escape.js';
 import { findingLock } from '../present/findings.js';
 import type { Finding } from '../sql/findings.js';
+import { commandTag } from '../present/output.js';
+import { targetLine } from '../present/target.js';
+import { MARK as VERDICT_MARK } from '../present/verdict.js';
 
 const MARK: Record<string, string> = { passed: '✅', failed: '❌', skipped: '⏭️', interrupted: '⚠️', running: '⚠️', pending: '⬜', rolled_back: '↩️' };
 
@@ -24,19 +29,22 @@ function code(text: string, max = 200): string {
 
 const fence = markdownFence;
 
+/** How present's words mark names and text in this document. */
+const MARKS: Marks = { name: (s) => code(s), text: (s, max) => cell(s, max) };
+
 export function markdownReport(r: RunReport): string {
   const title = r.kind === 'rollback' ? `Rollback of run ${r.rollbackOf}` : r.kind === 'procedure' ? `Procedure ${r.procedureId}` : 'Run';
   const lines: string[] = [`# ${cell(r.runbook.title, 300)} — ${title} ${cell(r.runId)}`, ''];
-  const duration = r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : '—';
+  const took = r.endedAt !== undefined ? duration(r.endedAt - r.startedAt) : '—';
   lines.push(
     '| | |',
     '|---|---|',
     `| Outcome | **${r.outcome}**${r.reason ? ` — ${cell(r.reason)}` : ''} |`,
     `| Runbook | ${code(r.runbook.id)} (${cell(r.runbook.file)}, sha256 ${code(r.runbook.sha256.slice(0, 12))}) |`,
-    `| Target | ${cell(r.pinned ? `${r.pinned.host}:${r.pinned.port}/${r.pinned.database} as ${r.pinned.user} — PostgreSQL ${r.pinned.serverVersion}, ${r.pinned.isReplica ? 'replica' : 'primary'}` : r.target)} |`,
-    `| Run by | ${r.sessions.map((s) => `${cell(s.operator)} (${s.action} ${iso(s.at)}, pid ${s.pid})`).join('<br>')} |`,
-    `| Started | ${iso(r.startedAt)} |`,
-    `| Ended | ${iso(r.endedAt)} (${duration}) |`,
+    `| Target | ${cell(r.pinned ? targetLine(r.pinned) : r.target)} |`,
+    `| Run by | ${r.sessions.map((s) => `${cell(s.operator)} (${s.action} ${timestamp(s.at)}, pid ${s.pid})`).join('<br>')} |`,
+    `| Started | ${timestamp(r.startedAt)} |`,
+    `| Ended | ${timestamp(r.endedAt)} (${took}) |`,
     '',
   );
   const inputs = Object.entries(r.inputs);
@@ -46,7 +54,7 @@ export function markdownReport(r: RunReport): string {
   const counts = (s: string) => r.items.filter((i) => i.status === s).length;
   lines.push('## Summary', '', `${r.items.length} items: ${counts('passed')} passed, ${counts('failed')} failed, ${counts('skipped')} skipped, ${counts('interrupted') + counts('running')} interrupted, ${counts('rolled_back')} rolled back, ${counts('pending')} not reached.`, '');
   lines.push('| | Item | Status | Attempts | Time |', '|---|---|---|---|---|');
-  for (const it of r.items) lines.push(`| ${MARK[it.status] ?? ''} | ${it.kind} ${code(it.id)}: ${cell(it.title)} | ${it.status} | ${it.attempts} | ${formatDuration(it.durationMs)} |`);
+  for (const it of r.items) lines.push(`| ${MARK[it.status] ?? ''} | ${it.kind} ${code(it.id)}: ${cell(it.title)} | ${it.status} | ${it.attempts} | ${duration(it.durationMs)} |`);
   lines.push('');
 
   for (const kind of ['prerequisite', 'step', 'checklist'] as const) {
@@ -57,7 +65,7 @@ export function markdownReport(r: RunReport): string {
   }
   if (r.decisions.length) {
     lines.push('## Decisions', '');
-    for (const d of r.decisions) lines.push(`- ${iso(d.at)} — ${describeDecision(d, r)}`);
+    for (const d of r.decisions) lines.push(`- ${timestamp(d.at)} — ${decisionWords(d, r.items.find((i) => i.key === d.key)?.title ?? d.key, MARKS)}`);
     lines.push('');
   }
   if (r.rollbackPlan) {
@@ -65,39 +73,38 @@ export function markdownReport(r: RunReport): string {
     r.rollbackPlan.forEach((p, i) => lines.push(`${i + 1}. ${cell(p.title)} (${code(p.id)}) — ${cell(p.undo, 300)}`));
     lines.push('');
   }
-  if (r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${iso(n.at)} — ${cell(n.text, 1000)}`), '');
+  if (r.notes.length) lines.push('## Notes', '', ...r.notes.map((n) => `- ${timestamp(n.at)} — ${cell(n.text, 1000)}`), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
 function itemSection(it: ItemReport, n: number, total: number): string[] {
   const lines = [`### ${MARK[it.status] ?? ''} ${n}/${total} ${cell(it.title)} (${code(it.id)})`, ''];
-  lines.push(`Status: **${it.status}** · attempts: ${it.attempts} · time: ${formatDuration(it.durationMs)}`, '');
+  lines.push(`Status: **${it.status}** · attempts: ${it.attempts} · time: ${duration(it.durationMs)}`, '');
   if (it.skipReason) lines.push(`Skipped, reason given: _${cell(it.skipReason, 500)}_`, '');
   for (const note of it.notes) lines.push(`> ${cell(note, 500)}`, '');
   if (it.shell !== undefined) lines.push('Command:', '', ...fence(it.shell, 'sh'), '');
   if (it.statements.length) {
     lines.push('| Attempt | # | Statement | Result | Time |', '|---|---|---|---|---|');
     for (const s of it.statements) {
-      const count = s.rowCount === null || s.rowCount === undefined || (s.command ?? '').endsWith(` ${s.rowCount}`) ? '' : ` (${s.rowCount} row${s.rowCount === 1 ? '' : 's'})`;
-      const result = s.outcome === 'ok' ? cell(`${s.command ?? ''}${count}`) : s.outcome === 'failed' ? '**failed**' : '**did not finish**';
-      lines.push(`| ${s.attempt} | ${s.index + 1} | ${code(s.text, 300)} | ${result} | ${formatDuration(s.durationMs)} |`);
+      const result = s.outcome === 'ok' ? cell(commandTag(s.command ?? '', s.rowCount ?? null)) : s.outcome === 'failed' ? '**failed**' : '**did not finish**';
+      lines.push(`| ${s.attempt} | ${s.index + 1} | ${code(s.text, 300)} | ${result} | ${duration(s.durationMs)} |`);
     }
     lines.push('');
   }
   if (it.verdicts.length) {
     lines.push('| | Check | Expected | Actual |', '|---|---|---|---|');
-    for (const v of it.verdicts) lines.push(`| ${v.ok ? '✓' : '✗'} | ${cell(v.label)} | ${cell(v.expected)} | ${cell(v.actual)} |`);
+    for (const v of it.verdicts) lines.push(`| ${v.ok ? VERDICT_MARK.ok : VERDICT_MARK.bad} | ${cell(v.label)} | ${cell(v.expected)} | ${cell(v.actual)} |`);
     lines.push('');
   }
   if (it.error && it.status !== 'passed') {
-    const e = it.error;
-    lines.push(`Error (${e.kind}${e.sqlstate ? ` ${e.sqlstate}` : ''}${e.line ? `, line ${e.line}${e.column ? `:${e.column}` : ''}` : ''}): ${cell(e.message, 500)}`, '');
-    if (e.detail) lines.push(`Detail: ${cell(e.detail, 500)}`, '');
-    if (e.hint) lines.push(`Hint: ${cell(e.hint, 500)}`, '');
+    const b = errorBlock(it.error);
+    lines.push(`**${cell(b.title)}**: ${cell(b.message, 500)}`, '');
+    if (b.caret.length) lines.push(...fence(b.caret.join('\n')), '');
+    for (const d of b.details) lines.push(`${cell(d.label.charAt(0).toUpperCase() + d.label.slice(1))}: ${cell(d.text, 500)}`, '');
   }
   if (it.notices.length) lines.push('Notices:', '', ...it.notices.map((x) => `- ${cell(x, 500)}`), '');
   if (it.output.length) lines.push('Output:', '', ...fence(it.output.join('\n')), '');
-  for (const f of it.fixes) lines.push(`Troubleshooting fix ${code(f.entryId)} ${f.ok ? 'ran' : 'failed'} at ${iso(f.at)}.`, '');
+  for (const f of it.fixes) lines.push(`Troubleshooting ${fixWords(f.entryId, f.ok, MARKS)} at ${timestamp(f.at)}.`, '');
   if (it.locks?.attempts.length) lines.push('Lock guard:', '', ...it.locks.attempts.map((a) => `- ${cell(attemptText(a), 1000)}`), '');
   if (it.locks?.traces.length) lines.push('Locks traced (--trace-locks):', '', ...it.locks.traces.map((t) => `- ${cell(traceText(t), 1000)}`), '');
   if (it.findings.length) {
@@ -110,22 +117,4 @@ function itemSection(it: ItemReport, n: number, total: number): string[] {
     lines.push('');
   }
   return lines;
-}
-
-function describeDecision(d: Decision, r: RunReport): string {
-  const title = r.items.find((i) => i.key === d.key)?.title ?? d.key;
-  switch (d.type) {
-    case 'confirmed':
-      return `confirmed “${cell(d.text, 300)}” (${cell(title)})`;
-    case 'danger_confirmed':
-      return `typed the database name ${code(d.database)} to allow ${cell(title)}`;
-    case 'skipped':
-      return `skipped ${cell(title)}: ${cell(d.reason, 300)}`;
-    case 'retried':
-      return `retried ${cell(title)}`;
-    case 'fix_run':
-      return `ran troubleshooting fix ${code(d.entryId)} for ${cell(title)} (${d.ok ? 'ok' : 'failed'})`;
-    case 'checked':
-      return `ticked ${cell(title)}`;
-  }
 }

@@ -1,34 +1,23 @@
 // Plain-text renderer: one line per thing that happened, for CI logs and
 // for terminals where the screen is not wanted. Subscribes to the session.
-import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { findItem } from '../engine/plan.js';
-import { commandTag, committedText, formatMs, resolvedText } from '../engine/reducer.js';
 import type { ItemState, RunState } from '../engine/state.js';
-import type { ExecError, ExecEvent } from '../exec/types.js';
+import type { ExecEvent } from '../exec/types.js';
+import { fixWords } from '../present/decision.js';
+import { duration } from '../present/duration.js';
+import { errorText } from '../present/error.js';
+import { outputWords } from '../present/output.js';
+import { tableText } from '../present/table.js';
+import { targetLine } from '../present/target.js';
+import { verdictText } from '../present/verdict.js';
+import { oneLine } from '../present/words.js';
 import type { Runbook } from '../runbook/load.js';
 import type { TroubleshootingEntry } from '../runbook/schema.js';
-import { formatTarget } from '../exec/postgres/target.js';
-import { attemptText, queueText, traceSummary, traceText } from './lock-words.js';
+import { traceSummary } from '../present/locks.js';
 import { stepFindingLines } from '../present/findings.js';
 
 export type Write = (text: string) => void;
-
-export function verdictLines(v: Verdict): string[] {
-  // A pass also shows what was seen (a version, a count, a speed-up): the operator learns the real figure.
-  if (v.ok) return [`  ✓ ${v.label}${v.actual ? ` — ${oneLine(v.actual, 120)}` : ''}`];
-  return [`  ✗ ${v.label}`, `      expected: ${v.expected}`, `      actual:   ${v.actual}`];
-}
-
-export function errorLines(e: ExecError): string[] {
-  const at = e.line ? ` at ${e.file ? `${e.file}:` : 'line '}${e.line}${e.column ? `:${e.column}` : ''}` : '';
-  const lines = [`  ✗ ${e.kind === 'sql' ? 'SQL error' : e.kind === 'timeout' ? 'timed out' : e.kind === 'cancelled' ? 'cancelled' : 'error'}${e.sqlstate ? ` ${e.sqlstate}` : ''}${at}: ${e.message}`];
-  if (e.statementIndex !== undefined && e.statement) lines.push(`      in statement ${e.statementIndex + 1}: ${oneLine(e.statement, 160)}`);
-  if (e.detail) lines.push(`      detail: ${e.detail}`);
-  if (e.hint) lines.push(`      hint: ${e.hint}`);
-  if (e.where) lines.push(`      where: ${oneLine(e.where, 160)}`);
-  return lines;
-}
 
 export function troubleshootingLines(entries: readonly TroubleshootingEntry[]): string[] {
   if (entries.length === 0) return [];
@@ -43,46 +32,33 @@ export function troubleshootingLines(entries: readonly TroubleshootingEntry[]): 
   return lines;
 }
 
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 function heading(state: RunState, item: ItemState): string {
   const same = state.items.filter((i) => i.kind === item.kind);
   const n = same.findIndex((i) => i.key === item.key) + 1;
   return `── ${item.kind} ${n}/${same.length}: ${item.title}${item.attempts > 1 ? ` (attempt ${item.attempts})` : ''}`;
 }
 
-/** What an item's action reported, as its line in the plain output. */
+/** What an item's action reported, as its lines in the plain output: present's words, indented. */
 function outputText(e: ExecEvent): string {
   switch (e.type) {
     case 'statement_started':
-      return `  > ${oneLine(e.text, 200)}`;
-    case 'statement_finished':
-      return `    ${commandTag(e.command, e.rowCount)} (${formatMs(e.durationMs)})`;
-    case 'notice':
-      return `    ${e.severity}: ${e.message}`;
-    case 'output':
-      return `    ${e.line}`;
+      return `  > ${outputWords(e)}`;
     case 'info':
-      return `    note: ${e.message}`;
+      return `    note: ${outputWords(e)}`;
     case 'commit_started':
-      return '  > COMMIT';
-    case 'committed':
-      return `    ${committedText(e)}`;
+      return `  > ${outputWords(e)}`;
     case 'resolved':
-      return `    note: ${resolvedText(e)}`;
+      return `    note: ${outputWords(e)}`;
     case 'rows':
-      return `    ${rowsPreview(e.columns, e.rows, e.total)}`;
-    case 'lock_queue':
-      return `    ${queueText(e.index, e.sample)}`;
-    case 'lock_attempt':
-      return `    ${attemptText(e.attempt)}`;
-    case 'lock_trace':
-      return `    ${traceText(e.trace)}`;
+      // psql's aligned table, NULL empty as in psql.
+      return tableText(e, { maxRows: PLAIN_TABLE_ROWS }).map((l) => `    ${l}`).join('\n');
+    default:
+      return `    ${outputWords(e)}`;
   }
 }
+
+/** A result set prints its first rows in plain output (and the count of all). */
+const PLAIN_TABLE_ROWS = 20;
 
 /** Prints a run as it happens. Returns the listener to subscribe. */
 export function plainRenderer(rb: Runbook, write: Write): (state: RunState, event: RunEvent) => void {
@@ -95,7 +71,7 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
       }
       case 'target_pinned':
-        write(`target: ${formatTarget(event.target)}`);
+        write(`target: ${targetLine(event.target)}`);
         return;
       case 'item_started':
         write('');
@@ -109,9 +85,9 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
       case 'item_finished':
         // When the action itself failed, the error block says it all (with position, detail and hint).
-        for (const v of event.verdicts) if (!(event.error && !v.ok && v.expected === 'succeeds')) write(verdictLines(v).join('\n'));
-        if (event.error) write(errorLines(event.error).join('\n'));
-        write(`  ${item!.status === 'passed' ? 'passed' : 'FAILED'} in ${formatMs(event.durationMs)}`);
+        for (const v of event.verdicts) if (!(event.error && !v.ok && v.expected === 'succeeds')) write(verdictText(v).join('\n'));
+        if (event.error) write(errorText(event.error, '  ').join('\n'));
+        write(`  ${item!.status === 'passed' ? 'passed' : 'FAILED'} in ${duration(event.durationMs)}`);
         return;
       case 'item_confirmed':
         write(`  ✓ confirmed: ${event.text}`);
@@ -123,7 +99,7 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         write(`  skipped: ${event.reason}`);
         return;
       case 'fix_finished':
-        write(`  fix ${event.entryId}: ${event.ok ? 'ran' : 'failed'}`);
+        write(`  ${fixWords(event.entryId, event.ok)}`);
         return;
       case 'run_ended': {
         write('');
@@ -136,10 +112,4 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
     }
   };
-}
-
-function rowsPreview(columns: string[], rows: unknown[][], total: number): string {
-  if (rows.length === 0) return `(${total} rows)`;
-  const shown = rows.slice(0, 5).map((r) => r.map((v) => (v === null ? 'NULL' : String(v))).join(' | '));
-  return [`${columns.join(' | ')}`, ...shown, `(${total} row${total === 1 ? '' : 's'})`].join('\n    ');
 }

@@ -5,7 +5,7 @@
 import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
-import { firstStatements } from '../engine/reducer.js';
+import { firstStatements } from '../present/output.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { checkOutput, reduce } from '../engine/reducer.js';
 import type { InputValue, ItemState, RunKind, RunState, StatementProgress, StepFinding } from '../engine/state.js';

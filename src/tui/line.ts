@@ -1,7 +1,7 @@
 // What the views produce: lines of styled segments, already fitted to a
 // width. Tones are semantic ("ok", "bad"); the theme turns them into colors,
 // or into nothing at all under NO_COLOR. Widths are terminal columns (width.ts).
-import { characters, columns, headColumns, isNarrow } from './width.js';
+import { characters, columns, headColumns, isNarrow } from '../present/width.js';
 
 export type Tone = 'ok' | 'bad' | 'warn' | 'accent' | 'muted' | 'keyword' | 'string' | 'number' | 'comment' | 'title';
 

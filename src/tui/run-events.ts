@@ -1,14 +1,10 @@
 // What a run event changes on the screen besides the run state it carries:
-// the statement in progress, the result tables kept for the step view, the
-// monitor, a pending cancel, and the message after a troubleshooting fix.
+// the statement in progress, the monitor, a pending cancel, and the message
+// after a troubleshooting fix. (Result sets stay in the run state, as the
+// engine keeps them; the step view draws them with src/present/table.ts.)
 import type { RunEvent } from '../engine/events.js';
 import type { RunState } from '../engine/state.js';
-import { currentKey, type TableView, type UiState } from './state.js';
-import { clean, truncate } from './text.js';
-
-export const TABLE_ROWS_SHOWN = 10;
-const TABLES_KEPT = 5;
-const CELL_CHARS = 60;
+import { currentKey, type UiState } from './state.js';
 
 export function onRunEvent(state: UiState, run: RunState, event: RunEvent): UiState {
   // Events carry the session's clock; the screen's never lags behind it.
@@ -16,22 +12,11 @@ export function onRunEvent(state: UiState, run: RunState, event: RunEvent): UiSt
   const key = 'key' in event ? event.key : null;
   switch (event.type) {
     case 'item_output': {
-      const item = run.items.find((i) => i.key === event.key);
-      // The burst's lines are the item's last ones: the event at j is this many lines from the end.
-      const lineAfter = item ? item.outputDropped + item.output.length : 0;
-      event.events.forEach((e, j) => {
+      event.events.forEach((e) => {
         if (e.type === 'statement_started') {
           next.statements = { ...next.statements, [event.key]: { index: e.index, total: e.total, line: e.line, text: e.text, startedAt: event.at } };
         } else if (e.type === 'statement_finished') {
           next.statements = omit(next.statements, event.key);
-        } else if (e.type === 'rows' && item) {
-          const table: TableView = {
-            line: lineAfter - (event.events.length - j),
-            columns: e.columns.map((c) => truncate(clean(c), CELL_CHARS)),
-            rows: e.rows.slice(0, TABLE_ROWS_SHOWN).map((r) => r.map(cellText)),
-            total: e.total,
-          };
-          next.tables = { ...next.tables, [event.key]: [...(next.tables[event.key] ?? []), table].slice(-TABLES_KEPT) };
         }
       });
       break;
@@ -72,16 +57,4 @@ function omit<T>(record: Record<string, T>, key: string): Record<string, T> {
   if (!(key in record)) return record;
   const { [key]: _gone, ...rest } = record;
   return rest;
-}
-
-/** A value as psql shows it, on one line, bounded. */
-export function cellText(value: unknown): string {
-  let text: string;
-  if (value === null || value === undefined) text = 'NULL';
-  else if (typeof value === 'boolean') text = value ? 't' : 'f';
-  else if (value instanceof Uint8Array) text = `\\x${Buffer.from(value.subarray(0, 32)).toString('hex')}${value.length > 32 ? '…' : ''}`;
-  else if (value instanceof Date) text = value.toISOString();
-  else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
-  return truncate(clean(text.replace(/\n/g, '\\n')), CELL_CHARS);
 }

@@ -58,15 +58,6 @@ export interface RunningStatement {
   startedAt: number;
 }
 
-/** A result set as the screen keeps it: the first rows only, and the exact total. */
-export interface TableView {
-  /** Absolute index of the "N rows" output line this table belongs to. */
-  line: number;
-  columns: string[];
-  rows: string[][];
-  total: number;
-}
-
 /** The step view's scroll geometry as the view measured it (views/geometry.ts). */
 export interface DetailGeometry {
   /** Lines of the scrolled part. */
@@ -106,7 +97,6 @@ export interface UiState {
   prompt: Prompt | null;
   flash: { text: string; tone: Tone; at: number } | null;
   statements: Record<string, RunningStatement>;
-  tables: Record<string, TableView[]>;
   monitor: { key: string; sample: MonitorSample } | null;
   monitorNote: string | null;
   /** Since when a cancel has been on its way (Ctrl-C), or null. */
@@ -154,7 +144,6 @@ export function initialState(o: InitialOptions): UiState {
     prompt: null,
     flash: null,
     statements: {},
-    tables: {},
     monitor: null,
     monitorNote: null,
     cancelling: null,

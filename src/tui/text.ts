@@ -4,7 +4,8 @@
 // cursor), and is fitted to a width here.
 // Widths are terminal columns (width.ts), not characters.
 import { printableLine } from '../present/escape.js';
-import { columns, firstCharacter, headColumns } from './width.js';
+import { columns, firstCharacter, headColumns } from '../present/width.js';
+import { oneLine as flatten } from '../present/words.js';
 
 /** One line of display text: tabs expanded, carriage returns dropped, escape sequences and other controls shown escaped. */
 export function clean(text: string): string {
@@ -65,30 +66,8 @@ export function wrap(text: string, width: number): string[] {
   return out;
 }
 
-/** Flattens text to one line: "CREATE INDEX … ON t (a)". */
+/** Flattens text to one line, cleaned for the terminal: "CREATE INDEX … ON t (a)". */
 export function oneLine(text: string, max = Infinity): string {
-  const flat = clean(text.replace(/\s+/g, ' ')).trim();
-  return columns(flat) > max ? `${headColumns(flat, Math.max(0, max - 1))}…` : flat;
-}
-
-/** "0:07", "12:03", "1:02:03" — a clock an operator reads at a glance. */
-export function clock(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
-
-/** "5s", "3m 12s", "2h 05m" — an age. */
-export function age(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/** 12345 → "12,345". */
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  // White space first: clean shows a line break it meets as \n.
+  return flatten(clean(text.replace(/\s+/g, ' ')), max);
 }

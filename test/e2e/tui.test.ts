@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadRunbook } from '../../src/runbook/load.js';
-import { columns } from '../../src/tui/width.js';
+import { columns } from '../../src/present/width.js';
 import { killServer, sh, Terminal } from './tmux.js';
 
 const ROOT = process.cwd();

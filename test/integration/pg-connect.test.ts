@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactUrl, resolveDatabaseUrl } from '../../src/exec/connection-url.js';
 import { freePort } from '../../src/exec/embedded.js';
-import { connect, isExecFailure, queryValues, runSql, targetChanges, formatTarget } from '../../src/exec/postgres/index.js';
+import { connect, isExecFailure, queryValues, runSql, targetChanges } from '../../src/exec/postgres/index.js';
+import { targetLine } from '../../src/present/target.js';
 import type { ExecEvent } from '../../src/exec/types.js';
 import { createTestDatabase } from '../support/db.js';
 
@@ -55,7 +56,7 @@ test('connect pins the target: server, database, version, primary, backend pid',
     assert.equal(t.url, redactUrl(db.url));
     const seen = await db.client.query('SELECT application_name FROM pg_stat_activity WHERE pid = $1', [t.backendPid]);
     assert.equal(seen.rows[0]?.application_name, 'runbook-test');
-    assert.match(formatTarget(t), new RegExp(`${db.name} as postgres — PostgreSQL ${t.serverVersion.replace('.', '\\.')}, primary`));
+    assert.match(targetLine(t), new RegExp(`^postgres@.*/${db.name} · PostgreSQL ${t.serverVersion.replace('.', '\\.')} · primary$`));
 
     const again = await session.recheckTarget();
     assert.deepEqual(targetChanges(t, again), []);

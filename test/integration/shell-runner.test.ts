@@ -106,7 +106,7 @@ test('a timeout kills the whole process group', async () => {
     assert.ok(Date.now() - started < 5000);
     assert.equal(result.ok, false);
     assert.equal(result.error?.kind, 'timeout');
-    assert.equal(result.error?.message, 'killed after 500ms');
+    assert.equal(result.error?.message, 'killed after 500 ms');
     assert.equal(result.output, 'started');
     assert.equal(result.exitCode, undefined);
     const background = Number(readFileSync(pidFile, 'utf8'));
@@ -119,7 +119,7 @@ test('a timeout kills the whole process group', async () => {
 
 test('the timeout message reads in seconds', async () => {
   const { result } = await run('sleep 5', { timeoutMs: 1000 });
-  assert.equal(result.error?.message, 'killed after 1s');
+  assert.equal(result.error?.message, 'killed after 1 s');
 });
 
 test('cancelling stops the command; SIGKILL follows when SIGTERM is ignored', async () => {

@@ -39,7 +39,8 @@ test('columns, rows and an exact count', withSqliteFile((path) => {
   assert.deepEqual(r.columns, ['id', 'name']);
   assert.deepEqual(r.rows, [{ id: 1, name: 'ada' }, { id: 2, name: 'grace' }, { id: 3, name: null }]);
   assert.equal(r.rowCount, 3);
-  assert.match(r.output, /^id \| name\n/);
+  // psql's aligned format: names centred, numbers right-aligned, NULL empty, the count.
+  assert.equal(r.output, [' id | name', '----+-------', '  1 | ada', '  2 | grace', '  3 |', '(3 rows)'].join('\n'));
   assert.ok(r.durationMs >= 0);
 }));
 

@@ -9,7 +9,7 @@ import type { Effect, Intent } from '../../src/tui/intents.js';
 import { initialState, type UiState } from '../../src/tui/state.js';
 import { update } from '../../src/tui/store.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
-import { columns as displayColumns } from '../../src/tui/width.js';
+import { columns as displayColumns } from '../../src/present/width.js';
 
 export const target: TargetInfo = {
   host: '127.0.0.1',

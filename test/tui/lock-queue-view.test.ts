@@ -24,7 +24,7 @@ test('a running step shows the queue behind its lock in the pinned lines, and st
   const item = ui.run.items.find((i) => i.key === key)!;
   const pinned = text(detailParts(ui, item, 100).pinned);
   assert.match(pinned, /lock queue: statement 1 waits 2\.5 s for AccessExclusiveLock on accounts/);
-  assert.match(pinned, /held by pid 4711 \(alice, psql; idle in transaction 1 min 0 s\)/);
+  assert.match(pinned, /held by pid 4711 \(alice, psql; idle in transaction 1 min\)/);
   assert.match(pinned, /5 sessions queued behind it, the oldest for 1\.2 s/);
 
   const cleared = { ...sample, waitingFor: null, waitedMs: null, blockers: [], count: 0, oldestWaitMs: 0, waiters: [] };

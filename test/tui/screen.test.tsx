@@ -12,7 +12,7 @@ import { update } from '../../src/tui/store.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
 import type { MonitorSample } from '../../src/exec/postgres/monitor.js';
 import { atSteps, events, frameProblems, makeRunbook, makeUi, NOW, started, stripAnsi, target } from './helpers.js';
-import { columns as displayColumns } from '../../src/tui/width.js';
+import { columns as displayColumns } from '../../src/present/width.js';
 
 const KEY = {
   enter: '\r',
@@ -195,7 +195,7 @@ describe('the step view', () => {
     assert.match(f, /✓ CREATE INDEX \(1\.23 s\)/);
     assert.match(f, /id\s+│ name/);
     assert.match(f, /2\s+│ NULL/);
-    assert.match(f, /\(123,456 rows; first 2 shown\)/);
+    assert.match(f, /\(123456 rows; the first 2 shown\)/);
     assertFits(m, 120, 40);
   });
 
@@ -217,7 +217,7 @@ describe('the step view', () => {
     const f = m.frame();
     assert.match(f, /45% building index: scanning table · 450\/1,000 blocks/);
     assert.match(f, /⚠ waiting 0:42 for ShareUpdateExclusiveLock on messages, held by:/);
-    assert.match(f, /pid 4711 alice \(psql\) · idle in transaction for 5m 12s: UPDATE messages SET/);
+    assert.match(f, /pid 4711 alice \(psql\) · idle in transaction for 5 min 12 s: UPDATE messages SET/);
   });
 
   test('verdicts: ✓ and ✗ with expected and actual; the error with its position', async () => {
@@ -349,7 +349,7 @@ describe('questions on the screen', () => {
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
     const answer = screenOperator(m.ctl).blocked(item, item.verdicts, rb.troubleshooting);
     await tick();
-    assert.match(m.frame(), /✗ BLOCKED — “Create the composite indexes” failed: plan — expected Index Scan,\s+got Seq Scan/);
+    assert.match(m.frame(), /✗ BLOCKED — “Create the composite indexes” failed: plan: expected Index Scan,\s+actual Seq Scan/);
     assert.match(m.frame(), /\[r\] retry {2}\[t\] troubleshoot \(2\) {2}\[b\] roll back {2}\[s\] skip \(not allowed\)/);
     await m.press('s');
     assert.match(m.frame(), /may not be skipped/);

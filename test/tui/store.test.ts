@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeFields } from '../../src/tui/fields.js';
-import { TABLE_ROWS_SHOWN } from '../../src/tui/run-events.js';
+import { ROWS_KEPT_PER_RESULT } from '../../src/engine/state.js';
 import { viewedKey, currentKey, type Prompt, type UiState } from '../../src/tui/state.js';
 import { update, FORCE_EXIT_AFTER_MS } from '../../src/tui/store.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
@@ -84,7 +84,7 @@ describe('following the run and looking around', () => {
 });
 
 describe('what the session reports', () => {
-  test('the running statement, result tables (bounded) and their line are kept per item', () => {
+  test('the running statement is kept per item; result sets stay in the engine, structured and capped', () => {
     let ui = atSteps();
     ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW });
     ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_started', index: 0, total: 2, text: 'SELECT * FROM big', line: 3 }], at: NOW + 5 });
@@ -94,18 +94,18 @@ describe('what the session reports', () => {
     for (let n = 0; n < 8; n++) {
       ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'rows', columns: ['id', 'blob', 'nothing', 'obj'], rows, total: 123_456, truncated: true }], at: NOW });
     }
-    const tables = ui.tables['step:indexes'];
-    assert.equal(tables.length, 5, 'only the newest tables are kept');
-    assert.equal(tables[0].rows.length, TABLE_ROWS_SHOWN);
-    assert.ok(tables[0].rows[0][1].length <= 60, 'cells are bounded');
-    assert.equal(tables[0].rows[0][2], 'NULL');
-    assert.equal(tables[0].rows[0][3], '{"a":1}');
-    assert.equal(tables[4].total, 123_456);
+    const results = ui.run.items.find((i) => i.key === 'step:indexes')!.output.filter((o) => o.type === 'rows');
+    assert.equal(results.length, 8);
+    for (const r of results) {
+      assert.equal(r.type === 'rows' && r.rows.length, ROWS_KEPT_PER_RESULT, 'the engine keeps the first rows of a result');
+      assert.equal(r.type === 'rows' && r.total, 123_456, 'and its exact total');
+    }
+    assert.deepEqual(results[0].type === 'rows' && results[0].rows[0], [0, 'x'.repeat(500), null, { a: 1 }], 'values stay values: present words them when shown');
     ui = events(ui, { type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_finished', index: 0, command: 'SELECT 1', rowCount: 1, durationMs: 3 }], at: NOW });
     assert.equal(ui.statements['step:indexes'], undefined);
   });
 
-  test('a burst with a result in its middle points its table at the result line, and ends with the statement done', () => {
+  test('a burst with a result in its middle keeps the result in its place, and ends with the statement done', () => {
     let ui = atSteps();
     ui = events(ui, { type: 'item_started', key: 'step:indexes', at: NOW });
     ui = events(ui, {
@@ -120,8 +120,7 @@ describe('what the session reports', () => {
       at: NOW,
     });
     const item = ui.run.items.find((i) => i.key === 'step:indexes')!;
-    const [table] = ui.tables['step:indexes'];
-    assert.equal(item.output[table.line - item.outputDropped].kind, 'rows');
+    assert.deepEqual(item.output.map((o) => o.type), ['statement_started', 'rows', 'notice', 'statement_finished']);
     assert.equal(ui.statements['step:indexes'], undefined);
   });
 

@@ -3,8 +3,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { beside, clipLines, fit, lineText, lineWidth, seg, wrapLine } from '../../src/tui/line.js';
-import { columns } from '../../src/tui/width.js';
-import { clean, clock, age, oneLine, pad, truncate, wrap } from '../../src/tui/text.js';
+import { columns } from '../../src/present/width.js';
+import { clean, oneLine, pad, truncate, wrap } from '../../src/tui/text.js';
+import { clock, duration } from '../../src/present/duration.js';
 import { highlightSql } from '../../src/tui/highlight.js';
 import { markdownLines, monitorLines, tableLines } from '../../src/tui/views/detail.js';
 import { summaryLines } from '../../src/tui/views/summary.js';
@@ -28,9 +29,9 @@ describe('text', () => {
     assert.equal(clock(65_000), '1:05');
     assert.equal(clock(3_725_000), '1:02:05');
     assert.equal(clock(-5), '0:00');
-    assert.equal(age(5_000), '5s');
-    assert.equal(age(312_000), '5m 12s');
-    assert.equal(age(7_500_000), '2h 05m');
+    assert.equal(duration(5_000), '5 s');
+    assert.equal(duration(312_000), '5 min 12 s');
+    assert.equal(duration(7_500_000), '2 h 5 min');
   });
   test('typed text: erase characters that arrive with it still erase', () => {
     assert.equal(typed('3', '\u007f5'), '5');
@@ -91,7 +92,7 @@ describe('display width: wide and combining characters', () => {
     assert.equal(pieces.map(lineText).join(''), '東京タワー 大阪城 名古屋城 abc def');
   });
   test('a result table of wide values stays aligned and within the width', () => {
-    const lines = tableLines({ line: 0, columns: ['id', '都市'], rows: [['1', '東京'], ['22', 'Paris'], ['3', '名古屋市中区丸の内三丁目']], total: 3 }, 40).map(lineText);
+    const lines = tableLines({ columns: ['id', '都市'], rows: [['1', '東京'], ['22', 'Paris'], ['3', '名古屋市中区丸の内三丁目']], total: 3 }, 40).map(lineText);
     const bars = lines.slice(0, 5).map((l) => cols(l.slice(0, l.indexOf(l.includes('│') ? '│' : '┼'))));
     assert.ok(bars.every((b) => b === bars[0]), `separators at ${bars.join(', ')}:\n${lines.join('\n')}`);
     assert.ok(lines.every((l) => cols(l) <= 40), lines.join('\n'));
@@ -131,10 +132,11 @@ describe('markdown', () => {
 
 describe('tables, the monitor, the header and the summary', () => {
   test('a result table: aligned, bounded columns, the exact total', () => {
-    const lines = tableLines({ line: 0, columns: ['id', 'name'], rows: [['1', 'a very long name indeed that goes on'], ['22', 'NULL']], total: 1_000_000 }, 40).map(lineText);
-    assert.match(lines[0], /id │ name/);
+    const lines = tableLines({ columns: ['id', 'name'], rows: [['1', 'a very long name indeed that goes on'], ['22', 'NULL']], total: 1_000_000 }, 40).map(lineText);
+    // psql's layout: the names centred over their columns, the footer psql's with what was left out.
+    assert.match(lines[0], /^ {2}id │ +name +$/);
     assert.match(lines[3], /22 │ NULL/);
-    assert.equal(lines[4], '  (1,000,000 rows; first 2 shown)');
+    assert.equal(lines[4], '  (1000000 rows; the first 2 shown)');
     assert.ok(lines.every((l) => l.length <= 40));
   });
 
@@ -160,7 +162,7 @@ describe('tables, the monitor, the header and the summary', () => {
     assert.match(lines[0], /^\[.*\]  25% scanning heap · 250\/1,000 blocks {2}VACUUM on t$/);
     assert.equal(lines[1], 'server: COPY FROM on t  12,345 tuples');
     assert.match(lines[2], /⚠ waiting 0:05 for a lock, held by:/);
-    assert.match(lines[3], /pid 9 bob · active for 1m 01s: VACUUM FULL t/);
+    assert.match(lines[3], /pid 9 bob · active for 1 min 1 s: VACUUM FULL t/);
   });
 
   test('progress reads like the operator counts', () => {
@@ -176,8 +178,8 @@ describe('tables, the monitor, the header and the summary', () => {
     ui = events(ui, { type: 'run_ended', outcome: 'failed', reason: 'stopped at step "Create the composite indexes"', at: NOW + 90_000 });
     const lines = summaryLines(makeRunbook(), ui.run);
     assert.equal(lines[0], 'Phase 3 — performance indexes: run failed in 1:30 — stopped at step "Create the composite indexes"');
-    assert.match(lines[1], /target postgres@127\.0\.0\.1:5432\/appdb \(PostgreSQL 15\.4, primary\)/);
-    assert.ok(lines.includes('  ✗ step         Create the composite indexes — plan: expected Index Scan, got Seq Scan'));
+    assert.match(lines[1], /target postgres@127\.0\.0\.1:5432\/appdb · PostgreSQL 15\.4 · primary/);
+    assert.ok(lines.includes('  ✗ step         Create the composite indexes — plan: expected Index Scan, actual Seq Scan'));
     assert.ok(lines.includes('  ○ checklist    Dashboards are green'));
   });
 });

@@ -18,16 +18,16 @@ test('a speed-up that meets the bar', () => {
   assert.equal(v.ok, true);
   assert.equal(v.label, 'speed-up');
   assert.equal(v.expected, 'candidate ≥ 3.0× faster (median of 5)');
-  assert.equal(v.actual, '4.1× faster: 187.4 ms → 45.2 ms (median of 5; min–max 180.1 ms–201.3 ms → 44.0 ms–47.9 ms)');
+  assert.equal(v.actual, '4.1× faster: 187.4 ms → 45.2 ms (median of 5; min–max 180.1 ms–201.3 ms → 44 ms–47.9 ms)');
 });
 
 test('too small a speed-up, and a slow-down, fail', () => {
   const small = speedupVerdict([100, 100, 100], [50, 50, 50], 3);
   assert.equal(small.ok, false);
-  assert.match(small.actual, /^2\.0× faster: 100\.0 ms → 50\.0 ms/);
+  assert.match(small.actual, /^2\.0× faster: 100 ms → 50 ms/);
   const slower = speedupVerdict([50], [100], 1.5);
   assert.equal(slower.ok, false);
-  assert.match(slower.actual, /^2\.0× slower: 50\.0 ms → 100\.0 ms/);
+  assert.match(slower.actual, /^2\.0× slower: 50 ms → 100 ms/);
 });
 
 test('edge cases: no runs, a candidate too fast to time', () => {

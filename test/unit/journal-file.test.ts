@@ -327,7 +327,7 @@ describe('reconciling a step left in flight', () => {
     const r = await reconcileWith('step:three', async () => ({ verdicts: [{ ...ok, ok: false, actual: 'missing' }] }), { step: shellStep() });
     assert.equal(r.outcome, 'not done');
     assert.equal(r.status, 'pending');
-    assert.match(r.told, /NOT DONE — a exists \(expected ok, actual missing\)/);
+    assert.match(r.told, /NOT DONE — a exists: expected ok, actual missing/);
   });
 
   test('a shell step with nothing to verify: unknown, blocked until the operator retries or skips', async () => {

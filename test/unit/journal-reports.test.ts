@@ -272,7 +272,7 @@ describe('Markdown', () => {
     assert.match(md, /\| ✗ \| completes without error \| no error \| division by zero \|/);
     assert.match(md, /Skipped, reason given: _statistics are fresh &#38; fine_/);
     assert.match(md, /Troubleshooting fix `analyze-first` ran/);
-    assert.match(md, /Error \(sql 22012, line 2:9\): division by zero/);
+    assert.match(md, /\*\*SQL error 22012 at line 2:9\*\*: division by zero/);
     assert.match(md, /## Rollback plan[\s\S]*1\. Create the \\\| table \(`one`\) — DROP TABLE a/);
     assert.match(md, /- `password` = `\*\*\*`/);
     // Every table row has as many cells as its header (a "|" in a title must not add one).

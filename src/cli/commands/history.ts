@@ -8,7 +8,8 @@ import { sharedRuns } from '../../journal/db-record.js';
 import { readJournal } from '../../journal/journal.js';
 import { journalStatus } from '../../journal/replay.js';
 import { openStore } from '../../journal/store.js';
-import { formatDuration, iso } from '../../journal/summary.js';
+import { duration, timestamp } from '../../present/duration.js';
+import { listingText } from '../../present/table.js';
 import { EXIT } from '../exit-codes.js';
 
 export interface HistoryOptions {
@@ -31,29 +32,24 @@ export interface HistoryRow {
   at?: string;
 }
 
-export function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
-}
-
 export function localHistory(opts: HistoryOptions): HistoryRow[] {
   const store = openStore(opts.stateDir);
   const rows: HistoryRow[] = [];
   for (const entry of store.runs()) {
     if (opts.runbook && entry.runbook !== opts.runbook) continue;
     let outcome = 'unreadable';
-    let duration = '—';
+    let took = '—';
     let at: string | undefined;
     try {
       const status = journalStatus(readJournal(entry.journal));
       outcome = status.outcome + (status.outcome === 'stopped' && status.at ? ` at ${status.at}` : '');
-      duration = formatDuration((status.endedAt ?? status.lastAt) - entry.startedAt);
+      took = duration((status.endedAt ?? status.lastAt) - entry.startedAt);
       at = status.at;
     } catch (e) {
       outcome = `unreadable: ${e instanceof Error ? e.message : String(e)}`;
     }
     const kind = entry.kind === 'rollback' ? `rollback of ${entry.rollbackOf}` : entry.kind === 'procedure' ? `procedure ${entry.procedureId}` : 'run';
-    rows.push({ id: entry.id, runbook: entry.runbook, kind, target: entry.target, operator: entry.operator, startedAt: iso(entry.startedAt), outcome, duration, at });
+    rows.push({ id: entry.id, runbook: entry.runbook, kind, target: entry.target, operator: entry.operator, startedAt: timestamp(entry.startedAt), outcome, duration: took, at });
   }
   const limit = Number(opts.limit ?? 0);
   return limit > 0 ? rows.slice(-limit) : rows;
@@ -89,7 +85,7 @@ export async function historyCommand(opts: HistoryOptions, out: (line: string) =
     out('no runs yet');
     return EXIT.done;
   }
-  table([['RUN', 'RUNBOOK', 'KIND', 'TARGET', 'BY', 'STARTED', 'TIME', 'OUTCOME'], ...rows.map((r) => [r.id, r.runbook, r.kind, r.target, r.operator, r.startedAt, r.duration, r.outcome])]).forEach(out);
+  listingText(['RUN', 'RUNBOOK', 'KIND', 'TARGET', 'BY', 'STARTED', 'TIME', 'OUTCOME'], rows.map((r) => [r.id, r.runbook, r.kind, r.target, r.operator, r.startedAt, r.duration, r.outcome])).forEach(out);
   return EXIT.done;
 }
 

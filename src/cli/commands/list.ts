@@ -1,6 +1,7 @@
 // `runbook list [--json]`: the runbooks in ./runbooks and RUNBOOK_PATH, with
 // their risk and estimate, and the procedures each can run on its own.
 import { stderrLine, stdoutLine } from '../write.js';
+import { listingText } from '../../present/table.js';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultRunbookDirs, discoverRunbooks, type DiscoveredRunbook } from '../../runbook/discover.js';
@@ -29,25 +30,14 @@ export async function listCommand(opts: { json?: boolean }, out: Write, err: Wri
 
 function table(runbooks: DiscoveredRunbook[]): string[] {
   const rows = runbooks.map((r) => [r.id ?? '?', r.risk ?? '', r.estimate ?? '', r.title ?? '', r.file]);
-  const header = ['ID', 'RISK', 'ESTIMATE', 'TITLE', 'FILE'];
-  const limits = [32, 8, 16, 56];
-  const widths = header.map((h, i) => Math.min(limits[i] ?? 80, Math.max(h.length, ...rows.map((row) => row[i].length))));
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : fit(cell, widths[i]).padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  const lines = [format(header)];
+  const listed = listingText(['ID', 'RISK', 'ESTIMATE', 'TITLE', 'FILE'], rows, [32, 8, 16, 56]);
+  const lines = [listed[0]];
   runbooks.forEach((r, i) => {
-    lines.push(format(rows[i]));
+    lines.push(listed[i + 1]);
     if (r.error) lines.push(`    does not load: ${r.error}`);
     for (const p of r.procedures) lines.push(`    procedure ${p.id}: ${p.title}`);
   });
   return lines;
-}
-
-function fit(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
 export function register(program: Command): void {

@@ -1,6 +1,7 @@
 // `runbook resume [RUN]`: continue a run that was stopped or killed. The state
 // is replayed from its journal; a step left in flight is reconciled by its
 // verification before anything else happens (see src/journal/reconcile.ts).
+import { timestamp } from '../../present/duration.js';
 import { stderrLine } from '../write.js';
 import type { Command } from 'commander';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
@@ -102,7 +103,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
     return EXIT.usage;
   }
   const original = header.rollbackOf ? findOriginal(opts, header.rollbackOf) : undefined;
-  err(`resuming run ${header.runId} (${status.outcome}${status.at ? ` at ${status.at}` : ''}), started ${new Date(header.startedAt).toISOString()} by ${header.operator}`);
+  err(`resuming run ${header.runId} (${status.outcome}${status.at ? ` at ${status.at}` : ''}), started ${timestamp(header.startedAt)} by ${header.operator}`);
   return runCommand(
     rb.file,
     { ...opts, db, procedure: header.procedureId, input: state.inputs ? [] : (opts.input ?? []) },

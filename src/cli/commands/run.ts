@@ -11,7 +11,8 @@ import { plainOperator } from '../../run/plain-operator.js';
 import { openSandbox, runFixture, type Sandbox } from '../../run/sandbox.js';
 import { RunSession, sessionApplicationName } from '../../run/session.js';
 import { connect, type PgSession } from '../../exec/postgres/index.js';
-import { errorLines, plainRenderer } from '../../report/plain.js';
+import { errorText } from '../../present/error.js';
+import { plainRenderer } from '../../report/plain.js';
 import { jsonRenderer } from '../../report/json.js';
 import type { RunKind } from '../../engine/state.js';
 import type { Step } from '../../runbook/schema.js';
@@ -189,7 +190,7 @@ export async function runCommand(
       const fixture = await runFixture(rb, url, {}, (e) => opts.json || (e.type === 'output' || e.type === 'notice' ? out(`    ${e.type === 'output' ? e.line : e.message}`) : undefined));
       if (fixture && !fixture.ok) {
         err('sandbox: the fixture failed, so the runbook was not started');
-        if (fixture.error) errorLines(fixture.error).forEach(err);
+        if (fixture.error) errorText(fixture.error, '  ').forEach(err);
         return EXIT.failed;
       }
     }

@@ -125,11 +125,3 @@ export function internalError(err: unknown): ExecError {
   if (isExecFailure(err)) return err.error;
   return { kind: 'internal', message: `Internal error: ${pgFields(err).message ?? String(err)}` };
 }
-
-/** 1500 -> "1.5s", 600000 -> "10m": limits named the way a runbook writes them. */
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`;
-  if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))}m`;
-  return `${Number((ms / 3_600_000).toFixed(1))}h`;
-}

@@ -5,7 +5,9 @@ import { sourcePosition } from '../../sql/index.js';
 import type { BoundSql, SqlStatement } from '../../sql/index.js';
 import type { ExecError, StatementRecord } from '../types.js';
 import type { GuardTrip } from './lock-queue.js';
-import { formatMs, internalError, isConnectionLoss, lostConnectionError, pgFields } from './errors.js';
+import { duration } from '../../present/duration.js';
+import { tripReason } from '../../present/locks.js';
+import { internalError, isConnectionLoss, lostConnectionError, pgFields } from './errors.js';
 import { shorten, statementLabel } from './plan.js';
 
 /** Thrown inside the statement loop when the operator cancelled between statements. */
@@ -31,12 +33,6 @@ export interface FailureContext {
 }
 
 /** Why the guard stopped a statement, in words. */
-export function tripReason(trip: GuardTrip): string {
-  return trip.limit === 'max_queue'
-    ? `${trip.count} sessions waited behind it (max_queue ${trip.allowed})`
-    : `a session had waited ${formatMs(trip.waitedMs)} behind it (max_queue_wait ${formatMs(trip.allowedMs)})`;
-}
-
 export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
   const { statements, failedAt } = ctx;
   const stmt = statements[failedAt] as SqlStatement | undefined;
@@ -65,11 +61,11 @@ export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
     return { kind: 'cancelled', message: `Cancelled on the server by the operator during ${label}.`, ...at };
   }
   if (f.code === '57014' && /statement timeout/i.test(f.message ?? '')) {
-    const limit = ctx.timeoutMs ? `the step's timeout of ${formatMs(ctx.timeoutMs)}` : 'the server\'s statement_timeout';
+    const limit = ctx.timeoutMs ? `the step's timeout of ${duration(ctx.timeoutMs)}` : 'the server\'s statement_timeout';
     return { kind: 'timeout', sqlstate: f.code, message: `${cap(label)} ran longer than ${limit} and was stopped by the server (statement_timeout).`, ...at };
   }
   if (f.code === '55P03' && /lock timeout/i.test(f.message ?? '')) {
-    const limit = ctx.lockTimeoutMs ? `the step's lock timeout of ${formatMs(ctx.lockTimeoutMs)}` : 'the server\'s lock_timeout';
+    const limit = ctx.lockTimeoutMs ? `the step's lock timeout of ${duration(ctx.lockTimeoutMs)}` : 'the server\'s lock_timeout';
     return {
       kind: 'timeout',
       sqlstate: f.code,
@@ -95,12 +91,23 @@ export function describeFailure(err: unknown, ctx: FailureContext): ExecError {
   };
 }
 
-function safePosition(stmt: SqlStatement, position: number, bound: BoundSql | undefined): { line: number; column: number } {
+function safePosition(stmt: SqlStatement, position: number, bound: BoundSql | undefined): Pick<ExecError, 'line' | 'column' | 'caret'> {
+  let at: { line: number; column: number };
   try {
-    return sourcePosition(stmt, position, bound);
+    at = sourcePosition(stmt, position, bound);
   } catch {
     return { line: stmt.line, column: stmt.column };
   }
+  return { ...at, ...caretAt(stmt, at) };
+}
+
+/** The statement's source line the position falls on, and the column within it (its first line starts at stmt.column). */
+function caretAt(stmt: SqlStatement, at: { line: number; column: number }): Pick<ExecError, 'caret'> {
+  const index = at.line - stmt.line;
+  const text = stmt.text.split('\n')[index];
+  if (text === undefined) return {};
+  const column = index === 0 ? at.column - (stmt.column - 1) : at.column;
+  return column >= 1 ? { caret: { text: text.replace(/\r$/, ''), column } } : {};
 }
 
 export interface Aftermath {

@@ -1,5 +1,6 @@
 // Small read helpers for checks: one query's values, and repeated timings for
 // the speed-up check. Both throw ExecFailure (error.kind 'sql' / 'connection').
+import { targetAddress } from '../../present/target.js';
 import type { InputValue } from '../../sql/index.js';
 import { KEPT_ROWS } from '../types.js';
 import type { ExecError } from '../types.js';
@@ -51,7 +52,7 @@ async function guarded<T>(session: PgSession, sql: string, run: () => Promise<T>
   try {
     return await run();
   } catch (err) {
-    const where = `${session.target.host}:${session.target.port}/${session.target.database}`;
+    const where = targetAddress(session.target);
     if (session.lost || isConnectionLoss(err)) throw new ExecFailure(session.lost ?? lostConnectionError(err, where));
     const f = pgFields(err);
     const error: ExecError = {

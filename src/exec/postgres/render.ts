@@ -1,40 +1,22 @@
-// The text a step's SQL "printed", psql-style, for the `expected:` panel and
-// for output checks: command tags, small result tables, and EXPLAIN plans as
-// their bare lines (so a check can look for "Index Scan using ...").
+// The text a step's SQL "printed", psql-style, for output checks (`output:`
+// looks for text in it): command tags, result tables in psql's aligned format
+// (src/present/table.ts), and EXPLAIN plans as their bare lines (so a check
+// can look for "Index Scan using ...").
+import { tableText } from '../../present/table.js';
 import { KEPT_OUTPUT_CHARS } from '../types.js';
 import type { StatementOutcome } from './statement.js';
 
-/** Results up to this many rows are drawn as a table; larger ones as a summary line. */
+/** A result shows its first this many rows, and the count of all. */
 export const TABLE_ROWS = 50;
 
 export function renderOutcome(outcome: StatementOutcome, isExplain: boolean): string {
   if (!outcome.columns) return outcome.tag ?? '';
   if (isExplain) {
     // EXPLAIN (FORMAT TEXT) is one column, one plan line per row; JSON/XML/YAML are one row of text.
-    return outcome.rows.map((row) => text(row[0])).join('\n');
+    return outcome.text.map((row) => row[0] ?? '').join('\n');
   }
-  const count = `(${outcome.total} ${outcome.total === 1 ? 'row' : 'rows'})`;
-  if (outcome.total > TABLE_ROWS) return `${outcome.columns.join(' | ')}\n${count}`;
-  return `${table(outcome.columns, outcome.rows)}\n${count}`;
-}
-
-/** An aligned table like psql's default output. */
-function table(columns: string[], rows: unknown[][]): string {
-  const cells = rows.map((row) => row.map((v) => text(v).replace(/\n/g, '\\n')));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (values: string[]) => ` ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')}`.trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w + 2)).join('+');
-  return [line(columns), rule, ...cells.map(line)].join('\n');
-}
-
-/** A value as psql would print it. */
-export function text(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  const table = { columns: outcome.columns, ...(outcome.types ? { types: outcome.types } : {}), rows: outcome.text, total: outcome.total };
+  return tableText(table, { maxRows: TABLE_ROWS }).join('\n');
 }
 
 /** Output text bounded to KEPT_OUTPUT_CHARS: the head is kept, and the tail. */

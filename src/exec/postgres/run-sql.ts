@@ -2,6 +2,7 @@
 // one (in a transaction when that is safe), stream what happens as events, and
 // finish with one ActionResult. Whatever goes wrong, the session is left idle:
 // no statement running, no transaction open, timeouts as they were.
+import { targetAddress } from '../../present/target.js';
 import type { BoundSql, InputValue, LockContext, SqlStatement } from '../../sql/index.js';
 import { emptyResult, KEPT_ROWS } from '../types.js';
 import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } from '../types.js';
@@ -218,7 +219,7 @@ class StepRun {
     const s = this.session;
     return describeFailure(err, {
       lost: s.lost,
-      where: `${s.target.host}:${s.target.port}/${s.target.database}`,
+      where: targetAddress(s.target),
       statements: this.statements,
       bound: this.bound,
       failedAt,
@@ -258,7 +259,7 @@ class StepRun {
     // Back outside any transaction: everything up to here is committed (or was never transactional).
     if (this.request.track && !this.explicit && !this.session.inTransaction) this.listener({ type: 'committed', through: i, total: this.statements.length });
     if (outcome.columns) {
-      this.listener({ type: 'rows', columns: outcome.columns, rows: outcome.rows, total: outcome.total, truncated: outcome.total > outcome.rows.length });
+      this.listener({ type: 'rows', columns: outcome.columns, ...(outcome.types ? { types: outcome.types } : {}), rows: outcome.text, total: outcome.total, truncated: outcome.total > outcome.text.length });
       this.lastRows = outcome;
     }
     this.output.append(renderOutcome(outcome, isExplain(stmt)));

@@ -1,6 +1,7 @@
 // One connection to the target database for a whole run: opened once, its
 // target pinned and re-checkable, cancellable from outside, and never able to
 // crash the process when the server goes away.
+import { targetAddress } from '../../present/target.js';
 import pg from './pg.js';
 import { redactUrl } from '../connection-url.js';
 import { passwordOf } from '../secrets.js';
@@ -147,7 +148,7 @@ function newClient(url: string, applicationName: string, connectTimeoutMs: numbe
 
 /** "host:port/database" for messages; a socket directory stands in for the host. */
 function describeAddress(client: pg.Client): string {
-  return redactUrl(`${client.host}:${client.port}/${client.database ?? ''}`);
+  return redactUrl(targetAddress({ host: client.host, port: client.port, database: client.database ?? '' }));
 }
 
 /** Open the session and pin its target. Rejects with an ExecFailure of kind 'connection'. */

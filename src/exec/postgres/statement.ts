@@ -13,8 +13,12 @@ export interface StatementOutcome {
   rowCount: number | null;
   /** Column names when the statement returned rows (possibly zero of them); else null. */
   columns: string[] | null;
-  /** The first keepRows rows, as arrays in column order. */
+  /** The columns' type OIDs (how psql aligns them), when rows came back. */
+  types: number[] | null;
+  /** The first keepRows rows, as arrays in column order, typed (for the checks). */
   rows: unknown[][];
+  /** The same rows as the server's text of each value (null for NULL): what psql prints. */
+  text: (string | null)[][];
   /** Every row the statement returned, counted. */
   total: number;
 }
@@ -79,8 +83,10 @@ interface QueryInternals {
  */
 class BoundedQuery extends (pg.Query as unknown as new (config: object, values: undefined, callback: (err: Error | null) => void) => object) {
   private kept: unknown[][] = [];
+  private keptText: (string | null)[][] = [];
   private counted = 0;
   private columns: string[] | null = null;
+  private types: number[] | null = null;
 
   constructor(config: object, private readonly keepRows: number, callback: (err: Error | null) => void) {
     super(config, undefined, callback);
@@ -90,12 +96,14 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
     return this as unknown as QueryInternals;
   }
 
-  handleRowDescription(msg: { fields: { name: string }[] }): void {
+  handleRowDescription(msg: { fields: { name: string; dataTypeID: number }[] }): void {
     (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, msg);
     this.internals._accumulateRows = false;
     this.kept = [];
+    this.keptText = [];
     this.counted = 0;
     this.columns = msg.fields.map((f) => f.name);
+    this.types = msg.fields.map((f) => f.dataTypeID);
   }
 
   handleDataRow(msg: { fields: unknown[] }): void {
@@ -105,6 +113,8 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
     if (this.kept.length >= this.keepRows) return;
     try {
       this.kept.push(q._result.parseRow(msg.fields));
+      // Results come in text format: each field is the server's text, as psql prints it.
+      this.keptText.push(msg.fields.map((f) => (f === null ? null : String(f))));
     } catch (err) {
       // As pg does: the error is reported once the server is ready again.
       q._canceledDueToError = err;
@@ -113,6 +123,6 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
 
   outcome(): Untagged {
     const result = this.internals._result;
-    return { rowCount: result.rowCount ?? null, columns: this.columns, rows: this.kept, total: this.columns ? this.counted : 0 };
+    return { rowCount: result.rowCount ?? null, columns: this.columns, types: this.types, rows: this.kept, text: this.keptText, total: this.columns ? this.counted : 0 };
   }
 }

@@ -1,7 +1,11 @@
 // The fleet view's lines: the fleet's header, a table of targets by wave
 // (failures first) with each one's step, state and elapsed time, and a
 // target's run, read-only, when one is open.
+import { duration } from '../../present/duration.js';
+import { outputWords } from '../../present/output.js';
+import { verdictSentence } from '../../present/verdict.js';
 import { fit, plain, seg, styled, type Line, type Tone } from '../line.js';
+import { clean } from '../text.js';
 import { elapsed, fleetLine } from '../../fleet/words.js';
 import type { TargetRow } from '../../fleet/control.js';
 import type { FleetViewState } from './model.js';
@@ -53,15 +57,15 @@ function runLines(s: FleetViewState, room: number): Line[] {
   }
   for (const item of run.items) {
     const mark = item.status === 'passed' ? '✓' : item.status === 'failed' ? '✗' : item.status === 'running' ? '▶' : item.status === 'pending' ? '·' : '!';
-    out.push(fit([seg(`${mark} `, { tone: ITEM_TONE[item.status] }), seg(`${item.kind} ${item.title}`), seg(item.durationMs !== undefined ? `  ${(item.durationMs / 1000).toFixed(1)}s` : '', { tone: 'muted' })], s.width));
-    for (const v of item.verdicts.filter((x) => !x.ok)) out.push(fit(plain(`    ${v.label}: expected ${v.expected}, found ${v.actual}`, { tone: 'bad' }), s.width));
+    out.push(fit([seg(`${mark} `, { tone: ITEM_TONE[item.status] }), seg(`${item.kind} ${item.title}`), seg(item.durationMs !== undefined ? `  ${duration(item.durationMs)}` : '', { tone: 'muted' })], s.width));
+    for (const v of item.verdicts.filter((x) => !x.ok)) out.push(fit(plain(`    ${verdictSentence(v)}`, { tone: 'bad' }), s.width));
     if (item.error) out.push(fit(plain(`    ${item.error.message.split('\n')[0]}`, { tone: 'bad' }), s.width));
   }
   const current = run.items.find((i) => i.status === 'running') ?? [...run.items].reverse().find((i) => i.output.length > 0);
   if (current && out.length < room) {
     out.push([]);
     out.push(plain(`output of ${current.title}:`, { tone: 'muted' }));
-    for (const o of current.output.slice(-(room - out.length))) out.push(fit(plain(`  ${o.text}`), s.width));
+    for (const o of current.output.slice(-(room - out.length))) out.push(fit(plain(`  ${clean(outputWords(o))}`), s.width));
   }
   return out;
 }

@@ -3,17 +3,23 @@
 // the server's own progress, who blocks us) that never scrolls away, and a
 // body that scrolls.
 import type { Verdict } from '../../checks/verdict.js';
-import { formatMs } from '../../engine/reducer.js';
 import type { ItemState, OutputLine } from '../../engine/state.js';
 import type { ExecError } from '../../exec/types.js';
 import type { MonitorSample } from '../../exec/postgres/monitor.js';
 import type { Check, Step } from '../../runbook/schema.js';
-import { queueText } from '../../report/lock-words.js';
+import { queueText } from '../../present/locks.js';
 import { highlightSql } from '../highlight.js';
 import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
-import { stepOf, type TableView, type UiState } from '../state.js';
-import { age, clean, clock, count, lines as splitLines, oneLine, pad, wrap } from '../text.js';
-import { columns } from '../width.js';
+import { stepOf, type UiState } from '../state.js';
+import { clean, lines as splitLines, oneLine, wrap } from '../text.js';
+import { decisionWords } from '../../present/decision.js';
+import { clock, duration, timestamp } from '../../present/duration.js';
+import { errorBlock } from '../../present/error.js';
+import { outputWords } from '../../present/output.js';
+import { centre, padCell, tableLayout, type TableInput } from '../../present/table.js';
+import { count, NULL_WORD } from '../../present/value.js';
+import { ACTUAL, EXPECTED, MARK } from '../../present/verdict.js';
+import { columns } from '../../present/width.js';
 
 export interface DetailParts {
   pinned: Line[];
@@ -89,7 +95,7 @@ export function itemSource(ui: UiState, item: ItemState): ItemSource {
 
 function timeoutText(t: string | number | undefined): string | undefined {
   if (t === undefined) return undefined;
-  return typeof t === 'number' ? formatMs(t) : t;
+  return typeof t === 'number' ? duration(t) : t;
 }
 
 function numberOf(ui: UiState, item: ItemState): string {
@@ -124,11 +130,11 @@ function pinnedLines(ui: UiState, item: ItemState, src: ItemSource, width: numbe
       break;
     }
     case 'passed':
-      if (item.durationMs !== undefined) add(`passed in ${formatMs(item.durationMs)}`, 'ok');
+      if (item.durationMs !== undefined) add(`passed in ${duration(item.durationMs)}`, 'ok');
       else add('confirmed', 'ok');
       break;
     case 'failed':
-      add(`failed${item.durationMs !== undefined ? ` after ${formatMs(item.durationMs)}` : ''}`, 'bad', true);
+      add(`failed${item.durationMs !== undefined ? ` after ${duration(item.durationMs)}` : ''}`, 'bad', true);
       add('blocked: choose below', 'bad');
       break;
     case 'interrupted':
@@ -197,7 +203,7 @@ export function monitorLines(s: MonitorSample, width: number, _now: number): Lin
     for (const b of s.blockers.slice(0, 2)) {
       const who = [b.user, b.application ? `(${b.application})` : null].filter(Boolean).join(' ');
       const since = b.state === 'active' ? b.queryAgeMs : (b.xactAgeMs ?? b.queryAgeMs);
-      const state = `${b.state ?? '?'}${since !== null ? ` for ${age(since)}` : ''}`;
+      const state = `${b.state ?? '?'}${since !== null ? ` for ${duration(Math.round(since / 1000) * 1000)}` : ''}`;
       out.push([seg(`  pid ${b.pid} `, { tone: 'warn', bold: true }), seg(`${who} · ${state}: `, { tone: 'warn' }), seg(oneLine(b.query ?? '', width), { dim: true })]);
     }
     if (s.blockers.length > 2) out.push(plain(`  …and ${s.blockers.length - 2} more sessions`, { tone: 'warn' }));
@@ -225,7 +231,7 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
 
   const sideBySide = src.expected !== undefined && width >= 90;
   const half = Math.floor((width - 3) / 2);
-  const output = outputLines(ui, item, sideBySide ? width - half - 3 : width);
+  const output = outputLines(item, sideBySide ? width - half - 3 : width);
   if (src.expected !== undefined) {
     out.push(blank);
     const expected = splitLines(src.expected.replace(/\n$/, '')).flatMap((t) => wrapLine([seg(t, { tone: 'muted' })], sideBySide ? half : width));
@@ -252,14 +258,8 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
   if (decisions.length > 0) {
     out.push(blank, plain('Record:', { tone: 'muted', bold: true }));
     for (const d of decisions) {
-      const when = new Date(d.at).toISOString().slice(11, 19);
-      const what =
-        d.type === 'skipped' ? `skipped — ${d.reason}`
-        : d.type === 'retried' ? 'retried'
-        : d.type === 'fix_run' ? `troubleshooting fix “${d.entryId}” ${d.ok ? 'ran' : 'failed'}`
-        : d.type === 'danger_confirmed' ? `destructive step confirmed by typing “${d.database}”`
-        : d.type === 'confirmed' ? `confirmed: ${d.text}`
-        : 'checked';
+      const when = timestamp(d.at).slice(11, 19);
+      const what = decisionWords(d);
       out.push([seg(`  ${when}  `, { tone: 'muted' }), seg(oneLine(what))]);
     }
   }
@@ -352,78 +352,81 @@ export function markdownLines(text: string, width: number): Line[] {
   return out;
 }
 
-const OUTPUT_STYLE: Record<OutputLine['kind'], { prefix: string; tone?: Tone; dim?: boolean }> = {
-  statement: { prefix: '› ', tone: 'accent' },
-  done: { prefix: '  ✓ ', tone: 'ok' },
+/** A result set shows its first rows on the screen (the engine keeps ROWS_KEPT_PER_RESULT). */
+export const TABLE_ROWS_SHOWN = 10;
+
+const OUTPUT_STYLE: Record<OutputLine['type'], { prefix: string; tone?: Tone }> = {
+  statement_started: { prefix: '› ', tone: 'accent' },
+  statement_finished: { prefix: '  ✓ ', tone: 'ok' },
+  commit_started: { prefix: '› ', tone: 'accent' },
+  committed: { prefix: '  ✓ ', tone: 'ok' },
+  resolved: { prefix: '  note: ', tone: 'muted' },
   notice: { prefix: '  ', tone: 'warn' },
-  stdout: { prefix: '' },
-  stderr: { prefix: '', tone: 'warn' },
+  output: { prefix: '' },
   info: { prefix: '  note: ', tone: 'muted' },
   rows: { prefix: '  ', tone: 'muted' },
+  lock_queue: { prefix: '  ', tone: 'warn' },
+  lock_attempt: { prefix: '  ', tone: 'warn' },
+  lock_trace: { prefix: '  ', tone: 'muted' },
 };
 
 /** The item's output as it arrived: statements, their durations, notices, shell lines, result tables. */
-export function outputLines(ui: UiState, item: ItemState, width: number): Line[] {
+export function outputLines(item: ItemState, width: number): Line[] {
   const out: Line[] = [];
   if (item.outputDropped > 0) out.push(plain(`… ${count(item.outputDropped)} earlier lines not kept (the newest ${item.output.length} are)`, { tone: 'muted' }));
-  const tables = ui.tables[item.key] ?? [];
-  item.output.forEach((o, i) => {
-    const abs = item.outputDropped + i;
-    const style = OUTPUT_STYLE[o.kind];
-    if (o.kind === 'rows') {
-      const table = tables.find((t) => t.line === abs);
-      if (table) {
-        out.push(...tableLines(table, width));
-        return;
-      }
+  for (const o of item.output) {
+    if (o.type === 'rows') {
+      out.push(...tableLines(o, width));
+      continue;
     }
-    if (o.kind === 'statement') {
+    const style = OUTPUT_STYLE[o.type];
+    if (o.type === 'statement_started') {
       out.push([seg(style.prefix, { tone: 'accent', bold: true }), ...highlightSql(oneLine(o.text))[0]]);
-      return;
+      continue;
     }
+    const tone = o.type === 'output' ? (o.stream === 'stderr' ? 'warn' : undefined) : style.tone;
     // Output keeps its spacing (psql tables, aligned logs); long lines break, very long ones are cut short.
-    const wrapped = wrapLine([seg(clean(o.text), { ...(style.tone && o.kind !== 'stdout' ? { tone: style.tone } : {}) })], Math.max(10, width - style.prefix.length));
+    const wrapped = wrapLine([seg(clean(outputWords(o)), tone ? { tone } : {})], Math.max(10, width - style.prefix.length));
     const shown = wrapped.length > 6 ? [...wrapped.slice(0, 5), plain(`… (${wrapped.length - 5} more lines)`, { tone: 'muted' })] : wrapped;
-    shown.forEach((l, j) => out.push([seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), { ...(style.tone ? { tone: style.tone } : {}) }), ...l]));
-  });
+    shown.forEach((l, j) => out.push([seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), tone ? { tone } : {}), ...l]));
+  }
   return out;
 }
 
-/** A result set: aligned columns, the first rows, and the exact total. */
-export function tableLines(t: TableView, width: number): Line[] {
-  if (t.columns.length === 0) return [plain(`  (${count(t.total)} rows)`, { tone: 'muted' })];
+/** A result set as psql lays it out (src/present/table.ts): names bold, rules and NULL dimmed, the first rows and the exact total. */
+export function tableLines(t: TableInput, width: number): Line[] {
   const cap = Math.max(6, Math.min(30, Math.floor((width - 2) / Math.max(1, Math.min(t.columns.length, 4))) - 3));
-  const widths = t.columns.map((c, i) => Math.min(cap, Math.max(columns(c), ...t.rows.map((r) => columns(r[i] ?? '')))));
-  const cell = pad;
+  const shown = { ...t, columns: t.columns.map(clean), rows: t.rows.map((r) => r.map((v) => (typeof v === 'string' ? clean(v) : v))) };
+  const l = tableLayout(shown, { nullAs: NULL_WORD, maxRows: TABLE_ROWS_SHOWN, maxColumnWidth: cap });
+  if (l.header.length === 0) return [plain(`  ${l.footer}`, { tone: 'muted' })];
+  const bar = (i: number) => seg(i < l.header.length - 1 ? ' │ ' : '', { tone: 'muted' });
   const out: Line[] = [];
-  out.push([seg('  '), ...t.columns.flatMap((c, i) => [seg(cell(c, widths[i]), { bold: true }), seg(i < t.columns.length - 1 ? ' │ ' : '', { tone: 'muted' })])]);
-  out.push([seg('  '), seg(widths.map((w) => '─'.repeat(w)).join('─┼─'), { tone: 'muted' })]);
-  for (const r of t.rows) out.push([seg('  '), ...t.columns.flatMap((_, i) => [seg(cell(r[i] ?? '', widths[i])), seg(i < t.columns.length - 1 ? ' │ ' : '', { tone: 'muted' })])]);
-  const shown = t.rows.length < t.total ? `; first ${t.rows.length} shown` : '';
-  out.push(plain(`  (${count(t.total)} row${t.total === 1 ? '' : 's'}${shown})`, { tone: 'muted' }));
+  out.push([seg('  '), ...l.header.flatMap((h, i) => [seg(centre(h, l.widths[i]), { bold: true }), bar(i)])]);
+  out.push([seg('  '), seg(l.widths.map((w) => '─'.repeat(w)).join('─┼─'), { tone: 'muted' })]);
+  for (const r of l.rows) out.push([seg('  '), ...r.flatMap((c, i) => [seg(padCell(c.text, l.widths[i], l.align[i]), c.isNull ? { tone: 'muted' } : {}), bar(i)])]);
+  out.push(plain(`  ${l.footer}`, { tone: 'muted' }));
   return out;
 }
 
 export function verdictLines(v: Verdict, width: number): Line[] {
-  if (v.ok) return [[seg('  ✓ ', { tone: 'ok', bold: true }), seg(v.label), seg(`  ${oneLine(v.actual, Math.max(0, width - v.label.length - 6))}`, { tone: 'muted' })]];
-  const out: Line[] = wrapLine([seg(oneLine(v.label), { tone: 'bad', bold: true })], Math.max(10, width - 4)).slice(0, 3).map((l, i) => [seg(i === 0 ? '  ✗ ' : '    ', { tone: 'bad', bold: true }), ...l]);
-  wrap(v.expected, width - 16).forEach((l, i) => out.push([seg(i === 0 ? '      expected: ' : '                ', { tone: 'muted' }), seg(l)]));
-  wrap(v.actual, width - 16).forEach((l, i) => out.push([seg(i === 0 ? '      actual:   ' : '                ', { tone: 'muted' }), seg(l, { tone: 'bad' })]));
+  if (v.ok) return [[seg(`  ${MARK.ok} `, { tone: 'ok', bold: true }), seg(v.label), seg(`  ${oneLine(v.actual, Math.max(0, width - v.label.length - 6))}`, { tone: 'muted' })]];
+  const out: Line[] = wrapLine([seg(oneLine(v.label), { tone: 'bad', bold: true })], Math.max(10, width - 4)).slice(0, 3).map((l, i) => [seg(i === 0 ? `  ${MARK.bad} ` : '    ', { tone: 'bad', bold: true }), ...l]);
+  const labelled = (label: string, text: string, tone?: Tone) =>
+    wrap(text, width - 6 - label.length).forEach((l, i) => out.push([seg(`      ${i === 0 ? label : ' '.repeat(label.length)}`, { tone: 'muted' }), seg(l, tone ? { tone } : {})]));
+  labelled(EXPECTED, v.expected);
+  labelled(ACTUAL, v.actual, 'bad');
   return out;
 }
 
+/** present's error block, coloured and wrapped: the title bold, the message in red, psql's caret lines as they are. */
 export function errorLines(e: ExecError, width: number): Line[] {
-  const kind = e.kind === 'sql' ? 'SQL error' : e.kind === 'timeout' ? 'Timed out' : e.kind === 'cancelled' ? 'Cancelled' : e.kind === 'connection' ? 'Connection' : 'Error';
-  const at = e.line ? ` at ${e.file ? `${e.file.split('/').pop()}:` : 'line '}${e.line}${e.column ? `:${e.column}` : ''}` : '';
-  const out: Line[] = [[seg(`✗ ${kind}${e.sqlstate ? ` ${e.sqlstate}` : ''}${at}`, { tone: 'bad', bold: true })]];
-  for (const l of wrap(e.message, width - 2)) out.push([seg('  '), seg(l, { tone: 'bad' })]);
-  const extra = (label: string, text: string | undefined) => {
-    if (!text) return;
-    wrap(text, width - label.length - 2).forEach((l, i) => out.push([seg(i === 0 ? `  ${label}` : ' '.repeat(label.length + 2), { tone: 'muted' }), seg(l)]));
-  };
-  if (e.statementIndex !== undefined && e.statement) extra(`in statement ${e.statementIndex + 1}: `, oneLine(e.statement, 300));
-  extra('detail: ', e.detail);
-  extra('hint: ', e.hint);
-  extra('where: ', e.where ? oneLine(e.where, 300) : undefined);
+  const b = errorBlock(e, width - 2);
+  const out: Line[] = [[seg(`${MARK.bad} ${b.title}`, { tone: 'bad', bold: true })]];
+  for (const l of wrap(b.message, width - 2)) out.push([seg('  '), seg(l, { tone: 'bad' })]);
+  for (const l of b.caret) out.push([seg('  '), seg(clean(l), { tone: 'accent' })]);
+  for (const d of b.details) {
+    const label = `${d.label}: `;
+    wrap(d.text, width - label.length - 2).forEach((l, i) => out.push([seg(i === 0 ? `  ${label}` : ' '.repeat(label.length + 2), { tone: 'muted' }), seg(l)]));
+  }
   return out;
 }

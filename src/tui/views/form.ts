@@ -6,7 +6,7 @@ import { fieldSegs } from './prompt.js';
 import type { InputField } from '../fields.js';
 import type { Prompt } from '../state.js';
 import { oneLine, wrap } from '../text.js';
-import { columns, tailColumns } from '../width.js';
+import { columns, tailColumns } from '../../present/width.js';
 
 function typeText(f: InputField): string {
   const s = f.spec;

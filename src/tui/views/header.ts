@@ -5,7 +5,9 @@ import type { RunState } from '../../engine/state.js';
 import { frontier } from '../../engine/reducer.js';
 import { fit, lineWidth, seg, type Line, type Tone } from '../line.js';
 import type { UiState } from '../state.js';
-import { clock, oneLine, truncate } from '../text.js';
+import { clock } from '../../present/duration.js';
+import { targetParts } from '../../present/target.js';
+import { oneLine, truncate } from '../text.js';
 
 const RISK_TONE: Record<string, Tone> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
 
@@ -57,11 +59,14 @@ export function headerLines(ui: UiState, width: number): Line[] {
   const room = width - lineWidth(right2) - 1;
   let left2: Line;
   if (t) {
-    const role = seg(t.isReplica ? 'REPLICA (read-only)' : 'primary', { tone: t.isReplica ? 'warn' : 'ok', bold: t.isReplica });
-    left2 = [seg(`${t.user}@${t.host}:${t.port}/`, { tone: 'muted' }), seg(t.database, { bold: true }), seg(` · PostgreSQL ${t.serverVersion} · `, { tone: 'muted' }), role];
-    // Narrow: the database, version and role matter more than the user and the word "PostgreSQL".
-    if (lineWidth(left2) > room) left2 = [seg(`${t.host}:${t.port}/`, { tone: 'muted' }), seg(t.database, { bold: true }), seg(` · PG ${t.serverVersion} · `, { tone: 'muted' }), role];
-    if (lineWidth(left2) > room) left2 = [seg(t.database, { bold: true }), seg(` · PG ${t.serverVersion} · `, { tone: 'muted' }), role];
+    // The words are present's (targetLine); the screen colours them, and a replica stands out.
+    const p = targetParts(t);
+    const role = seg(p.role, { tone: p.isReplica ? 'warn' : 'ok', bold: p.isReplica });
+    const rest = [seg(p.database, { bold: true }), seg(` · ${p.server} · `, { tone: 'muted' }), role];
+    left2 = [seg(`${p.login}${p.address}`, { tone: 'muted' }), ...rest];
+    // Narrow: the database, version and role matter more than the user and the address.
+    if (lineWidth(left2) > room) left2 = [seg(p.address, { tone: 'muted' }), ...rest];
+    if (lineWidth(left2) > room) left2 = rest;
   } else left2 = [seg(ui.targetHint || 'target not given'), seg(' · connecting…', { tone: 'muted' })];
   return [spread(left1, right1, width, bar), spread(left2, right2, width)];
 }

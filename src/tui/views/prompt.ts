@@ -2,7 +2,9 @@
 // exactly which keys answer it. Empty while nothing is asked.
 import { clipLines, fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
 import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../state.js';
-import { clock, oneLine, wrap } from '../text.js';
+import { clock } from '../../present/duration.js';
+import { verdictSentence } from '../../present/verdict.js';
+import { oneLine, wrap } from '../text.js';
 import { rollbackApplies } from '../prompts.js';
 
 export interface KeyHint {
@@ -188,7 +190,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
 
 function firstProblem(item: ReturnType<typeof findItem>, p: Extract<Prompt, { kind: 'blocked' }>): string {
   const bad = p.verdicts.find((v) => !v.ok) ?? item?.verdicts.find((v) => !v.ok);
-  if (bad) return oneLine(`${bad.label} — expected ${bad.expected}, got ${bad.actual}`, 200);
+  if (bad) return oneLine(verdictSentence(bad), 200);
   if (item?.error) return oneLine(item.error.message, 200);
   return '';
 }

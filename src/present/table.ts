@@ -1,0 +1,119 @@
+// A result set as psql's aligned format prints it:
+//
+//   id |   name   | total
+//  ----+----------+-------
+//    1 | AAPL     |  12.5
+//    2 |          |     3
+//  (2 rows)
+//
+// Column names centred, numbers right-aligned (by the column's type, as psql
+// decides), everything else left-aligned, widths in terminal columns (a CJK
+// character takes two). Plain output prints the lines; the screen lays the
+// same cells out and adds colour (a dimmed NULL). Trailing blanks are dropped.
+import { cellText } from './value.js';
+import { columns as width, headColumns } from './width.js';
+
+/** The types psql right-aligns (print.c column_type_alignment): int2/4/8, float4/8, numeric, oid, xid, xid8, cid, money. */
+const NUMERIC_TYPES = new Set([21, 23, 20, 700, 701, 1700, 26, 28, 5069, 29, 790]);
+
+export interface TableInput {
+  columns: string[];
+  /** The columns' type OIDs, when known (PostgreSQL). */
+  types?: number[];
+  /** The kept rows: server text (string | null) or typed values. */
+  rows: unknown[][];
+  /** Every row the statement returned. */
+  total: number;
+}
+
+export interface TableCell {
+  text: string;
+  isNull: boolean;
+}
+
+export interface TableLayout {
+  header: string[];
+  widths: number[];
+  align: ('left' | 'right')[];
+  rows: TableCell[][];
+  /** "(3 rows)", "(1200 rows; the first 50 shown)". */
+  footer: string;
+}
+
+export interface TableOptions {
+  /** How a NULL reads in a cell: '' as psql (plain), 'NULL' on the screen. */
+  nullAs?: string;
+  /** At most this many rows are laid out. */
+  maxRows?: number;
+  /** No column wider than this (cut with …): the screen's terminal is narrow. */
+  maxColumnWidth?: number;
+}
+
+export function tableLayout(t: TableInput, options: TableOptions = {}): TableLayout {
+  const cap = options.maxColumnWidth ?? Infinity;
+  const shownRows = t.rows.slice(0, options.maxRows ?? t.rows.length);
+  const rows = shownRows.map((r) => t.columns.map((_, i) => cell(r[i], options.nullAs ?? '', cap)));
+  const header = t.columns.map((c) => fit(cellText(c), cap));
+  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i].text))));
+  const align = t.columns.map((_, i) => (isNumeric(t, i) ? 'right' : 'left') as 'left' | 'right');
+  return { header, widths, align, rows, footer: footer(t.total, shownRows.length) };
+}
+
+/** The table as psql prints it, one string a line. */
+export function tableText(t: TableInput, options: TableOptions = {}): string[] {
+  const l = tableLayout(t, options);
+  if (l.header.length === 0) return [l.footer];
+  const line = (cells: string[]) => ` ${cells.join(' | ')}`.trimEnd();
+  return [
+    line(l.header.map((h, i) => centre(h, l.widths[i]))),
+    l.widths.map((w) => '-'.repeat(w + 2)).join('+'),
+    ...l.rows.map((r) => line(r.map((c, i) => padCell(c.text, l.widths[i], l.align[i])))),
+    l.footer,
+  ];
+}
+
+/** A cell's text padded to `w` columns, on its side. */
+export function padCell(text: string, w: number, align: 'left' | 'right'): string {
+  const room = ' '.repeat(Math.max(0, w - width(text)));
+  return align === 'right' ? room + text : text + room;
+}
+
+/** A column name centred in `w` columns, as psql does. */
+export function centre(text: string, w: number): string {
+  const room = Math.max(0, w - width(text));
+  const left = Math.floor(room / 2);
+  return ' '.repeat(left) + text + ' '.repeat(room - left);
+}
+
+function footer(total: number, shown: number): string {
+  // psql's own footer, digits without separators; what was left out is said.
+  const rows = total === 1 ? '(1 row' : `(${total} rows`;
+  return shown < total ? `${rows}; the first ${shown} shown)` : `${rows})`;
+}
+
+function cell(value: unknown, nullAs: string, cap: number): TableCell {
+  const isNull = value === null || value === undefined;
+  return { text: fit(isNull ? nullAs : cellText(value), cap), isNull };
+}
+
+function fit(text: string, cap: number): string {
+  return width(text) <= cap ? text : `${headColumns(text, Math.max(0, cap - 1))}…`;
+}
+
+function isNumeric(t: TableInput, i: number): boolean {
+  if (t.types?.[i] !== undefined) return NUMERIC_TYPES.has(t.types[i]);
+  // Without types (SQLite, an older journal): numbers as the driver typed them.
+  const values = t.rows.map((r) => r[i]).filter((v) => v !== null && v !== undefined);
+  return values.length > 0 && values.every((v) => typeof v === 'number' || typeof v === 'bigint');
+}
+
+/**
+ * The program's own listings (`runbook list`, `runbook history`): a header
+ * row and columns two spaces apart, like `ls -l` or `kubectl get`, each
+ * column at most its limit wide (cut with …), the last one as long as it is.
+ */
+export function listingText(header: string[], rows: string[][], limits: number[] = []): string[] {
+  const widths = header.map((h, i) => Math.min(limits[i] ?? Infinity, Math.max(width(h), ...rows.map((r) => width(r[i] ?? '')))));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : padCell(fit(c, widths[i]), widths[i], 'left'))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
