@@ -243,7 +243,7 @@ describe('runbook run in a terminal', () => {
 
     const { term } = await start(join(FIXTURES, 'lock.yaml'), { db, columns: 140, rows: 30 });
     await term.waitFor(/⚠ waiting \d+:\d+ for AccessExclusiveLock on accounts, held by:/);
-    await term.waitFor(new RegExp(`pid ${holderPid} postgres \\(nightly batch\\) · idle in transaction for \\d+s: LOCK TABLE accounts IN SHARE MODE`));
+    await term.waitFor(new RegExp(`pid ${holderPid} postgres \\(nightly batch\\) · idle in transaction for \\d+ s: LOCK TABLE accounts IN SHARE M`));
     assertLayout(term, 'E2E — waits the server reports');
     await holder.query('COMMIT');
     await term.waitFor(/✓ Add a column to accounts/);

@@ -67,6 +67,11 @@ export function headerLines(ui: UiState, width: number): Line[] {
     // Narrow: the database, version and role matter more than the user and the address.
     if (lineWidth(left2) > room) left2 = [seg(p.address, { tone: 'muted' }), ...rest];
     if (lineWidth(left2) > room) left2 = rest;
+    // Still too narrow: the database name gives way, never the role (primary or replica is what a person must see).
+    if (lineWidth(left2) > room) {
+      const tail = rest.slice(1);
+      left2 = [seg(truncate(p.database, Math.max(8, room - lineWidth(tail))), { bold: true }), ...tail];
+    }
   } else left2 = [seg(ui.targetHint || 'target not given'), seg(' · connecting…', { tone: 'muted' })];
   return [spread(left1, right1, width, bar), spread(left2, right2, width)];
 }
