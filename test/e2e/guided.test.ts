@@ -22,12 +22,13 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function start(args: string[] = []): Promise<{ term: Terminal; db: TestDatabase; marks: string }> {
+async function start(args: string[] = [], fixture = FIXTURE, arrange?: (db: TestDatabase) => Promise<unknown>): Promise<{ term: Terminal; db: TestDatabase; marks: string }> {
   const db = await createTestDatabase('guidede2e');
+  if (arrange) await arrange(db);
   open.push({ close: () => void db.drop().catch(() => {}) });
   const marks = mkdtempSync(join(tmpdir(), 'runbook-guided-'));
   dirs.push(marks);
-  const all = [BIN, 'run', FIXTURE, '--db', db.url, '--state-dir', join(marks, 'state'), '--input', `dir=${marks}`, ...args].map(sh).join(' ');
+  const all = [BIN, 'run', fixture, '--db', db.url, '--state-dir', join(marks, 'state'), '--input', `dir=${marks}`, ...args].map(sh).join(' ');
   const term = new Terminal(`cd ${sh(ROOT)} && env -u CI -u CONTINUOUS_INTEGRATION ${sh(process.execPath)} ${all}`, 100, 30);
   open.push(term);
   return { term, db, marks };
@@ -51,6 +52,18 @@ describe('the guided pace', () => {
     assert.equal(existsSync(join(marks, 'second')), false, 'and stopped before the second');
     term.type('q');
     assert.notEqual(await term.exitCode(), 0);
+  });
+
+  test('the lock findings of a step are on view before it runs', async () => {
+    const fixture = join(ROOT, 'test', 'e2e', 'fixtures', 'guided-findings.yaml');
+    const { term, db } = await start([], fixture, (d) => d.client.query('CREATE TABLE guided_f (id int)'));
+    await term.waitFor(/▶ Next, step 1\/1: Add a note column/);
+    await term.waitFor(/Findings \(1\) — locks, rewrites, scans/);
+    assert.match(term.screen(), /warning lock-timeout-missing/);
+    const cols = await db.client.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'guided_f' AND column_name = 'note'");
+    assert.equal(cols.rows[0].n, 0, 'shown, not run');
+    term.type('q');
+    await term.exitCode();
   });
 
   test('a runs on until the next step that needs a decision (a lock-taking DDL)', async () => {

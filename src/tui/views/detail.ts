@@ -13,6 +13,7 @@ import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type To
 import { stepOf, type UiState } from '../state.js';
 import { clean, lines as splitLines, oneLine, wrap } from '../text.js';
 import { decisionWords } from '../../present/decision.js';
+import { stepFindingLines } from '../../present/findings.js';
 import { clock, duration, timestamp } from '../../present/duration.js';
 import { errorBlock } from '../../present/error.js';
 import { outputWords } from '../../present/output.js';
@@ -222,6 +223,7 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
     out.push(blank);
   }
   out.push(...runsLines(src, width));
+  out.push(...findingLines(ui, item, width));
   if (src.verify.length > 0) {
     out.push(blank, plain('Then checks:', { tone: 'muted', bold: true }));
     for (const c of src.verify) out.push([seg('  • ', { tone: 'muted' }), seg(c.title)]);
@@ -262,6 +264,24 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
       const what = decisionWords(d);
       out.push([seg(`  ${when}  `, { tone: 'muted' }), seg(oneLine(what))]);
     }
+  }
+  return out;
+}
+
+/**
+ * What the step does to the people using the database (locks, rewrites, scans), in sight before it runs:
+ * as judged for the pinned server once it started, as the runbook's load found them until then.
+ */
+function findingLines(ui: UiState, item: ItemState, width: number): Line[] {
+  if (item.kind !== 'step') return [];
+  const findings = item.findings ?? (ui.runbook.findings ?? []).filter((f) => f.step === item.id && f.procedure === ui.run.procedureId);
+  if (findings.length === 0) return [];
+  const out: Line[] = [blank, heading(`Findings (${findings.length}) — locks, rewrites, scans`)];
+  for (const f of findings) {
+    const [head, ...rest] = stepFindingLines(f, '');
+    const tone: Tone | undefined = f.accepted ? 'muted' : f.severity === 'error' ? 'bad' : f.severity === 'warning' ? 'warn' : undefined;
+    out.push(...wrapLine([seg(head, tone ? { tone } : {})], width));
+    for (const line of rest) out.push(...wrapLine([seg(`  ${line}`, { tone: 'muted' })], width));
   }
   return out;
 }
