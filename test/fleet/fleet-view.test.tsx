@@ -52,8 +52,8 @@ test('targets by wave with failures first; updates move the rows; Enter opens a 
   assert.match(frame, /fleet tenants \(#7\) · add-index · running · wave 2\/2 · 4 targets/);
   const order = ['t1', 't4', 't2', 't3'].map((n) => frame.indexOf(`  ${n} `));
   assert.ok(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1])), `wave 1, then wave 2 with the failure first:\n${frame}`);
-  assert.match(frame, /t2\s+running\s+30s\s+step build/);
-  assert.match(frame, /t4\s+failed\s+30s\s+Build the index: relation exists/);
+  assert.match(frame, /t2\s+running\s+30 s\s+step build/);
+  assert.match(frame, /t4\s+failed\s+30 s\s+Build the index: relation exists/);
   assert.match(frame, /wave 1 · canary \(canary\) · at most 1 at once/);
 
   // t3 fails too: it moves up among the failures.

@@ -13,7 +13,8 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
-import { createTestDatabase } from '../support/db.js';
+import { createTestDatabase, serverUrl } from '../support/db.js';
+import pg from 'pg';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -40,9 +41,12 @@ test('a secret input and the password appear in no byte the program wrote, on an
   const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
   const stateDir = join(dir, 'state');
   const secret = `Tok-${randomBytes(6).toString('hex')}`;
-  // Trust authentication: the server accepts any password, so the URL can carry one to leak.
+  // A role of the test's own with a password to leak (the server may authenticate by password, as the embedded one does).
   const password = `Pw-${randomBytes(6).toString('hex')}`;
+  const role = `secr_${randomBytes(4).toString('hex')}`;
+  await db.client.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}'`);
   const url = new URL(db.url);
+  url.username = role;
   url.password = password;
   try {
     writeFileSync(join(dir, 'leaky.yaml'), JSON.stringify(RUNBOOK));
@@ -57,9 +61,9 @@ test('a secret input and the password appear in no byte the program wrote, on an
 
     // The echoes happened (the test would prove nothing otherwise), masked.
     assert.equal(plain.code, 1, plain.stdout + plain.stderr);
-    assert.match(plain.stdout, /token=\*\*\* url=postgres(ql)?:\/\/postgres:\*\*\*@.* pw=\*\*\*/);
+    assert.match(plain.stdout, new RegExp(`token=\\*\\*\\* url=postgres(ql)?://${role}:\\*\\*\\*@.* pw=\\*\\*\\*`));
     assert.match(plain.stdout, /^ {4}\*\*\*$/m, 'stderr of the shell: the password alone on a line');
-    assert.match(plain.stdout, /t \| app\n {4}\*\*\* \| runbook leaky/);
+    assert.match(plain.stdout, /\n {4} \*\*\* \| runbook leaky/, 'the secret row value, masked in psql\'s table');
     assert.match(plain.stdout, /actual: +.*\*\*\*/);
     assert.match(error.stdout, /invalid input syntax for type integer: "\*\*\*"/);
     assert.match(invalid.stderr + invalid.stdout, /mode: expected one of a, b, got a value that is not shown \(secret input\)/);
@@ -90,6 +94,7 @@ test('a secret input and the password appear in no byte the program wrote, on an
     for (const form of [secret, password, encodeURIComponent(password)]) assert.ok(!everything.includes(form), `a secret was written: ${form}`);
   } finally {
     await db.drop();
+    await dropRole(role);
   }
 });
 
@@ -98,10 +103,14 @@ test('passwords that are ordinary words do not damage the record: "postgres", "5
   const dir = mkdtempSync(join(tmpdir(), 'secrets-words-'));
   try {
     writeFileSync(join(dir, 'plain.yaml'), JSON.stringify({ runbook: 1, id: 'words', title: 'Words in the sandbox', steps: [{ id: 'one', title: 'Select', sql: 'SELECT 1 AS n' }] }));
-    for (const password of ['postgres', '5432', 'sandbox']) {
+    // The port as a password, whatever port the test server has; a role of the test's own takes each password.
+    const port = new URL(db.url).port || '5432';
+    await db.client.query(`CREATE ROLE ${WORDS_ROLE} LOGIN SUPERUSER`);
+    for (const password of ['postgres', port, 'sandbox']) {
       const stateDir = join(dir, `state-${password}`);
+      await db.client.query(`ALTER ROLE ${WORDS_ROLE} PASSWORD '${password}'`);
       const url = new URL(db.url);
-      url.username = 'postgres';
+      url.username = WORDS_ROLE;
       url.password = password;
       const run = await runCli(['run', join(dir, 'plain.yaml'), '--plain', '--yes', '--db', url.toString(), '--state-dir', stateDir]);
       assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -109,14 +118,28 @@ test('passwords that are ordinary words do not damage the record: "postgres", "5
       const journal = filesUnder(stateDir).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(f, 'utf8')).join('\n');
       for (const text of [run.stdout, report.stdout, journal]) {
         // (Markdown writes a line-leading "127." as "127\." so it cannot start a list.)
-        assert.match(text, /127\\?\.0\.0\.1:5432/, `${password}: the address is intact`);
+        assert.match(text, new RegExp(`127\\\\?\\.0\\.0\\.1:${port}`), `${password}: the address is intact`);
         assert.doesNotMatch(text, /:\*\*\*\/|127\.0\.0\.1:\*\*\*/, `${password}: no port masked`);
       }
-      assert.match(report.stdout, /as postgres/, `${password}: the user is intact`);
+      assert.match(report.stdout, new RegExp(`${WORDS_ROLE.replace('_', '\\\\?_')}@127`), `${password}: the user is intact`);
       assert.match(report.stdout, /Words in the sandbox/, `${password}: the title is intact`);
-      assert.match(journal, /"target":"postgres(ql)?:\/\/postgres:\*\*\*@127\.0\.0\.1:5432\//, `${password}: the URL's password itself is redacted`);
+      assert.match(journal, new RegExp(`"target":"postgres(ql)?://${WORDS_ROLE}:\\*\\*\\*@127\\.0\\.0\\.1:${port}/`), `${password}: the URL's password itself is redacted`);
     }
   } finally {
     await db.drop();
+    await dropRole(WORDS_ROLE);
   }
 });
+
+const WORDS_ROLE = `words_${process.pid}`;
+
+/** Roles are the server's, not the test database's: dropped after the database that holds their objects. */
+async function dropRole(role: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+  } finally {
+    await admin.end();
+  }
+}
