@@ -18,22 +18,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/journal.js';
 import { replayJournal } from '../../src/journal/replay.js';
+import { seededRandom } from '../support/random.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 const EXIT = { done: 0, usage: 2, connection: 4, decision: 5 };
 
-/** A small seeded PRNG (mulberry32): the same seed, the same moments. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.FAULT_SEED ?? 1307);
 
@@ -126,7 +116,7 @@ async function reset(db: TestDatabase): Promise<void> {
 }
 
 test('kill -9 at 30 random moments, resumed each time: 0 duplicated effects, 0 lost journal entries', { timeout: 120_000 }, async () => {
-  const rand = prng(SEED);
+  const rand = seededRandom(SEED);
   const dir = mkdtempSync(join(tmpdir(), 'fault-kill-'));
   const file = join(dir, 'book.yaml');
   writeFileSync(file, runbookYaml(rand));
@@ -179,7 +169,7 @@ test('kill -9 at 30 random moments, resumed each time: 0 duplicated effects, 0 l
 });
 
 test('our backend terminated on the server at random moments, then resume --retry: 0 duplicated effects', { timeout: 120_000 }, async () => {
-  const rand = prng(SEED + 1);
+  const rand = seededRandom(SEED + 1);
   const dir = mkdtempSync(join(tmpdir(), 'fault-terminate-'));
   const file = join(dir, 'book.yaml');
   writeFileSync(file, runbookYaml(rand));

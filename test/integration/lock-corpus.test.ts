@@ -13,8 +13,9 @@ import pg from 'pg';
 import { connect, runSql, type PgSession } from '../../src/exec/postgres/index.js';
 import type { LockTrace } from '../../src/exec/types.js';
 import { lockRank } from '../../src/sql/locks.js';
-import { ensureParser, LockContext, parseTreeOf, splitSql, statementLocks, type LockMode } from '../../src/sql/index.js';
+import { ensureParser, splitSql, type LockMode } from '../../src/sql/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { contextAfter } from '../support/lock-context.js';
 
 interface Entry {
   id: string;
@@ -63,16 +64,6 @@ after(async () => {
   await db.drop();
 });
 
-/** What the model knows once `setup` ran (as the corpus's own unit test gives it): its tables exist already. */
-function contextAfter(setup: string | undefined, version: number): LockContext {
-  const ctx = new LockContext();
-  for (const s of splitSql(setup ?? '')) {
-    const node = parseTreeOf(s);
-    if (node) statementLocks(node, version, ctx);
-  }
-  ctx.created.clear();
-  return ctx;
-}
 
 const schemas = async (): Promise<string[]> =>
   (await db.client.query("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')")).rows.map((r) => r.nspname as string);

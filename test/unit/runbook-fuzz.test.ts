@@ -13,21 +13,11 @@ import { loadRunbook } from '../../src/runbook/load.js';
 import { formatProblem } from '../../src/runbook/problems.js';
 import { printable } from '../../src/present/escape.js';
 import { runCli } from '../support/cli.js';
+import { seededRandom } from '../support/random.js';
 
 const SEED = 0x5ec2e7;
 const COUNT = 500;
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE = `runbook: 1
 id: fuzz
@@ -92,7 +82,7 @@ const RAW_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066
 const STACK = /\n\s+at .+:\d+:\d+|Maximum call stack|RangeError|TypeError|ReferenceError/;
 
 test(`${COUNT} malformed runbooks: each validated in under 10 s, no stack trace, no raw control character in the output`, async () => {
-  const r = rng(SEED);
+  const r = seededRandom(SEED);
   const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
   mkdirSync(join(dir, 'runbooks'));
   const files: string[] = [];

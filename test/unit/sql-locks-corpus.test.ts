@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { ensureParser, parseTreeOf, splitSql } from '../../src/sql/index.js';
 import { statementsFindings } from '../../src/sql/findings.js';
-import { LockContext, statementLocks } from '../../src/sql/locks.js';
+import { statementLocks } from '../../src/sql/locks.js';
+import { contextAfter } from '../support/lock-context.js';
 
 interface Entry {
   id: string;
@@ -27,16 +28,6 @@ const corpus = (yaml.load(readFileSync(corpusFile, 'utf8')) as { statements: Ent
 
 before(() => ensureParser());
 
-/** The context a database built by `setup` gives: its tables exist already (they are not new). */
-function contextAfter(setup: string | undefined, version: number): LockContext {
-  const ctx = new LockContext();
-  for (const s of splitSql(setup ?? '')) {
-    const node = parseTreeOf(s);
-    if (node) statementLocks(node, version, ctx);
-  }
-  ctx.created.clear();
-  return ctx;
-}
 
 describe('lock corpus', () => {
   test('has at least 150 statements with unique ids, each one statement', () => {
