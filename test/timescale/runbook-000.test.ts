@@ -18,8 +18,9 @@ test('000 runs end to end through --sandbox-on, the destructive steps confirmed 
     assert.ok(r.stdout.includes(notice), `missing notice ${notice}`);
   }
   // The monitor step read the refresh jobs after their first runs: a status, and Success.
-  assert.match(r.stdout, /\| fo_option_strike_bars_15min \| 00:05:00 \| true \| Success \|/);
-  assert.match(r.stdout, /\| fo_option_strike_bars_5min \| 00:01:00 \| true \| Success \|/);
+  // psql's aligned table: columns padded, booleans t/f.
+  assert.match(r.stdout, /\| fo_option_strike_bars_15min +\| 00:05:00 +\| t +\| Success +\|/);
+  assert.match(r.stdout, /\| fo_option_strike_bars_5min +\| 00:01:00 +\| t +\| Success +\|/);
   assert.match(r.stdout, /✓ healthy \(every row\) — all 2 rows pass/);
   // The sandbox database is gone afterwards.
   const left = await query(serverUrl(), "SELECT datname FROM pg_database WHERE datname LIKE 'runbook_sandbox_%' AND datname = $1", [/target: [^/]+\/(runbook_sandbox_[0-9a-f]+)/.exec(r.stdout)?.[1]]);

@@ -33,12 +33,14 @@ test('001 through --db: the migration, every procedure after it, the compression
   execFileSync(process.execPath, [join(mig001, 'make-sample-sqlite.mjs'), sqlite]);
   const state = stateDir();
   const args = ['--db', db.url, '--yes', '--confirm-danger', db.name, '-i', `sqlite_path=${sqlite}`];
+  // A procedure gets only the inputs it declares or inherits (scenarios 2 and 3 inherit sqlite_path; the others take none).
+  const procArgs = ['--db', db.url, '--yes', '--confirm-danger', db.name];
   try {
     const run = await runToEnd(['run', rb001, ...args], state, '001 --db');
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(passed(run.stdout).size, ITEMS, run.stdout);
 
-    const quick = await runbook(['run', rb001, ...args, '--procedure', 'quick-reference'], state, '001 procedure quick-reference');
+    const quick = await runbook(['run', rb001, ...procArgs, '--procedure', 'quick-reference'], state, '001 procedure quick-reference');
     assert.equal(quick.code, 0, quick.stdout + quick.stderr);
 
     // Scenario 2 ends the application's session, and spares TimescaleDB's scheduler (the policies keep running).
@@ -64,7 +66,7 @@ test('001 through --db: the migration, every procedure after it, the compression
     await compressionFixClearsAFailedJob(db.url);
 
     // Scenario 1 empties the database; the migration then runs again from the top, and that run is rolled back.
-    const scenario1 = await runbook(['run', rb001, ...args, '--procedure', 'scenario-1-migration-failure'], state, '001 procedure scenario-1-migration-failure');
+    const scenario1 = await runbook(['run', rb001, ...procArgs, '--procedure', 'scenario-1-migration-failure'], state, '001 procedure scenario-1-migration-failure');
     assert.equal(scenario1.code, 0, scenario1.stdout + scenario1.stderr);
     const again = await runToEnd(['run', rb001, ...args], state, '001 --db, again after scenario 1');
     assert.equal(again.code, 0, again.stdout + again.stderr);
