@@ -4,23 +4,18 @@
 // operator looked elsewhere.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { killServer, sh, Terminal } from './tmux.js';
+import { leftovers, sh, Terminal } from './tmux.js';
 
 const ROOT = process.cwd();
 const BIN = join(ROOT, 'bin', 'runbook.js');
 const FIXTURE = join(ROOT, 'test', 'e2e', 'fixtures', 'guided.yaml');
 
-const open: Array<{ close(): void }> = [];
-const dirs: string[] = [];
-after(() => {
-  for (const o of open) o.close();
-  killServer();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const { open, dirs, clean } = leftovers();
+after(clean);
 
 async function start(args: string[] = [], fixture = FIXTURE, arrange?: (db: TestDatabase) => Promise<unknown>): Promise<{ term: Terminal; db: TestDatabase; marks: string }> {
   const db = await createTestDatabase('guidede2e');

@@ -3,6 +3,7 @@
 // a person types them, and the screen read back with capture-pane. Waits poll
 // the screen against a deadline; nothing sleeps a fixed time.
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const SOCKET = `runbook-e2e-${process.pid}`;
 let counter = 0;
@@ -91,4 +92,22 @@ export function killServer(): void {
   } catch {
     // no server was started
   }
+}
+
+/**
+ * What a test file's terminals leave behind: things to close (terminals, databases, clients) and folders to
+ * remove. `after(leftovers.clean)` ends them all, and the tmux server with them.
+ */
+export function leftovers(): { open: Array<{ close(): void }>; dirs: string[]; clean(): void } {
+  const open: Array<{ close(): void }> = [];
+  const dirs: string[] = [];
+  return {
+    open,
+    dirs,
+    clean() {
+      for (const o of open) o.close();
+      killServer();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
 }

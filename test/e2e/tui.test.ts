@@ -3,26 +3,21 @@
 // database and the run's record say.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { columns } from '../../src/present/width.js';
-import { killServer, sh, Terminal } from './tmux.js';
+import { leftovers, sh, Terminal } from './tmux.js';
 
 const ROOT = process.cwd();
 const BIN = join(ROOT, 'bin', 'runbook.js');
 const FIXTURES = join(ROOT, 'test', 'e2e', 'fixtures');
 
-const open: Array<{ close(): void }> = [];
-const dirs: string[] = [];
-after(() => {
-  for (const o of open) o.close();
-  killServer();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const { open, dirs, clean } = leftovers();
+after(clean);
 
 interface Started {
   term: Terminal;
