@@ -44,6 +44,10 @@ test('a copied state folder works on its own: the index keeps journal paths rela
     const index = JSON.parse(readFileSync(join(dir, 'a', 'runbook.json'), 'utf8')) as { runs: Record<string, { journal: string }> };
     const [entry] = Object.values(index.runs);
     assert.match(entry.journal, /^runs\/\S+\.jsonl$/, 'relative to the state folder');
+    // A bare resume after the run succeeded (a runner killed just after its last step leaves this) says why.
+    const bare = await runCli(['resume', '--db', db.url, '--plain', '--state-dir', join(dir, 'a')]);
+    assert.equal(bare.code, 2, bare.stdout + bare.stderr);
+    assert.match(bare.stderr, /^resume: the newest run, \S+, succeeded: there is nothing to continue \(see runbook history\)\n$/);
     cpSync(join(dir, 'a'), join(dir, 'b'), { recursive: true });
     const original = readFileSync(join(dir, 'a', 'runs', readdirSync(join(dir, 'a', 'runs'))[0]), 'utf8');
     const rolled = await runCli(['rollback', '--db', db.url, '--plain', '--yes', '--confirm-danger', db.name, '--state-dir', join(dir, 'b')]);

@@ -26,6 +26,23 @@ const stderr = stderrLine;
 
 const resumable = (j: Journal) => ['stopped', 'failed', 'aborted'].includes(journalStatus(j).outcome);
 
+/**
+ * Why a bare `resume` found nothing: the newest run ended in a way that cannot be continued (a runner killed
+ * after its run succeeded leaves exactly this), so the operator is told that, not just "no run to pick".
+ */
+function nothingToResume(stateDir: string | undefined): string | undefined {
+  try {
+    const newest = loadRun(openStore(stateDir), undefined);
+    if ('error' in newest) return undefined;
+    const status = journalStatus(newest.journal);
+    const id = newest.journal.header.runId;
+    if (status.rolledBack) return `the newest run, ${id}, was rolled back; start a new run instead`;
+    return `the newest run, ${id}, ${status.outcome}: there is nothing to continue (see runbook history)`;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function resumeCommand(ref: string | undefined, opts: ResumeOptions, host?: RunHost): Promise<number> {
   const err = host?.err ?? stderr;
   if (opts.sandbox || opts.sandboxOn) {
@@ -44,7 +61,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
     return EXIT.usage;
   }
   if ('error' in found) {
-    err(`resume: ${found.error}`);
+    err(`resume: ${ref ? found.error : nothingToResume(opts.stateDir) ?? found.error}`);
     return EXIT.usage;
   }
   const { journal } = found;
