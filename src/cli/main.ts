@@ -28,6 +28,7 @@ const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = 
   ['import', () => import('./commands/import.js')],
   ['fleet', () => import('./commands/fleet.js')],
   ['worker', () => import('./commands/worker.js')],
+  ['watch', () => import('./commands/watch.js')],
 ];
 
 async function commandsFor(argv: string[]): Promise<Register[]> {

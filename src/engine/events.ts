@@ -20,6 +20,10 @@ export type RunEvent =
   | { type: 'item_skipped'; key: string; reason: string; at: number }
   | { type: 'item_retry'; key: string; at: number }
   | { type: 'item_rolled_back'; key: string; at: number }
+  /** The step waits for a second person's approval (`reason`: what requires it) before it runs. */
+  | { type: 'approval_requested'; key: string; reason: string; at: number }
+  /** Another identity approved the step: `by` (their operator name), `role` (the database role they connected as). */
+  | { type: 'approval_given'; key: string; by: string; role: string; at: number }
   | { type: 'fix_finished'; key: string; entryId: string; ok: boolean; at: number }
   /** `cause`: why a failed run failed, where an exit code depends on it (connection lost, target changed). */
   | { type: 'run_ended'; outcome: 'succeeded' | 'failed' | 'aborted'; reason?: string; at: number; cause?: 'connection' | 'target' };

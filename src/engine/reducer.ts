@@ -114,6 +114,20 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         requireStatus(item, ['passed', 'failed', 'interrupted'], 'mark rolled back');
         return { ...item, status: 'rolled_back' };
       });
+    case 'approval_requested':
+      return update(state, event.key, (item) => {
+        requireStatus(item, ['pending', 'failed', 'interrupted'], 'ask approval for');
+        // Asked again after a resume: an approval already given stands.
+        return item.approval?.at !== undefined ? item : { ...item, approval: { reason: event.reason, requestedAt: event.at } };
+      });
+    case 'approval_given':
+      return record(
+        update(state, event.key, (item) => {
+          if (!item.approval) throw new IllegalTransition(`"${event.key}" was given an approval it did not ask for`);
+          return { ...item, approval: { ...item.approval, by: event.by, role: event.role, at: event.at } };
+        }),
+        { type: 'approved', key: event.key, by: event.by, role: event.role, at: event.at },
+      );
     case 'fix_finished':
       indexOf(state, event.key);
       return record(state, { type: 'fix_run', key: event.key, entryId: event.entryId, ok: event.ok, at: event.at });

@@ -49,6 +49,17 @@ export interface ItemState {
   progress?: StatementProgress;
   /** Interrupted because whether its work committed is unknown (reconcile): the operator decides. */
   unknown?: boolean;
+  /** The step needs a second person's approval (runbook approve): why, since when, and once given, who gave it. */
+  approval?: ItemApproval;
+}
+
+/** A step's approval: asked for (why), and given (by whom, as which database role, when). */
+export interface ItemApproval {
+  reason: string;
+  requestedAt: number;
+  by?: string;
+  role?: string;
+  at?: number;
 }
 
 /**
@@ -124,6 +135,7 @@ export type Decision =
   | { type: 'skipped'; key: string; reason: string; at: number }
   | { type: 'retried'; key: string; at: number }
   | { type: 'fix_run'; key: string; entryId: string; ok: boolean; at: number }
-  | { type: 'checked'; key: string; at: number };
+  | { type: 'checked'; key: string; at: number }
+  | { type: 'approved'; key: string; by: string; role: string; at: number };
 
 export type Phase = 'inputs' | 'target' | 'prerequisites' | 'steps' | 'checklist' | 'done';

@@ -17,7 +17,12 @@ const SETUP = [
   `CREATE TABLE IF NOT EXISTS ${RECORD_SCHEMA}.events (
     run_id text NOT NULL REFERENCES ${RECORD_SCHEMA}.runs ON DELETE CASCADE, seq integer NOT NULL,
     at timestamptz NOT NULL, type text NOT NULL, item text, entry jsonb NOT NULL, PRIMARY KEY (run_id, seq))`,
+  // The backend that writes the run (the one holding its run lock): a watcher tells a live run from one whose runner died.
+  `ALTER TABLE ${RECORD_SCHEMA}.runs ADD COLUMN IF NOT EXISTS backend_pid integer`,
 ];
+
+/** Announced (payload: the run id) whenever a run's record grows: watchers LISTEN to it (fleet/live.ts). */
+export const RECORD_CHANNEL = 'runbook_record';
 
 /** Serializes the first-use setup between two runners starting at once. */
 const SETUP_LOCK = 0x72756e626f6f6bn; // "runbook"
@@ -43,11 +48,12 @@ export async function openSharedRecord(
     await q('SELECT pg_advisory_xact_lock($1::bigint)', [SETUP_LOCK.toString()]);
     for (const sql of SETUP) await q(sql);
     await q(
-      `INSERT INTO ${RECORD_SCHEMA}.runs (run_id, runbook, title, kind, rollback_of, target, operator, pid, started_at, header)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
-       ON CONFLICT (run_id) DO UPDATE SET outcome = NULL, ended_at = NULL`,
+      `INSERT INTO ${RECORD_SCHEMA}.runs (run_id, runbook, title, kind, rollback_of, target, operator, pid, started_at, header, backend_pid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, pg_backend_pid())
+       ON CONFLICT (run_id) DO UPDATE SET outcome = NULL, ended_at = NULL, backend_pid = pg_backend_pid(), operator = EXCLUDED.operator, pid = EXCLUDED.pid`,
       [header.runId, header.runbook.id, header.runbook.title, header.kind, header.rollbackOf ?? null, header.target, header.operator, header.pid, ts(header.startedAt), JSON.stringify(header)],
     );
+    await q('SELECT pg_notify($1, $2)', [RECORD_CHANNEL, header.runId]);
     await q('COMMIT');
   } catch (err) {
     await q('ROLLBACK').catch(() => {});
@@ -56,13 +62,15 @@ export async function openSharedRecord(
   let queue: Promise<void> = Promise.resolve();
   let failed = false;
   const insert = async (seq: number, event: RunEvent, line: string) => {
-    await q(
-      `INSERT INTO ${RECORD_SCHEMA}.events (run_id, seq, at, type, item, entry) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING`,
-      [header.runId, seq, ts(event.at), event.type, 'key' in event ? event.key : null, line],
-    );
     if (event.type === 'run_ended') {
       await q(`UPDATE ${RECORD_SCHEMA}.runs SET outcome = $2, ended_at = $3 WHERE run_id = $1`, [header.runId, event.outcome, ts(event.at)]);
     }
+    // One round trip: the line, and the announcement (sent when the statement commits) that the run's record grew.
+    await q(
+      `WITH line AS (INSERT INTO ${RECORD_SCHEMA}.events (run_id, seq, at, type, item, entry) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING RETURNING run_id)
+       SELECT pg_notify($7, run_id) FROM line`,
+      [header.runId, seq, ts(event.at), event.type, 'key' in event ? event.key : null, line, RECORD_CHANNEL],
+    );
   };
   const record: SharedRecord = {
     event(seq, event, line) {

@@ -33,6 +33,8 @@ export function decisionWords(d: Decision, title?: string, m: Marks = PLAIN_MARK
       return `ran troubleshooting fix ${m.name(d.entryId)}${title === undefined ? '' : ` for${of}`} (${d.ok ? 'ok' : 'failed'})`;
     case 'checked':
       return `ticked${of}`;
+    case 'approved':
+      return `approved${of} — by ${m.name(d.by)} as database role ${m.name(d.role)}`;
   }
 }
 

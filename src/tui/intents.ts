@@ -21,6 +21,8 @@ export type Intent =
   | { type: 'resize'; columns: number; rows: number }
   | { type: 'flash'; text: string; tone?: Tone }
   | { type: 'pace'; pace: Pace }
+  /** Watching: what the watched run waits for now (an approval, the operator), or nothing. */
+  | { type: 'watching'; waiting?: string }
   // from keys
   | { type: 'select'; delta: number }
   | { type: 'select_edge'; edge: 'first' | 'last' }

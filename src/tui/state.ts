@@ -107,6 +107,12 @@ export interface UiState {
   finished: boolean;
   /** Set when the screen should close. */
   exit: boolean;
+  /**
+   * Watching someone else's run (runbook watch): read-only. Nothing the keys
+   * do acts on the run; q and Ctrl-C only leave, and the run goes on. The text
+   * says whose run it is; `waiting` what the run waits for, when it does.
+   */
+  observer?: { text: string; waiting?: string };
 }
 
 export interface InitialOptions {
@@ -121,6 +127,7 @@ export interface InitialOptions {
   recordNote?: string;
   flags?: readonly string[];
   pace?: Pace;
+  observer?: { text: string };
 }
 
 export function initialState(o: InitialOptions): UiState {
@@ -150,6 +157,7 @@ export function initialState(o: InitialOptions): UiState {
     quitting: false,
     finished: false,
     exit: false,
+    ...(o.observer ? { observer: o.observer } : {}),
   };
 }
 

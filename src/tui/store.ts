@@ -13,8 +13,11 @@ export const FORCE_EXIT_AFTER_MS = 3000;
 
 export function update(state: UiState, intent: Intent): Update {
   switch (intent.type) {
-    case 'run':
-      return none(onRunEvent(state, intent.state, intent.event));
+    case 'run': {
+      const next = onRunEvent(state, intent.state, intent.event);
+      // A watched run that ended and was resumed (elsewhere) is live again.
+      return none(state.observer && state.finished && !intent.state.ended ? { ...next, finished: false } : next);
+    }
     case 'attach':
       return none({ ...state, run: intent.state, detailTop: null });
     case 'prompt': {
@@ -57,11 +60,16 @@ export function update(state: UiState, intent: Intent): Update {
       return none({ ...state, help: intent.open ?? !state.help, showPlan: false });
     case 'plan':
       return none({ ...state, showPlan: intent.open ?? !state.showPlan, help: false });
+    case 'watching':
+      return none(state.observer ? { ...state, observer: { ...state.observer, waiting: intent.waiting } } : state);
     case 'ctrl_c':
-      return ctrlC(state);
     case 'quit':
-      return quit(state);
+      // A watcher leaves; the run it watches is someone else's and goes on.
+      if (state.observer) return { state: { ...state, exit: true }, effects: [{ type: 'exit' }] };
+      return intent.type === 'ctrl_c' ? ctrlC(state) : quit(state);
     default:
+      // A watcher has no question to answer: nothing it types acts on the run.
+      if (state.observer) return none(state);
       return promptIntent(state, intent);
   }
 }

@@ -7,6 +7,7 @@ import { isPicking, isTyping } from '../keys.js';
 import { packKeys, type KeyHint } from './prompt.js';
 
 export function footerLine(ui: UiState, width: number): Line {
+  if (ui.observer) return watcherFooter(ui, ui.observer, width);
   if (ui.flash) return fit([seg(ui.flash.text, { tone: ui.flash.tone, bold: true })], width);
   if (isPicking(ui)) return packKeys([{ key: '?', label: 'keys' }, { key: 'q', label: 'quit (resume later)' }], width)[0] ?? [];
   if (isTyping(ui)) return packKeys([{ key: '←→ Home End', label: 'move in the field' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, { key: 'PgUp/PgDn', label: 'scroll' }], width)[0] ?? [];
@@ -16,6 +17,13 @@ export function footerLine(ui: UiState, width: number): Line {
   hints.push({ key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' });
   if (ui.selected !== null) hints.push({ key: 'f', label: 'follow the run' });
   return packKeys(hints, width)[0] ?? [];
+}
+
+/** A watcher's footer: what the watched run waits for (if it does), whose run it is, and the keys that only move around. */
+function watcherFooter(ui: UiState, observer: NonNullable<UiState['observer']>, width: number): Line {
+  const keys = packKeys([{ key: 'q', label: 'leave (the run goes on)' }, { key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' }, ...(ui.selected !== null ? [{ key: 'f', label: 'follow' }] : [])], width)[0] ?? [];
+  const lead = observer.waiting && !ui.finished ? seg(`waits for ${oneLine(observer.waiting)} · `, { tone: 'warn', bold: true }) : seg(`${oneLine(observer.text)} · `, { tone: 'muted' });
+  return fit([lead, ...keys], width);
 }
 
 /** The keys that answer the question on screen right now: the first part of the help. */

@@ -56,6 +56,8 @@ export function headerLines(ui: UiState, width: number): Line[] {
   // The flags that decide instead of the operator stay in sight (--yes, --auto, …), and the pace.
   const decided = [...ui.flags, ...(ui.pace === 'to_decision' ? ['running on to the next decision'] : [])];
   if (decided.length && !run.ended) right2 = [seg(`${decided.join(' ')} · `, { tone: 'warn', bold: true }), ...right2];
+  // Someone else's run, watched: said first, so no one takes this screen for the one that acts.
+  if (ui.observer) right2 = [seg('WATCHING (read-only) · ', { tone: 'accent', bold: true }), ...right2];
   const room = width - lineWidth(right2) - 1;
   let left2: Line;
   if (t) {
