@@ -9,7 +9,7 @@
 //   - SET EXPRESSION: since 17; virtual generated columns (no rewrite): since 18.
 
 import type { Node } from 'libpg-query';
-import type { LockContext } from './lock-context.js';
+import { foreignKeyName, type LockContext } from './lock-context.js';
 import type { FactsBuilder } from './lock-facts.js';
 import { expressionVolatility } from './lock-functions.js';
 import type { LockMode } from './lock-modes.js';
@@ -47,11 +47,31 @@ export function alterTable(b: Record<string, unknown>, version: number, ctx: Loc
   const rel = relationOf(b.relation);
   const isNew = ctx.isNew(rel);
   let mode: LockMode = 'ShareUpdateExclusiveLock';
+  let recursing: LockMode | null = null;
   for (const cmd of (b.cmds as Node[] | undefined) ?? []) {
     const c = unwrap(cmd).body;
-    mode = stronger(mode, subcommand(c, rel, isNew, version, ctx, f));
+    const level = subcommand(c, rel, isNew, version, ctx, f);
+    mode = stronger(mode, level);
+    if (recurses(c)) recursing = recursing ? stronger(recursing, level) : level;
   }
   f.lock(rel, mode);
+  // Without ONLY, column and constraint changes go down to every partition and inheritance child, each locked as the parent.
+  if (recursing && (b.relation as { inh?: boolean }).inh === true) for (const child of ctx.descendants(rel)) f.lock(child, recursing);
+}
+
+/** Subcommands PostgreSQL applies to the children too (ATSimpleRecursion and the column/constraint code's own recursion in tablecmds.c). */
+const RECURSING = new Set([
+  'AT_AddColumn', 'AT_DropColumn', 'AT_AlterColumnType', 'AT_ColumnDefault', 'AT_SetNotNull', 'AT_DropNotNull',
+  'AT_SetStatistics', 'AT_SetStorage', 'AT_DropConstraint', 'AT_ValidateConstraint',
+]);
+
+function recurses(c: Record<string, unknown>): boolean {
+  const subtype = String(c.subtype);
+  if (RECURSING.has(subtype)) return true;
+  if (subtype !== 'AT_AddConstraint') return false;
+  const k = unwrap(c.def as Node).body;
+  // A CHECK (unless NO INHERIT) or NOT NULL constraint is added to every child.
+  return (k.contype === 'CONSTR_CHECK' && k.is_no_inherit !== true) || k.contype === 'CONSTR_NOTNULL';
 }
 
 function subcommand(c: Record<string, unknown>, rel: string, isNew: boolean, version: number, ctx: LockContext, f: FactsBuilder): LockMode {
@@ -88,11 +108,15 @@ function subcommand(c: Record<string, unknown>, rel: string, isNew: boolean, ver
       return 'AccessExclusiveLock';
     case 'AT_AddConstraint':
       return addConstraint(unwrap(c.def as Node).body, rel, isNew, ctx, f);
-    case 'AT_ValidateConstraint':
-      // VALIDATE reads the table under SHARE UPDATE EXCLUSIVE: reads and writes go on.
+    case 'AT_ValidateConstraint': {
+      // VALIDATE reads the table under SHARE UPDATE EXCLUSIVE: reads and writes go on. A foreign key's check
+      // also reads the referenced table, under ROW SHARE (its rows are locked FOR KEY SHARE).
       f.fullScan = true;
       ctx.noteValidated(rel, column);
+      const referenced = ctx.foreignKeyTarget(rel, column);
+      if (referenced) f.lock(referenced, 'RowShareLock');
       return 'ShareUpdateExclusiveLock';
+    }
     case 'AT_SetTableSpace':
     case 'AT_SetLogged':
     case 'AT_SetUnLogged':
@@ -111,25 +135,37 @@ function subcommand(c: Record<string, unknown>, rel: string, isNew: boolean, ver
       const names = defElems(unwrap(c.def as Node).body.items as Node[] | undefined).map((o) => o.defname);
       return names.some((n) => EXCLUSIVE_RELOPTIONS.has(String(n))) ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock';
     }
-    case 'AT_AttachPartition':
-      return attachPartition(unwrap(c.def as Node).body, rel, isNew, version, f);
+    case 'AT_AttachPartition': {
+      const part = unwrap(c.def as Node).body;
+      ctx.addChild(rel, relationOf(part.name));
+      return attachPartition(part, rel, isNew, version, f);
+    }
     case 'AT_DetachPartition': {
       const part = unwrap(c.def as Node).body;
       const partition = relationOf(part.name);
+      ctx.removeChild(rel, partition);
       if (part.concurrent && version >= 140000) {
-        f.lock(partition, 'ShareUpdateExclusiveLock');
+        // Two transactions: the first marks the detach under SHARE UPDATE EXCLUSIVE on both; the second, once every
+        // query planned with the partition has ended, takes ACCESS EXCLUSIVE on the partition (queries on it wait).
+        f.lock(partition, 'AccessExclusiveLock');
         return 'ShareUpdateExclusiveLock';
       }
       f.lock(partition, 'AccessExclusiveLock');
       if (version >= 140000) hazard('detach-partition-non-concurrently', `DETACH PARTITION ${partition} takes ACCESS EXCLUSIVE on ${rel} and ${partition}`);
       return 'AccessExclusiveLock';
     }
-    case 'AT_AddInherit':
-      f.lock(relationOf(unwrap(c.def as Node).body), 'ShareUpdateExclusiveLock');
+    case 'AT_AddInherit': {
+      const parent = relationOf(unwrap(c.def as Node).body);
+      f.lock(parent, 'ShareUpdateExclusiveLock');
+      ctx.addChild(parent, rel);
       return 'AccessExclusiveLock';
-    case 'AT_DropInherit':
-      f.lock(relationOf(unwrap(c.def as Node).body), 'AccessShareLock');
+    }
+    case 'AT_DropInherit': {
+      const parent = relationOf(unwrap(c.def as Node).body);
+      f.lock(parent, 'AccessShareLock');
+      ctx.removeChild(parent, rel);
       return 'AccessExclusiveLock';
+    }
     default:
       // Everything else — defaults, DROP COLUMN, DROP CONSTRAINT, DROP NOT NULL, identity, storage,
       // compression, owner, replica identity, row security, rules, OF, generic options — is ACCESS EXCLUSIVE.
@@ -224,6 +260,8 @@ function addConstraint(k: Record<string, unknown>, rel: string, isNew: boolean, 
       // Triggers go on both tables, so both take SHARE ROW EXCLUSIVE (as CREATE TRIGGER does).
       const referenced = relationOf(k.pktable);
       f.lock(referenced, 'ShareRowExclusiveLock');
+      const columns = ((k.fk_attrs as Node[] | undefined) ?? []).map((n) => String(unwrap(n).body.sval));
+      ctx.noteForeignKey(rel, name ?? foreignKeyName(rel.split('.').pop()!.replaceAll('"', ''), columns), referenced);
       if (validates) {
         f.fullScan = true;
         if (!isNew) {

@@ -2,7 +2,16 @@
 // ones: tables created here (new and empty, so locking them hurts nobody),
 // column types (so a type change can be judged binary-coercible), validated
 // CHECK (col IS NOT NULL) constraints (so SET NOT NULL skips its scan), and
-// which table an index belongs to (so DROP INDEX names the table it locks).
+// which table an index belongs to (so DROP INDEX names the table it locks),
+// and what PostgreSQL locks beyond the relation a statement names: a table's
+// partitions and inheritance children (CREATE INDEX and ALTER TABLE recurse
+// into them), the relations a view or materialized view reads (REFRESH runs
+// that query; a query on a view reads its tables), and the table a foreign
+// key references (VALIDATE CONSTRAINT reads it).
+//
+// Filled from the SQL itself (earlier statements of the file, earlier steps
+// of the runbook) and, at run time, from the target's catalog
+// (src/exec/postgres/lock-catalog.ts), which knows what the file cannot.
 
 import type { Node } from 'libpg-query';
 import { columnType, type ColumnType } from './lock-types.js';
@@ -21,6 +30,14 @@ export class LockContext {
   readonly indexTables = new Map<string, string>();
   /** Enum values added in this file, per type name. */
   readonly enumValuesAdded = new Map<string, Set<string>>();
+  /** Partitioned tables (PARTITION BY). */
+  readonly partitioned = new Set<string>();
+  /** Parent → its direct partitions and inheritance children. */
+  readonly children = new Map<string, Set<string>>();
+  /** View or materialized view → the relations its query reads, and whether it is materialized. */
+  readonly views = new Map<string, { reads: string[]; materialized: boolean }>();
+  /** 'table.constraint' → the table a foreign key references. */
+  readonly foreignKeys = new Map<string, string>();
 
   isNew(relation: string): boolean {
     return this.created.has(key(relation));
@@ -46,6 +63,64 @@ export class LockContext {
     }
   }
 
+  addChild(parent: string, child: string): void {
+    const set = this.children.get(key(parent)) ?? new Set<string>();
+    set.add(child);
+    this.children.set(key(parent), set);
+  }
+
+  removeChild(parent: string, child: string): void {
+    this.children.get(key(parent))?.delete(child);
+  }
+
+  /** Every partition and inheritance child below `relation`, depth first (a cycle cannot loop). */
+  descendants(relation: string): string[] {
+    const found: string[] = [];
+    const seen = new Set([key(relation)]);
+    const visit = (rel: string) => {
+      for (const child of this.children.get(key(rel)) ?? []) {
+        if (seen.has(key(child))) continue;
+        seen.add(key(child));
+        found.push(child);
+        visit(child);
+      }
+    };
+    visit(relation);
+    return found;
+  }
+
+  isPartitioned(relation: string): boolean {
+    return this.partitioned.has(key(relation));
+  }
+
+  noteView(view: string, reads: string[], materialized: boolean): void {
+    this.views.set(key(view), { reads, materialized });
+  }
+
+  /** What reading `relation` reads besides it: a view is expanded into its relations (recursively); a table or materialized view reads nothing else. */
+  viewExpansion(relation: string, seen = new Set<string>()): string[] {
+    const view = this.views.get(key(relation));
+    if (!view || view.materialized || seen.has(key(relation))) return [];
+    seen.add(key(relation));
+    return view.reads.flatMap((r) => [r, ...this.viewExpansion(r, seen)]);
+  }
+
+  /** What the query of a view or materialized view reads (views in it expanded), or undefined when unknown. */
+  queryReads(relation: string): string[] | undefined {
+    const view = this.views.get(key(relation));
+    if (!view) return undefined;
+    const seen = new Set([key(relation)]);
+    return view.reads.flatMap((r) => [r, ...this.viewExpansion(r, seen)]);
+  }
+
+  noteForeignKey(relation: string, constraint: string, referenced: string): void {
+    this.foreignKeys.set(`${key(relation)}.${constraint}`, referenced);
+  }
+
+  foreignKeyTarget(relation: string, constraint: string): string | undefined {
+    return this.foreignKeys.get(`${key(relation)}.${constraint}`);
+  }
+
   noteCheck(relation: string, name: string | undefined, column: string | undefined, validated: boolean): void {
     if (!column) return;
     if (validated) this.notNullChecks.add(`${key(relation)}.${column}`);
@@ -56,6 +131,11 @@ export class LockContext {
     const column = this.pendingNotNull.get(`${key(relation)}.${name}`);
     if (column) this.notNullChecks.add(`${key(relation)}.${column}`);
   }
+}
+
+/** The name PostgreSQL gives an unnamed foreign key: table_col1_col2_fkey (ChooseConstraintName, without its truncation to 63 bytes). */
+export function foreignKeyName(table: string, columns: string[]): string {
+  return `${table}_${columns.join('_')}_fkey`;
 }
 
 /** The same table written with or without public. is one table. */

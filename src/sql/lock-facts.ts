@@ -9,6 +9,13 @@ export interface RelationLock {
   /** As written (schema-qualified when written so), quoted only where regclass::text would quote it. */
   relation: string;
   mode: LockMode;
+  /**
+   * Taken only in the statement's last phase, once PostgreSQL has waited out
+   * every transaction that could still use the relation (DROP INDEX
+   * CONCURRENTLY's ACCESS EXCLUSIVE on the index): held briefly, it blocks no
+   * ordinary query, so `blocks` leaves it out.
+   */
+  final?: true;
 }
 
 /** What a DBA would want to know about a statement, before advice: the raw material of a finding. */
@@ -44,6 +51,8 @@ export interface LockFacts {
 /** Collects a statement's facts as the rules discover them. */
 export class FactsBuilder {
   private readonly locks = new Map<string, LockMode>();
+  /** Relations whose strongest lock is a last-phase one (see RelationLock.final). */
+  private readonly finals = new Set<string>();
   rewrite = false;
   fullScan = false;
   indexBuild = false;
@@ -51,9 +60,15 @@ export class FactsBuilder {
   reason: string | undefined;
   readonly hazards: Hazard[] = [];
 
-  lock(relation: string, mode: LockMode): void {
+  lock(relation: string, mode: LockMode, final = false): void {
     if (!relation) return;
     const held = this.locks.get(relation);
+    if (held === undefined || lockRank(mode) > lockRank(held)) {
+      if (final) this.finals.add(relation);
+      else this.finals.delete(relation);
+    } else if (lockRank(mode) === lockRank(held) && !final) {
+      this.finals.delete(relation);
+    }
     this.locks.set(relation, held ? stronger(held, mode) : mode);
   }
 
@@ -71,10 +86,10 @@ export class FactsBuilder {
   }
 
   build(): LockFacts {
-    const relations = [...this.locks].map(([relation, mode]) => ({ relation, mode }));
+    const relations: RelationLock[] = [...this.locks].map(([relation, mode]) => (this.finals.has(relation) ? { relation, mode, final: true } : { relation, mode }));
     // A hazard noted before its relation's lock was raised by a later subcommand reports the final lock.
     for (const h of this.hazards) if (h.relation && this.locks.has(h.relation)) h.mode = this.locks.get(h.relation) ?? h.mode;
-    const strongest = relations.reduce<LockMode | null>((m, r) => (m === null || lockRank(r.mode) > lockRank(m) ? r.mode : m), null);
+    const strongest = relations.filter((r) => !r.final).reduce<LockMode | null>((m, r) => (m === null || lockRank(r.mode) > lockRank(m) ? r.mode : m), null);
     return {
       analysable: this.analysable,
       relations,

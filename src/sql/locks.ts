@@ -8,7 +8,7 @@
 
 import type { Node } from 'libpg-query';
 import { alterTable } from './lock-alter-table.js';
-import { LockContext } from './lock-context.js';
+import { foreignKeyName, LockContext } from './lock-context.js';
 import { FactsBuilder, type LockFacts } from './lock-facts.js';
 import { functionCalls, functionName, isKnownFunction, walk } from './lock-functions.js';
 import { lockModeOfNumber, lockRank, type LockMode } from './lock-modes.js';
@@ -45,7 +45,7 @@ const NO_RELATION_LOCKS = new Set([
   'TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'DiscardStmt', 'ListenStmt', 'UnlistenStmt', 'NotifyStmt',
   'DeallocateStmt', 'CheckPointStmt', 'ConstraintsSetStmt', 'CreateFunctionStmt', 'AlterFunctionStmt',
   'CreateEnumStmt', 'CreateDomainStmt', 'CompositeTypeStmt', 'CreateRangeStmt', 'DefineStmt', 'AlterEnumStmt',
-  'CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'DropRoleStmt', 'GrantRoleStmt', 'GrantStmt',
+  'CreateRoleStmt', 'AlterRoleStmt', 'AlterRoleSetStmt', 'DropRoleStmt', 'GrantRoleStmt',
   'AlterDefaultPrivilegesStmt', 'CreateSeqStmt', 'AlterSystemStmt', 'CreatedbStmt', 'AlterDatabaseStmt',
   'AlterDatabaseSetStmt', 'CreateTableSpaceStmt', 'CreateCastStmt', 'CreateConversionStmt', 'CreateOpClassStmt',
   'CreateOpFamilyStmt', 'AlterOpFamilyStmt', 'CreatePLangStmt', 'AlterTSDictionaryStmt', 'AlterTSConfigurationStmt',
@@ -89,6 +89,8 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
     case 'RefreshMatViewStmt': {
       const rel = relationOf(b.relation);
       f.fullScan = true;
+      // The view's query runs (unless WITH NO DATA) and reads its tables; which ones, only its definition knows.
+      if (!b.skipData) for (const read of ctx.queryReads(rel) ?? []) if (read !== rel) f.lock(read, 'AccessShareLock');
       if (b.concurrent) {
         // CONCURRENTLY computes the new contents and applies the difference: reads go on, writes wait.
         f.lock(rel, 'ExclusiveLock');
@@ -128,8 +130,19 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
     case 'AlterPolicyStmt':
       f.lock(relationOf(b.table), 'AccessExclusiveLock');
       return;
-    case 'RuleStmt':
+    case 'RuleStmt': {
       f.lock(relationOf(b.relation), 'AccessExclusiveLock');
+      // The actions are parsed when the rule is stored: each opens its tables as the statement would (an INSERT's target ROW EXCLUSIVE), runs nothing.
+      const actions = new FactsBuilder();
+      for (const action of (b.actions as Node[] | undefined) ?? []) query(action, actions, ctx);
+      for (const r of actions.build().relations) f.lock(r.relation, r.mode);
+      return;
+    }
+    case 'GrantStmt':
+      // PostgreSQL 18 locks each table of a GRANT/REVOKE ON TABLE in ACCESS SHARE while it changes the ACL (15 takes none; 16 and 17 not traced).
+      if (version >= 180000 && b.targtype === 'ACL_TARGET_OBJECT' && (b.objtype === 'OBJECT_TABLE' || b.objtype === 'OBJECT_SEQUENCE')) {
+        for (const o of (b.objects as Node[] | undefined) ?? []) f.lock(relationOf(o), 'AccessShareLock');
+      }
       return;
     case 'CommentStmt':
       return comment(b, f);
@@ -154,13 +167,18 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
     case 'ViewStmt': {
       const view = relationOf(b.view);
       if (b.replace && !ctx.isNew(view)) f.lock(view, 'AccessExclusiveLock');
+      query(b.query as Node, f, ctx);
       ctx.noteCreated(view);
-      return query(b.query as Node, f);
+      ctx.noteView(view, readRelations(b.query), false);
+      return;
     }
     case 'CreateTableAsStmt': {
       const into = (b.into ?? {}) as { rel?: unknown };
-      ctx.noteCreated(relationOf(into.rel));
-      return query(b.query as Node, f);
+      const rel = relationOf(into.rel);
+      query(b.query as Node, f, ctx);
+      ctx.noteCreated(rel);
+      if (b.objtype === 'OBJECT_MATVIEW') ctx.noteView(rel, readRelations(b.query), true);
+      return;
     }
     case 'SelectStmt':
     case 'InsertStmt':
@@ -168,10 +186,10 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
     case 'DeleteStmt':
     case 'MergeStmt':
       if (type === 'SelectStmt' && b.intoClause) ctx.noteCreated(relationOf((b.intoClause as { rel?: unknown }).rel));
-      return query(node, f);
+      return query(node, f, ctx);
     case 'CopyStmt':
       if (b.relation) f.lock(relationOf(b.relation), b.is_from ? 'RowExclusiveLock' : 'AccessShareLock');
-      if (b.query) query(b.query as Node, f);
+      if (b.query) query(b.query as Node, f, ctx);
       if (b.is_program) f.cannotAnalyse('COPY … PROGRAM runs a shell command on the server');
       return;
     case 'ExplainStmt': {
@@ -190,7 +208,7 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
       return;
     }
     case 'PrepareStmt':
-      return query(b.query as Node, f);
+      return query(b.query as Node, f, ctx);
     case 'CreateSchemaStmt':
       for (const element of (b.schemaElts as Node[] | undefined) ?? []) analyse(element, version, ctx, f);
       return;
@@ -223,13 +241,23 @@ function createIndex(b: Record<string, unknown>, ctx: LockContext, f: FactsBuild
   const rel = relationOf(b.relation);
   if (b.idxname) ctx.indexTables.set(String(b.idxname), rel);
   f.indexBuild = f.fullScan = true;
-  if (b.concurrent) {
-    // CONCURRENTLY builds without blocking writes, in several transactions (and not inside a block).
-    f.lock(rel, 'ShareUpdateExclusiveLock');
+  const mode: LockMode = b.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock';
+  // CONCURRENTLY builds without blocking writes, in several transactions (and not inside a block).
+  f.lock(rel, mode);
+  const only = (b.relation as { inh?: boolean }).inh !== true;
+  if (ctx.isPartitioned(rel) && only) {
+    // ON ONLY a partitioned table: an empty, invalid parent index, built nowhere (the safe pattern's first step).
+    f.indexBuild = f.fullScan = false;
     return;
   }
-  f.lock(rel, 'ShareLock');
-  if (!ctx.isNew(rel)) f.hazard('create-index-non-concurrently', rel, `CREATE INDEX${b.idxname ? ` ${String(b.idxname)}` : ''} blocks writes to ${rel} for the whole build`);
+  // On a partitioned table the index is built on every partition, each locked as the parent.
+  const partitions = ctx.isPartitioned(rel) ? ctx.descendants(rel) : [];
+  for (const p of partitions) f.lock(p, mode);
+  if (b.concurrent) return;
+  if (!ctx.isNew(rel)) {
+    const also = partitions.length ? ` and its partition${partitions.length === 1 ? '' : 's'} ${partitions.join(', ')}` : '';
+    f.hazard('create-index-non-concurrently', rel, `CREATE INDEX${b.idxname ? ` ${String(b.idxname)}` : ''} blocks writes to ${rel}${also} for the whole build`);
+  }
 }
 
 function reindex(b: Record<string, unknown>, ctx: LockContext, f: FactsBuilder): void {
@@ -240,7 +268,9 @@ function reindex(b: Record<string, unknown>, ctx: LockContext, f: FactsBuilder):
     const index = relationOf(b.relation);
     const table = ctx.indexTables.get(index);
     if (concurrent) {
+      // The old index is dropped at the end under ACCESS EXCLUSIVE, once no transaction can be using it.
       f.lock(index, 'ShareUpdateExclusiveLock');
+      f.lock(index, 'AccessExclusiveLock', true);
       if (table) f.lock(table, 'ShareUpdateExclusiveLock');
       return;
     }
@@ -253,6 +283,8 @@ function reindex(b: Record<string, unknown>, ctx: LockContext, f: FactsBuilder):
   if (kind === 'REINDEX_OBJECT_TABLE') {
     const rel = relationOf(b.relation);
     f.lock(rel, concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock');
+    // CONCURRENTLY drops each old index at the end under ACCESS EXCLUSIVE (the indexes the model knows of).
+    if (concurrent) for (const [index, table] of ctx.indexTables) if (table === rel) f.lock(index, 'AccessExclusiveLock', true);
     if (!concurrent && !ctx.isNew(rel)) f.hazard('reindex-non-concurrently', rel, `REINDEX TABLE ${rel} blocks writes to it, and queries that use its indexes, while every index is rebuilt`);
     return;
   }
@@ -269,10 +301,12 @@ function drop(b: Record<string, unknown>, ctx: LockContext, f: FactsBuilder): vo
     for (const names of objects) {
       const index = relationOfNames(names);
       const table = ctx.indexTables.get(index);
-      // DROP INDEX locks the index and its table ACCESS EXCLUSIVE; CONCURRENTLY waits instead, under SHARE UPDATE EXCLUSIVE.
+      // DROP INDEX locks the index and its table ACCESS EXCLUSIVE; CONCURRENTLY waits instead, under SHARE UPDATE
+      // EXCLUSIVE, and takes ACCESS EXCLUSIVE on the index only at the end, once no transaction can be using it.
       const mode: LockMode = b.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock';
       if (table) f.lock(table, mode);
       f.lock(index, mode);
+      if (b.concurrent) f.lock(index, 'AccessExclusiveLock', true);
       if (!b.concurrent && !(table && ctx.isNew(table))) {
         f.hazard('drop-index-non-concurrently', index, `DROP INDEX ${index} takes ACCESS EXCLUSIVE on the index and its table`);
       }
@@ -316,6 +350,27 @@ function createTable(b: Record<string, unknown>, ctx: LockContext, f: FactsBuild
     if (type === 'TableLikeClause') f.lock(relationOf(body.relation), 'AccessShareLock');
   });
   ctx.noteCreated(rel, (b.tableElts as Node[] | undefined) ?? []);
+  for (const parent of parents) ctx.addChild(parent, rel);
+  if (b.partspec) ctx.partitioned.add(rel);
+  noteForeignKeys(rel, b.tableElts, ctx);
+}
+
+/** The foreign keys CREATE TABLE declares, by name (PostgreSQL's default name when none is given), for a later VALIDATE. */
+function noteForeignKeys(rel: string, elements: unknown, ctx: LockContext): void {
+  const table = rel.split('.').pop()!.replaceAll('"', '');
+  for (const element of (elements as Node[] | undefined) ?? []) {
+    const { type, body } = unwrap(element);
+    const constraints = type === 'ColumnDef' ? ((body.constraints as Node[] | undefined) ?? []).map((c) => unwrap(c).body) : type === 'Constraint' ? [body] : [];
+    for (const k of constraints) {
+      if (k.contype !== 'CONSTR_FOREIGN') continue;
+      const columns = type === 'ColumnDef' ? [String(body.colname)] : names(k.fk_attrs);
+      ctx.noteForeignKey(rel, k.conname ? String(k.conname) : foreignKeyName(table, columns), relationOf(k.pktable));
+    }
+  }
+}
+
+function names(list: unknown): string[] {
+  return ((list as Node[] | undefined) ?? []).map((n) => unwrap(n)).filter((n) => n.type === 'String').map((n) => String(n.body.sval));
 }
 
 function vacuum(b: Record<string, unknown>, f: FactsBuilder): void {
@@ -350,7 +405,7 @@ function comment(b: Record<string, unknown>, f: FactsBuilder): void {
  * EXCLUSIVE, FOR UPDATE/SHARE takes ROW SHARE, everything read ACCESS SHARE.
  * Functions PostgreSQL does not ship may do anything: not analysable.
  */
-function query(node: Node, f: FactsBuilder): void {
+function query(node: Node, f: FactsBuilder, ctx: LockContext): void {
   const targets: [string, LockMode][] = [];
   walk(node, (type, body) => {
     if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(type)) targets.push([relationOf(body.relation), 'RowExclusiveLock']);
@@ -366,7 +421,11 @@ function query(node: Node, f: FactsBuilder): void {
     if (type === 'CommonTableExpr') cteNames.add(String(body.ctename));
   });
   walk(node, (type, body) => {
-    if (type === 'RangeVar' && !(body.schemaname === undefined && cteNames.has(String(body.relname)))) f.lock(relationOf(body), 'AccessShareLock');
+    if (type !== 'RangeVar' || (body.schemaname === undefined && cteNames.has(String(body.relname)))) return;
+    const rel = relationOf(body);
+    f.lock(rel, 'AccessShareLock');
+    // A view is replaced by its query when the statement is planned: its tables are read too.
+    for (const read of ctx.viewExpansion(rel)) f.lock(read, 'AccessShareLock');
   });
   for (const [rel, mode] of targets) f.lock(rel, mode);
   for (const call of functionCalls(node)) {
@@ -377,6 +436,19 @@ function query(node: Node, f: FactsBuilder): void {
     f.fullScan = true;
     f.hazard('unbatched-update', rel, `UPDATE without WHERE changes every row of ${rel} in one transaction`);
   }
+}
+
+/** The relations a query reads (its WITH queries' names left out), as written, each once. */
+export function readRelations(node: unknown): string[] {
+  const cteNames = new Set<string>();
+  walk(node, (type, body) => {
+    if (type === 'CommonTableExpr') cteNames.add(String(body.ctename));
+  });
+  const found = new Set<string>();
+  walk(node, (type, body) => {
+    if (type === 'RangeVar' && !(body.schemaname === undefined && cteNames.has(String(body.relname)))) found.add(relationOf(body));
+  });
+  return [...found];
 }
 
 function fromRelations(from: unknown): string[] {

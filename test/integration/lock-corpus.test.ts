@@ -22,31 +22,13 @@ interface Entry {
   setup?: string;
   sql: string;
   min_version?: number;
+  max_version?: number;
   locks: Record<string, LockMode>;
   rewrite: boolean;
 }
 
 const corpusFile = fileURLToPath(new URL('../../../test/corpus/locks.yaml', import.meta.url));
 const corpus = (yaml.load(readFileSync(corpusFile, 'utf8')) as { statements: Entry[] }).statements;
-
-/**
- * Where PostgreSQL takes more than the lock model says, found by this test and
- * reported to the lock model's owner (notes/for-locks-from-guard.md). Each is
- * asserted as it stands: a gap that closes, or a new difference, fails the
- * test. `sampled`: seen only when a sample catches the statement's last phase.
- */
-const KNOWN_GAPS: Record<string, { problems: string[]; sampled?: boolean; since?: number }> = {
-  'validate-foreign-key': { problems: ['traced differs from predicted: parent predicted none, traced RowShareLock', 'parent: not expected, traced RowShareLock'] },
-  'create-rule': { problems: ['traced differs from predicted: t_log predicted none, traced RowExclusiveLock', 't_log: not expected, traced RowExclusiveLock'] },
-  'create-index-on-partitioned': { problems: ['traced differs from predicted: m1 predicted none, traced ShareLock', 'm1: not expected, traced ShareLock'] },
-  'refresh-matview': { problems: ['traced differs from predicted: t predicted none, traced AccessShareLock', 't: not expected, traced AccessShareLock'] },
-  'refresh-matview-concurrently': { problems: ['traced differs from predicted: t predicted none, traced AccessShareLock', 't: not expected, traced AccessShareLock'] },
-  // PostgreSQL 18 locks the table a GRANT is about.
-  'grant-select': { since: 180000, problems: ['traced differs from predicted: t predicted none, traced AccessShareLock', 't: not expected, traced AccessShareLock'] },
-  'drop-index-concurrently': { sampled: true, problems: ['traced differs from predicted: t_a_idx predicted ShareUpdateExclusiveLock, traced AccessExclusiveLock', 't_a_idx: expected ShareUpdateExclusiveLock, traced AccessExclusiveLock'] },
-  'reindex-index-concurrently': { sampled: true, problems: ['traced differs from predicted: t_a_idx predicted ShareUpdateExclusiveLock, traced AccessExclusiveLock', 't_a_idx: expected ShareUpdateExclusiveLock, traced AccessExclusiveLock'] },
-  'detach-partition-concurrently': { sampled: true, problems: ['traced differs from predicted: m1 predicted ShareUpdateExclusiveLock, traced AccessExclusiveLock', 'm1: expected ShareUpdateExclusiveLock, traced AccessExclusiveLock'] },
-};
 
 let db: TestDatabase;
 let session: PgSession;
@@ -107,7 +89,7 @@ test(`every corpus entry, traced on the test server, takes the locks and rewrite
   const started = Date.now();
   const baseline = new Set(await schemas());
   for (const [n, entry] of corpus.entries()) {
-    if (entry.min_version && version < entry.min_version) continue;
+    if ((entry.min_version && version < entry.min_version) || (entry.max_version && version > entry.max_version)) continue;
     const schema = `corpus_${n}`;
     const client = session.client;
     await client.query(`CREATE SCHEMA ${schema}`);
@@ -169,17 +151,8 @@ test(`every corpus entry, traced on the test server, takes the locks and rewrite
   }
   const seconds = (Date.now() - started) / 1000;
   console.log(`lock corpus: ${traced} entries traced on server ${version} in ${seconds.toFixed(1)} s${refused.length ? `; refused by the step runner: ${refused.join(', ')}` : ''}`);
-  // Known gaps: exactly as listed (a sampled one may also not be caught); anything else is a mismatch.
-  const gapOf = (id: string) => (KNOWN_GAPS[id] && version >= (KNOWN_GAPS[id].since ?? 0) ? KNOWN_GAPS[id] : undefined);
-  const unexplained = problems.filter((p) => !gapOf(p.slice(0, p.indexOf(':')))?.problems.some((g) => p === `${p.slice(0, p.indexOf(':'))}: ${g}`));
-  for (const [id, gap] of Object.entries(KNOWN_GAPS)) {
-    const entry = corpus.find((e) => e.id === id);
-    if (!entry || (entry.min_version && version < entry.min_version) || !gapOf(id)) continue;
-    const seen = problems.filter((p) => p.startsWith(`${id}: `));
-    if (!gap.sampled) assert.deepEqual(seen, gap.problems.map((g) => `${id}: ${g}`), `${id}: the known gap changed — update KNOWN_GAPS (or celebrate: the model was fixed)`);
-  }
-  console.log(`lock corpus: known gaps seen: ${problems.length - unexplained.length} lines over ${new Set(problems.map((p) => p.slice(0, p.indexOf(':')))).size} entries`);
-  assert.deepEqual(unexplained, [], `${unexplained.length} mismatches:\n${unexplained.join('\n')}`);
+  // No exceptions: every difference between what PostgreSQL took and what the model predicted fails the test.
+  assert.deepEqual(problems, [], `${problems.length} mismatches:\n${problems.join('\n')}`);
   assert.ok(traced >= 150, `only ${traced} entries were traced`);
   for (const id of refused) assert.match(corpus.find((e) => e.id === id)!.sql, /\b(TO STDOUT|FROM STDIN)\b/i, `${id} was refused by the runner`);
 });

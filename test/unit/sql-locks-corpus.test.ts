@@ -18,6 +18,7 @@ interface Entry {
   setup?: string;
   sql: string;
   min_version?: number;
+  max_version?: number;
   locks: Record<string, string>;
   rewrite: boolean;
   findings: string[];
@@ -40,7 +41,7 @@ describe('lock corpus', () => {
       const wrong: string[] = [];
       let checked = 0;
       for (const e of corpus) {
-        if (e.min_version && version < e.min_version) continue;
+        if ((e.min_version && version < e.min_version) || (e.max_version && version > e.max_version)) continue;
         checked++;
         const statements = splitSql(e.sql);
         assert.equal(statements.length, 1, `${e.id}: expected one statement`);
