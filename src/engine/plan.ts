@@ -88,3 +88,13 @@ export function progress(state: RunState): { current: number; total: number } {
 export function findItem(state: RunState, key: string): ItemState | undefined {
   return state.items.find((it) => it.key === key);
 }
+
+/**
+ * Whether a step did anything its rollback could undo. A step refused at its
+ * confirmation, or stopped before it ran (an input error: nothing was sent),
+ * ran nothing; one never started has nothing either.
+ */
+export function ranSomething(item: Pick<ItemState, 'status' | 'error'>): boolean {
+  if (item.error?.kind === 'input') return false;
+  return ['passed', 'failed', 'interrupted', 'running'].includes(item.status);
+}

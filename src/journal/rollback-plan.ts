@@ -1,7 +1,7 @@
 // Undoing a run: the steps that actually completed, newest first, each run
 // through its `rollback:` section. A step without one becomes a manual
 // confirmation, so the operator is told rather than the gap passed over.
-import { stepsFor } from '../engine/plan.js';
+import { ranSomething, stepsFor } from '../engine/plan.js';
 import { changesData } from '../run/danger.js';
 import type { RunState } from '../engine/state.js';
 import type { Runbook } from '../runbook/load.js';
@@ -37,16 +37,6 @@ export function completedSteps(state: RunState, rb: Runbook, kind: 'runbook' | '
     })
     .map((it) => it.id)
     .reverse();
-}
-
-/**
- * Whether a step did anything its rollback could undo. A step refused at its
- * confirmation, or stopped before it ran (an input error: nothing was sent),
- * ran nothing; one never started has nothing either.
- */
-export function ranSomething(item: Pick<RunState['items'][number], 'status' | 'error'>): boolean {
-  if (item.error?.kind === 'input') return false;
-  return ['passed', 'failed', 'interrupted', 'running'].includes(item.status);
 }
 
 /** Steps that may be partly applied (failed, interrupted, in flight, and ran something): not undone automatically, but named. */

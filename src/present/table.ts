@@ -11,7 +11,7 @@
 // character takes two). Plain output prints the lines; the screen lays the
 // same cells out and adds colour (a dimmed NULL). Trailing blanks are dropped.
 import { cellText } from './value.js';
-import { columns as width, headColumns } from './width.js';
+import { columns as width, headColumns, padColumns } from './width.js';
 
 /** The types psql right-aligns (print.c column_type_alignment): int2/4/8, float4/8, numeric, oid, xid, xid8, cid, money. */
 const NUMERIC_TYPES = new Set([21, 23, 20, 700, 701, 1700, 26, 28, 5069, 29, 790]);
@@ -67,15 +67,9 @@ export function tableText(t: TableInput, options: TableOptions = {}): string[] {
   return [
     line(l.header.map((h, i) => centre(h, l.widths[i]))),
     l.widths.map((w) => '-'.repeat(w + 2)).join('+'),
-    ...l.rows.map((r) => line(r.map((c, i) => padCell(c.text, l.widths[i], l.align[i])))),
+    ...l.rows.map((r) => line(r.map((c, i) => padColumns(c.text, l.widths[i], l.align[i])))),
     l.footer,
   ];
-}
-
-/** A cell's text padded to `w` columns, on its side. */
-export function padCell(text: string, w: number, align: 'left' | 'right'): string {
-  const room = ' '.repeat(Math.max(0, w - width(text)));
-  return align === 'right' ? room + text : text + room;
 }
 
 /** A column name centred in `w` columns, as psql does. */
@@ -114,6 +108,6 @@ function isNumeric(t: TableInput, i: number): boolean {
  */
 export function listingText(header: string[], rows: string[][], limits: number[] = []): string[] {
   const widths = header.map((h, i) => Math.min(limits[i] ?? Infinity, Math.max(width(h), ...rows.map((r) => width(r[i] ?? '')))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : padCell(fit(c, widths[i]), widths[i], 'left'))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : padColumns(fit(c, widths[i]), widths[i], 'left'))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];
 }

@@ -76,3 +76,9 @@ export function firstCharacter(text: string): string {
   }
   return text.slice(0, end);
 }
+
+/** `text` padded with blanks to `w` columns, on the left ('right'-aligned) or the right: wide characters counted as two. */
+export function padColumns(text: string, w: number, align: 'left' | 'right' = 'left'): string {
+  const room = ' '.repeat(Math.max(0, w - columns(text)));
+  return align === 'right' ? room + text : text + room;
+}

@@ -6,7 +6,7 @@ import { findItem, hasFixAction, stepOf } from './state.js';
 import { editField, validateField, type TextEdit, type TextField } from './fields.js';
 import type { Effect, Intent, Update } from './intents.js';
 import type { Tone } from './line.js';
-import { ranSomething } from '../journal/rollback-plan.js';
+import { ranSomething } from '../engine/plan.js';
 
 export const none = (state: UiState): Update => ({ state, effects: [] });
 
@@ -190,7 +190,7 @@ function blockedIntent(state: UiState, p: Extract<Prompt, { kind: 'blocked' }>, 
   }
 }
 
-/** The screen offers [b] only for a step that ran something (journal/rollback-plan.ts decides, for every command alike). */
+/** The screen offers [b] only for a step that ran something (engine/plan.ts decides, for every command alike). */
 export function rollbackApplies(item: ReturnType<typeof findItem>): boolean {
   return !!item && ranSomething(item);
 }

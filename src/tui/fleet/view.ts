@@ -9,6 +9,7 @@ import { clean } from '../text.js';
 import { elapsed, fleetLine } from '../../fleet/words.js';
 import type { TargetRow } from '../../fleet/control.js';
 import type { FleetViewState } from './model.js';
+import { padColumns } from '../../present/width.js';
 
 const TONE: Record<TargetRow['state'], Tone> = { failed: 'bad', stopped: 'warn', running: 'accent', queued: 'muted', pending: 'muted', succeeded: 'ok' };
 const ITEM_TONE: Record<string, Tone> = { passed: 'ok', failed: 'bad', interrupted: 'warn', running: 'accent', skipped: 'warn', pending: 'muted', rolled_back: 'warn' };
@@ -37,7 +38,7 @@ function tableLines(s: FleetViewState, room: number): Line[] {
       rows.push({ line: [seg(`wave ${wave + 1} · ${spec?.name ?? ''}${spec?.canary ? ' (canary)' : ''} · at most ${spec?.concurrency ?? '?'} at once`, { bold: true, tone: wave === s.fleet.wave ? 'accent' : undefined })] });
     }
     const detail = t.state === 'failed' || t.state === 'stopped' ? (t.error ?? '') : t.state === 'running' ? (t.current ?? 'starting') : '';
-    const line: Line = [seg(`  ${t.name.padEnd(nameWidth)}  `), seg(t.state.padEnd(10), { tone: TONE[t.state], bold: t.state === 'failed' }), seg(`${elapsed(t, s.now).padStart(7)}  `, { tone: 'muted' }), seg(detail, { tone: t.state === 'failed' ? 'bad' : undefined })];
+    const line: Line = [seg(`  ${padColumns(t.name, nameWidth)}  `), seg(padColumns(t.state, 10), { tone: TONE[t.state], bold: t.state === 'failed' }), seg(`${padColumns(elapsed(t, s.now), 7, 'right')}  `, { tone: 'muted' }), seg(detail, { tone: t.state === 'failed' ? 'bad' : undefined })];
     rows.push({ line: fit(line, s.width), index: i });
   });
   // The window follows the selection.

@@ -165,7 +165,6 @@ export function pickerKey(s: PickerState, input: string, key: PickerKey): Picker
   }
   if (key.tab) return s.typing ? { type: 'stop_typing' } : { type: 'start_typing' };
   if (key.ctrl || key.meta || !input) return null;
-  // eslint-disable-next-line no-control-regex
   const text = input.replace(/[\u0000-\u001F\u007F]/g, '');
   if (!text) return null;
   if (!s.typing) {

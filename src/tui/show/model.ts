@@ -8,13 +8,15 @@ import { checklistTitle } from '../../engine/plan.js';
 import { describeCheck, describeExpectation } from '../../markdown/describe.js';
 import type { Runbook } from '../../runbook/load.js';
 import type { Action, Check, Procedure, Step, TroubleshootingEntry } from '../../runbook/schema.js';
-import { highlightSql } from '../highlight.js';
+import { shellLines, sqlLines } from '../views/code.js';
 import { relative } from 'node:path';
 import { blank, fit, lineText, lineWidth, plain, seg, styled, wrapLine, type Line, type Tone } from '../line.js';
 import { clean, lines as splitLines, oneLine, truncate, wrap } from '../text.js';
 import { markdownLines } from '../views/detail.js';
 import { listWidthFor } from '../views/layout.js';
 import type { KeyInfo } from '../keys.js';
+import { padColumns } from '../../present/width.js';
+import { valueWords } from '../../present/value.js';
 
 export type ShowItem =
   | { kind: 'overview'; key: string; title: string }
@@ -78,32 +80,6 @@ function label(text: string): Line {
 
 function wrapped(text: string, width: number, style: Omit<Line[number], 'text'> = {}, indent = ''): Line[] {
   return wrap(text, Math.max(10, width - indent.length)).map((l) => [seg(indent), seg(l, style)]);
-}
-
-function sqlLines(sql: string, width: number): Line[] {
-  const code = highlightSql(sql.replace(/\s+$/, ''));
-  const gutter = code.length > 1 ? String(code.length).length : 0;
-  const lead = gutter ? gutter + 1 : 2;
-  const out: Line[] = [];
-  code.forEach((l, i) => {
-    const pieces = wrapLine(
-      l.map((s) => ({ ...s, text: clean(s.text) })),
-      Math.max(10, width - lead),
-    );
-    pieces.forEach((piece, j) => out.push([gutter && j === 0 ? seg(`${String(i + 1).padStart(gutter)} `, { tone: 'muted' }) : seg(' '.repeat(lead)), ...piece]));
-  });
-  return out;
-}
-
-function shellLines(script: string, width: number): Line[] {
-  const rows = splitLines(script.replace(/\s+$/, ''));
-  const gutter = rows.length > 1 ? String(rows.length).length + 1 : 2;
-  const out: Line[] = [];
-  rows.forEach((l, i) => {
-    const mark = rows.length > 1 ? seg(`${String(i + 1).padStart(gutter - 1)} `, { tone: 'muted' }) : seg('$ ', { tone: 'accent', bold: true });
-    wrapLine([seg(l)], Math.max(10, width - gutter)).forEach((piece, j) => out.push([j === 0 ? mark : seg(' '.repeat(gutter)), ...piece]));
-  });
-  return out;
 }
 
 interface Runs {
@@ -267,12 +243,12 @@ function overviewLines(rb: Runbook, width: number): Line[] {
     [rb.troubleshooting.length, 'troubleshooting entries'],
     [rb.checklist.length, 'checklist items'],
   ];
-  for (const [n, what] of counts) out.push(plain(`  ${String(n).padStart(3)} ${what}`));
+  for (const [n, what] of counts) out.push(plain(`  ${padColumns(String(n), 3, 'right')} ${what}`));
   const inputs = Object.entries(rb.inputs);
   if (inputs.length) {
     out.push(blank, heading('Inputs (asked for before a run)'));
     for (const [name, spec] of inputs) {
-      const bits = [spec.type, spec.default !== undefined && !spec.secret ? `default ${JSON.stringify(spec.default)}` : '', spec.required ? '' : 'optional', spec.secret ? 'secret' : ''].filter(Boolean);
+      const bits = [spec.type, spec.default !== undefined && !spec.secret ? `default ${valueWords(spec.default)}` : '', spec.required ? '' : 'optional', spec.secret ? 'secret' : ''].filter(Boolean);
       out.push([seg(`  ${name}`, { bold: true }), seg(` (${bits.join(', ')})`, { tone: 'muted' })]);
       if (spec.description) out.push(...wrapped(spec.description, width, {}, '    '));
       if (spec.choices) out.push(...wrapped(`one of: ${spec.choices.join(', ')}`, width, { tone: 'muted' }, '    '));
@@ -293,7 +269,7 @@ function procedureLines(rb: Runbook, p: Procedure, width: number): Line[] {
   if (p.when) out.push(blank, heading('When to use it'), ...markdown(p.when, width));
   if (p.summary) out.push(blank, ...markdown(p.summary, width));
   out.push(blank, heading('Steps'));
-  p.steps.forEach((s, i) => out.push(...wrapLine([seg(`${String(i + 1).padStart(3)}. `, { tone: 'muted' }), seg(oneLine(s.title))], width)));
+  p.steps.forEach((s, i) => out.push(...wrapLine([seg(`${padColumns(String(i + 1), 3, 'right')}. `, { tone: 'muted' }), seg(oneLine(s.title))], width)));
   out.push(blank, label('Run it:'), ...wrapped(`runbook run ${displayPath(rb.file)} --procedure ${p.id}`, width, { tone: 'accent' }, '  '));
   return out;
 }
@@ -522,7 +498,7 @@ export function showHelpLines(width: number): Line[] {
     ['q  Esc', 'leave'],
   ];
   const out: Line[] = [heading('Keys — read-only view'), blank];
-  for (const [k, what] of rows) out.push([seg(`  ${k}`.padEnd(24), { tone: 'accent', bold: true }), seg(what)]);
+  for (const [k, what] of rows) out.push([seg(padColumns(`  ${k}`, 24), { tone: 'accent', bold: true }), seg(what)]);
   out.push(blank, ...wrapped('Nothing here runs or connects. To run this runbook: runbook run FILE (add --sandbox to try it on a throwaway database).', width, { tone: 'muted' }));
   return out.map((l) => fit(l, width));
 }

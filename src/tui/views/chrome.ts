@@ -5,6 +5,7 @@ import { isBusy, type UiState } from '../state.js';
 import { oneLine, wrap } from '../text.js';
 import { isPicking, isTyping } from '../keys.js';
 import { packKeys, type KeyHint } from './prompt.js';
+import { padColumns } from '../../present/width.js';
 
 export function footerLine(ui: UiState, width: number): Line {
   if (ui.observer) return watcherFooter(ui, ui.observer, width);
@@ -76,7 +77,7 @@ export function helpLines(width: number, recordNote = '', ui?: UiState): Line[] 
   const rows: Array<[string, string] | string> = here.length ? ['Here, now', ...here, ...HELP] : HELP;
   for (const h of rows) {
     if (typeof h === 'string') out.push(plain(h, { tone: 'muted', bold: true }));
-    else out.push([seg(`  ${h[0]}`.padEnd(keyWidth), { tone: 'accent', bold: true }), seg(h[1])]);
+    else out.push([seg(padColumns(`  ${h[0]}`, keyWidth), { tone: 'accent', bold: true }), seg(h[1])]);
   }
   return out.map((l) => fit(l, width));
 }
@@ -88,7 +89,7 @@ export function planViewLines(ui: UiState, width: number): Line[] {
   out.push([]);
   if (ui.plan.length === 0) out.push(plain('No undo plan is known for this run.', { tone: 'muted' }));
   ui.plan.forEach((p, i) => {
-    out.push([seg(`${String(i + 1).padStart(2)}. `, { tone: 'muted' }), seg(oneLine(p.title), { bold: true }), seg(` [${p.id}]`, { tone: 'muted' })]);
+    out.push([seg(`${padColumns(String(i + 1), 2, 'right')}. `, { tone: 'muted' }), seg(oneLine(p.title), { bold: true }), seg(` [${p.id}]`, { tone: 'muted' })]);
     for (const l of wrap(oneLine(p.undo, 400), Math.max(10, width - 6)).slice(0, 3)) out.push([seg('      '), seg(l, { dim: true })]);
   });
   return out.map((l) => fit(l, width));

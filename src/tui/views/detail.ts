@@ -9,6 +9,7 @@ import type { MonitorSample } from '../../exec/postgres/monitor.js';
 import type { Check, Step } from '../../runbook/schema.js';
 import { queueText } from '../../present/locks.js';
 import { highlightSql } from '../highlight.js';
+import { shellLines, sqlLines } from './code.js';
 import { beside, blank, clipLines, fit, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
 import { stepOf, type UiState } from '../state.js';
 import { clean, lines as splitLines, oneLine, wrap } from '../text.js';
@@ -17,10 +18,10 @@ import { stepFindingLines } from '../../present/findings.js';
 import { clock, duration, timestamp } from '../../present/duration.js';
 import { errorBlock } from '../../present/error.js';
 import { outputWords } from '../../present/output.js';
-import { centre, padCell, tableLayout, type TableInput } from '../../present/table.js';
+import { centre, tableLayout, type TableInput } from '../../present/table.js';
 import { count, NULL_WORD } from '../../present/value.js';
 import { ACTUAL, EXPECTED, MARK } from '../../present/verdict.js';
-import { columns } from '../../present/width.js';
+import { columns, padColumns } from '../../present/width.js';
 
 export interface DetailParts {
   pinned: Line[];
@@ -189,7 +190,7 @@ export function monitorLines(s: MonitorSample, width: number, _now: number): Lin
       const barWidth = Math.max(5, Math.min(20, Math.floor(width / 5)));
       const full = Math.round((pct / 100) * barWidth);
       out.push([
-        seg(`[${'█'.repeat(full)}${'░'.repeat(barWidth - full)}] ${String(pct).padStart(3)}% `, { tone: 'accent', bold: true }),
+        seg(`[${'█'.repeat(full)}${'░'.repeat(barWidth - full)}] ${padColumns(`${pct}%`, 4, 'right')} `, { tone: 'accent', bold: true }),
         seg(p.phase ? `${p.phase} · ` : '', { bold: true }),
         seg(`${count(p.done)}/${count(p.total)} ${p.unit}`),
         seg(`  ${p.command}${on}`, { dim: true }),
@@ -292,24 +293,10 @@ function runsLines(src: ItemSource, width: number): Line[] {
   if (src.sql !== undefined) {
     const label = src.sqlFile ? `SQL from ${src.sqlFile}${where}` : `SQL${where}`;
     out.push([seg(label, { tone: 'muted', bold: true }), seg(src.transaction && src.transaction !== 'auto' ? ` (transaction: ${src.transaction})` : '', { tone: 'muted' })]);
-    const code = highlightSql(src.sql.replace(/\s+$/, ''));
-    const gutter = code.length > 1 ? String(code.length).length : 0;
-    const lead = gutter ? gutter + 1 : 2;
-    code.forEach((l, i) => {
-      const pieces = wrapLine(l.map((s) => ({ ...s, text: clean(s.text) })), Math.max(10, width - lead));
-      pieces.forEach((piece, j) => {
-        const g = gutter && j === 0 ? seg(`${String(i + 1).padStart(gutter)} `, { tone: 'muted' }) : seg(' '.repeat(lead));
-        out.push([g, ...piece]);
-      });
-    });
+    out.push(...sqlLines(src.sql, width));
   } else if (src.shell !== undefined) {
     out.push(plain(`Shell command${where}`, { tone: 'muted', bold: true }));
-    const script = splitLines(src.shell.replace(/\s+$/, ''));
-    const gutter = script.length > 1 ? String(script.length).length + 1 : 2;
-    script.forEach((l, i) => {
-      const mark = script.length > 1 ? seg(`${String(i + 1).padStart(gutter - 1)} `, { tone: 'muted' }) : seg('$ ', { tone: 'accent', bold: true });
-      wrapLine([seg(l)], Math.max(10, width - gutter)).forEach((piece, j) => out.push([j === 0 ? mark : seg(' '.repeat(gutter)), ...piece]));
-    });
+    out.push(...shellLines(src.shell, width));
   } else if (src.confirm !== undefined) {
     out.push(plain('Manual — confirm when it is true:', { tone: 'muted', bold: true }));
     for (const l of wrap(src.confirm, width - 2)) out.push([seg('  '), seg(l, { bold: true })]);
@@ -423,7 +410,7 @@ export function tableLines(t: TableInput, width: number): Line[] {
   const out: Line[] = [];
   out.push([seg('  '), ...l.header.flatMap((h, i) => [seg(centre(h, l.widths[i]), { bold: true }), bar(i)])]);
   out.push([seg('  '), seg(l.widths.map((w) => '─'.repeat(w)).join('─┼─'), { tone: 'muted' })]);
-  for (const r of l.rows) out.push([seg('  '), ...r.flatMap((c, i) => [seg(padCell(c.text, l.widths[i], l.align[i]), c.isNull ? { tone: 'muted' } : {}), bar(i)])]);
+  for (const r of l.rows) out.push([seg('  '), ...r.flatMap((c, i) => [seg(padColumns(c.text, l.widths[i], l.align[i]), c.isNull ? { tone: 'muted' } : {}), bar(i)])]);
   out.push(plain(`  ${l.footer}`, { tone: 'muted' }));
   return out;
 }

@@ -6,7 +6,8 @@ import { fieldSegs } from './prompt.js';
 import type { InputField } from '../fields.js';
 import type { Prompt } from '../state.js';
 import { oneLine, wrap } from '../text.js';
-import { columns, tailColumns } from '../../present/width.js';
+import { columns, padColumns, tailColumns } from '../../present/width.js';
+import { valueWords } from '../../present/value.js';
 
 function typeText(f: InputField): string {
   const s = f.spec;
@@ -14,7 +15,7 @@ function typeText(f: InputField): string {
   if (s.choices) parts.push(`one of ${s.choices.join(', ')}`);
   if (s.min !== undefined) parts.push(`≥ ${s.min}`);
   if (s.max !== undefined) parts.push(`≤ ${s.max}`);
-  if (s.default !== undefined && !s.secret) parts.push(`default ${String(s.default)}`);
+  if (s.default !== undefined && !s.secret) parts.push(`default ${valueWords(s.default)}`);
   if (!s.required) parts.push('optional');
   if (s.secret) parts.push('secret');
   return parts.join(' · ');
@@ -40,7 +41,7 @@ export function formLines(p: Extract<Prompt, { kind: 'inputs' }>, width: number,
     const lines: Line[] = [
       [
         seg(focused ? '› ' : '  ', { tone: 'accent', bold: true }),
-        seg(f.name.padEnd(nameWidth), { bold: focused }),
+        seg(padColumns(f.name, nameWidth), { bold: focused }),
         ...box,
         seg(' '.repeat(Math.max(0, valueWidth - lineWidth(box))), { underline: true }),
         seg(f.problem ? '  ✗' : '  ✓', { tone: f.problem ? 'bad' : 'ok', bold: true }),

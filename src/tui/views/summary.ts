@@ -7,6 +7,7 @@ import { targetLine } from '../../present/target.js';
 import { verdictSentence } from '../../present/verdict.js';
 import { oneLine } from '../text.js';
 import { STATUS } from './detail.js';
+import { padColumns } from '../../present/width.js';
 
 export function summaryLines(rb: Runbook, run: RunState): string[] {
   const out: string[] = [];
@@ -23,7 +24,7 @@ export function summaryLines(rb: Runbook, run: RunState): string[] {
       extra = bad ? ` — ${oneLine(verdictSentence(bad), 200)}` : item.error ? ` — ${oneLine(item.error.message, 200)}` : '';
     } else if (item.status === 'interrupted') extra = ' — interrupted';
     else if (item.status === 'passed' && item.durationMs !== undefined) extra = ` (${duration(item.durationMs)})`;
-    out.push(`  ${st.icon} ${item.kind.padEnd(12)} ${oneLine(item.title, 120)}${extra}`);
+    out.push(`  ${st.icon} ${padColumns(item.kind, 12)} ${oneLine(item.title, 120)}${extra}`);
   }
   return out;
 }
