@@ -29,6 +29,7 @@ const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = 
   ['fleet', () => import('./commands/fleet.js')],
   ['worker', () => import('./commands/worker.js')],
   ['watch', () => import('./commands/watch.js')],
+  ['approve', () => import('./commands/approve.js')],
 ];
 
 async function commandsFor(argv: string[]): Promise<Register[]> {

@@ -4,6 +4,7 @@
 // needed and finish. What is sent is built from names, states and the run's
 // events, which the session has already masked: no password, no secret input.
 // A webhook that fails is reported once; it never stops a run.
+import { approvalWaitWords } from '../present/approval.js';
 import type { RunEvent } from '../engine/events.js';
 import type { RunState } from '../engine/state.js';
 import { redactUrl } from '../exec/connection-url.js';
@@ -65,6 +66,10 @@ export function runNotices(notify: Notify, who: { runbook: string; run: string; 
   return {
     listener(state, event) {
       if (event.type === 'target_pinned') send('run_started', `runbook ${where}: run ${who.run} started`);
+      if (event.type === 'approval_requested') {
+        const item = state.items.find((i) => i.key === event.key);
+        send('approval_needed', `runbook ${where}: run ${who.run} waits for ${item ? approvalWaitWords(item, who.run) : 'an approval'}`);
+      }
       if (event.type === 'item_finished' && (event.error || event.verdicts.some((v) => !v.ok))) send('run_blocked', `runbook ${where}: blocked — ${runFailure(state)}`);
       if (event.type === 'run_ended') {
         if (event.outcome === 'succeeded') send('run_finished', `runbook ${where}: run ${who.run} finished`);

@@ -50,6 +50,8 @@ export interface RecordRequest {
 
 export interface RunRecord {
   runId: string;
+  /** Who the record names as running it. */
+  operator: string;
   journalPath: string;
   /** For RunSession's resumeFrom. */
   resumeFrom?: RunState;
@@ -156,7 +158,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
       }
       undone?.onEvent(state, event);
     };
-    return { ok: true, record: { runId, journalPath: journal.path, resumeFrom: req.resume?.state, rollbackPlan: plan, listener, close: closeAll } };
+    return { ok: true, record: { runId, operator, journalPath: journal.path, resumeFrom: req.resume?.state, rollbackPlan: plan, listener, close: closeAll } };
   } catch (err) {
     await closeAll();
     throw err;

@@ -1,5 +1,6 @@
 // Plain-text renderer: one line per thing that happened, for CI logs and
 // for terminals where the screen is not wanted. Subscribes to the session.
+import { approvalWaitWords, approvedWords } from '../present/approval.js';
 import type { RunEvent } from '../engine/events.js';
 import { findItem } from '../engine/plan.js';
 import type { ItemState, RunState } from '../engine/state.js';
@@ -100,6 +101,13 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
       case 'fix_finished':
         write(`  ${fixWords(event.entryId, event.ok)}`);
+        return;
+      case 'approval_requested':
+        write('');
+        write(`── waiting for ${approvalWaitWords(item!)}`);
+        return;
+      case 'approval_given':
+        write(`  ✓ ${approvedWords(item!.approval!)}`);
         return;
       case 'run_ended': {
         write('');

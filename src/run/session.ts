@@ -16,6 +16,8 @@ import type { ExecError, ExecEvent } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Step } from '../runbook/schema.js';
 import { dangerReasons, changesData } from './danger.js';
+import { approvalReason } from './approval-policy.js';
+import type { ApprovalDesk } from '../fleet/approvals.js';
 import { findingsByStep } from './findings.js';
 import { DEFAULT_SERVER_VERSION_NUM } from '../sql/findings.js';
 import { guardPolicy } from './guard-policy.js';
@@ -77,6 +79,10 @@ export interface SessionOptions {
    * cannot settle: it took effect, or it did not. Used once.
    */
   inFlight?: 'applied' | 'not-applied';
+  /** Where a step that needs a second person's approval waits for it (fleet/approvals.ts); without it such a step fails the run. */
+  approvals?: ApprovalDesk;
+  /** Who asks for approvals (the record's operator). */
+  operatorName?: string;
 }
 
 /** Events an item's action reports that are written before the next thing is sent: the journal must know what is on its way to the server. */
@@ -179,8 +185,15 @@ export class RunSession {
     for (const listener of this.listeners) listener(this.latest, event);
   }
 
-  /** Ctrl-C: cancel what is running on the server; the item is marked interrupted. */
+  /** A wait for an approval in progress: aborted by q or Ctrl-C. */
+  private approvalWait: AbortController | undefined;
+
+  /** Ctrl-C: cancel what is running on the server; the item is marked interrupted. While a step waits for approval: stop waiting. */
   interrupt(): boolean {
+    if (this.approvalWait) {
+      this.requestStop('interrupted while waiting for an approval');
+      return true;
+    }
     if (!this.current) return false;
     this.current.abort();
     return true;
@@ -195,6 +208,7 @@ export class RunSession {
   /** The operator quit (the screen's q): stop before the next item starts; the run ends aborted, its record kept for a resume. */
   requestStop(reason = 'stopped by the operator'): void {
     this.stopReason ??= reason;
+    this.approvalWait?.abort();
   }
 
   /** Runs until the run ends; returns the final state. Always closes the connection. */
@@ -317,6 +331,9 @@ export class RunSession {
         if (!ok) return this.refuse(key, 'the database name was not typed', reasons.join('; '));
         this.emit({ type: 'danger_confirmed', key, database: this.pg!.target.database, at: this.clock() });
       }
+      const why = approvalReason(this.options.runbook, step);
+      // An approval given before a resume (it is in the journal) stands.
+      if (why && item.approval?.at === undefined && !(await this.awaitApproval(item, why))) return;
     }
     const findings = item.kind === 'step' ? this.findingsOf(item.id) : undefined;
     this.emit({ type: 'item_started', key, at: this.clock(), ...(findings ? { findings } : {}) });
@@ -337,6 +354,34 @@ export class RunSession {
       this.emit({ type: 'item_finished', key, verdicts: [], error, durationMs: this.clock() - started, at: this.clock() });
     } finally {
       this.current = undefined;
+    }
+  }
+
+  /**
+   * The step waits for a second person: the request is journalled (and so
+   * seen by watchers), then the desk waits until another database role
+   * approves it. False when the run stopped instead (q, Ctrl-C).
+   */
+  private async awaitApproval(item: ItemState, reason: string): Promise<boolean> {
+    const desk = this.options.approvals;
+    if (!desk) {
+      this.end('failed', `step "${item.title}" needs a second person's approval (${reason}), and this run has no database to wait for one in`);
+      return false;
+    }
+    this.emit({ type: 'approval_requested', key: item.key, reason, at: this.clock() });
+    const wait = new AbortController();
+    this.approvalWait = wait;
+    if (this.stopReason) wait.abort();
+    try {
+      const given = await desk.wait({ runId: this.options.runId ?? '-', runbook: this.options.runbook.id, key: item.key, title: item.title, reason, operator: this.options.operatorName ?? 'unknown' }, wait.signal);
+      if (!given) {
+        this.end('aborted', `${this.stopReason ?? 'stopped'} while step "${item.title}" waited for approval`);
+        return false;
+      }
+      this.emit({ type: 'approval_given', key: item.key, by: given.by, role: given.role, at: given.at });
+      return true;
+    } finally {
+      this.approvalWait = undefined;
     }
   }
 

@@ -177,6 +177,10 @@ export const step = z
     danger: z.boolean().optional().describe('true: destroys data; requires typing the database name.'),
     irreversible: z.boolean().optional().describe('true: cannot be rolled back (say so loudly).'),
     skippable: z.boolean().default(false).describe('Whether the operator may skip this step with a typed reason.'),
+    approve: z
+      .union([z.literal(true), z.string().min(1)])
+      .optional()
+      .describe('This step waits for a second person’s approval before it runs (`runbook approve RUN`, given as another database role); a text says why.'),
   })
   .describe('One step of the procedure.');
 export type Step = z.infer<typeof step>;
@@ -272,6 +276,16 @@ export const runbook = z
     troubleshooting: z.array(troubleshootingEntry).default([]),
     procedures: z.array(procedure).default([]),
     checklist: z.array(checklistItem).default([]),
+    approvals: z
+      .strictObject({
+        risk: z
+          .enum(['low', 'medium', 'high', 'critical'])
+          .optional()
+          .describe('When the runbook’s risk is this or higher, every step that changes data waits for a second person’s approval.'),
+        destructive: z.boolean().optional().describe('true: every destructive step (DROP, TRUNCATE, DELETE/UPDATE without WHERE, danger: true) waits for a second person’s approval.'),
+      })
+      .optional()
+      .describe('Which steps wait for a second person’s approval (`runbook approve RUN`, given as another database role), besides those marked approve:.'),
     // Defaults for every step, procedures' included; a step's own value wins.
     ...guardFields,
   })

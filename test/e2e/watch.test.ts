@@ -1,12 +1,14 @@
 // A team around one run, in real terminals (tmux) against a real PostgreSQL:
 // the operator runs on the screen with --record-in-db; a second terminal
-// watches (`runbook watch`), read-only, and sees the same step and output.
+// watches (`runbook watch`), read-only, and sees the same step and output; an
+// approval given from a second terminal releases a step that waits for one.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { createReviewer } from '../support/reviewer.js';
 import { leftovers, sh, Terminal } from './tmux.js';
 
 const ROOT = process.cwd();
@@ -78,5 +80,30 @@ describe('runbook watch', () => {
     assert.equal(await operator.exitCode(), 0);
     assert.equal(await follower.exitCode(), 0);
     assert.match(follower.screen(), /through the gate[\s\S]*42[\s\S]*run succeeded/);
+  });
+
+  test('an approval given from a second terminal releases the waiting step; the watcher sees the wait and the release', async () => {
+    const { db, dir } = await arrange();
+    const reviewer = await createReviewer(db);
+    open.push({ close: () => void db.drop().then(() => reviewer.drop()).catch(() => {}) });
+    const fixture = join(ROOT, 'test', 'e2e', 'fixtures', 'approve-one.yaml');
+    const operator = terminal(['run', fixture, '--db', db.url, '--auto', '--record-in-db', '--state-dir', join(dir, 'operator')]);
+    await operator.waitFor(/waits for approval of step “Make the table”/, 30_000, 'the operator\'s screen to say it waits');
+    const watcher = terminal(['watch', '--db', db.url, '--state-dir', join(dir, 'watcher')]);
+    await watcher.waitFor(/waits for approval of step “Make the table”/, 30_000, 'the watcher to show the wait');
+    const made = async () => (await db.client.query("SELECT to_regclass('approve_t') IS NOT NULL AS made")).rows[0].made as boolean;
+    assert.equal(await made(), false);
+    await reviewer.grant();
+    const second = terminal(['approve', '--db', reviewer.url, '--state-dir', join(dir, 'reviewer')]);
+    assert.equal(await second.exitCode(), 0, second.screen());
+    assert.match(second.screen(), new RegExp(`approved: run .*Make the table[\\s\\S]*as database role ${reviewer.role}`));
+    await operator.waitFor(/SUCCEEDED/, 30_000, 'the released run to finish');
+    assert.equal(await made(), true);
+    await watcher.waitFor(/SUCCEEDED/, 30_000, 'the watcher to see it finish');
+    operator.press('Up');
+    await operator.waitFor(/approved — by \S+ as database role/, 10_000, 'the decision in the step view');
+    watcher.type('q');
+    operator.type('q');
+    assert.equal(await operator.exitCode(), 0);
   });
 });

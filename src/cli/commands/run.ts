@@ -22,6 +22,7 @@ import type { Operator } from '../../run/operator.js';
 import { redactUrl } from '../../exec/connection-url.js';
 import { loadTui } from '../../tui/load.js';
 import { runNotices, webhookFromEnv } from '../../fleet/notify.js';
+import { approvalDesk, type ApprovalDesk } from '../../fleet/approvals.js';
 import { createInterface } from 'node:readline/promises';
 import { printable } from '../../present/escape.js';
 import { unfinishedRun } from '../../journal/record.js';
@@ -168,6 +169,8 @@ export async function runCommand(
   let record: RunRecord | undefined;
   const webhook = webhookFromEnv(process.env, err);
   let notices: ReturnType<typeof runNotices> | undefined;
+  /** Where steps that need a second person's approval wait (connects only when one does). */
+  let desk: ApprovalDesk | undefined;
   /** The run's own connection, opened ahead; the session takes it. */
   let connection: Promise<PgSession> | undefined;
   let url: string | null;
@@ -232,6 +235,7 @@ export async function runCommand(
     record = opened.record;
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
     const journal = record;
+    desk = approvalDesk(url);
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
       // The embedded sandbox's password is a fixed throwaway ("sandbox"): not a secret, and masking that word would damage the record.
       const passwordIsSecret = !(sandbox && !opts.sandboxOn);
@@ -249,10 +253,14 @@ export async function runCommand(
         inFlight: extra.inFlight,
         acceptTargetChange: extra.acceptTargetChange,
         passwordIsSecret,
+        approvals: desk,
+        operatorName: journal.operator,
         ...(opts.traceLocks ? { traceLocks: true } : {}),
       });
       connection = undefined;
       made.subscribe(journal.listener);
+      // Where the approval comes from, with the run's id: in plain output (the screen's footer says it; JSON has the event).
+      if (show) made.subscribe((_s, e) => e.type === 'approval_requested' && show(`   another database role approves it: runbook approve ${journal.runId} --db ${redactUrl(url!)}`));
       // A hosted run (a fleet's) notifies through its host, which names the fleet.
       if (webhook && !extra.host) {
         notices = runNotices(webhook, { runbook: rb.id, run: journal.runId, target: redactUrl(url!) });
@@ -304,6 +312,7 @@ export async function runCommand(
     await connection?.then((unused) => unused.close()).catch(() => {});
     await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
     await notices?.flush();
+    await desk?.close();
     await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
   }
 }
