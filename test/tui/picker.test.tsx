@@ -8,7 +8,7 @@ import React from 'react';
 import { cleanup, render } from 'ink-testing-library';
 import { discoverRunbooks, type DiscoveredRunbook } from '../../src/runbook/discover.js';
 import { Picker } from '../../src/tui/picker/Picker.js';
-import { initialPickerState, pickerEntries, pickerKey, updatePicker, type PickerChoice, type PickerState } from '../../src/tui/picker/model.js';
+import { initialPickerState, pickerEntries, pickerKey, updatePicker, type PickerChoice, type PickerLiveRun, type PickerState } from '../../src/tui/picker/model.js';
 import { noDatabaseLines } from '../../src/cli/commands/pick.js';
 import { root, runCli } from '../support/cli.js';
 import { frameProblems, stripAnsi } from './helpers.js';
@@ -125,9 +125,9 @@ describe('the picker reducer', () => {
 
 afterEach(() => cleanup());
 
-async function mount(runbooks: DiscoveredRunbook[]) {
+async function mount(runbooks: DiscoveredRunbook[], live?: PickerLiveRun[]) {
   const done: { choice: PickerChoice | null; state: PickerState }[] = [];
-  const r = render(<Picker runbooks={runbooks} size={{ columns: 80, rows: 24 }} color={false} onDone={(choice, state) => done.push({ choice, state })} />);
+  const r = render(<Picker runbooks={runbooks} live={live} size={{ columns: 80, rows: 24 }} color={false} onDone={(choice, state) => done.push({ choice, state })} />);
   await tick(30);
   const frame = () => stripAnsi(r.lastFrame() ?? '');
   return {
@@ -187,6 +187,21 @@ describe('the picker on the screen (ink-testing-library, 80×24)', () => {
     await m.press(...type('aggregates'), KEY.esc, 'v');
     assert.deepEqual(m.done.map((d) => d.choice), [{ file: 'runbooks/timescale.yaml', view: true }]);
     assert.equal(m.done[0].state.filter, 'aggregates', 'the filter is handed back for the return to the list');
+  });
+
+  test('live runs (from the shared record) come first; Enter on one watches it', async () => {
+    const live: PickerLiveRun[] = [{ runId: '20261207-052355-67cb', runbookId: 'phase3-indexes', title: 'Phase 3 — performance indexes', file: 'runbooks/phase3.yaml', operator: 'alice@db1', target: 'postgres://alice@db1/app' }];
+    const m = await mount(RUNBOOKS, live);
+    const lines = m.frame().split('\n');
+    const row = lines.findIndex((l) => /● LIVE/.test(l));
+    assert.ok(row >= 0, m.frame());
+    assert.match(lines[row], /^› +● LIVE +Phase 3 — performance indexes\s+alice@db1 · run 20261207-052355-67cb/);
+    assert.ok(row < lines.findIndex((l) => /Rebuild the continuous aggregates/.test(l)), 'above the runbooks');
+    assert.match(m.frame(), /Enter watches it, read-only \(runbook watch 20261207-052355-67cb\)/);
+    await m.press(...type('zzz'));
+    assert.doesNotMatch(m.frame(), /● LIVE/, 'the filter applies to live runs too');
+    await m.press(KEY.esc, KEY.esc, KEY.enter);
+    assert.deepEqual(m.done.map((d) => d.choice), [{ file: 'runbooks/phase3.yaml', watch: '20261207-052355-67cb' }]);
   });
 
   test('q quits without a choice', async () => {

@@ -4,7 +4,7 @@
 import { stderrLine, stdoutLine } from '../write.js';
 import { resolveDatabaseUrl } from '../../exec/connection-url.js';
 import { defaultRunbookDirs, discoverRunbooks } from '../../runbook/discover.js';
-import type { PickerChoice } from '../../tui/picker/model.js';
+import type { PickerChoice, PickerLiveRun } from '../../tui/picker/model.js';
 import { listCommand } from './list.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -25,6 +25,22 @@ export function noDatabaseLines(choice: PickerChoice): string[] {
   ];
 }
 
+/** The runs going on now in the configured database's shared record (none when it cannot be read within 3 s). */
+async function liveRunsIn(url: string): Promise<PickerLiveRun[]> {
+  const { liveRuns, openRecordReader } = await import('../../fleet/live.js');
+  let client: Awaited<ReturnType<typeof openRecordReader>> | undefined;
+  const timeout = new Promise<[]>((resolve) => setTimeout(() => resolve([]), 3000).unref());
+  const read = (async () => {
+    client = await openRecordReader(url);
+    return (await liveRuns(client)).map((r) => ({ runId: r.runId, runbookId: r.runbook, title: r.title, file: r.header.runbook.file, operator: r.operator, target: r.target }));
+  })().catch(() => []);
+  try {
+    return await Promise.race([read, timeout]);
+  } finally {
+    void read.finally(() => client?.end().catch(() => {}));
+  }
+}
+
 export async function bareCommand(
   out: Write = stdoutLine,
   err: Write = stderrLine,
@@ -37,10 +53,18 @@ export async function bareCommand(
   const { loadPicker, loadShow } = await import('../../tui/load.js');
   const { runPicker } = await loadPicker();
   let initial: { filter?: string; selected?: string | null } | undefined;
+  const db = resolveDatabaseUrl({ env: process.env });
   for (;;) {
-    const { choice, resume } = await runPicker(runbooks, { initial });
+    const live = db ? await liveRunsIn(db) : [];
+    const { choice, resume } = await runPicker(runbooks, { initial, live });
     if (!choice) return EXIT.done;
     initial = resume;
+    if (choice.watch && db) {
+      // Watch it; leaving the watch comes back to the list.
+      const { watchCommand } = await import('./watch.js');
+      await watchCommand(choice.watch, { db }, out, err);
+      continue;
+    }
     if (choice.view) {
       // Read it, then come back to the list as it was.
       const { loadForShow } = await import('./show.js');

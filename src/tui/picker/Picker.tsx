@@ -12,11 +12,13 @@ import { useResize } from '../components/useResize.js';
 import { fit, lineText, plain, type Line } from '../line.js';
 import { makeTheme } from '../theme.js';
 import { clean } from '../text.js';
-import { initialPickerState, pickerEntries, pickerKey, pickerWindow, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerState } from './model.js';
+import { initialPickerState, pickerEntries, pickerKey, pickerWindow, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerLiveRun, type PickerState } from './model.js';
 import { entryLine, filterLine, pickerFooterLine, pickerHeaderLine, selectionLines } from './view.js';
 
 export interface PickerProps {
   runbooks: DiscoveredRunbook[];
+  /** Runs going on now, listed first (Enter watches one). */
+  live?: PickerLiveRun[];
   /** The operator chose (a run, or the read-only view), or quit (null). The state is handed back so a return to the picker finds it as it was. */
   onDone(choice: PickerChoice | null, state: PickerState): void;
   initial?: { filter?: string; selected?: string | null };
@@ -81,12 +83,12 @@ export function PickerView({ state }: { state: PickerState }) {
   );
 }
 
-export function Picker({ runbooks, onDone, initial, size, color = true }: PickerProps) {
+export function Picker({ runbooks, live, onDone, initial, size, color = true }: PickerProps) {
   const { stdout } = useStdout();
   const start = size ?? { columns: stdout.columns || 80, rows: stdout.rows || 24 };
   // The latest state, read by the key handler: keys that arrive together must each see the one before.
   const latest = useRef<PickerState | null>(null);
-  latest.current ??= initialPickerState(runbooks, { ...initial, size: start });
+  latest.current ??= initialPickerState(runbooks, { ...initial, size: start, live });
   const [state, setState] = useState(latest.current);
   const done = useRef(onDone);
   done.current = onDone;

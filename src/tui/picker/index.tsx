@@ -4,7 +4,7 @@ import React from 'react';
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
 import { onAltScreen, type ScreenIo } from '../alt-screen.js';
 import { colorWanted } from '../theme.js';
-import type { PickerChoice, PickerState } from './model.js';
+import type { PickerChoice, PickerLiveRun, PickerState } from './model.js';
 import { Picker } from './Picker.js';
 
 export interface PickerRun {
@@ -13,10 +13,10 @@ export interface PickerRun {
   resume: { filter: string; selected: string | null };
 }
 
-export function runPicker(runbooks: DiscoveredRunbook[], o: { initial?: { filter?: string; selected?: string | null } } & ScreenIo = {}): Promise<PickerRun> {
+export function runPicker(runbooks: DiscoveredRunbook[], o: { initial?: { filter?: string; selected?: string | null }; live?: PickerLiveRun[] } & ScreenIo = {}): Promise<PickerRun> {
   return onAltScreen<PickerRun>(o, (finish) => {
     const onDone = (choice: PickerChoice | null, state: PickerState) => finish({ choice, resume: { filter: state.filter, selected: state.selected } });
-    return <Picker runbooks={runbooks} initial={o.initial} color={colorWanted()} onDone={onDone} />;
+    return <Picker runbooks={runbooks} live={o.live} initial={o.initial} color={colorWanted()} onDone={onDone} />;
   });
 }
 

@@ -10,9 +10,21 @@
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
 import type { KeyInfo } from '../keys.js';
 
+/** A run going on now (from the shared record of the configured database): opening it watches it. */
+export interface PickerLiveRun {
+  runId: string;
+  runbookId: string;
+  title: string;
+  file: string;
+  operator: string;
+  target: string;
+}
+
 export interface PickerEntry {
   key: string;
-  kind: 'runbook' | 'procedure';
+  kind: 'runbook' | 'procedure' | 'live';
+  /** For a live run: the run. */
+  live?: PickerLiveRun;
   runbook: DiscoveredRunbook;
   procedure?: { id: string; title: string };
   /** It matched the filter itself (not only shown as the parent of a procedure that did). */
@@ -24,10 +36,14 @@ export interface PickerChoice {
   file: string;
   procedure?: string;
   view?: boolean;
+  /** Watch this live run (runbook watch), read-only. */
+  watch?: string;
 }
 
 export interface PickerState {
   runbooks: DiscoveredRunbook[];
+  /** Runs going on now, listed first. */
+  live: PickerLiveRun[];
   filter: string;
   typing: boolean;
   /** Key of the selected entry. */
@@ -52,8 +68,8 @@ export type PickerIntent =
 
 export type PickerOutcome = { type: 'chosen'; choice: PickerChoice } | { type: 'quit' };
 
-export function initialPickerState(runbooks: DiscoveredRunbook[], o: { filter?: string; selected?: string | null; size?: { columns: number; rows: number } } = {}): PickerState {
-  const base: PickerState = { runbooks, filter: o.filter ?? '', typing: false, selected: null, message: null, size: o.size ?? { columns: 80, rows: 24 } };
+export function initialPickerState(runbooks: DiscoveredRunbook[], o: { filter?: string; selected?: string | null; size?: { columns: number; rows: number }; live?: PickerLiveRun[] } = {}): PickerState {
+  const base: PickerState = { runbooks, live: o.live ?? [], filter: o.filter ?? '', typing: false, selected: null, message: null, size: o.size ?? { columns: 80, rows: 24 } };
   const entries = pickerEntries(base);
   const keep = o.selected && entries.some((e) => e.key === o.selected) ? o.selected : bestMatch(entries);
   return { ...base, selected: keep };
@@ -77,10 +93,15 @@ function terms(filter: string): string[] {
  * for a procedure, in those or the procedure's own id and title. A runbook
  * whose procedure matches stays listed above it.
  */
-export function pickerEntries(s: Pick<PickerState, 'runbooks' | 'filter'>): PickerEntry[] {
+export function pickerEntries(s: Pick<PickerState, 'runbooks' | 'filter'> & { live?: PickerLiveRun[] }): PickerEntry[] {
   const words = terms(s.filter);
   const all = (text: string) => words.every((w) => text.includes(w));
   const out: PickerEntry[] = [];
+  for (const l of s.live ?? []) {
+    if (!all(`live ${l.runId} ${l.runbookId} ${l.title} ${l.operator}`.toLowerCase())) continue;
+    const runbook = s.runbooks.find((r) => r.id === l.runbookId) ?? { file: l.file, id: l.runbookId, title: l.title, tags: [], procedures: [] };
+    out.push({ key: `live:${l.runId}`, kind: 'live', live: l, runbook, matched: true });
+  }
   for (const r of s.runbooks) {
     const own = runbookText(r);
     const rbMatched = all(own);
@@ -135,6 +156,8 @@ export function updatePicker(s: PickerState, intent: PickerIntent): { state: Pic
     case 'open':
     case 'view': {
       if (!current) return { state: { ...s, message: s.filter ? `Nothing matches “${s.filter}”. Backspace or Esc to change the filter.` : 'No runbooks found.' } };
+      // A live run is someone's: opening it (or reading it) watches it.
+      if (current.live) return { state: s, outcome: { type: 'chosen', choice: { file: current.live.file, watch: current.live.runId } } };
       const r = current.runbook;
       if (r.error) return { state: { ...s, message: `${r.file} does not load: runbook validate ${r.file}` } };
       if (intent.type === 'view') return { state: s, outcome: { type: 'chosen', choice: { file: r.file, view: true, ...(current.procedure ? { procedure: current.procedure.id } : {}) } } };

@@ -15,6 +15,7 @@ function spread(left: Line, right: Line, width: number): Line {
 /** One row of the list: a runbook (title · risk · estimate · tags), or a procedure indented beneath it. */
 export function entryLine(e: PickerEntry, width: number): Line {
   const r = e.runbook;
+  if (e.live) return spread([seg(' ● LIVE ', { tone: 'warn', bold: true }), seg(oneLine(e.live.title), { bold: true })], [seg(`${e.live.operator} · run ${e.live.runId}`, { tone: 'muted' })], width);
   if (e.kind === 'procedure' && e.procedure) {
     return spread([seg('   ↺ ', { tone: 'accent' }), seg(oneLine(e.procedure.title))], [seg(e.procedure.id, { tone: 'muted' })], width);
   }
@@ -51,6 +52,12 @@ export function selectionLines(s: PickerState, width: number): Line[] {
   const e = entries[selectedIndex(s, entries)];
   if (!e) return [fit(plain(s.filter ? `Nothing matches “${s.filter}”.` : 'No runbooks found in ./runbooks or RUNBOOK_PATH.', { tone: 'warn' }), width), []];
   const r = e.runbook;
+  if (e.live) {
+    return [
+      fit([seg(`live run ${e.live.runId}`, { bold: true }), seg(` of ${e.live.runbookId} by ${oneLine(e.live.operator)} on ${oneLine(e.live.target)}`, { tone: 'muted' })], width),
+      fit(plain(`Enter watches it, read-only (runbook watch ${e.live.runId})`, { tone: 'muted' }), width),
+    ];
+  }
   if (r.error) return [fit(plain(`${r.file} does not load:`, { tone: 'bad', bold: true }), width), fit(plain(oneLine(r.error), { tone: 'bad' }), width)];
   if (e.kind === 'procedure' && e.procedure) {
     return [
