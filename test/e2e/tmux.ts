@@ -3,7 +3,7 @@
 // a person types them, and the screen read back with capture-pane. Waits poll
 // the screen against a deadline; nothing sleeps a fixed time.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 
 const SOCKET = `runbook-e2e-${process.pid}`;
 let counter = 0;
@@ -23,19 +23,30 @@ export class Terminal {
   readonly name: string;
   private closed = false;
 
-  /** Starts `command` (a sh command line) in a new terminal of the given size; the pane stays after it exits. */
-  constructor(command: string, readonly columns = 80, readonly rows = 24) {
+  /**
+   * Starts `command` (a sh command line) in a new terminal of the given size; the pane stays after it exits.
+   * With `record`, every byte the program writes to the terminal (each frame, escape sequences and all) is
+   * appended to that file: the command waits until tmux is piping the pane before it starts.
+   */
+  constructor(command: string, readonly columns = 80, readonly rows = 24, options: { record?: string } = {}) {
     this.name = `rb-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+    const gate = options.record ? `${options.record}.piping` : undefined;
+    // Bounded: 10 s at most, then the program starts anyway (and the recording would miss its start).
+    const wait = gate ? `i=0; while [ ! -e ${sh(gate)} ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done; ` : '';
     // After the program ends, its exit code is printed and the pane stays (a stray Ctrl-C cannot close it).
     // The shell catches Ctrl-C (a caught signal is reset for the program it starts), so a Ctrl-C that
     // lands while the program is exiting cannot take the shell, and the exit code, with it.
-    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `trap 'true' INT; ${command}; echo "__EXIT_$?__"; trap '' INT; sleep 600`);
+    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), `trap 'true' INT; ${wait}${command}; echo "__EXIT_$?__"; trap '' INT; sleep 600`);
     tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
+    if (options.record && gate) {
+      tmux('pipe-pane', '-o', '-t', this.name, `cat >> ${sh(options.record)}`);
+      writeFileSync(gate, '');
+    }
   }
 
-  /** The screen as text, one line per row (trailing blanks trimmed by tmux). */
-  screen(options: { escapes?: boolean } = {}): string {
-    return tmux('capture-pane', '-p', ...(options.escapes ? ['-e'] : []), '-t', this.name);
+  /** The screen as text, one line per row (trailing blanks trimmed by tmux); with `history`, the scrollback above it too. */
+  screen(options: { escapes?: boolean; history?: boolean } = {}): string {
+    return tmux('capture-pane', '-p', ...(options.escapes ? ['-e'] : []), ...(options.history ? ['-S', '-'] : []), '-t', this.name);
   }
 
   /** Exactly `rows` lines, padded. */

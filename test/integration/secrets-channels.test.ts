@@ -3,18 +3,23 @@
 // actual value, shell output ($DATABASE_URL, $PGPASSWORD), SQL error text,
 // input validation messages — and every byte the program wrote (stdout and
 // stderr of plain and --json runs, the reports in each format, the journal
-// and state files, the shared record's tables) is searched for them. Then
+// and state files, the shared record's tables; the run screen in a real
+// terminal: every byte sent to it, secrets typed in its form, every pane) is
+// searched for them, whole and in pieces. Then
 // passwords that are ordinary words ("postgres", "5432", "sandbox") must not
 // damage the record: the target, the user and the address stay readable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
+import { root, runCli } from '../support/cli.js';
+import { killServer, sh, Terminal } from '../e2e/tmux.js';
 import { createTestDatabase, serverUrl } from '../support/db.js';
 import pg from 'pg';
+
+const BIN = join(root, 'bin', 'runbook.js');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -128,6 +133,108 @@ test('passwords that are ordinary words do not damage the record: "postgres", "5
   } finally {
     await db.drop();
     await dropRole(WORDS_ROLE);
+  }
+});
+
+/** Every piece of 7 characters of a secret: a value cut to fit a column ("Tok-1a2b3…") or wrapped over two lines leaks by halves. */
+function pieces(secret: string): string[] {
+  return Array.from({ length: secret.length - 6 }, (_, i) => secret.slice(i, i + 7));
+}
+
+/** What a terminal shows of a byte stream: escape sequences (CSI, OSC, two-byte ESC) gone, so text split by colour changes is whole again. */
+// eslint-disable-next-line no-control-regex
+const withoutEscapes = (raw: string) => raw.replace(/\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-Z\\-_]/g, '');
+
+test('the run screen: no byte written to the terminal holds a secret — typed inputs, shell output, rows, a failed check, SQL errors, every pane', { timeout: 120_000 }, async () => {
+  const db = await createTestDatabase('secs');
+  const dir = mkdtempSync(join(tmpdir(), 'secrets-screen-'));
+  const secret = `Tok-${randomBytes(6).toString('hex')}`;
+  const password = `Pw-${randomBytes(6).toString('hex')}`;
+  const role = `secs_${randomBytes(4).toString('hex')}`;
+  await db.client.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}'`);
+  const url = new URL(db.url);
+  url.username = role;
+  url.password = password;
+  const terminals: Terminal[] = [];
+  try {
+    writeFileSync(join(dir, 'leaky.yaml'), JSON.stringify(RUNBOOK));
+    writeFileSync(join(dir, 'error.yaml'), JSON.stringify(ERROR_RUNBOOK));
+    /** The real screen in a real terminal (tmux), every byte it is sent recorded. */
+    const screen = (file: string, name: string) => {
+      const record = join(dir, `${name}.bytes`);
+      const args = [BIN, 'run', join(dir, file), '--db', url.toString(), '--state-dir', join(dir, `state-${name}`), '--auto'].map(sh).join(' ');
+      const term = new Terminal(`cd ${sh(root)} && env -u CI -u CONTINUOUS_INTEGRATION ${sh(process.execPath)} ${args}`, 120, 40, { record });
+      terminals.push(term);
+      return { term, record };
+    };
+    /** Every item's pane, scrolled from top to bottom (the screen draws only what is on view). */
+    const lookEverywhere = async (term: Terminal, items: number) => {
+      term.type('g');
+      for (let i = 0; i < items; i++) {
+        if (i > 0) term.press('Down');
+        await term.waitFor(new RegExp(`step ${i + 1}/${items}`), 15_000, `the pane of step ${i + 1}`);
+        term.press('PageUp', 'PageUp', 'PageUp');
+        for (let page = 0; page < 4; page++) term.press('PageDown');
+      }
+    };
+
+    // The secret inputs are typed in the form, the choice first wrong (its message is on screen), then right.
+    const leaky = screen('leaky.yaml', 'leaky');
+    await leaky.term.waitFor(/Inputs — Enter on the last/, 30_000);
+    // One key at a time, each seen on the screen before the next (a burst arrives as one read, one input).
+    const dots = (n: number) => new RegExp(`${n === 0 ? ' ' : `•{${n}}`}█`);
+    leaky.term.type(secret);
+    await leaky.term.waitFor(dots(secret.length), 15_000, 'the typed token');
+    leaky.term.press('Tab');
+    await leaky.term.waitFor(/› mode/, 15_000, 'the second field');
+    leaky.term.press('C-u');
+    await leaky.term.waitFor(/› mode +█/, 15_000, 'the field cleared');
+    leaky.term.type(secret);
+    await leaky.term.waitFor(/expected one of a, b, got a value that is not shown/, 15_000, 'the choice\'s message');
+    leaky.term.press('C-u');
+    await leaky.term.waitFor(/› mode +█/, 15_000, 'the field cleared');
+    leaky.term.type('a');
+    await leaky.term.waitFor(/› mode +•█/, 15_000, 'the choice');
+    leaky.term.press('Enter');
+    await leaky.term.waitFor(/✗ BLOCKED/, 30_000);
+    await lookEverywhere(leaky.term, 3);
+    leaky.term.type('q');
+    assert.equal(await leaky.term.exitCode(), 1);
+
+    const error = screen('error.yaml', 'error');
+    await error.term.waitFor(/Inputs — Enter on the last/, 30_000);
+    error.term.type(secret);
+    await error.term.waitFor(dots(secret.length), 15_000, 'the typed token');
+    error.term.press('Enter');
+    await error.term.waitFor(/› mode/, 15_000, 'the second field');
+    error.term.press('Enter');
+    await error.term.waitFor(/✗ BLOCKED/, 30_000);
+    await lookEverywhere(error.term, 1);
+    error.term.type('q');
+    assert.equal(await error.term.exitCode(), 1);
+
+    const seen: string[] = [];
+    for (const { term, record } of [leaky, error]) {
+      // The recording is complete once the exit code, written after the program ended, is in it.
+      const until = Date.now() + 10_000;
+      while (!/__EXIT_\d+__/.test(existsSync(record) ? readFileSync(record, 'latin1') : '') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const raw = readFileSync(record, 'utf8');
+      seen.push(raw, withoutEscapes(raw), term.screen({ escapes: true, history: true }), term.screen({ history: true }));
+    }
+    const shown = seen.join('\n');
+    for (const form of [secret, password, encodeURIComponent(password)]) {
+      const leaked = pieces(form).filter((piece) => shown.includes(piece));
+      assert.deepEqual(leaked, [], `a secret (${form}) reached the terminal, whole or in part`);
+    }
+    // The echoes reached the screen (else the test would prove nothing), masked.
+    for (const masked of [/token=\*\*\* url=postgres(ql)?:\/\/secs_[0-9a-f]+:\*\*\*@/, /pw=\*\*\*/, /actual: +"\*\*\*"/, /invalid input syntax for type integer: "\*\*\*"/, /•{8,}/]) {
+      assert.match(shown, masked);
+    }
+  } finally {
+    for (const t of terminals) t.close();
+    killServer();
+    await db.drop();
+    await dropRole(role);
   }
 });
 
