@@ -14,22 +14,25 @@ import { targetLine } from '../present/target.js';
 import { verdictText } from '../present/verdict.js';
 import { oneLine } from '../present/words.js';
 import type { Runbook } from '../runbook/load.js';
-import type { TroubleshootingEntry } from '../runbook/schema.js';
+import type { Troubleshooting } from '../checks/troubleshoot.js';
+import { MATCHES_HEADING, OTHER_HEADING, troubleshootingSummary } from '../present/troubleshoot.js';
 import { traceSummary } from '../present/locks.js';
 import { stepFindingLines } from '../present/findings.js';
 
 export type Write = (text: string) => void;
 
-export function troubleshootingLines(entries: readonly TroubleshootingEntry[]): string[] {
-  if (entries.length === 0) return [];
-  const lines = ['', 'Troubleshooting that matches:'];
-  for (const t of entries) {
+export function troubleshootingLines(help: Troubleshooting): string[] {
+  if (help.entries.length === 0) return [];
+  const lines = ['', `Troubleshooting: ${troubleshootingSummary(help)}.`];
+  help.entries.forEach((t, i) => {
+    if (i === 0 && help.matched > 0) lines.push(MATCHES_HEADING);
+    if (i === help.matched) lines.push(OTHER_HEADING);
     lines.push(`  • ${t.title} [${t.id}]`);
     if (t.cause) lines.push(`      cause: ${oneLine(t.cause, 200)}`);
     if (t.fix?.explain) lines.push(`      fix: ${oneLine(t.fix.explain, 200)}`);
     const action = t.fix?.sql ?? t.fix?.shell ?? t.fix?.sql_file;
     if (action) lines.push(`      fix runs: ${oneLine(action, 200)}`);
-  }
+  });
   return lines;
 }
 

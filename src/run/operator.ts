@@ -2,6 +2,7 @@
 // questions from keys; plain mode answers them from command-line flags.
 import type { Verdict } from '../checks/verdict.js';
 import type { InputValue, ItemState } from '../engine/state.js';
+import type { Troubleshooting } from '../checks/troubleshoot.js';
 import type { Input, TroubleshootingEntry } from '../runbook/schema.js';
 
 export type BlockedChoice =
@@ -18,8 +19,8 @@ export interface Operator {
   confirm(item: ItemState, text: string): Promise<boolean>;
   /** A destructive step: the operator must type the database name. */
   confirmDanger(item: ItemState, reasons: string[], database: string): Promise<boolean>;
-  /** A check failed: what now? `entries` are the troubleshooting entries that match. */
-  blocked(item: ItemState, verdicts: Verdict[], entries: readonly TroubleshootingEntry[]): Promise<BlockedChoice>;
+  /** A check failed: what now? `help` holds the entries that match the failure, then the step's other known problems. */
+  blocked(item: ItemState, verdicts: Verdict[], help: Troubleshooting): Promise<BlockedChoice>;
   /** Run this troubleshooting fix? */
   confirmFix(entry: TroubleshootingEntry): Promise<boolean>;
   /**

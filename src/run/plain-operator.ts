@@ -45,8 +45,8 @@ export function plainOperator(answers: PlainAnswers, write: Write): Operator {
       write(`  refused: ${given}; rerun with --confirm-danger ${name}`);
       return false;
     },
-    async blocked(_item, _verdicts, entries) {
-      for (const line of troubleshootingLines(entries)) write(line);
+    async blocked(_item, _verdicts, help) {
+      for (const line of troubleshootingLines(help)) write(line);
       return { type: 'quit' };
     },
     async confirmFix() {

@@ -520,8 +520,8 @@ export class RunSession {
     const item = findItem(this.state, key)!;
     const rb = this.options.runbook;
     const step = item.kind === 'step' ? this.steps.find((s) => s.id === item.id) : undefined;
-    const entries = matchTroubleshooting(rb.troubleshooting, { stepId: item.id, error: item.error, verdicts: item.verdicts }, step?.troubleshoot ?? []);
-    const choice = await this.options.operator.blocked(item, item.verdicts, entries);
+    const help = matchTroubleshooting(rb.troubleshooting, { stepId: item.id, error: item.error, verdicts: item.verdicts }, step?.troubleshoot ?? []);
+    const choice = await this.options.operator.blocked(item, item.verdicts, help);
     switch (choice.type) {
       case 'retry':
         this.emit({ type: 'item_retry', key, at: this.clock() });

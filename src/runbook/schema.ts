@@ -192,7 +192,11 @@ export const troubleshootingEntry = z.strictObject({
     .strictObject({
       sqlstate: z.union([z.string(), z.array(z.string())]).optional(),
       error: z.string().optional().describe('Text or /regex/ matched against the error or failed check.'),
-      step: z.union([id, z.array(id)]).optional(),
+      check: z
+        .union([z.boolean(), z.string()])
+        .optional()
+        .describe('true: a check failed (the action itself ran without error); text or /regex/: a failed check whose title, expectation or finding matches.'),
+      step: z.union([id, z.array(id)]).optional().describe('Only for a failure of these steps. Alone, it lists the entry among the steps’ other known problems.'),
     })
     .optional(),
   cause: z.string().optional(),

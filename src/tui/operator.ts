@@ -60,10 +60,10 @@ export function screenOperator(ctl: TuiController, options: ScreenOperatorOption
     confirmDanger(item, reasons, database) {
       return ctl.ask({ kind: 'danger', key: item.key, reasons, database, typed: '', mismatch: false, statements: dangerous(item.id) });
     },
-    blocked(item, verdicts, entries) {
+    blocked(item, verdicts, { entries, matched }) {
       // A failure is a decision: after it, the run is guided again.
       if (ctl.getState().pace === 'to_decision') ctl.dispatch({ type: 'pace', pace: 'guided' });
-      return ctl.ask({ kind: 'blocked', key: item.key, verdicts, entries, mode: 'menu', reason: '', highlighted: 0 });
+      return ctl.ask({ kind: 'blocked', key: item.key, verdicts, entries, matched, mode: 'menu', reason: '', highlighted: 0 });
     },
     async confirmFix(entry) {
       if (entry.fix?.confirm === false) return true;

@@ -176,7 +176,7 @@ function blockedIntent(state: UiState, p: Extract<Prompt, { kind: 'blocked' }>, 
     case 'retry':
       return answer<'blocked'>(state, p.id, { type: 'retry' }, { detailTop: null });
     case 'troubleshoot':
-      if (p.entries.length === 0) return none(flash(state, 'No troubleshooting entry of this runbook matches this failure.', 'warn'));
+      if (p.entries.length === 0) return none(flash(state, 'No troubleshooting entry of this runbook matches this failure, and the step lists no known problems.', 'warn'));
       return mode('troubleshoot', { highlighted: 0 });
     case 'skip':
       if (!item?.skippable) return none(flash(state, 'This step may not be skipped: the runbook does not allow it.', 'bad'));

@@ -25,7 +25,7 @@ export type PromptBody =
   | { kind: 'confirm'; key: string; text: string }
   /** `cursor`: where typing goes in `typed` (absent: at its end). */
   | { kind: 'danger'; key: string; reasons: string[]; database: string; typed: string; cursor?: number; mismatch: boolean; statements?: DangerStatement[] }
-  | { kind: 'blocked'; key: string; verdicts: Verdict[]; entries: readonly TroubleshootingEntry[]; mode: BlockedMode; reason: string; cursor?: number; highlighted: number }
+  | { kind: 'blocked'; key: string; verdicts: Verdict[]; entries: readonly TroubleshootingEntry[]; /** The first `matched` entries fit the failure; the rest are the step's other known problems. */ matched: number; mode: BlockedMode; reason: string; cursor?: number; highlighted: number }
   | { kind: 'fix'; key: string | null; entry: TroubleshootingEntry }
   /** The guided pace: the step is on screen; Enter runs it, a runs on to the next decision. `why`: what makes it one. */
   | { kind: 'next'; key: string; why?: string[] };

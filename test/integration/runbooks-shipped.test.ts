@@ -66,7 +66,7 @@ for (const file of ['runbooks/000-timescale-oi-aggregates.yaml', 'runbooks/001-s
       assert.equal(r.code, 1, r.stdout);
       assert.match(r.stdout, /── prerequisite \d+\/\d+: .*TimescaleDB/i);
       assert.doesNotMatch(r.stdout, /── step 1\//, 'no step may start without TimescaleDB');
-      assert.match(r.stdout, /Troubleshooting that matches:[\s\S]*timescaledb/i);
+      assert.match(r.stdout, /Matches this failure:[\s\S]*timescaledb/i);
       assert.match(r.stdout, /install/i);
     } finally {
       await db.drop();

@@ -1,5 +1,6 @@
 // The store around the reducer: questions that wait for answers, effects
 // carried out, and frames throttled so a storm of events cannot flood React.
+import { NO_TROUBLESHOOTING } from '../../src/checks/troubleshoot.js';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reduce } from '../../src/engine/reducer.js';
@@ -34,13 +35,13 @@ describe('the controller', () => {
     ctl.setHooks({ stop: () => stops.push('stop') });
     const op = screenOperator(ctl);
     const item = ctl.getState().run.items[2];
-    const first = op.blocked(item, [], []);
+    const first = op.blocked(item, [], NO_TROUBLESHOOTING);
     ctl.key('q', NO_KEY);
     assert.deepEqual(await first, { type: 'quit' });
     assert.deepEqual(stops, ['stop']);
     assert.equal(await op.confirm(item, 'x'), false);
     assert.equal(await op.confirmDanger(item, [], 'appdb'), false);
-    assert.deepEqual(await op.blocked(item, [], []), { type: 'quit' });
+    assert.deepEqual(await op.blocked(item, [], NO_TROUBLESHOOTING), { type: 'quit' });
     assert.equal(await op.confirmFix(ctl.getState().runbook.troubleshooting[0]), false);
     assert.equal(await op.askInputs({}, {}, [], []), null);
   });

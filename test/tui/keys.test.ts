@@ -14,7 +14,7 @@ function withPrompt(prompt: Prompt, ui: UiState = atSteps()): UiState {
 }
 
 const rb = makeRunbook();
-const blockedPrompt = (mode: 'menu' | 'skip' | 'troubleshoot' | 'rollback'): Prompt => ({ id: 1, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: rb.troubleshooting, mode, reason: '', highlighted: 0 });
+const blockedPrompt = (mode: 'menu' | 'skip' | 'troubleshoot' | 'rollback'): Prompt => ({ id: 1, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: rb.troubleshooting, matched: rb.troubleshooting.length, mode, reason: '', highlighted: 0 });
 
 describe('keys when nothing is asked', () => {
   const ui = atSteps();

@@ -1,5 +1,6 @@
 // The screen, rendered with ink-testing-library: each view, and each key as a
 // person would press it, at 80×24 and wide.
+import { NO_TROUBLESHOOTING } from '../../src/checks/troubleshoot.js';
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
@@ -347,10 +348,10 @@ describe('questions on the screen', () => {
     const m = await mount(failedIndexes());
     const rb = m.ctl.getState().runbook;
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
-    const answer = screenOperator(m.ctl).blocked(item, item.verdicts, rb.troubleshooting);
+    const answer = screenOperator(m.ctl).blocked(item, item.verdicts, { entries: rb.troubleshooting, matched: rb.troubleshooting.length });
     await tick();
     assert.match(m.frame(), /✗ BLOCKED — “Create the composite indexes” failed: plan: expected Index Scan,\s+actual Seq Scan/);
-    assert.match(m.frame(), /\[r\] retry {2}\[t\] troubleshoot \(2\) {2}\[b\] roll back {2}\[s\] skip \(not allowed\)/);
+    assert.match(m.frame(), /\[r\] retry {2}\[t\] troubleshoot \(2 match\) {2}\[b\] roll back {2}\[s\] skip \(not allowed\)/);
     await m.press('s');
     assert.match(m.frame(), /may not be skipped/);
     await m.press('j');
@@ -360,20 +361,24 @@ describe('questions on the screen', () => {
     assertFits(m);
   });
 
-  test('blocked: t lists the matching entries, shows each, runs a fix only after y', async () => {
+  test('blocked: t lists the matching entries, then the step’s other known problems (labelled), shows each, runs a fix only after y', async () => {
     const m = await mount(failedIndexes());
     const rb = m.ctl.getState().runbook;
     const op = screenOperator(m.ctl);
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
-    const choice = op.blocked(item, item.verdicts, rb.troubleshooting);
+    const choice = op.blocked(item, item.verdicts, { entries: rb.troubleshooting, matched: 1 });
     await tick();
+    assert.match(m.frame(), /\[t\] troubleshoot \(1 match · 1 other\)/);
     await m.press('t');
-    assert.match(m.frame(), /Troubleshooting — 2 entries match this failure/);
+    assert.match(m.frame(), /Troubleshooting — 1 entry matches this failure · 1[^]*other known problem of this step/);
     assert.match(m.frame(), /› fix {2}· Migration fails with "relation already exists"/);
+    assert.match(m.frame(), /info · other known problem · /);
     assert.match(m.frame(), /The migration was partly applied before\./);
     assert.match(m.frame(), /DROP INDEX IF EXISTS idx_messages_user_created/);
+    assert.doesNotMatch(m.frame(), /it does not match this failure/);
     await m.press(KEY.down);
     assert.match(m.frame(), /Sometimes it is the app\./);
+    assert.match(m.frame(), /One of the other known problems of this step: it does[^]*not match this failure\./);
     await m.press(KEY.enter);
     assert.match(m.frame(), /has no fix to run: it is advice/);
     await m.press(KEY.up, KEY.enter);
@@ -390,7 +395,7 @@ describe('questions on the screen', () => {
   test('blocked: Esc leaves the troubleshooting list', async () => {
     const m = await mount(failedIndexes());
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
-    const choice = screenOperator(m.ctl).blocked(item, item.verdicts, m.ctl.getState().runbook.troubleshooting);
+    const choice = screenOperator(m.ctl).blocked(item, item.verdicts, { entries: m.ctl.getState().runbook.troubleshooting, matched: m.ctl.getState().runbook.troubleshooting.length });
     await tick();
     await m.press('t', KEY.esc);
     assert.match(m.frame(), /\[r\] retry/);
@@ -402,7 +407,7 @@ describe('questions on the screen', () => {
   test('blocked: b shows the rollback and asks', async () => {
     const m = await mount(failedIndexes());
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
-    const choice = screenOperator(m.ctl).blocked(item, item.verdicts, []);
+    const choice = screenOperator(m.ctl).blocked(item, item.verdicts, NO_TROUBLESHOOTING);
     await tick();
     await m.press('b');
     assert.match(m.frame(), /\? Roll back: Create the composite indexes/);
@@ -418,7 +423,7 @@ describe('questions on the screen', () => {
     ui = events(ui, { type: 'item_started', key: 'step:analyze', at: NOW }, { type: 'item_finished', key: 'step:analyze', verdicts: [], error: { kind: 'sql', message: 'boom' }, durationMs: 1, at: NOW });
     const m = await mount(ui);
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:analyze')!;
-    const choice = screenOperator(m.ctl).blocked(item, [], []);
+    const choice = screenOperator(m.ctl).blocked(item, [], NO_TROUBLESHOOTING);
     await tick();
     assert.match(m.frame(), /\[s\] skip with reason/);
     await m.press('s');
@@ -521,7 +526,7 @@ describe('a very small terminal', () => {
     const ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW }, { type: 'item_finished', key: 'step:indexes', verdicts: [], error: { kind: 'sql', message: 'boom' }, durationMs: 1, at: NOW });
     const m = await mount({ ...ui, size: { columns: 40, rows: 10 } });
     const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
-    void screenOperator(m.ctl).blocked(item, [], []);
+    void screenOperator(m.ctl).blocked(item, [], NO_TROUBLESHOOTING);
     await tick();
     assertFits(m, 40, 10);
     assert.match(m.frame(), /\[r\] retry/);

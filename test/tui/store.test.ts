@@ -17,7 +17,7 @@ function failed(ui: UiState, key = 'step:indexes'): UiState {
 
 function blocked(ui: UiState, key = 'step:indexes', id = 7): UiState {
   const rb = ui.runbook;
-  const prompt: Prompt = { id, kind: 'blocked', key, verdicts: [failedVerdict], entries: rb.troubleshooting, mode: 'menu', reason: '', highlighted: 0 };
+  const prompt: Prompt = { id, kind: 'blocked', key, verdicts: [failedVerdict], entries: rb.troubleshooting, matched: rb.troubleshooting.length, mode: 'menu', reason: '', highlighted: 0 };
   return update(ui, { type: 'prompt', prompt }).state;
 }
 
@@ -233,7 +233,7 @@ describe('questions and their answers', () => {
 
   test('blocked: t with nothing matching says so', () => {
     let ui = failed(atSteps());
-    ui = update(ui, { type: 'prompt', prompt: { id: 8, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], mode: 'menu', reason: '', highlighted: 0 } }).state;
+    ui = update(ui, { type: 'prompt', prompt: { id: 8, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], matched: 0, mode: 'menu', reason: '', highlighted: 0 } }).state;
     const r = apply(ui, { type: 'troubleshoot' });
     assert.deepEqual(r.effects, []);
     assert.match(r.state.flash?.text ?? '', /No troubleshooting entry/);
@@ -260,7 +260,7 @@ describe('questions and their answers', () => {
       { type: 'item_started', key: 'step:indexes', at: NOW },
       { type: 'item_finished', key: 'step:indexes', verdicts: [], error: { kind: 'input', message: 'not run: the database name was not typed' }, durationMs: 0, at: NOW },
     );
-    let ui = update(refused, { type: 'prompt', prompt: { id: 9, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], mode: 'menu', reason: '', highlighted: 0 } }).state;
+    let ui = update(refused, { type: 'prompt', prompt: { id: 9, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], matched: 0, mode: 'menu', reason: '', highlighted: 0 } }).state;
     const r = update(ui, { type: 'rollback' });
     assert.deepEqual(r.effects, []);
     assert.match(r.state.flash?.text ?? '', /Nothing to roll back: this step ran nothing/);
@@ -269,7 +269,7 @@ describe('questions and their answers', () => {
       { type: 'item_started', key: 'step:indexes', at: NOW },
       { type: 'item_finished', key: 'step:indexes', verdicts: [], error: { kind: 'sql', message: 'boom', sqlstate: '58P01' }, durationMs: 5, at: NOW },
     );
-    ui = update(ran, { type: 'prompt', prompt: { id: 10, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], mode: 'menu', reason: '', highlighted: 0 } }).state;
+    ui = update(ran, { type: 'prompt', prompt: { id: 10, kind: 'blocked', key: 'step:indexes', verdicts: [], entries: [], matched: 0, mode: 'menu', reason: '', highlighted: 0 } }).state;
     assert.equal((update(ui, { type: 'rollback' }).state.prompt as Extract<Prompt, { kind: 'blocked' }>).mode, 'rollback');
   });
 

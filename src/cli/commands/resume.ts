@@ -148,8 +148,8 @@ function firstAnswer(opts: ResumeOptions): (operator: Operator) => Operator {
   return (operator) => {
     let used = false;
     const answered: Operator = Object.create(operator);
-    answered.blocked = async (item, verdicts, entries) => {
-      if (used) return operator.blocked(item, verdicts, entries);
+    answered.blocked = async (item, verdicts, help) => {
+      if (used) return operator.blocked(item, verdicts, help);
       used = true;
       return opts.skip ? { type: 'skip', reason: opts.skip } : { type: 'retry' };
     };

@@ -66,7 +66,7 @@ export function Screen({ ui, dispatch }: ScreenProps) {
   let main: React.ReactNode;
   if (p?.kind === 'inputs') main = <LinesView lines={formLines(p, mainWidth, body)} width={mainWidth} height={body} />;
   else if (p?.kind === 'blocked' && p.mode === 'troubleshoot' && p.entries.length > 0)
-    main = <TroubleshootPicker entries={p.entries} highlighted={p.highlighted} sqlFiles={ui.runbook.sqlFiles} width={mainWidth} height={body} focused={isPicking(ui)} dispatch={dispatch} />;
+    main = <TroubleshootPicker entries={p.entries} matched={p.matched} highlighted={p.highlighted} sqlFiles={ui.runbook.sqlFiles} width={mainWidth} height={body} focused={isPicking(ui)} dispatch={dispatch} />;
   else main = <LinesView lines={stepViewLines(ui, mainWidth, body)} width={mainWidth} height={body} />;
 
   return (

@@ -1,5 +1,7 @@
-// The troubleshooting entries that match a failure, to pick one: a list
-// (ink-select-input) over the full text of the highlighted entry.
+// The troubleshooting entries for a failure, to pick one: a list
+// (ink-select-input) over the full text of the highlighted entry. The entries
+// that match the failure come first; the step's other known problems follow,
+// each marked as such so it is not read as the diagnosis.
 import React, { useContext } from 'react';
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
@@ -7,11 +9,14 @@ import type { TroubleshootingEntry } from '../../runbook/schema.js';
 import type { Intent } from '../intents.js';
 import { hasFixAction } from '../state.js';
 import { entryLines } from '../views/troubleshoot.js';
-import { fit, plain } from '../line.js';
+import { isMatch, troubleshootingSummary } from '../../present/troubleshoot.js';
+import { fit, plain, wrapLine } from '../line.js';
 import { LinesView, ThemeContext } from './Lines.js';
 
 interface Props {
   entries: readonly TroubleshootingEntry[];
+  /** The first `matched` entries fit the failure; the rest are the step's other known problems. */
+  matched: number;
   highlighted: number;
   sqlFiles: ReadonlyMap<string, string>;
   width: number;
@@ -33,14 +38,16 @@ function Entry({ isSelected, label }: { isSelected?: boolean; label: string }) {
   );
 }
 
-export function TroubleshootPicker({ entries, highlighted, sqlFiles, width, height, focused, dispatch }: Props) {
+export function TroubleshootPicker({ entries, matched, highlighted, sqlFiles, width, height, focused, dispatch }: Props) {
   const limit = Math.max(1, Math.min(entries.length, 5, Math.floor(height / 3)));
-  const items = entries.map((e) => ({ key: e.id, value: e.id, label: `${hasFixAction(e) ? 'fix ' : 'info'} · ${e.title}` }));
-  const title = fit(plain(`Troubleshooting — ${entries.length} ${entries.length === 1 ? 'entry matches' : 'entries match'} this failure`, { bold: true, underline: true }), width);
-  const detailHeight = Math.max(0, height - limit - 2);
+  const help = { entries, matched };
+  const items = entries.map((e, i) => ({ key: e.id, value: e.id, label: `${hasFixAction(e) ? 'fix ' : 'info'} · ${isMatch(help, i) ? '' : 'other known problem · '}${e.title}` }));
+  // Wrapped, at most two lines: the count of other known problems must not be cut off.
+  const title = wrapLine(plain(`Troubleshooting — ${troubleshootingSummary(help)}`, { bold: true, underline: true }), width).slice(0, 2).map((l) => fit(l, width));
+  const detailHeight = Math.max(0, height - limit - title.length - 1);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <LinesView lines={[title]} width={width} />
+      <LinesView lines={title} width={width} />
       <Box height={limit} width={width} flexShrink={0} overflow="hidden">
         <SelectInput
           items={items}
@@ -54,7 +61,7 @@ export function TroubleshootPicker({ entries, highlighted, sqlFiles, width, heig
         />
       </Box>
       <LinesView lines={[fit(plain('─'.repeat(width), { tone: 'muted' }), width)]} width={width} />
-      <LinesView lines={entryLines(entries[highlighted], sqlFiles, width)} width={width} height={detailHeight} />
+      <LinesView lines={entryLines(entries[highlighted], sqlFiles, width, isMatch(help, highlighted))} width={width} height={detailHeight} />
     </Box>
   );
 }

@@ -6,6 +6,7 @@ import { clock } from '../../present/duration.js';
 import { verdictSentence } from '../../present/verdict.js';
 import { oneLine, wrap } from '../text.js';
 import { rollbackApplies } from '../prompts.js';
+import { troubleshootingCount } from '../../present/troubleshoot.js';
 
 export interface KeyHint {
   key: string;
@@ -177,7 +178,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
     ...packKeys(
       [
         { key: 'r', label: 'retry' },
-        { key: 't', label: p.entries.length ? `troubleshoot (${p.entries.length})` : 'troubleshoot (none match)', disabled: p.entries.length === 0 },
+        { key: 't', label: `troubleshoot (${troubleshootingCount(p)})`, disabled: p.entries.length === 0 },
         { key: 'b', label: !step?.rollback ? 'roll back (none)' : !rollbackApplies(item) ? 'roll back (it ran nothing)' : 'roll back', disabled: !step?.rollback || !rollbackApplies(item) },
         { key: 's', label: item?.skippable ? 'skip with reason' : 'skip (not allowed)', disabled: !item?.skippable },
         { key: 'q', label: 'quit (resume later)' },
