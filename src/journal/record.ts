@@ -52,6 +52,8 @@ export interface RunRecord {
   runId: string;
   /** Who the record names as running it. */
   operator: string;
+  /** With the shared record: resolves when every line so far is in the database (awaited before a statement goes out). */
+  recorded?: () => Promise<void>;
   journalPath: string;
   /** For RunSession's resumeFrom. */
   resumeFrom?: RunState;
@@ -158,7 +160,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
       }
       undone?.onEvent(state, event);
     };
-    return { ok: true, record: { runId, operator, journalPath: journal.path, resumeFrom: req.resume?.state, rollbackPlan: plan, listener, close: closeAll } };
+    return { ok: true, record: { runId, operator, ...(shared ? { recorded: () => shared!.flush() } : {}), journalPath: journal.path, resumeFrom: req.resume?.state, rollbackPlan: plan, listener, close: closeAll } };
   } catch (err) {
     await closeAll();
     throw err;

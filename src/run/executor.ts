@@ -59,6 +59,8 @@ export interface StepProgressOptions {
   track: boolean;
   from?: number;
   expectTotal?: number;
+  /** Awaited before each statement and COMMIT goes out (see SqlRequest.beforeSend). */
+  beforeSend?: () => Promise<void>;
 }
 
 /** Runs the action of a step, rollback or fix. */

@@ -83,6 +83,8 @@ export interface SessionOptions {
   approvals?: ApprovalDesk;
   /** Who asks for approvals (the record's operator). */
   operatorName?: string;
+  /** Awaited before each statement of a step goes out: the shared record's writes so far (journal/record.ts). */
+  beforeSend?: () => Promise<void>;
 }
 
 /** Events an item's action reports that are written before the next thing is sent: the journal must know what is on its way to the server. */
@@ -431,7 +433,7 @@ export class RunSession {
       );
     }
     const done = isSql && progress !== undefined && committed >= progress.total && progress.total > 0;
-    const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total } : undefined;
+    const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total, ...(this.options.beforeSend ? { beforeSend: this.options.beforeSend } : {}) } : undefined;
     const result = done
       ? emptyResult()
       : await runAction(ctx, step, this.listener(item.key), { guard: { ...guardPolicy(rb, step), ...this.options.guard }, traceLocks: this.options.traceLocks === true, progress: progressOptions });

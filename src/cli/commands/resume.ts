@@ -13,6 +13,7 @@ import type { Operator } from '../../run/operator.js';
 import { addRunOptions, runCommand, type RunHost, type RunOptions } from './run.js';
 import { runbookOfRun } from './runbook-of-run.js';
 import { EXIT } from '../exit-codes.js';
+import { journalFromRecord } from '../../fleet/handover.js';
 
 export interface ResumeOptions extends RunOptions {
   file?: string;
@@ -59,6 +60,17 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
   } catch (e) {
     err(`resume: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.usage;
+  }
+  // Not on this machine: the run may be handed over from another, through its shared record in the database.
+  const recordUrl = opts.db ?? resolveDatabaseUrl({ env: process.env });
+  if ('error' in found && ref && recordUrl) {
+    const taken = await journalFromRecord(openStore(opts.stateDir), recordUrl, ref, err).catch((e: unknown) => ({ error: `the shared record could not be read (${e instanceof Error ? e.message : String(e)})` }));
+    if ('error' in taken) err(`resume: not in the shared record either: ${taken.error}`);
+    else {
+      found = loadRun(openStore(opts.stateDir), taken.runId, resumable);
+      // A run handed over through the shared record goes on being recorded there, for whoever watches or takes it next.
+      opts = { ...opts, recordInDb: true };
+    }
   }
   if ('error' in found) {
     err(`resume: ${ref ? found.error : nothingToResume(opts.stateDir) ?? found.error}`);

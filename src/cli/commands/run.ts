@@ -255,6 +255,7 @@ export async function runCommand(
         passwordIsSecret,
         approvals: desk,
         operatorName: journal.operator,
+        ...(journal.recorded ? { beforeSend: journal.recorded } : {}),
         ...(opts.traceLocks ? { traceLocks: true } : {}),
       });
       connection = undefined;

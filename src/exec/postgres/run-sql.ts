@@ -46,6 +46,12 @@ export interface SqlRequest {
   track?: boolean;
   /** Start at this statement (0-based): the ones before it committed in an earlier attempt and are not sent again. */
   from?: number;
+  /**
+   * With `track`: awaited after a statement (or COMMIT) is reported and before
+   * it is sent — the shared record has the line before the server has the
+   * statement, so a resume from the record alone never runs it twice.
+   */
+  beforeSend?: () => Promise<void>;
   /** With `from`: how many statements the step had then; a different count means its SQL changed, and nothing is run. */
   expectTotal?: number;
 }
@@ -239,6 +245,7 @@ class StepRun {
     const stmt = this.statements[i];
     const commits = this.request.track ? { commits: !this.explicit && commitsAlone(stmt, this.session.inTransaction) } : {};
     this.listener({ type: 'statement_started', index: i, total: this.statements.length, text: stmt.text, line: stmt.line, ...(this.request.file ? { file: this.request.file } : {}), ...commits });
+    if (this.request.track) await this.request.beforeSend?.();
     if (this.guard && (this.infos?.[i].guarded || this.guard.watching)) {
       this.guard.current = i;
       this.guard.startWatch();
@@ -293,7 +300,10 @@ class StepRun {
           if (this.cancelled) throw new Cancelled();
           if (guard?.tripped) throw new GuardStop();
           const last = this.statements.length - 1;
-          if (this.request.track) this.listener({ type: 'commit_started', through: last });
+          if (this.request.track) {
+            this.listener({ type: 'commit_started', through: last });
+            await this.request.beforeSend?.();
+          }
           await client.query('COMMIT');
           if (this.request.track) this.listener({ type: 'committed', through: last, total: this.statements.length });
         }
