@@ -18,6 +18,7 @@ import type { Check, Expectation } from '../runbook/schema.js';
 import { splitSql } from '../sql/index.js';
 import { parseDuration } from './duration.js';
 import { inputEnv } from './inputs.js';
+import { allowedDirsSetting, outsideTree } from '../runbook/files.js';
 
 /** What any runnable thing in a runbook looks like to the executor. */
 export interface Runnable {
@@ -40,6 +41,8 @@ export interface ExecContext {
   /** The target's real URL (with password) — only ever handed to child processes, never printed. */
   targetUrl: string;
   inputs: Record<string, InputValue>;
+  /** Inputs whose values the runbook chose (an input's default), not the operator: a path built from them is held to the runbook's tree. */
+  runbookChosen?: ReadonlySet<string>;
   signal?: AbortSignal;
 }
 
@@ -140,7 +143,8 @@ async function withConnection<T>(ctx: ExecContext, name: string | undefined, fn:
 async function queryOn(ctx: ExecContext, name: string | undefined, sql: string): Promise<{ label: string; columns: string[]; rows: Record<string, unknown>[] }> {
   const spec = name ? ctx.runbook.connections[name] : undefined;
   if (spec?.sqlite) {
-    const path = resolve(ctx.runbook.dir, substituteInputs(spec.sqlite, ctx.inputs));
+    const path = sqlitePath(ctx, name!);
+    if (typeof path !== 'string') throw new Error(path.refused);
     const r = querySqlite(path, sql);
     if (r.error) throw new Error(r.error.message);
     return { label: name ?? 'sqlite', columns: r.columns, rows: r.rows };
@@ -152,9 +156,31 @@ async function queryOn(ctx: ExecContext, name: string | undefined, sql: string):
   });
 }
 
+/**
+ * The file of a SQLite connection. One the runbook names outright was held to
+ * its folder tree when it was loaded (runbook/lint.ts); one built from inputs
+ * is known only now. A value the operator gave is theirs to choose; one the
+ * runbook chose (an input's default) is held to the same rule as sql_file,
+ * and a refusal names the input.
+ */
+function sqlitePath(ctx: ExecContext, name: string): string | { refused: string } {
+  const template = ctx.runbook.connections[name].sqlite!;
+  const path = resolve(ctx.runbook.dir, substituteInputs(template, ctx.inputs));
+  const chosen = [...template.matchAll(INPUT_PLACEHOLDER)].map((m) => m[1]).filter((input) => ctx.runbookChosen?.has(input));
+  if (chosen.length === 0) return path;
+  const outside = outsideTree(ctx.runbook.dir, path, allowedDirsSetting());
+  if (!outside) return path;
+  const inputs = chosen.map((i) => `input ${i}`).join(' and ');
+  return {
+    refused: `connection "${name}": its SQLite file comes from ${inputs}, whose value is the runbook's own default, and ${outside.replace(/^"[^"]*"/, `"${path}"`)}. If that is the file you mean, give it yourself: --input ${chosen[0]}=PATH`,
+  };
+}
+
+const INPUT_PLACEHOLDER = /\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g;
+
 /** Paths and environment values may name inputs: whole values, never SQL or shell text. */
 function substituteInputs(text: string, inputs: Record<string, InputValue>): string {
-  return text.replace(/\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g, (_, name: string) => String(inputs[name] ?? ''));
+  return text.replace(INPUT_PLACEHOLDER, (_, name: string) => String(inputs[name] ?? ''));
 }
 
 /** Judges an action's result: the expectation if any, else "it must not fail". */
@@ -187,8 +213,10 @@ export async function runCheck(ctx: ExecContext, check: Check, listener: ExecLis
     return { verdicts: verdicts.map((v) => ({ ...v, label: `${check.title}: ${v.label}` })) };
   }
   if (check.connection && ctx.runbook.connections[check.connection]?.sqlite && check.sql) {
-    const spec = ctx.runbook.connections[check.connection];
-    const result = querySqlite(resolve(ctx.runbook.dir, substituteInputs(spec.sqlite!, ctx.inputs)), check.sql);
+    const path = sqlitePath(ctx, check.connection);
+    // A refusal is said whole (a verdict's value is cut to fit a line).
+    if (typeof path !== 'string') listener({ type: 'info', message: path.refused });
+    const result = typeof path === 'string' ? querySqlite(path, check.sql) : { ...emptyResult(), ok: false, error: { kind: 'input' as const, message: path.refused } };
     return { verdicts: judge(check.expect, result, check.title), result };
   }
   const result = await runAction(ctx, { ...check, transaction: checkTransaction(ctx, check) }, listener);

@@ -105,6 +105,8 @@ export class RunSession {
   private readonly steps: readonly Step[];
   /** Known secret values, masked in every event before anyone sees it (exec/secrets.ts). */
   private readonly secrets: Secrets;
+  /** Inputs whose values are the runbook's defaults, not the operator's (see ExecContext.runbookChosen). */
+  private runbookChosen: ReadonlySet<string>;
 
   constructor(private options: SessionOptions) {
     // A failure to open it is dealt with when the run comes to connect (see connect).
@@ -114,6 +116,9 @@ export class RunSession {
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
     this.latest = options.resumeFrom ?? createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
     this.secrets = new Secrets([options.passwordIsSecret === false ? undefined : passwordOf(options.url), ...secretInputValues(options.runbook.inputs, options.resumeFrom?.inputs)]);
+    // A resumed run's journal does not say who gave a value: one equal to the runbook's default is taken as the runbook's.
+    const fixed = options.resumeFrom?.inputs ?? {};
+    this.runbookChosen = new Set(Object.entries(options.runbook.inputs).filter(([name, spec]) => spec.default !== undefined && fixed[name] !== undefined && String(fixed[name]) === String(spec.default)).map(([name]) => name));
   }
 
   subscribe(listener: Listener): () => void {
@@ -275,6 +280,7 @@ export class RunSession {
     for (;;) {
       const { values, problems, missing } = resolveInputs(specs, given);
       if (problems.length === 0 && missing.length === 0) {
+        this.runbookChosen = new Set(Object.keys(values).filter((name) => !(name in given) && specs[name]?.default !== undefined));
         this.emit({ type: 'inputs_set', inputs: values, at: this.clock() });
         return true;
       }
@@ -309,7 +315,7 @@ export class RunSession {
   }
 
   private context(signal?: AbortSignal): ExecContext {
-    return { runbook: this.options.runbook, target: this.pg!, targetUrl: this.options.url, inputs: this.state.inputs ?? {}, signal };
+    return { runbook: this.options.runbook, target: this.pg!, targetUrl: this.options.url, inputs: this.state.inputs ?? {}, runbookChosen: this.runbookChosen, signal };
   }
 
   private listener(key: string) {

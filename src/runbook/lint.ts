@@ -2,8 +2,9 @@
 // per step, ids that are unique and references that exist, sql_files that
 // exist, SQL that parses, placeholders that name real inputs, and conditions
 // that make sense. Every problem is reported, not just the first.
-import { resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { LIMITS, outsideTree, readTextFile } from './files.js';
+import { scriptPaths } from './script-paths.js';
 import { validateCondition } from '../checks/conditions.js';
 import { validateTextMatch } from '../checks/textmatch.js';
 import { ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
@@ -60,6 +61,11 @@ export async function lintRunbook(
     if (cwd !== undefined) {
       const outside = outsideTree(dir, cwd, allowedDirs);
       if (outside) report([...site.path, 'cwd'], `cwd ${outside}`);
+    }
+    // The scripts its command runs are held to the same rule, from the folder the command runs in.
+    for (const script of site.action.shell === undefined ? [] : scriptPaths(site.action.shell)) {
+      const outside = outsideTree(dir, isAbsolute(script) || cwd === undefined ? script : join(cwd, script), allowedDirs);
+      if (outside) report([...site.path, 'shell'], `the script ${outside.replace(/^"[^"]*"/, `"${script}"`)}`);
     }
   }
   // A SQLite database named without placeholders is checked here; one built from inputs, when the run opens it.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import { compareVerdicts } from '../../src/checks/compare.js';
 import { evaluate } from '../../src/checks/evaluate.js';
 import { KEPT_ROWS } from '../../src/exec/types.js';
 import { createTestDatabase } from '../support/db.js';
+import { runCli } from '../support/cli.js';
 
 function withSqliteFile(fn: (path: string) => Promise<void> | void) {
   return async () => {
@@ -118,3 +119,48 @@ test('row counts in SQLite vs PostgreSQL, keyed by table', withSqliteFile(async 
     await pg.drop();
   }
 }));
+
+test('a SQLite file built from an input: the runbook\'s default is held to its folder tree (the refusal names the input); the operator\'s own value is used', async () => {
+  const base = mkdtempSync(join(tmpdir(), 'runbook-sqlite-tree-'));
+  const project = join(base, 'project');
+  mkdirSync(join(project, 'runbooks'), { recursive: true });
+  writeFileSync(join(project, 'package.json'), '{}');
+  const outside = join(base, 'cookies.db');
+  const inside = join(project, 'data.db');
+  for (const path of [outside, inside]) {
+    const db = new Database(path);
+    db.exec("CREATE TABLE t (v TEXT); INSERT INTO t VALUES ('private');");
+    db.close();
+  }
+  const book = (def: string) => {
+    const file = join(project, 'runbooks', 'book.yaml');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        runbook: 1,
+        id: 'sqlite-tree',
+        title: 'SQLite from an input',
+        inputs: { source_path: { type: 'path', default: def } },
+        connections: { source: { sqlite: '{{ inputs.source_path }}' } },
+        steps: [{ id: 'one', title: 'Read the source', sql: 'SELECT 1', verify: [{ title: 'the source has its row', connection: 'source', sql: 'SELECT count(*) AS n FROM t', expect: { row: { n: 1 } } }] }],
+      }),
+    );
+    return file;
+  };
+  const db = await createTestDatabase('sqlt');
+  try {
+    const common = ['--db', db.url, '--plain', '--yes', '--state-dir', join(base, 'state')];
+    const refused = await runCli(['run', book('../../cookies.db'), ...common]);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stdout, /connection "source": its SQLite file comes from input source_path, whose value is the runbook's own default, and ".*cookies\.db" is outside the runbook's folder tree .*give it yourself: --input source_path=PATH/);
+    assert.doesNotMatch(refused.stdout, /private/);
+    const inTree = await runCli(['run', book('../data.db'), ...common]);
+    assert.equal(inTree.code, 0, inTree.stdout + inTree.stderr);
+    const given = await runCli(['run', book('../../cookies.db'), ...common, '--input', `source_path=${outside}`]);
+    assert.equal(given.code, 0, given.stdout + given.stderr);
+    assert.match(given.stdout, /✓ the source has its row/);
+  } finally {
+    await db.drop();
+    rmSync(base, { recursive: true, force: true });
+  }
+});

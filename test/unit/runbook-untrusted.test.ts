@@ -50,6 +50,35 @@ describe('paths a runbook names', () => {
     assert.match(text(cwd), /cwd "\.\.\/\.\." is outside the runbook's folder tree/);
   });
 
+  test('scripts a shell step runs: inside the tree (from its cwd), symlinks resolved; out of it refused; allowedDirs adds a folder', async () => {
+    const { base, root } = project();
+    writeFileSync(join(root, 'migrations', 'ok.sh'), 'echo ok\n');
+    writeFileSync(join(base, 'evil.sh'), 'echo SECRET-CONTENT\n');
+    symlinkSync(join(base, 'evil.sh'), join(root, 'migrations', 'link.sh'));
+    for (const shell of ['bash ../migrations/ok.sh', 'node ../migrations/ok.sh --check "$RUNBOOK_DIR"', 'bash -c "bash ../../evil.sh"', 'psql -c \'SELECT 1\'', 'FOO=1 ../migrations/ok.sh && echo done', 'sh "$HOME/x.sh"']) {
+      const r = await loadRunbook(book(root, `    shell: ${JSON.stringify(shell)}`));
+      assert.equal(r.ok, true, `${shell}: ${text(r)}`);
+    }
+    assert.equal((await loadRunbook(book(root, '    shell: bash ok.sh\n    cwd: ../migrations'))).ok, true, 'a script relative to the step\'s cwd');
+    const refused: [string, RegExp][] = [
+      ['bash ../../evil.sh', /the script "\.\.\/\.\.\/evil\.sh" is outside the runbook's folder tree/],
+      ['echo start; python3 -u /etc/evil.py', /the script "\/etc\/evil\.py" is outside/],
+      ['cat x | sh ../../evil.sh', /the script "\.\.\/\.\.\/evil\.sh" is outside/],
+      ['. ../../evil.sh', /the script "\.\.\/\.\.\/evil\.sh" is outside/],
+      ['../../evil.sh', /the script "\.\.\/\.\.\/evil\.sh" is outside/],
+      ['bash ../migrations/link.sh', /the script "\.\.\/migrations\/link\.sh" is outside the runbook's folder tree .*: it leads to .*evil\.sh/],
+    ];
+    for (const [shell, message] of refused) {
+      const r = await loadRunbook(book(root, `    shell: ${JSON.stringify(shell)}`));
+      assert.match(text(r), /book\.yaml:7:\d+: /, shell);
+      assert.match(text(r), message, shell);
+      assert.doesNotMatch(text(r), /SECRET-CONTENT/);
+    }
+    const fromCwd = await loadRunbook(book(root, '    shell: bash ../evil.sh\n    cwd: ..'));
+    assert.match(text(fromCwd), /the script "\.\.\/evil\.sh" is outside/, 'resolved from the cwd, not the runbook\'s folder');
+    assert.equal((await loadRunbook(book(root, '    shell: bash ../../evil.sh'), { allowedDirs: [base] })).ok, true);
+  });
+
   test('the allowedDirs setting adds a folder', async () => {
     const { base, root } = project();
     const r = await loadRunbook(book(root, '    sql_file: ../../outside.sql'), { allowedDirs: [base] });
