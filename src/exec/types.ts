@@ -145,6 +145,14 @@ export interface StatementRecord {
 
 /** Rows are kept only up to this many per result; the count is always exact. */
 export const KEPT_ROWS = 200;
+/**
+ * Of each value's server text, at most this many characters are kept (the rows
+ * event, the journal, the screen): more than any table shows of one value
+ * (present/table: PLAIN_COLUMN_WIDTH × PLAIN_CELL_LINES), so a value cut here
+ * is also shown cut (…), and a 1 GB bytea cannot fill the memory or the journal.
+ * The checks get the typed values, whole.
+ */
+export const KEPT_VALUE_CHARS = 8192;
 /** Output text kept for checks and display, in characters (head is kept, and the tail). */
 export const KEPT_OUTPUT_CHARS = 256 * 1024;
 

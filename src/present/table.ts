@@ -8,9 +8,15 @@
 //
 // Column names centred, numbers right-aligned (by the column's type, as psql
 // decides), everything else left-aligned, widths in terminal columns (a CJK
-// character takes two). Plain output prints the lines; the screen lays the
-// same cells out and adds colour (a dimmed NULL). Trailing blanks are dropped.
-import { cellText } from './value.js';
+// character takes two). A value of several lines takes several lines, the
+// break marked with + after the column, a tab fills to the next multiple of
+// 8, as psql does. Plain output prints the lines; the screen lays the same
+// cells out and adds colour (a dimmed NULL). Trailing blanks are dropped.
+//
+// Bounded, where psql is not: a cell shows at most `maxColumnWidth` columns a
+// line and `maxCellLines` lines (cut with …), so one huge value cannot flood
+// a terminal or a log.
+import { cellLines, psqlText } from './value.js';
 import { columns as width, headColumns, padColumns } from './width.js';
 
 /** The types psql right-aligns (print.c column_type_alignment): int2/4/8, float4/8, numeric, oid, xid, xid8, cid, money. */
@@ -27,12 +33,14 @@ export interface TableInput {
 }
 
 export interface TableCell {
-  text: string;
+  /** The cell's lines (one for most values), each at most the column's width. */
+  lines: string[];
   isNull: boolean;
 }
 
 export interface TableLayout {
-  header: string[];
+  /** Each column name's lines (one, unless a name holds a newline). */
+  header: string[][];
   widths: number[];
   align: ('left' | 'right')[];
   rows: TableCell[][];
@@ -45,29 +53,46 @@ export interface TableOptions {
   nullAs?: string;
   /** At most this many rows are laid out. */
   maxRows?: number;
-  /** No column wider than this (cut with …): the screen's terminal is narrow. */
+  /** No column wider than this (cut with …). */
   maxColumnWidth?: number;
+  /** No cell taller than this many lines (the last one says … when more were cut). */
+  maxCellLines?: number;
 }
 
+/** Plain output's bounds on one value: psql's table of a 1 MB value would be a 1 MB line. */
+export const PLAIN_COLUMN_WIDTH = 200;
+export const PLAIN_CELL_LINES = 20;
+
 export function tableLayout(t: TableInput, options: TableOptions = {}): TableLayout {
-  const cap = options.maxColumnWidth ?? Infinity;
+  const cap = { columns: options.maxColumnWidth ?? Infinity, lines: options.maxCellLines ?? Infinity };
   const shownRows = t.rows.slice(0, options.maxRows ?? t.rows.length);
   const rows = shownRows.map((r) => t.columns.map((_, i) => cell(r[i], options.nullAs ?? '', cap)));
-  const header = t.columns.map((c) => fit(cellText(c), cap));
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i].text))));
+  const header = t.columns.map((c) => bounded(cellLines(c), cap));
+  const widths = header.map((h, i) => Math.max(...h.map(width), ...rows.flatMap((r) => r[i].lines.map(width))));
   const align = t.columns.map((_, i) => (isNumeric(t, i) ? 'right' : 'left') as 'left' | 'right');
   return { header, widths, align, rows, footer: footer(t.total, shownRows.length) };
+}
+
+/**
+ * The lines of one table row whose cells have these lines: each cell drawn by
+ * `draw` (padded to its column), then `more` after it while the cell goes on
+ * to a next line (psql's +) and `none` otherwise, joined by `join`.
+ */
+export function rowLines<T>(cells: string[][], draw: (text: string, column: number) => T, mark: (more: boolean, column: number) => T): T[][] {
+  const height = Math.max(1, ...cells.map((c) => c.length));
+  return Array.from({ length: height }, (_, k) => cells.flatMap((c, i) => [draw(c[k] ?? '', i), mark(k < c.length - 1, i)]));
 }
 
 /** The table as psql prints it, one string a line. */
 export function tableText(t: TableInput, options: TableOptions = {}): string[] {
   const l = tableLayout(t, options);
   if (l.header.length === 0) return [l.footer];
-  const line = (cells: string[]) => ` ${cells.join(' | ')}`.trimEnd();
+  const line = (parts: string[]) => ` ${parts.join('')}`.trimEnd();
+  const mark = (more: boolean, i: number) => `${more ? '+' : ' '}${i < l.widths.length - 1 ? '| ' : ''}`;
   return [
-    line(l.header.map((h, i) => centre(h, l.widths[i]))),
+    ...rowLines(l.header, (h, i) => centre(h, l.widths[i]), mark).map(line),
     l.widths.map((w) => '-'.repeat(w + 2)).join('+'),
-    ...l.rows.map((r) => line(r.map((c, i) => padColumns(c.text, l.widths[i], l.align[i])))),
+    ...l.rows.flatMap((r) => rowLines(r.map((c) => c.lines), (text, i) => padColumns(text, l.widths[i], l.align[i]), mark).map(line)),
     l.footer,
   ];
 }
@@ -85,9 +110,14 @@ function footer(total: number, shown: number): string {
   return shown < total ? `${rows}; the first ${shown} shown)` : `${rows})`;
 }
 
-function cell(value: unknown, nullAs: string, cap: number): TableCell {
+function cell(value: unknown, nullAs: string, cap: { columns: number; lines: number }): TableCell {
   const isNull = value === null || value === undefined;
-  return { text: fit(isNull ? nullAs : cellText(value), cap), isNull };
+  return { lines: bounded(isNull ? [nullAs] : cellLines(psqlText(value) ?? nullAs), cap), isNull };
+}
+
+function bounded(lines: string[], cap: { columns: number; lines: number }): string[] {
+  const kept = lines.length > cap.lines ? [...lines.slice(0, Math.max(1, cap.lines - 1)), '…'] : lines;
+  return kept.map((l) => fit(l, cap.columns));
 }
 
 function fit(text: string, cap: number): string {

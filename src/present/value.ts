@@ -10,6 +10,8 @@
 // the text is psql's), and the screen shows a dimmed "NULL" in the cell, where
 // an empty cell and an empty string would otherwise look alike. In a sentence
 // (a verdict, a row on one line) a NULL is always the word NULL.
+import { printableLine } from './escape.js';
+import { columns } from './width.js';
 import { shorten } from './words.js';
 
 export const NULL_WORD = 'NULL';
@@ -50,15 +52,35 @@ function element(item: unknown): string {
   return needsQuotes ? `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"` : text;
 }
 
-/** One table cell: one line (a line break shows as ↵), NULL as empty or as `nullAs`. */
-export function cellText(value: unknown, nullAs = ''): string {
-  const text = psqlText(value);
-  return text === null ? nullAs : oneLineValue(text);
-}
-
-/** Text on one line: line breaks as ↵, so a row stays a row. */
-export function oneLineValue(text: string): string {
-  return text.replace(/\r?\n/g, '↵');
+/**
+ * A cell's lines as psql draws them (mbprint.c pg_wcsformat): split at each
+ * newline (the table marks the break with +), a tab filled with blanks to the
+ * next multiple of 8 columns, a carriage return shown as \r and any other
+ * control character as \xHH. What psql would pass through but a terminal
+ * would obey (C1 controls, bidirectional overrides) is escaped as well
+ * (escape.ts), so a value can never drive the terminal.
+ */
+export function cellLines(text: string): string[] {
+  return text.split('\n').map((line) => {
+    if (!/[\u0000-\u001f\u007f]/.test(line)) return printableLine(line);
+    let out = '';
+    let used = 0;
+    for (const ch of line) {
+      if (ch === '\t') {
+        const fill = 8 - (used % 8);
+        out += ' '.repeat(fill);
+        used += fill;
+      } else if (ch === '\r' || ch < ' ' || ch === '\u007f') {
+        const shown = ch === '\r' ? '\\r' : `\\x${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`;
+        out += shown;
+        used += shown.length;
+      } else {
+        out += ch;
+        used += columns(ch);
+      }
+    }
+    return printableLine(out);
+  });
 }
 
 /** Numbers as text: "18661", "-3.5", "1e6" (pg numeric/bigint arrive like this). */

@@ -9,7 +9,7 @@ import { fixWords } from '../present/decision.js';
 import { duration } from '../present/duration.js';
 import { errorText } from '../present/error.js';
 import { outputWords } from '../present/output.js';
-import { tableText } from '../present/table.js';
+import { PLAIN_CELL_LINES, PLAIN_COLUMN_WIDTH, tableText } from '../present/table.js';
 import { targetLine } from '../present/target.js';
 import { verdictText } from '../present/verdict.js';
 import { oneLine } from '../present/words.js';
@@ -55,7 +55,7 @@ function outputText(e: ExecEvent): string {
       return `    note: ${outputWords(e)}`;
     case 'rows':
       // psql's aligned table, NULL empty as in psql.
-      return tableText(e, { maxRows: PLAIN_TABLE_ROWS }).map((l) => `    ${l}`).join('\n');
+      return tableText(e, { maxRows: PLAIN_TABLE_ROWS, maxColumnWidth: PLAIN_COLUMN_WIDTH, maxCellLines: PLAIN_CELL_LINES }).map((l) => `    ${l}`).join('\n');
     default:
       return `    ${outputWords(e)}`;
   }

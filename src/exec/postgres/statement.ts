@@ -3,6 +3,7 @@
 // and every one is counted. One round trip per statement, as psql's.
 import pg from './pg.js';
 import type { InputValue } from '../../sql/index.js';
+import { KEPT_VALUE_CHARS } from '../types.js';
 
 export interface StatementOutcome {
   /** The server's command tag as psql prints it ("CREATE INDEX", "INSERT 0 3", "SELECT 42"); null for an empty query. */
@@ -114,7 +115,7 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
     try {
       this.kept.push(q._result.parseRow(msg.fields));
       // Results come in text format: each field is the server's text, as psql prints it.
-      this.keptText.push(msg.fields.map((f) => (f === null ? null : String(f))));
+      this.keptText.push(msg.fields.map((f) => (f === null ? null : keptValue(String(f)))));
     } catch (err) {
       // As pg does: the error is reported once the server is ready again.
       q._canceledDueToError = err;
@@ -125,4 +126,11 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
     const result = this.internals._result;
     return { rowCount: result.rowCount ?? null, columns: this.columns, types: this.types, rows: this.kept, text: this.keptText, total: this.columns ? this.counted : 0 };
   }
+}
+
+/** A value's text, at most KEPT_VALUE_CHARS characters (never half of a surrogate pair). */
+function keptValue(text: string): string {
+  if (text.length <= KEPT_VALUE_CHARS) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[KEPT_VALUE_CHARS - 1]) ? KEPT_VALUE_CHARS - 1 : KEPT_VALUE_CHARS;
+  return text.slice(0, end);
 }

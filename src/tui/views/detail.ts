@@ -18,7 +18,7 @@ import { stepFindingLines } from '../../present/findings.js';
 import { clock, duration, timestamp } from '../../present/duration.js';
 import { errorBlock } from '../../present/error.js';
 import { outputWords } from '../../present/output.js';
-import { centre, tableLayout, type TableInput } from '../../present/table.js';
+import { centre, rowLines, tableLayout, type TableInput } from '../../present/table.js';
 import { count, NULL_WORD } from '../../present/value.js';
 import { ACTUAL, EXPECTED, MARK } from '../../present/verdict.js';
 import { columns, padColumns } from '../../present/width.js';
@@ -361,6 +361,8 @@ export function markdownLines(text: string, width: number): Line[] {
 
 /** A result set shows its first rows on the screen (the engine keeps ROWS_KEPT_PER_RESULT). */
 export const TABLE_ROWS_SHOWN = 10;
+/** A value of many lines shows its first few on the screen. */
+export const TABLE_CELL_LINES = 4;
 
 const OUTPUT_STYLE: Record<OutputLine['type'], { prefix: string; tone?: Tone }> = {
   statement_started: { prefix: '› ', tone: 'accent' },
@@ -400,19 +402,36 @@ export function outputLines(item: ItemState, width: number): Line[] {
   return out;
 }
 
-/** A result set as psql lays it out (src/present/table.ts): names bold, rules and NULL dimmed, the first rows and the exact total. */
+/**
+ * A result set as psql lays it out (src/present/table.ts): names bold, rules, NULL and psql's + (a value
+ * going on to the next line) dimmed, the first rows and the exact total; each value at most a few lines.
+ */
 export function tableLines(t: TableInput, width: number): Line[] {
-  const cap = Math.max(6, Math.min(30, Math.floor((width - 2) / Math.max(1, Math.min(t.columns.length, 4))) - 3));
-  const shown = { ...t, columns: t.columns.map(clean), rows: t.rows.map((r) => r.map((v) => (typeof v === 'string' ? clean(v) : v))) };
-  const l = tableLayout(shown, { nullAs: NULL_WORD, maxRows: TABLE_ROWS_SHOWN, maxColumnWidth: cap });
+  const options = { nullAs: NULL_WORD, maxRows: TABLE_ROWS_SHOWN, maxCellLines: TABLE_CELL_LINES };
+  const natural = tableLayout(t, options).widths;
+  const l = tableLayout(t, { ...options, maxColumnWidth: fairWidth(natural, width - 3 - 3 * Math.max(0, natural.length - 1)) });
   if (l.header.length === 0) return [plain(`  ${l.footer}`, { tone: 'muted' })];
-  const bar = (i: number) => seg(i < l.header.length - 1 ? ' │ ' : '', { tone: 'muted' });
+  const mark = (more: boolean, i: number) => seg(`${more ? '+' : ' '}${i < l.header.length - 1 ? '│ ' : ''}`, { tone: 'muted' });
   const out: Line[] = [];
-  out.push([seg('  '), ...l.header.flatMap((h, i) => [seg(centre(h, l.widths[i]), { bold: true }), bar(i)])]);
-  out.push([seg('  '), seg(l.widths.map((w) => '─'.repeat(w)).join('─┼─'), { tone: 'muted' })]);
-  for (const r of l.rows) out.push([seg('  '), ...r.flatMap((c, i) => [seg(padColumns(c.text, l.widths[i], l.align[i]), c.isNull ? { tone: 'muted' } : {}), bar(i)])]);
+  for (const h of rowLines(l.header, (text, i) => seg(centre(text, l.widths[i]), { bold: true }), mark)) out.push([seg('  '), ...h]);
+  out.push([seg(' '), seg(l.widths.map((w) => '─'.repeat(w + 2)).join('┼'), { tone: 'muted' })]);
+  for (const r of l.rows) {
+    const draw = (text: string, i: number) => seg(padColumns(text, l.widths[i], l.align[i]), r[i].isNull ? { tone: 'muted' } : {});
+    for (const line of rowLines(r.map((c) => c.lines), draw, mark)) out.push([seg('  '), ...line]);
+  }
   out.push(plain(`  ${l.footer}`, { tone: 'muted' }));
   return out;
+}
+
+/**
+ * The widest a column may be so that the table fits `room` columns: narrow columns keep their
+ * width, the wide ones share what is left (never under 6, where a table is too wide to fit anyway).
+ */
+function fairWidth(widths: number[], room: number): number {
+  let cap = Math.max(0, ...widths);
+  const total = (c: number) => widths.reduce((n, w) => n + Math.min(w, c), 0);
+  while (cap > 6 && total(cap) > room) cap--;
+  return cap;
 }
 
 export function verdictLines(v: Verdict, width: number): Line[] {
