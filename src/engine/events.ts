@@ -3,7 +3,7 @@
 // the journal appends each one as it happens.
 import type { Verdict } from '../checks/verdict.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
-import type { InputValue, StepFinding, TargetInfo } from './state.js';
+import type { FlagConsent, InputValue, StepFinding, TargetInfo } from './state.js';
 
 export type RunEvent =
   | { type: 'inputs_set'; inputs: Record<string, InputValue>; at: number }
@@ -15,8 +15,9 @@ export type RunEvent =
   | { type: 'item_finished'; key: string; verdicts: Verdict[]; error?: ExecError; durationMs: number; at: number }
   /** `unknown`: whether the item's work committed is not known (reconcile): the run stops for the operator's decision. */
   | { type: 'item_interrupted'; key: string; reason: string; at: number; unknown?: boolean }
-  | { type: 'item_confirmed'; key: string; text: string; at: number }
-  | { type: 'danger_confirmed'; key: string; database: string; at: number }
+  /** `auto`: answered by a flag given in advance (absent: a person answered). */
+  | { type: 'item_confirmed'; key: string; text: string; at: number; auto?: FlagConsent }
+  | { type: 'danger_confirmed'; key: string; database: string; at: number; auto?: FlagConsent }
   | { type: 'item_skipped'; key: string; reason: string; at: number }
   | { type: 'item_retry'; key: string; at: number }
   | { type: 'item_rolled_back'; key: string; at: number }

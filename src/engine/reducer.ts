@@ -83,11 +83,11 @@ export function reduce(state: RunState, event: RunEvent): RunState {
           requireStatus(item, ['running', 'pending'], 'confirm');
           return { ...item, status: 'passed' };
         }),
-        { type: 'confirmed', key: event.key, text: event.text, at: event.at },
+        { type: 'confirmed', key: event.key, text: event.text, at: event.at, ...(event.auto ? { auto: event.auto } : {}) },
       );
     case 'danger_confirmed':
       indexOf(state, event.key);
-      return record(state, { type: 'danger_confirmed', key: event.key, database: event.database, at: event.at });
+      return record(state, { type: 'danger_confirmed', key: event.key, database: event.database, at: event.at, ...(event.auto ? { auto: event.auto } : {}) });
     case 'item_skipped': {
       const i = indexOf(state, event.key);
       if (frontier(state) !== i) throw new IllegalTransition(`cannot skip "${event.key}": it is not the current item`);

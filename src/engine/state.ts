@@ -129,9 +129,15 @@ export interface RunState {
   decisions: Decision[];
 }
 
+/** A yes given in advance by a flag (--yes, --confirm-danger, --undone-by-hand), not by a person at the question: which flag, and who ran the program. */
+export interface FlagConsent {
+  flag: string;
+  by: string;
+}
+
 export type Decision =
-  | { type: 'confirmed'; key: string; text: string; at: number }
-  | { type: 'danger_confirmed'; key: string; database: string; at: number }
+  | { type: 'confirmed'; key: string; text: string; at: number; auto?: FlagConsent }
+  | { type: 'danger_confirmed'; key: string; database: string; at: number; auto?: FlagConsent }
   | { type: 'skipped'; key: string; reason: string; at: number }
   | { type: 'retried'; key: string; at: number }
   | { type: 'fix_run'; key: string; entryId: string; ok: boolean; at: number }

@@ -29,6 +29,8 @@ export interface JournalHeader {
   /** The target URL with any password replaced by ***. */
   target: string;
   operator: string;
+  /** The flags that decided in the operator's place (--yes, --confirm-danger NAME, --auto, …); absent: none. */
+  flags?: string[];
   pid: number;
   startedAt: number;
   tool: string;
@@ -55,6 +57,8 @@ export interface SessionRecord {
   record: 'session';
   action: 'resumed';
   operator: string;
+  /** The flags of this resume that decided in the operator's place (--retry, --skip, --in-flight, …). */
+  flags?: string[];
   pid: number;
   at: number;
   /** Bytes of a half-written last line (the process died mid-write) that were cut off. */

@@ -46,6 +46,8 @@ export interface RecordRequest {
   runId?: string;
   /** Who the record names instead of the configured operator (a fleet's run: the person who started it, and the worker). */
   operator?: string;
+  /** The flags that decide in the operator's place, for the header (or the resume's session line). */
+  flags?: readonly string[];
 }
 
 export interface RunRecord {
@@ -112,7 +114,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
       header = req.resume.journal.header;
       const opened = JournalWriter.append(req.resume.journal.path);
       journal = opened.writer;
-      journal.write({ record: 'session', action: 'resumed', operator, pid: process.pid, at: clock(), ...(opened.tornBytes ? { tornBytes: opened.tornBytes } : {}) });
+      journal.write({ record: 'session', action: 'resumed', operator, ...(req.flags?.length ? { flags: [...req.flags] } : {}), pid: process.pid, at: clock(), ...(opened.tornBytes ? { tornBytes: opened.tornBytes } : {}) });
       backlog = req.resume.journal.records.filter((r): r is EventRecord => r.record === 'event').map((r) => ({ seq: r.seq, event: r.event, line: JSON.stringify(r) }));
     } else {
       header = {
@@ -126,6 +128,7 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
         items: headerItems(createRun(req.runbook, { kind: req.kind, procedureId: req.procedureId, steps: req.steps, at: 0 }), req.steps),
         target: redactUrl(req.url),
         operator,
+        ...(req.flags?.length ? { flags: [...req.flags] } : {}),
         pid: process.pid,
         startedAt: clock(),
         tool: 'runbook 0.1.0',

@@ -41,7 +41,8 @@ export interface RunReport {
   rollbackOf?: string;
   target: string;
   pinned: TargetInfo | null;
-  sessions: { action: 'started' | 'resumed'; operator: string; pid: number; at: number }[];
+  /** Who ran it, each time; `flags`: the flags that decided in their place (--yes, --confirm-danger, --retry, …). */
+  sessions: { action: 'started' | 'resumed'; operator: string; flags: string[]; pid: number; at: number }[];
   startedAt: number;
   endedAt?: number;
   outcome: Outcome;
@@ -95,7 +96,7 @@ export function buildReport(journal: Journal): RunReport {
     rollbackOf: header.rollbackOf,
     target: header.target,
     pinned: state.target,
-    sessions: [{ action: 'started', operator: header.operator, pid: header.pid, at: header.startedAt }],
+    sessions: [{ action: 'started', operator: header.operator, flags: header.flags ?? [], pid: header.pid, at: header.startedAt }],
     startedAt: header.startedAt,
     endedAt: status.endedAt,
     outcome: status.outcome,
@@ -108,7 +109,7 @@ export function buildReport(journal: Journal): RunReport {
     tornTail: journal.tornTail !== undefined,
   };
   for (const r of journal.records) {
-    if (r.record === 'session') report.sessions.push({ action: r.action, operator: r.operator, pid: r.pid, at: r.at });
+    if (r.record === 'session') report.sessions.push({ action: r.action, operator: r.operator, flags: r.flags ?? [], pid: r.pid, at: r.at });
     else if (r.record === 'rollback_plan') report.rollbackPlan = r.steps;
     else if (r.record === 'note') report.notes.push({ at: r.at, text: r.text });
     if (r.record !== 'event') continue;

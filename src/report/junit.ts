@@ -3,7 +3,7 @@
 // expected vs actual), an error or an interruption is an error, a skip or an
 // item never reached is skipped.
 import type { ItemReport, RunReport } from '../journal/summary.js';
-import { fixWords } from '../present/decision.js';
+import { decisionWords, fixWords } from '../present/decision.js';
 import { duration } from '../present/duration.js';
 import { errorBlock } from '../present/error.js';
 import { commandTag } from '../present/output.js';
@@ -61,6 +61,7 @@ function testcase(r: RunReport, it: ItemReport): string[] {
   if (it.shell !== undefined) out.push(`$ ${it.shell}`, ...it.output);
   out.push(...it.verdicts.filter((x) => x.ok).map((x) => `ok: ${verdictSentence(x)}`));
   out.push(...it.notices, ...it.fixes.map((f) => fixWords(f.entryId, f.ok)));
+  out.push(...r.decisions.filter((d) => d.key === it.key && (d.type === 'confirmed' || d.type === 'danger_confirmed')).map((d) => decisionWords(d)));
   out.push(...(it.locks?.attempts ?? []).map(attemptText), ...(it.locks?.traces ?? []).map(traceText));
   if (out.length) body.push(`      <system-out>${xml(out.join('\n'))}</system-out>`);
   return body.length ? [`${open}>`, ...body, '    </testcase>'] : [`${open}/>`];
@@ -86,6 +87,7 @@ export function junitReport(r: RunReport): string {
         ['runbook', `${r.runbook.id} (${r.runbook.file})`],
         ['target', r.target],
         ['operator', r.sessions.map((s) => s.operator).join(', ')],
+        ['decided by flags', r.sessions.flatMap((s) => s.flags).join(' ') || 'none'],
         ['outcome', r.outcome],
       ].map(([k, v]) => `      <property name="${xml(k)}" value="${xml(v)}"/>`),
       '    </properties>',

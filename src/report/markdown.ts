@@ -42,7 +42,7 @@ export function markdownReport(r: RunReport): string {
     `| Outcome | **${r.outcome}**${r.reason ? ` — ${cell(r.reason)}` : ''} |`,
     `| Runbook | ${code(r.runbook.id)} (${cell(r.runbook.file)}, sha256 ${code(r.runbook.sha256.slice(0, 12))}) |`,
     `| Target | ${cell(r.pinned ? targetLine(r.pinned) : r.target)} |`,
-    `| Run by | ${r.sessions.map((s) => `${cell(s.operator)} (${s.action} ${timestamp(s.at)}, pid ${s.pid})`).join('<br>')} |`,
+    `| Run by | ${r.sessions.map((s) => `${cell(s.operator)} (${s.action} ${timestamp(s.at)}, pid ${s.pid}${s.flags.length ? `; decided by flags ${s.flags.map((f) => code(f)).join(' ')}` : ''})`).join('<br>')} |`,
     `| Started | ${timestamp(r.startedAt)} |`,
     `| Ended | ${timestamp(r.endedAt)} (${took}) |`,
     '',

@@ -94,7 +94,8 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         write(`  ${item!.status === 'passed' ? 'passed' : 'FAILED'} in ${duration(event.durationMs)}`);
         return;
       case 'item_confirmed':
-        write(`  ✓ confirmed: ${event.text}`);
+        // A flag's yes was said by the plain operator when it was given ("auto-confirmed (--yes) by …").
+        if (!event.auto) write(`  ✓ confirmed: ${event.text}`);
         return;
       case 'item_interrupted':
         write(`  ✗ interrupted: ${event.reason}`);

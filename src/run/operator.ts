@@ -1,7 +1,7 @@
 // The person at the keyboard, as the session sees them. The TUI answers these
 // questions from keys; plain mode answers them from command-line flags.
 import type { Verdict } from '../checks/verdict.js';
-import type { InputValue, ItemState } from '../engine/state.js';
+import type { FlagConsent, InputValue, ItemState } from '../engine/state.js';
 import type { Troubleshooting } from '../checks/troubleshoot.js';
 import type { Input, TroubleshootingEntry } from '../runbook/schema.js';
 
@@ -12,13 +12,21 @@ export type BlockedChoice =
   | { type: 'rollback' }
   | { type: 'quit' };
 
+/** An answer to a yes/no question: true, a person said yes; a FlagConsent, a flag given in advance said it (and the record says so). */
+export type Consent = boolean | FlagConsent;
+
+/** Whether the answer was yes, and the flag that gave it if no person did. */
+export function consentOf(answer: Consent): { ok: boolean; auto?: FlagConsent } {
+  return typeof answer === 'object' ? { ok: true, auto: answer } : { ok: answer };
+}
+
 export interface Operator {
   /** Ask for inputs that have no value yet; `problems` says what was wrong last time. */
   askInputs(specs: Record<string, Input>, current: Record<string, InputValue>, missing: string[], problems: string[]): Promise<Record<string, string> | null>;
   /** A manual confirmation (a prerequisite, a confirm step, a checklist item). */
-  confirm(item: ItemState, text: string): Promise<boolean>;
+  confirm(item: ItemState, text: string): Promise<Consent>;
   /** A destructive step: the operator must type the database name. */
-  confirmDanger(item: ItemState, reasons: string[], database: string): Promise<boolean>;
+  confirmDanger(item: ItemState, reasons: string[], database: string): Promise<Consent>;
   /** A check failed: what now? `help` holds the entries that match the failure, then the step's other known problems. */
   blocked(item: ItemState, verdicts: Verdict[], help: Troubleshooting): Promise<BlockedChoice>;
   /** Run this troubleshooting fix? */

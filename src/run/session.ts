@@ -6,6 +6,7 @@ import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { firstStatements } from '../present/output.js';
+import { autoWords } from '../present/decision.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { checkOutput, reduce } from '../engine/reducer.js';
 import type { InputValue, ItemState, RunKind, RunState, StatementProgress, StepFinding } from '../engine/state.js';
@@ -25,7 +26,7 @@ import type { GuardRequest } from '../exec/postgres/lock-guard.js';
 import { runAction, runCheck, judge, type ExecContext } from './executor.js';
 import { resolveInputs } from './inputs.js';
 import { reconcile } from '../journal/reconcile.js';
-import type { Operator } from './operator.js';
+import { consentOf, type Operator } from './operator.js';
 import { passwordOf, secretInputValues, Secrets } from '../exec/secrets.js';
 
 export type Listener = (state: RunState, event: RunEvent) => void;
@@ -334,10 +335,10 @@ export class RunSession {
       const step = this.steps.find((s) => s.id === item.id)!;
       const reasons = step.confirm ? [] : dangerReasons(this.options.runbook, step);
       if (reasons.length > 0) {
-        const ok = await this.options.operator.confirmDanger(item, reasons, this.pg!.target.database);
+        const { ok, auto } = consentOf(await this.options.operator.confirmDanger(item, reasons, this.pg!.target.database));
         if (!ok && this.stopReason) return; // quit at the question: the step stays pending
         if (!ok) return this.refuse(key, 'the database name was not typed', reasons.join('; '));
-        this.emit({ type: 'danger_confirmed', key, database: this.pg!.target.database, at: this.clock() });
+        this.emit({ type: 'danger_confirmed', key, database: this.pg!.target.database, at: this.clock(), ...(auto ? { auto } : {}) });
       }
       const why = approvalReason(this.options.runbook, step);
       // An approval given before a resume (it is in the journal) stands.
@@ -497,19 +498,19 @@ export class RunSession {
 
   private async check(ctx: ExecContext, check: Check, key: string): Promise<{ verdicts: Verdict[]; error?: ExecError }> {
     if (check.confirm) {
-      const ok = await this.options.operator.confirm(findItem(this.state, key)!, check.confirm);
+      const { ok, auto } = consentOf(await this.options.operator.confirm(findItem(this.state, key)!, check.confirm));
       if (!ok && this.stopReason) throw new QuitAtQuestion();
-      return { verdicts: [{ label: check.title, ok, expected: 'confirmed by the operator', actual: ok ? 'confirmed' : 'not confirmed' }] };
+      return { verdicts: [{ label: check.title, ok, expected: 'confirmed by the operator', actual: auto ? autoWords(auto) : ok ? 'confirmed' : 'not confirmed' }] };
     }
     const { verdicts, result } = await runCheck(ctx, check, this.listener(key));
     return { verdicts, error: result?.error?.kind === 'cancelled' || result?.error?.kind === 'connection' ? result.error : undefined };
   }
 
   private async confirmItem(item: ItemState, text: string): Promise<'confirmed' | { verdicts: Verdict[] }> {
-    const ok = await this.options.operator.confirm(item, text);
+    const { ok, auto } = consentOf(await this.options.operator.confirm(item, text));
     if (!ok && this.stopReason) throw new QuitAtQuestion();
     if (ok) {
-      this.emit({ type: 'item_confirmed', key: item.key, text, at: this.clock() });
+      this.emit({ type: 'item_confirmed', key: item.key, text, at: this.clock(), ...(auto ? { auto } : {}) });
       return 'confirmed';
     }
     return { verdicts: [{ label: item.title, ok: false, expected: 'confirmed by the operator', actual: 'not confirmed' }] };

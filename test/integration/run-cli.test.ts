@@ -93,7 +93,7 @@ test('--sandbox-on: --confirm-danger runbook_sandbox confirms the database the r
   assert.match(refused.stdout, /rerun with --confirm-danger runbook_sandbox to allow it \(it names the sandbox database the run creates, here runbook_sandbox_[0-9a-f]{8}\)/);
   const allowed = await runCli(['run', file, '--sandbox-on', serverUrl(), '--yes', '--plain', '--confirm-danger', 'runbook_sandbox']);
   assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
-  assert.match(allowed.stdout, /\(--confirm-danger runbook_sandbox\) confirmed for Drop it \(runbook_sandbox_[0-9a-f]{8}: the sandbox database this run created\)/);
+  assert.match(allowed.stdout, /auto-confirmed \(--confirm-danger runbook_sandbox\) by \S+ for Drop it \(runbook_sandbox_[0-9a-f]{8}: the sandbox database this run created\)/);
   // On a database the run did not create, the word confirms nothing.
   const elsewhere = await runCli(['run', file, '--db', db.url, '--yes', '--plain', '--confirm-danger', 'runbook_sandbox']);
   assert.equal(elsewhere.code, 1, elsewhere.stdout);

@@ -56,7 +56,7 @@ export const stateDir = () => mkdtempSync(join(tmpdir(), 'runbook-tsdb-state-'))
 export async function runbook(args: string[], state: string, label: string): Promise<CliResult> {
   const started = Date.now();
   const r = await runCli([...args, '--plain', '--state-dir', state], { DATABASE_URL: '', NO_COLOR: '1' });
-  const lines = r.stdout.split('\n').filter((l) => /^── |^ {2}(passed in|FAILED|✗|✓ confirmed|\(--confirm-danger)|^run (succeeded|failed)|^rollback of|^plan:/.test(l));
+  const lines = r.stdout.split('\n').filter((l) => /^── |^ {2}(passed in|FAILED|✗|✓ confirmed|auto-confirmed)|^run (succeeded|failed)|^rollback of|^plan:/.test(l));
   console.log(`${label} (exit ${r.code}, ${((Date.now() - started) / 1000).toFixed(1)} s):\n${lines.map((l) => `  ${l}`).join('\n')}`);
   return r;
 }
@@ -108,7 +108,7 @@ export function items(out: string): { title: string; passed: boolean }[] {
   const blocks = out.split('\n── ').slice(1);
   return blocks.map((block) => {
     const [title, ...rest] = block.split('\n');
-    const passed = rest.some((l) => /^ {2}(passed in|✓ confirmed)/.test(l)) && !rest.some((l) => /^ {2}FAILED/.test(l));
+    const passed = rest.some((l) => /^ {2}(passed in|✓ confirmed|auto-confirmed \(--(yes|undone-by-hand)\))/.test(l)) && !rest.some((l) => /^ {2}FAILED/.test(l));
     return { title, passed };
   });
 }

@@ -35,7 +35,7 @@ test('000 through --db: the whole run, then `runbook rollback` of it stops at 01
     const run = await runToEnd(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 --db');
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.equal(passed(run.stdout).size, ITEMS, run.stdout);
-    const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--confirm-danger', db.name], state, '000 rollback of the completed run');
+    const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--undone-by-hand', '--confirm-danger', db.name], state, '000 rollback of the completed run');
     assert.equal(back.code, 1, back.stdout + back.stderr);
     assert.match(back.stdout, /IRREVERSIBLE/);
     assert.match(back.stdout, /migration 018 \(cleanup\) has run, so 017 cannot be rolled back/);

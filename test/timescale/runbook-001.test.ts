@@ -71,7 +71,7 @@ test('001 through --db: the migration, every procedure after it, the compression
     const again = await runToEnd(['run', rb001, ...args], state, '001 --db, again after scenario 1');
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.equal(passed(again.stdout).size, ITEMS, again.stdout);
-    const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--confirm-danger', db.name], state, '001 rollback of the completed run');
+    const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--undone-by-hand', '--confirm-danger', db.name], state, '001 rollback of the completed run');
     assert.equal(back.code, 0, back.stdout + back.stderr);
     assert.match(back.stdout, /run succeeded/);
     const [left] = await query<{ tables: string; extension: string }>(

@@ -15,7 +15,7 @@ describe('the controller', () => {
     const ctl = new TuiController(atSteps(), { frameMs: 0 });
     const op = screenOperator(ctl);
     const item = ctl.getState().run.items[0];
-    let answered: boolean | undefined;
+    let answered: unknown;
     const p = op.confirm(item, 'ok?').then((v) => (answered = v));
     await Promise.resolve();
     assert.equal(answered, undefined);

@@ -180,6 +180,7 @@ export function register(program: Command): void {
     .option('--retry', 'where the run stopped on a failed or unknown item, retry it')
     .option('--skip <reason>', 'where the run stopped, skip that item with this reason (if the runbook allows)')
     .option('--in-flight <answer>', 'a statement whose commit is unknown and that the step\'s applied: query cannot settle: applied (you checked: it took effect) or not-applied (it did not: run it again)')
+    .option('--undone-by-hand', 'resuming a rollback in plain mode: the steps it cannot undo were undone by hand (--yes does not say that)')
     .option('--accept-target-change', 'accept a minor upgrade of the server since the run was pinned (15.18 → 15.20); another major version or cluster is still refused')
     .action(async (ref: string | undefined, opts: ResumeOptions) => {
       process.exitCode = await resumeCommand(ref, opts);

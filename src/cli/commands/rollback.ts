@@ -98,6 +98,7 @@ export function register(program: Command): void {
   )
     .option('--file <runbook>', 'the runbook file, if it moved since the run')
     .option('--dry-run', 'show the plan, run nothing')
+    .option('--undone-by-hand', 'in plain mode: the steps the plan cannot undo (no rollback section, or a manual one) were undone by hand; --yes does not say that')
     .action(async (ref: string | undefined, opts: RollbackOptions) => {
       process.exitCode = await rollbackCommand(ref, opts);
     });

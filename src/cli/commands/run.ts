@@ -37,6 +37,8 @@ export interface RunOptions {
   json?: boolean;
   yes?: boolean;
   confirmDanger?: string;
+  /** rollback: the steps without a rollback section were undone by hand (what --yes does not say). */
+  undoneByHand?: boolean;
   input: string[];
   procedure?: string;
   step?: boolean;
@@ -227,6 +229,7 @@ export async function runCommand(
       show,
       warn: err,
       operator: extra.host?.operatorName,
+      flags: decisionFlags(opts),
     });
     if (!opened.ok) {
       err(opened.message);
@@ -293,11 +296,20 @@ export async function runCommand(
     // In JSON mode the operator's messages are events too, so every line stays JSON.
     const session = makeSession(
       extra.host?.operator ??
-      plainOperator({ yes: Boolean(opts.yes), confirmDanger: opts.confirmDanger, sandboxDatabase: sandbox?.database }, opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
+      plainOperator(
+        {
+          yes: Boolean(opts.yes),
+          confirmDanger: opts.confirmDanger,
+          sandboxDatabase: sandbox?.database,
+          operatorName: journal.operator,
+          // In a rollback every confirmation says work was done by hand: --yes does not answer it.
+          ...(kind === 'rollback' ? { byHand: new Set(steps.filter((s) => s.confirm !== undefined).map((s) => s.id)), undoneByHand: Boolean(opts.undoneByHand) } : {}),
+        },
+        opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
       given,
     );
     session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
-    if (!opts.json) out(header(rb, opts.procedure));
+    if (!opts.json) out(header(rb, opts.procedure, decisionFlags(opts)));
     const stopOnCtrlC = () => {
       if (!session.interrupt()) process.exit(EXIT.interrupted);
     };
@@ -338,17 +350,23 @@ async function offerResume(rb: Runbook, url: string, opts: RunOptions): Promise<
 }
 
 /** The flags that change who decides what: recorded in the header of the screen (and the run's record). */
-export function decisionFlags(opts: Pick<RunOptions, 'yes' | 'confirmDanger' | 'auto'> & { retry?: boolean; skip?: string }): string[] {
+export function decisionFlags(
+  opts: Pick<RunOptions, 'yes' | 'confirmDanger' | 'auto' | 'undoneByHand'> & { retry?: boolean; skip?: string; inFlight?: string; acceptTargetChange?: boolean },
+): string[] {
   const flags: string[] = [];
   if (opts.yes) flags.push('--yes');
   if (opts.confirmDanger) flags.push(`--confirm-danger ${opts.confirmDanger}`);
+  if (opts.undoneByHand) flags.push('--undone-by-hand');
   if (opts.auto) flags.push('--auto');
   if (opts.retry) flags.push('--retry');
-  if (opts.skip) flags.push('--skip');
+  if (opts.skip) flags.push(`--skip ${JSON.stringify(opts.skip)}`);
+  if (opts.inFlight) flags.push(`--in-flight ${opts.inFlight}`);
+  if (opts.acceptTargetChange) flags.push('--accept-target-change');
   return flags;
 }
 
-function header(rb: Runbook, procedure?: string): string {
+function header(rb: Runbook, procedure: string | undefined, flags: string[]): string {
   const proc = procedure ? rb.procedures.find((p) => p.id === procedure) : undefined;
-  return `${rb.title}${proc ? ` — procedure: ${proc.title}` : ''}\nrisk ${rb.risk}${rb.estimate ? ` · estimate ${rb.estimate}` : ''} · ${rb.file}`;
+  const decided = flags.length ? `\ndecided by flags: ${flags.join(' ')} (recorded in the run's journal)` : '';
+  return `${rb.title}${proc ? ` — procedure: ${proc.title}` : ''}\nrisk ${rb.risk}${rb.estimate ? ` · estimate ${rb.estimate}` : ''} · ${rb.file}${decided}`;
 }
