@@ -161,18 +161,26 @@ function record(state: RunState, decision: RunState['decisions'][number]): RunSt
 }
 
 /** A step's own statements say whether they commit (`commits`); a check's or a fix's do not, and are not tracked. */
-const isProgress = (e: ExecEvent) => (e.type === 'statement_started' && e.commits !== undefined) || e.type === 'statement_finished' || e.type === 'commit_started' || e.type === 'committed' || e.type === 'resolved';
+const isProgress = (e: ExecEvent) => e.type === 'statement_started' || e.type === 'statement_finished' || e.type === 'commit_started' || e.type === 'committed' || e.type === 'resolved';
 
 /** What the statements of a burst tell about which committed (see StatementProgress). */
 function trackProgress(item: ItemState, events: readonly ExecEvent[]): ItemState {
   let p = item.progress ?? { total: 0, committed: 0 };
   for (const e of events) {
     if (e.type === 'statement_started') {
-      if (e.commits === undefined) continue;
+      if (e.commits === undefined) {
+        // A check's statements (never tracked), or a step's in a journal from before commits were recorded.
+        if (item.kind === 'step' && (p.total === 0 || p.legacy) && !(p.legacy && p.legacy.finished >= p.total)) {
+          const started = e.index === 0 ? 1 : Math.max(p.legacy?.started ?? 0, e.index + 1);
+          p = { total: e.total, committed: 0, legacy: { started, finished: e.index === 0 ? 0 : (p.legacy?.finished ?? 0) } };
+        }
+        continue;
+      }
       p = { total: e.total, committed: Math.min(p.committed, e.total), ...(e.commits ? { inFlight: { index: e.index, commit: false } } : {}) };
     } else if (e.type === 'commit_started') p = { ...p, inFlight: { index: e.through, commit: true } };
     else if (e.type === 'committed') p = { total: e.total, committed: Math.max(p.committed, e.through + 1) };
     else if (e.type === 'resolved') p = { total: p.total, committed: e.applied ? Math.max(p.committed, e.index + 1) : p.committed };
+    else if (e.type === 'statement_finished' && p.legacy && e.index + 1 > p.legacy.finished && p.legacy.finished < p.total) p = { ...p, legacy: { ...p.legacy, finished: e.index + 1 } };
     else if (e.type === 'statement_finished' && p.inFlight && !p.inFlight.commit && p.inFlight.index === e.index) {
       // An autocommit statement that completed committed; the executor says so in the same burst (committed).
       p = { total: p.total, committed: Math.max(p.committed, e.index + 1) };

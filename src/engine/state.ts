@@ -96,6 +96,13 @@ export interface StatementProgress {
    * unknown is resolved.
    */
   inFlight?: { index: number; commit: boolean };
+  /**
+   * Written by a runner from before commits were journalled (statement events
+   * without `commits`): only how many of the step's statements started and
+   * finished is known. Whether they committed is inferred when the run is
+   * resumed (run/legacy-progress.ts); until then `committed` means nothing.
+   */
+  legacy?: { started: number; finished: number };
 }
 
 /** The lock guard's record of an item: the queue behind it now, every attempt, every trace. */

@@ -19,7 +19,7 @@ export function firstStatements(n: number, total: number): string {
 
 /** "committed: statements 1–3 of 5" — how far a step's work is committed. */
 export function committedText(e: Extract<ExecEvent, { type: 'committed' }>): string {
-  return `committed: ${firstStatements(e.through + 1, e.total)}`;
+  return e.through < 0 ? `committed: none of its ${e.total} statement${e.total === 1 ? '' : 's'}` : `committed: ${firstStatements(e.through + 1, e.total)}`;
 }
 
 /** "statement 4 took effect (its applied: query says so)". */

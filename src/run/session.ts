@@ -23,7 +23,8 @@ import { findingsByStep } from './findings.js';
 import { DEFAULT_SERVER_VERSION_NUM } from '../sql/findings.js';
 import { guardPolicy } from './guard-policy.js';
 import type { GuardRequest } from '../exec/postgres/lock-guard.js';
-import { runAction, runCheck, judge, type ExecContext } from './executor.js';
+import { runAction, runCheck, judge, sqlSource, type ExecContext } from './executor.js';
+import { inferLegacyProgress } from './legacy-progress.js';
 import { resolveInputs } from './inputs.js';
 import { reconcile } from '../journal/reconcile.js';
 import { consentOf, type Operator } from './operator.js';
@@ -312,6 +313,19 @@ export class RunSession {
   /** An item left running by a run that stopped: run its verification again before anything else. */
   private async reconcile(item: ItemState): Promise<void> {
     const step = item.kind === 'step' ? this.steps.find((s) => s.id === item.id) : undefined;
+    const source = step && item.progress?.legacy ? sqlSource(this.options.runbook, step) : undefined;
+    if (step && source) {
+      // A journal from before commits were recorded: what committed is inferred first, and said.
+      const inferred = inferLegacyProgress(source.source, step.transaction, item.progress!);
+      if ('refused' in inferred) {
+        this.output(item.key, { type: 'info', message: inferred.refused });
+        const reason = `reconciled: UNKNOWN — ${inferred.refused}; check the database by hand, then \`runbook resume --retry\` (runs the step from its first statement) or --skip`;
+        this.emit({ type: 'item_interrupted', key: item.key, unknown: true, reason, at: this.clock() });
+        return;
+      }
+      for (const event of inferred.events) this.output(item.key, event);
+      item = findItem(this.state, item.key)!;
+    }
     await reconcile(item, step, { verify: (check) => this.check(this.context(), check, item.key), emit: (e) => this.emit(e), clock: this.clock });
   }
 
@@ -429,7 +443,9 @@ export class RunSession {
     if (changesData(rb, step)) await this.recheckTarget();
     const isSql = step.sql !== undefined || step.sql_file !== undefined;
     if (isSql && item.progress?.inFlight && (await this.settleInFlight(item, step, item.progress)) === 'stopped') return 'stopped';
-    const progress = findItem(this.state, item.key)!.progress;
+    // Progress from an older journal is inferred only for an item left running (reconcile); a retry of one that failed runs it whole.
+    const journalled = findItem(this.state, item.key)!.progress;
+    const progress = journalled?.legacy ? undefined : journalled;
     const committed = progress?.committed ?? 0;
     const say = (message: string) => this.output(item.key, { type: 'info', message });
     if (isSql && progress && committed > 0) {
