@@ -78,6 +78,11 @@ function undoStep(step: Step): Step {
     connection: r.connection,
     transaction: r.transaction,
     timeout: r.timeout,
+    // The undo runs under the step's lock guard: its own lock_timeout, else the step's; the step's retries and queue limits.
+    lock_timeout: r.lock_timeout ?? step.lock_timeout,
+    lock_retries: step.lock_retries,
+    max_queue: step.max_queue,
+    max_queue_wait: step.max_queue_wait,
     env: r.env,
     cwd: r.cwd ?? step.cwd,
     troubleshoot: step.troubleshoot,

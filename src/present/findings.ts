@@ -15,11 +15,24 @@ export function findingLock(f: Pick<Finding, 'lock' | 'relation' | 'rewrite'>): 
   return parts.join(', ');
 }
 
+/** Where a finding's SQL runs when it is not the step's own: its rollback, or a troubleshooting entry's fix. */
+export interface FindingPart {
+  part?: 'rollback' | 'fix';
+  step?: string;
+}
+
+/** ' (rollback of step add-index)', ' (fix relation-exists)', or '' for a step's own SQL. */
+export function findingPart(f: FindingPart, ofStep = true): string {
+  if (f.part === 'rollback') return ofStep && f.step ? ` (rollback of step ${f.step})` : ' (rollback)';
+  if (f.part === 'fix') return f.step ? ` (fix ${f.step})` : ' (fix)';
+  return '';
+}
+
 /** `file:line:col: warning create-index-non-concurrently [SHARE lock on users]: message` and the advice (or the acceptance) below it. */
-export function findingLines(f: Finding & { file?: string }): string[] {
+export function findingLines(f: Finding & { file?: string } & FindingPart): string[] {
   const where = f.file ? `${f.file}:${f.line}:${f.column}: ` : `line ${f.line}:${f.column}: `;
   const lock = findingLock(f);
-  const head = `${where}${f.accepted ? `accepted ${f.severity}` : f.severity} ${f.rule}${lock ? ` [${lock}]` : ''}: ${f.message}`;
+  const head = `${where}${f.accepted ? `accepted ${f.severity}` : f.severity} ${f.rule}${lock ? ` [${lock}]` : ''}${findingPart(f)}: ${f.message}`;
   if (f.accepted) return [head, `  accepted${f.accepted.by === 'runbook' ? ' (by the step’s accept:)' : ''}: ${f.accepted.reason}`];
   return [head, `  advice: ${f.advice}`];
 }
@@ -41,9 +54,9 @@ export function findingsTally(findings: readonly Finding[], files: number): stri
 }
 
 /** A journalled finding (a step's, before it runs) in two lines: what, then the advice or the acceptance. */
-export function stepFindingLines(f: StepFinding, indent = '  '): string[] {
+export function stepFindingLines(f: StepFinding & FindingPart, indent = '  '): string[] {
   const lock = findingLock({ lock: f.lock as Finding['lock'], relation: f.relation, rewrite: f.rewrite });
-  const head = `${indent}${f.accepted ? `accepted ${f.severity}` : f.severity} ${f.rule}${lock ? ` [${lock}]` : ''} (line ${f.line}): ${f.message}`;
+  const head = `${indent}${f.accepted ? `accepted ${f.severity}` : f.severity} ${f.rule}${lock ? ` [${lock}]` : ''}${findingPart(f, false)} (line ${f.line}): ${f.message}`;
   if (f.accepted) return [head, `${indent}  accepted${f.accepted.by === 'runbook' ? ' (by the step’s accept:)' : ''}: ${f.accepted.reason}`];
   const rule = isRuleId(f.rule) ? RULES[f.rule] : undefined;
   return rule ? [head, `${indent}  advice: ${rule.advice}`] : [head];

@@ -11,7 +11,7 @@ import { connect, queryValues, runSql, timeQuery, type PgSession } from '../exec
 import type { GuardRequest } from '../exec/postgres/lock-guard.js';
 import { runShell } from '../exec/shell.js';
 import { querySqlite } from '../exec/sqlite.js';
-import { bindPlaceholders } from '../sql/index.js';
+import { bindPlaceholders, type LockContext } from '../sql/index.js';
 import { emptyResult, type ActionResult, type ExecListener } from '../exec/types.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Check, Expectation } from '../runbook/schema.js';
@@ -72,6 +72,8 @@ export interface StepExtras {
   guard?: GuardRequest;
   traceLocks?: boolean;
   progress?: StepProgressOptions;
+  /** What the lock model knows before this step: what earlier steps of the run made. */
+  lockContext?: LockContext;
 }
 
 export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecListener, extras: StepExtras = {}): Promise<ActionResult> {
@@ -90,6 +92,7 @@ export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecLis
           keepNotices: r.expect?.notices !== undefined,
           ...(extras.guard ? { guard: extras.guard } : {}),
           ...(extras.traceLocks ? { traceLocks: true } : {}),
+          ...(extras.lockContext ? { lockContext: extras.lockContext } : {}),
           ...extras.progress,
         },
         listener,

@@ -19,7 +19,7 @@ import type { Check, Step } from '../runbook/schema.js';
 import { dangerReasons, changesData } from './danger.js';
 import { approvalReason } from './approval-policy.js';
 import type { ApprovalDesk } from '../fleet/approvals.js';
-import { findingsByStep } from './findings.js';
+import { stepLockViews, type StepLockViews } from './findings.js';
 import { DEFAULT_SERVER_VERSION_NUM } from '../sql/findings.js';
 import { guardPolicy } from './guard-policy.js';
 import type { GuardRequest } from '../exec/postgres/lock-guard.js';
@@ -410,11 +410,16 @@ export class RunSession {
 
   /** The lock model's findings for a step, judged for the pinned server (computed once per run). */
   private findingsOf(stepId: string): StepFinding[] | undefined {
-    this.findings ??= findingsByStep(this.options.runbook, this.steps, this.pg?.target.serverVersionNum ?? DEFAULT_SERVER_VERSION_NUM);
-    return this.findings.get(stepId);
+    return this.lockViews().findings.get(stepId);
   }
 
-  private findings: Map<string, StepFinding[]> | undefined;
+  /** The lock model's view of the run's steps in order (findings, and what it knows before each step), computed once per run. */
+  private lockViews(): StepLockViews {
+    this.lockViewsCache ??= stepLockViews(this.options.runbook, this.steps, this.pg?.target.serverVersionNum ?? DEFAULT_SERVER_VERSION_NUM);
+    return this.lockViewsCache;
+  }
+
+  private lockViewsCache: StepLockViews | undefined;
 
   /** A step that was not allowed to run fails without running. */
   private refuse(key: string, why: string, detail: string): void {
@@ -459,7 +464,12 @@ export class RunSession {
     const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total, ...(this.options.beforeSend ? { beforeSend: this.options.beforeSend } : {}) } : undefined;
     const result = done
       ? emptyResult()
-      : await runAction(ctx, step, this.listener(item.key), { guard: { ...guardPolicy(rb, step), ...this.options.guard }, traceLocks: this.options.traceLocks === true, progress: progressOptions });
+      : await runAction(ctx, step, this.listener(item.key), {
+          guard: { ...guardPolicy(rb, step), ...this.options.guard },
+          traceLocks: this.options.traceLocks === true,
+          progress: progressOptions,
+          lockContext: this.lockViews().contextBefore.get(step.id),
+        });
     const verdicts = done ? [] : judge(step.expect, result);
     if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
     if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {
@@ -561,7 +571,8 @@ export class RunSession {
         const controller = new AbortController();
         this.current = controller;
         try {
-          const result = await runAction(this.context(controller.signal), entry.fix, this.listener(key));
+          // A fix runs under the runbook's lock guard, as a step does (it has no guard fields of its own).
+          const result = await runAction(this.context(controller.signal), entry.fix, this.listener(key), { guard: { ...guardPolicy(rb, {}), ...this.options.guard } });
           this.emit({ type: 'fix_finished', key, entryId: entry.id, ok: result.ok, at: this.clock() });
         } finally {
           this.current = undefined;
@@ -571,7 +582,9 @@ export class RunSession {
       case 'rollback': {
         if (step?.rollback) {
           // The undo's output shows under the step it undoes, like a fix's.
-          const result = await runAction(this.context(), step.rollback, this.listener(key));
+          // The undo runs under the step's lock guard (its own lock_timeout first), as the step did.
+          const guard = { ...guardPolicy(rb, { ...step, lock_timeout: step.rollback.lock_timeout ?? step.lock_timeout }), ...this.options.guard };
+          const result = await runAction(this.context(), step.rollback, this.listener(key), { guard });
           if (result.ok) this.emit({ type: 'item_rolled_back', key, at: this.clock() });
         }
         this.end('aborted', `rolled back at ${item.title}`);

@@ -15,10 +15,15 @@ import type { RunbookData, Step } from './schema.js';
 /** A finding placed in a file, with the step it belongs to. */
 export interface RunbookFinding extends Finding {
   file: string;
-  /** The step's id, and its procedure's id when it is a procedure's step. */
+  /** The step's id, and its procedure's id when it is a procedure's step; for a fix, the troubleshooting entry's id. */
   step: string;
   procedure?: string;
+  /** Set when the SQL is not the step's own: its rollback, or a troubleshooting entry's fix. */
+  part?: 'rollback' | 'fix';
 }
+
+/** The SQL of a rollback or fix, as far as findings need it. */
+type SqlPart = Pick<Step, 'sql' | 'sql_file' | 'connection' | 'lock_timeout'> & { transaction?: Step['transaction'] };
 
 /** Every step's findings. SQL that does not parse is skipped (lint reports it as a problem). */
 export function runbookFindings(
@@ -35,10 +40,25 @@ export function runbookFindings(
       for (const f of stepFindings(rb, step, sqlFiles, serverVersionNum, context)) {
         out.push({ ...f, ...place(f, step, [...base, i], locate, file), step: step.id, ...(procedure ? { procedure } : {}) });
       }
+      // The undo runs after the step (what it made exists), under the step's lock_timeout unless it has its own.
+      const rollback = step.rollback;
+      if (rollback && !step.irreversible) {
+        const part: SqlPart = { ...rollback, lock_timeout: rollback.lock_timeout ?? step.lock_timeout };
+        for (const f of partFindings(rb, part, sqlFiles, serverVersionNum, context.clone())) {
+          out.push({ ...f, ...place(f, part, [...base, i, 'rollback'], locate, file), step: step.id, ...(procedure ? { procedure } : {}), part: 'rollback' });
+        }
+      }
     });
   };
   walk(rb.steps, ['steps']);
   rb.procedures.forEach((p, i) => walk(p.steps, ['procedures', i, 'steps'], p.id));
+  // A fix can run at any step it matches: judged on its own, under the runbook's lock_timeout.
+  (rb.troubleshooting ?? []).forEach((entry, i) => {
+    if (!entry.fix) return;
+    for (const f of partFindings(rb, entry.fix, sqlFiles, serverVersionNum, new LockContext())) {
+      out.push({ ...f, ...place(f, entry.fix, ['troubleshooting', i, 'fix'], locate, file), step: entry.id, part: 'fix' });
+    }
+  });
   return out;
 }
 
@@ -49,6 +69,18 @@ export function stepFindings(
   sqlFiles: ReadonlyMap<string, string>,
   serverVersionNum = DEFAULT_SERVER_VERSION_NUM,
   context = new LockContext(),
+): Finding[] {
+  return partFindings(rb, step, sqlFiles, serverVersionNum, context, step.accept);
+}
+
+/** The findings of a step's, rollback's or fix's SQL, positions relative to it. */
+function partFindings(
+  rb: Pick<RunbookData, 'lock_timeout'>,
+  step: SqlPart,
+  sqlFiles: ReadonlyMap<string, string>,
+  serverVersionNum: number,
+  context: LockContext,
+  accept?: Step['accept'],
 ): Finding[] {
   // Only SQL on the target database: a step on a named connection (SQLite, another server) is not the target's locks.
   if (step.connection !== undefined) return [];
@@ -63,13 +95,13 @@ export function stepFindings(
   return statementsFindings(statements, sql.includes('runbook:') ? acceptComments(sql) : [], {
     serverVersionNum,
     lockTimeout: step.lock_timeout !== undefined || rb.lock_timeout !== undefined,
-    transaction: step.transaction,
-    accepted: step.accept,
+    transaction: step.transaction ?? 'auto',
+    accepted: accept,
     context,
   });
 }
 
-function place(f: Finding, step: Step, path: PathKey[], locate: Locator | undefined, file: string): { file: string; line: number; column: number } {
+function place(f: Finding, step: Pick<Step, 'sql' | 'sql_file'>, path: PathKey[], locate: Locator | undefined, file: string): { file: string; line: number; column: number } {
   if (step.sql === undefined && step.sql_file !== undefined) return { file: join(dirname(file), step.sql_file), line: f.line, column: f.column };
   if (!locate) return { file, line: f.line, column: f.column };
   const where = locate.at([...path, 'sql'], '');

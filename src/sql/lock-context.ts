@@ -15,6 +15,8 @@
 
 import type { Node } from 'libpg-query';
 import { columnType, type ColumnType } from './lock-types.js';
+import { walk } from './lock-functions.js';
+import { relationOf, relationOfNames } from './lock-names.js';
 import { unwrap } from './tree.js';
 
 export class LockContext {
@@ -38,6 +40,22 @@ export class LockContext {
   readonly views = new Map<string, { reads: string[]; materialized: boolean }>();
   /** 'table.constraint' → the table a foreign key references. */
   readonly foreignKeys = new Map<string, string>();
+
+  /** A copy to judge one step with: what the step's statements teach it does not leak into the next attempt. */
+  clone(): LockContext {
+    const c = new LockContext();
+    for (const r of this.created) c.created.add(r);
+    for (const [k, v] of this.columns) c.columns.set(k, v);
+    for (const r of this.notNullChecks) c.notNullChecks.add(r);
+    for (const [k, v] of this.pendingNotNull) c.pendingNotNull.set(k, v);
+    for (const [k, v] of this.indexTables) c.indexTables.set(k, v);
+    for (const [k, v] of this.enumValuesAdded) c.enumValuesAdded.set(k, new Set(v));
+    for (const r of this.partitioned) c.partitioned.add(r);
+    for (const [k, v] of this.children) c.children.set(k, new Set(v));
+    for (const [k, v] of this.views) c.views.set(k, { reads: [...v.reads], materialized: v.materialized });
+    for (const [k, v] of this.foreignKeys) c.foreignKeys.set(k, v);
+    return c;
+  }
 
   isNew(relation: string): boolean {
     return this.created.has(key(relation));
@@ -136,6 +154,29 @@ export class LockContext {
 /** The name PostgreSQL gives an unnamed foreign key: table_col1_col2_fkey (ChooseConstraintName, without its truncation to 63 bytes). */
 export function foreignKeyName(table: string, columns: string[]): string {
   return `${table}_${columns.join('_')}_fkey`;
+}
+
+/** The relations a statement names (tables, views, indexes), as the lock model writes them: what to ask the catalog about. */
+export function relationsNamed(node: Node): string[] {
+  const found = new Set<string>();
+  // A RangeVar is wrapped in lists (FROM) and bare in fields (relation, pktable, a partition's name): any object with a relname.
+  const visit = (tree: unknown): void => {
+    if (Array.isArray(tree)) return tree.forEach(visit);
+    if (tree === null || typeof tree !== 'object') return;
+    if (typeof (tree as { relname?: unknown }).relname === 'string') found.add(relationOf(tree));
+    for (const value of Object.values(tree)) if (value !== null && typeof value === 'object') visit(value);
+  };
+  visit(node);
+  walk(node, (type, body) => {
+    if (type === 'DropStmt' && (body.removeType === 'OBJECT_INDEX' || body.removeType === 'OBJECT_TABLE')) {
+      for (const o of (body.objects as Node[] | undefined) ?? []) {
+        const { type: t, body: b } = unwrap(o);
+        found.add(relationOfNames(t === 'List' ? (b.items as Node[]) : [o]));
+      }
+    }
+  });
+  found.delete('');
+  return [...found];
 }
 
 /** The same table written with or without public. is one table. */

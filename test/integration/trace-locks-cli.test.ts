@@ -21,12 +21,20 @@ function runbook(): { file: string; stateDir: string } {
       'id: traced',
       'title: Traced',
       'sandbox:',
-      "  sql: CREATE TABLE t (id int PRIMARY KEY, v varchar(10)); INSERT INTO t SELECT g, 'x' FROM generate_series(1, 100) g",
+      '  sql: |',
+      "    CREATE TABLE t (id int PRIMARY KEY, v varchar(10)); INSERT INTO t SELECT g, 'x' FROM generate_series(1, 100) g;",
+      '    CREATE TABLE t_log (id int);',
+      '    CREATE FUNCTION log_t() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO t_log VALUES (NEW.id); RETURN NEW; END $$;',
+      '    CREATE TRIGGER t_logged AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION log_t();',
       'steps:',
       '  - id: widen',
       '    title: Widen the column',
-      // The model cannot know v is a varchar here (the table came from elsewhere): it predicts a rewrite, and none happens.
+      // The SQL does not say v is a varchar (the table came from elsewhere); the catalog does: no rewrite predicted, none happens.
       '    sql: ALTER TABLE t ALTER COLUMN v TYPE text',
+      '  - id: insert',
+      '    title: Insert a row',
+      // A trigger function's body is not something the model reads: the INSERT into t_log it makes is a real difference.
+      '    sql: INSERT INTO t (id, v) VALUES (1000, 1)',
       '  - id: add',
       '    title: Add a column and read',
       '    sql: |',
@@ -45,21 +53,23 @@ test('--trace-locks on a sandbox prints and journals each statement\'s real lock
   const { file, stateDir } = runbook();
   const r = await runCli(['run', file, '--sandbox-on', serverUrl(), '--trace-locks', '--plain', '--yes', '--state-dir', stateDir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /traced locks of statement 1 \(ALTER TABLE\): AccessExclusiveLock on t; no rewrite; held \d+ ms; DIFFERS from the prediction: t: predicted rewrite, traced no rewrite/);
+  assert.doesNotMatch(r.stdout, /\(ALTER TABLE\)[^\n]*DIFFERS/);
   assert.match(r.stdout, /traced locks of statement 1 \(ALTER TABLE\): AccessExclusiveLock on t; no rewrite; held \d+ ms; as predicted/);
+  assert.match(r.stdout, /traced locks of statement 1 \(INSERT\): [^\n]*RowExclusiveLock on t_log[^\n]*; no rewrite; held \d+ ms; DIFFERS from the prediction: t_log: predicted none, traced RowExclusiveLock/);
   assert.match(r.stdout, /traced locks of statement 2 \(SELECT\): AccessShareLock on t; no rewrite; held \d+ ms; as predicted/);
   assert.doesNotMatch(r.stdout, /lock attempt/, 'an attempt that got its lock with nobody in the way is not reported');
   assert.match(r.stdout, /traced locks of statement 1 \(CREATE INDEX\) \(sampled \d+×\): [^\n]*; no rewrite/);
-  assert.match(r.stdout, /lock trace: 4 statements traced; 1 differ from the prediction: widen statement 1/);
+  assert.match(r.stdout, /lock trace: 5 statements traced; 1 differ from the prediction: insert statement 1/);
 
   const runs = join(stateDir, 'runs');
   const journal = readJournal(join(runs, readdirSync(runs).find((f) => f.endsWith('.jsonl'))!));
   const traces = journal.events.flatMap((e) => (e.type === 'item_output' ? e.events : [])).flatMap((e: ExecEvent) => (e.type === 'lock_trace' ? [e.trace] : [])) as LockTrace[];
-  assert.equal(traces.length, 4);
+  assert.equal(traces.length, 5);
   assert.deepEqual(traces[0].traced, [{ relation: 't', mode: 'AccessExclusiveLock' }]);
-  assert.deepEqual(traces[0].differences, [{ relation: 't', predicted: 'rewrite', traced: 'no rewrite' }]);
+  assert.deepEqual(traces[0].differences, []);
   assert.equal(traces[0].method, 'transaction');
-  assert.equal(traces[3].method, 'sampled');
+  assert.deepEqual(traces[1].differences, [{ relation: 't_log', predicted: null, traced: 'RowExclusiveLock' }]);
+  assert.equal(traces[4].method, 'sampled');
 });
 
 test('--trace-locks without a sandbox is refused: it is a rehearsal tool', async () => {

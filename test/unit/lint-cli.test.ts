@@ -143,6 +143,39 @@ describe('runbook lint', () => {
     assert.match(ok.stdout, /rb\.yaml: ok \(2 steps, 0 procedures; 3 findings: 2 warnings, 1 accepted/);
   });
 
+  test('a runbook’s rollbacks and troubleshooting fixes are linted too, named as such; a table an earlier step made is new', async () => {
+    const file = join(dir, 'undo.yaml');
+    const lines = [
+      'runbook: 1', 'id: undo', 'title: Undo', 'lock_timeout: 2s', 'steps:',
+      '  - id: make', '    title: Make a table', '    sql: CREATE TABLE fresh (a int)',
+      // A table made by an earlier step of the runbook is new and empty: indexing it is no finding.
+      '  - id: index-fresh', '    title: Index the new table', '    sql: CREATE INDEX fresh_a ON fresh (a)',
+      '  - id: index', '    title: Index users concurrently', '    sql: CREATE INDEX CONCURRENTLY users_a ON users (a)',
+      '    rollback:', '      sql: DROP INDEX users_a',
+      '  - id: check', '    title: Add a check', '    sql: ALTER TABLE users ADD CONSTRAINT a_pos CHECK (a > 0) NOT VALID',
+      '    rollback:', '      sql: ALTER TABLE users DROP CONSTRAINT a_pos',
+      'troubleshooting:', '  - id: missing-org', '    title: Organisation missing', '    fix:',
+      '      sql: ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id)',
+    ];
+    const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+    await writeFile(file, lines.join('\n'));
+    const r = await runCli(['lint', '--json', file]);
+    const { findings } = JSON.parse(r.stdout) as { findings: { line: number; rule: string; step?: string; part?: string }[] };
+    assert.deepEqual(findings.map((f) => [f.line, f.rule, f.step, f.part ?? null]), [
+      [lineOf('DROP INDEX users_a'), 'drop-index-non-concurrently', 'index', 'rollback'],
+      [lineOf('users_org_fk'), 'constraint-validates', 'missing-org', 'fix'],
+    ]);
+    const text = await runCli(['lint', file]);
+    assert.match(text.stdout, /undo\.yaml:\d+:\d+: warning drop-index-non-concurrently \[ACCESS EXCLUSIVE lock on users_a\] \(rollback of step index\): DROP INDEX users_a/);
+    assert.match(text.stdout, /undo\.yaml:\d+:\d+: warning constraint-validates \[SHARE ROW EXCLUSIVE lock on users\] \(fix missing-org\)/);
+    // What would fail at run time in a rollback is a validate problem, as in a step.
+    const broken = join(dir, 'undo-broken.yaml');
+    await writeFile(broken, [...lines.slice(0, lines.indexOf('    rollback:') + 1), '      transaction: always', '      sql: DROP INDEX CONCURRENTLY users_a'].join('\n'));
+    const v = await runCli(['validate', broken]);
+    assert.equal(v.code, 2);
+    assert.match(v.stdout, /undo-broken\.yaml:\d+:\d+: DROP INDEX CONCURRENTLY cannot run inside a transaction block.*\[cannot-run-in-transaction\]/);
+  });
+
   test('show lists each step’s findings, accepted ones with their reason', async () => {
     const r = await runCli(['show', join(dir, 'rb.yaml'), '--plain']);
     assert.equal(r.code, 0, r.stderr);

@@ -113,6 +113,8 @@ export async function lintCommand(args: string[], options: LintOptions, out: Wri
       const rows = findings.map((f) => ({
         file: f.file, line: f.line, column: f.column, rule: f.rule, severity: f.severity, lock: f.lock, rewrite: f.rewrite,
         message: f.message, advice: f.advice, relation: f.relation, accepted: f.accepted ?? null,
+        // A runbook's finding names its step; a rollback's or fix's says which it is.
+        ...('step' in f ? { step: f.step } : {}), ...('part' in f && f.part ? { part: f.part } : {}),
       }));
       out(JSON.stringify({ findings: rows }));
     } else if (format === 'sarif') {

@@ -3,7 +3,8 @@
 // finish with one ActionResult. Whatever goes wrong, the session is left idle:
 // no statement running, no transaction open, timeouts as they were.
 import { targetAddress } from '../../present/target.js';
-import type { BoundSql, InputValue, LockContext, SqlStatement } from '../../sql/index.js';
+import { LockContext, parseTreeOf, type BoundSql, type InputValue, type SqlStatement } from '../../sql/index.js';
+import { addCatalogContext, needsCatalog } from './lock-catalog.js';
 import { emptyResult, KEPT_ROWS } from '../types.js';
 import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } from '../types.js';
 import { aftermath, Cancelled, describeFailure, GuardStop } from './failure.js';
@@ -56,6 +57,25 @@ export interface SqlRequest {
   expectTotal?: number;
 }
 
+/**
+ * What the lock model knows before the step: what earlier steps of the run
+ * made (the request's context, copied so that this step's statements do not
+ * leak into a retry), and what the target's catalog says about the relations
+ * the step names. A catalog that cannot be read leaves the SQL's view alone.
+ */
+async function lockContext(session: PgSession, statements: SqlStatement[], request: SqlRequest): Promise<LockContext> {
+  const context = request.lockContext?.clone() ?? new LockContext();
+  const nodes = statements.map((s) => parseTreeOf(s)).filter((n): n is NonNullable<typeof n> => n !== null);
+  if (needsCatalog(nodes, request.traceLocks === true)) {
+    try {
+      await addCatalogContext(session.client, nodes, context);
+    } catch {
+      // The step's own statements report any real problem with the session.
+    }
+  }
+  return context;
+}
+
 /** Sessions with a step running: a second one at once would mix their notices and transactions. */
 const busy = new WeakSet<PgSession>();
 
@@ -106,7 +126,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   // The lock guard watches only a step that takes a lock stronger than ROW
   // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
   // the runbook's lock_timeout too, where another keeps only its own.
-  const infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, request.lockContext) : null;
+  const infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, await lockContext(session, statements, request)) : null;
   const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
   const tracer = request.traceLocks ? new StepTracer(session.client, session.target.backendPid, () => session.openSide('trace'), (trace) => listener({ type: 'lock_trace', trace })) : null;
   const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result, tracer, from);

@@ -191,7 +191,7 @@ function stepLines(rb: Runbook, item: Extract<ShowItem, { kind: 'step' }>, width
   if (s.explain) out.push(...markdown(s.explain, width), blank);
   const runs = runsLines(rb, s, width);
   if (runs.length) out.push(...runs);
-  const findings = (rb.findings ?? []).filter((f) => f.step === s.id && f.procedure === item.procedure?.id);
+  const findings = (rb.findings ?? []).filter((f) => f.step === s.id && f.procedure === item.procedure?.id && f.part !== 'fix');
   if (findings.length) {
     // What the step does to the people using the database, as `runbook lint` says it (locks, rewrites, scans).
     out.push(blank, heading(`Findings (${findings.length}) — locks, rewrites, scans`));

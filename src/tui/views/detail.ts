@@ -275,7 +275,7 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
  */
 function findingLines(ui: UiState, item: ItemState, width: number): Line[] {
   if (item.kind !== 'step') return [];
-  const findings = item.findings ?? (ui.runbook.findings ?? []).filter((f) => f.step === item.id && f.procedure === ui.run.procedureId);
+  const findings = item.findings ?? (ui.runbook.findings ?? []).filter((f) => f.step === item.id && f.procedure === ui.run.procedureId && f.part === undefined);
   if (findings.length === 0) return [];
   const out: Line[] = [blank, heading(`Findings (${findings.length}) — locks, rewrites, scans`)];
   for (const f of findings) {
