@@ -4,12 +4,15 @@
 //
 // The pace (state.pace): guided stops before every step with the step on
 // view until Enter; after `a` the run goes on by itself until a step that
-// needs a decision (destructive, lock-taking) or a failure, where it is
+// needs a decision (destructive, or taking a lock stronger than ROW
+// EXCLUSIVE or rewriting, as the lock model judges it) or a failure, where it is
 // guided again; --auto never stops before a step.
 import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
 import type { Operator } from '../run/operator.js';
 import { decisionReasons } from '../run/pace.js';
+import { stepLockViews } from '../run/findings.js';
+import { DEFAULT_SERVER_VERSION_NUM } from '../sql/findings.js';
 import type { TuiController } from './controller.js';
 import { makeFields } from './fields.js';
 import type { DangerStatement } from './state.js';
@@ -22,11 +25,15 @@ export interface ScreenOperatorOptions {
 }
 
 export function screenOperator(ctl: TuiController, options: ScreenOperatorOptions = {}): Operator {
+  /** The lock model's view of the steps in order (what each step finds made before it), for the pinned server's version. */
+  let views: { version: number; contexts: ReturnType<typeof stepLockViews>['contextBefore'] } | undefined;
   const why = (id: string): string[] => {
     const step = options.steps?.find((s) => s.id === id);
     if (!step || !options.runbook) return [];
     try {
-      return decisionReasons(options.runbook, step);
+      const version = ctl.getState().run.target?.serverVersionNum ?? DEFAULT_SERVER_VERSION_NUM;
+      if (views?.version !== version) views = { version, contexts: stepLockViews(options.runbook, options.steps ?? [], version).contextBefore };
+      return decisionReasons(options.runbook, step, { serverVersionNum: version, context: views.contexts.get(step.id) });
     } catch {
       return []; // SQL the parser refuses fails when it runs, with its own message
     }
