@@ -3,6 +3,7 @@
 // confirmation, so the operator is told rather than the gap passed over.
 import { ranSomething, stepsFor } from '../engine/plan.js';
 import { changesData } from '../run/danger.js';
+import { firstStatements } from '../present/output.js';
 import type { RunState } from '../engine/state.js';
 import type { Runbook } from '../runbook/load.js';
 import { step as stepSchema, type Action, type Step } from '../runbook/schema.js';
@@ -39,9 +40,23 @@ export function completedSteps(state: RunState, rb: Runbook, kind: 'runbook' | '
     .reverse();
 }
 
-/** Steps that may be partly applied (failed, interrupted, in flight, and ran something): not undone automatically, but named. */
-export function partlyApplied(state: RunState): string[] {
-  return state.items.filter((it) => it.kind === 'step' && ['failed', 'interrupted', 'running'].includes(it.status) && ranSomething(it)).map((it) => it.title);
+/**
+ * Steps that may be partly applied (failed, interrupted, in flight, and ran something): not undone automatically, but
+ * named, with what the journal knows of their statements — from an older runbook's journal, that commits were not recorded.
+ */
+export function partlyApplied(state: RunState): { title: string; known?: string }[] {
+  return state.items
+    .filter((it) => it.kind === 'step' && ['failed', 'interrupted', 'running'].includes(it.status) && ranSomething(it))
+    .map((it) => {
+      const p = it.progress;
+      if (!p || p.total === 0) return { title: it.title };
+      if (p.legacy) {
+        const finished = p.legacy.finished > 0 ? firstStatements(p.legacy.finished, p.total) : 'none';
+        return { title: it.title, known: `its journal, from an older runbook, does not record commits: ${firstStatements(Math.max(p.legacy.started, 1), p.total)} started, ${finished} finished; which committed is not known` };
+      }
+      const committed = p.committed > 0 ? `${firstStatements(p.committed, p.total)} committed` : `none of its ${p.total} statements committed`;
+      return { title: it.title, known: `${committed}${p.inFlight ? `; whether ${p.inFlight.commit ? 'its COMMIT' : `statement ${p.inFlight.index + 1}`} took effect is not known` : ''}` };
+    });
 }
 
 export function describeUndo(step: Step): string {

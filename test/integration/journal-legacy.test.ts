@@ -39,7 +39,7 @@ async function oldJournal(db: TestDatabase, dir: string, file: string, markers: 
   assert.equal(full.code, 0, full.stdout + full.stderr);
   const path = join(stateDir, 'runs', readdirSync(join(stateDir, 'runs')).find((f) => f.endsWith('.jsonl'))!);
   const records = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { record: string; seq?: number; event?: { type: string; at: number } });
-  const upTo = records.findIndex((r) => r.event?.type === 'item_started');
+  const upTo = records.findIndex((r) => r.event?.type === 'item_started' && (r.event as { key?: string }).key === 'step:work');
   const kept = records.slice(0, upTo + 1);
   let seq = kept[upTo].seq!;
   const at = kept[upTo].event!.at;
@@ -119,6 +119,34 @@ test('an old journal (no commit records): resume infers what committed, says wha
     assert.equal(r.code, 5, r.stdout + r.stderr);
     assert.match(r.stdout, /of 3 statements; the step now has 4, so what committed cannot be inferred/);
     assert.deepEqual(await markers(db), ['n1']);
+
+    // Rollback of such a run: the step that passed is undone; the one left in flight is named with what its journal knows.
+    const two = join(dir, 'two.yaml');
+    writeFileSync(
+      two,
+      [
+        'runbook: 1',
+        'id: legacy-two',
+        'title: Old journal, two steps',
+        'steps:',
+        '  - id: first',
+        '    title: the first',
+        `    sql: ${insert('f1')}`,
+        "    rollback: { sql: \"DELETE FROM marks WHERE m = 'f1'\" }",
+        '  - id: work',
+        '    title: the work',
+        '    transaction: never',
+        '    sql: |',
+        ...never.map((m) => `      ${insert(m)}`),
+        '',
+      ].join('\n'),
+    );
+    state = await oldJournal(db, dir, two, never, 2, 1);
+    await setMarks(db, ['f1', 'n1']);
+    r = await runCli(['rollback', '--db', db.url, '--plain', '--yes', '--state-dir', state]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /step "the work" did not complete and may be partly applied \(its journal, from an older runbook, does not record commits: statements 1–2 of 3 started, statement 1 of 3 finished; which committed is not known\)/);
+    assert.deepEqual(await markers(db), ['n1'], 'the first step undone, the other left for the operator');
   } finally {
     await db.drop();
   }

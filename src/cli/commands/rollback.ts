@@ -70,7 +70,7 @@ export async function rollbackCommand(ref: string | undefined, opts: RollbackOpt
     say(`plan: undo ${plan.length} completed step${plan.length === 1 ? '' : 's'}, newest first:`);
     planLines(describePlan(rb, plan, header.kind, header.procedureId)).forEach(say);
   }
-  for (const title of partial) say(`  warning: step "${title}" did not complete and may be partly applied: it is not undone here; check it by hand`);
+  for (const { title, known } of partial) say(`  warning: step "${title}" did not complete and may be partly applied${known ? ` (${known})` : ''}: it is not undone here; check it by hand`);
   if (plan.length === 0) return EXIT.done;
   if (opts.dryRun) {
     say('(--dry-run: nothing was run)');
