@@ -19,11 +19,11 @@ import { coldStart } from './cases/cold-start.js';
 import { manySteps } from './cases/many-steps.js';
 import { screenBigResult, screenNoticeStorm, screenStart } from './cases/screen.js';
 import { shellFlood } from './cases/shell-flood.js';
-import { bigResult, manyStatements, noticeStorm } from './cases/sql.js';
+import { bigResult, dataFix, manyStatements, noticeStorm } from './cases/sql.js';
 import { lintMigration } from './cases/lint.js';
 import { fleet } from './cases/fleet.js';
 
-const CASES: Case[] = [coldStart, screenStart, manyStatements, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration, fleet];
+const CASES: Case[] = [coldStart, screenStart, manyStatements, dataFix, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration, fleet];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = join(ROOT, 'bench/results.md');

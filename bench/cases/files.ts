@@ -27,6 +27,13 @@ export function manyStatementsSql(n = 1000): string {
   return Array.from({ length: n }, (_, i) => `SELECT ${i + 1};\n`).join('');
 }
 
+/** A data fix as operators write them: one INSERT per row, `n` of them (about 60 bytes each). */
+export function dataFixSql(n: number): string {
+  const parts: string[] = [];
+  for (let i = 1; i <= n; i++) parts.push(`INSERT INTO bench_fix (id, account, amount, note) VALUES (${i}, 'acct-${i % 977}', ${(i % 10_000) / 100}, 'fix #${i}');\n`);
+  return parts.join('');
+}
+
 export const BIG_RESULT_SQL = 'SELECT g AS n, md5(g::text) AS hash FROM generate_series(1, 1000000) AS g;\n';
 
 export const NOTICE_STORM_SQL = `DO $$

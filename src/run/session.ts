@@ -167,7 +167,8 @@ export class RunSession {
     }
     this.pendingOutput.events.push(event);
     // Before the statement (or COMMIT) goes out, the journal has its line: a runner killed while it runs leaves it named as in flight.
-    if (FLUSHED_AT_ONCE.has(event.type)) this.flushOutput();
+    // A statement inside a transaction commits nothing by itself: it waits for the burst (a batch of thousands is one journal line).
+    if (FLUSHED_AT_ONCE.has(event.type) && !(event.type === 'statement_started' && event.commits !== true)) this.flushOutput();
   }
 
   private flushQueued(): void {

@@ -8,6 +8,7 @@ import { isComment, ParseFailure, parseStatements, scanTokens } from './parser.j
 import { noParameterMessage } from './messages.js';
 import { findPlaceholders, maskPlaceholders, type FoundPlaceholder } from './placeholders.js';
 import { caretExcerpt, lineColumnAt, LineIndex } from './position.js';
+import { SHAPES_MIN_CHARS, splitByShapes } from './split-shapes.js';
 import type { SqlStatement } from './types.js';
 
 /**
@@ -45,6 +46,11 @@ const SPLIT_CACHE_CHARS = 8 * 1024 * 1024;
 function splitUncached(source: string): SqlStatement[] {
   const { found, problem } = findPlaceholders(source);
   if (problem) throw errorAt(source, problem.start, problem.message, PlaceholderError);
+  // A long data fix of INSERTs: the real parser reads each shape of statement once (split-shapes.ts).
+  if (found.length === 0 && source.length >= SHAPES_MIN_CHARS) {
+    const shaped = splitByShapes(source, (statement, node) => parseTrees.set(statement, node));
+    if (shaped) return shaped;
+  }
   // A byte order mark is not SQL; editors on Windows add one. Parse it as a space.
   const unmarked = maskPlaceholders(source, found);
   const masked = unmarked.startsWith('\uFEFF') ? ` ${unmarked.slice(1)}` : unmarked;

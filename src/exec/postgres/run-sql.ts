@@ -13,6 +13,7 @@ import { guardInfos, type StatementGuardInfo } from './lock-class.js';
 import { emptyObservation, pause, StepGuard, type GuardRequest } from './lock-guard.js';
 import type { GuardTrip, QueueObservation } from './lock-queue.js';
 import { StepTracer, type TraceMode } from './lock-trace.js';
+import { PipelineError, sendPipeline, unpipelinable } from './pipeline.js';
 import { planTransaction, statementLabel } from './plan.js';
 import { prepareStep } from './prepare.js';
 import { BoundedText, renderOutcome } from './render.js';
@@ -55,6 +56,8 @@ export interface SqlRequest {
   beforeSend?: () => Promise<void>;
   /** With `from`: how many statements the step had then; a different count means its SQL changed, and nothing is run. */
   expectTotal?: number;
+  /** Send a transactional step's statements one round trip each even where sending them at once would do (tests compare the two). */
+  oneByOne?: boolean;
 }
 
 /**
@@ -131,6 +134,8 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   const tracer = request.traceLocks ? new StepTracer(session.client, session.target.backendPid, () => session.openSide('trace'), (trace) => listener({ type: 'lock_trace', trace })) : null;
   const run = new StepRun(session, request, listener, statements, bound, plan, guard, infos, result, tracer, from);
   const lockTimeoutMs = guard ? request.guard?.lockTimeoutMs : request.lockTimeoutMs;
+  // No guard or tracer between statements, no bound inputs, no transaction control: sent at once (pipeline.ts).
+  const pipelined = plan.wrap && !guard && !tracer && request.oneByOne !== true && unpipelinable(statements, bound, from) === null;
 
   const client = session.client;
   const onAbort = () => run.abort();
@@ -141,7 +146,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   let failure: ExecError | undefined;
   try {
     restoreTimeouts = await applyTimeouts(client, request.timeoutMs, lockTimeoutMs, guard !== null);
-    failure = plan.wrap ? await run.wrapped(signal) : await run.oneByOne(signal);
+    failure = !plan.wrap ? await run.oneByOne(signal) : pipelined ? await run.pipelined() : await run.wrapped(signal);
   } catch (err) {
     failure = run.describe(err, run.failedAt, null, lockTimeoutMs);
   } finally {
@@ -263,8 +268,7 @@ class StepRun {
     if (this.cancelled) throw new Cancelled();
     if (this.guard?.tripped) throw new GuardStop();
     const stmt = this.statements[i];
-    const commits = this.request.track ? { commits: !this.explicit && commitsAlone(stmt, this.session.inTransaction) } : {};
-    this.listener({ type: 'statement_started', index: i, total: this.statements.length, text: stmt.text, line: stmt.line, ...(this.request.file ? { file: this.request.file } : {}), ...commits });
+    this.announce(i, this.request.track ? !this.explicit && commitsAlone(stmt, this.session.inTransaction) : undefined);
     if (this.request.track) await this.request.beforeSend?.();
     if (this.guard && (this.infos?.[i].guarded || this.guard.watching)) {
       this.guard.current = i;
@@ -281,10 +285,25 @@ class StepRun {
     });
     const durationMs = msSince(t0);
     if (this.listenerFailure) throw this.listenerFailure;
+    this.record(i, outcome, durationMs, () => {
+      // Back outside any transaction: everything up to here is committed (or was never transactional).
+      if (this.request.track && !this.explicit && !this.session.inTransaction) this.listener({ type: 'committed', through: i, total: this.statements.length });
+    });
+  }
+
+  /** Statement i goes out (`commits`: see ExecEvent; only a step's own statements carry it). */
+  private announce(i: number, commits: boolean | undefined): void {
+    this.failedAt = i;
+    const stmt = this.statements[i];
+    this.listener({ type: 'statement_started', index: i, total: this.statements.length, text: stmt.text, line: stmt.line, ...(this.request.file ? { file: this.request.file } : {}), ...(commits === undefined ? {} : { commits }) });
+  }
+
+  /** Statement i was answered: its events, output and record. */
+  private record(i: number, outcome: StatementOutcome, durationMs: number, afterFinished?: () => void): void {
+    const stmt = this.statements[i];
     const command = outcome.tag ?? stmt.command;
     this.listener({ type: 'statement_finished', index: i, command, rowCount: outcome.rowCount, durationMs });
-    // Back outside any transaction: everything up to here is committed (or was never transactional).
-    if (this.request.track && !this.explicit && !this.session.inTransaction) this.listener({ type: 'committed', through: i, total: this.statements.length });
+    afterFinished?.();
     if (outcome.columns) {
       this.listener({ type: 'rows', columns: outcome.columns, ...(outcome.types ? { types: outcome.types } : {}), rows: outcome.text, total: outcome.total, truncated: outcome.total > outcome.text.length });
       this.lastRows = outcome;
@@ -292,6 +311,58 @@ class StepRun {
     this.output.append(renderOutcome(outcome, isExplain(stmt)));
     this.result.statements.push({ index: i, text: stmt.text, line: stmt.line, command, rowCount: outcome.rowCount, durationMs });
     this.lastOutcome = outcome;
+  }
+
+  /**
+   * All statements in one transaction, sent at once (pipeline.ts): BEGIN and the
+   * statements in one write, their answers read as they come, then the COMMIT.
+   * Two round trips for the step; the events are those of one by one.
+   */
+  async pipelined(): Promise<ExecError | undefined> {
+    const client = this.session.client;
+    const total = this.statements.length;
+    let failedAt = this.from;
+    try {
+      if (this.cancelled) throw new Cancelled();
+      this.announce(this.from, this.request.track ? false : undefined);
+      // The shared record has the first statement's line before the server has any (the others commit nothing until the COMMIT).
+      if (this.request.track) await this.request.beforeSend?.();
+      if (this.listenerFailure) throw this.listenerFailure;
+      // Inside pg's socket handler a throwing listener would break the connection: its error is carried out, as a notice listener's is.
+      const hold = (report: () => void) => {
+        if (this.listenerFailure) return;
+        try {
+          report();
+        } catch (err) {
+          this.listenerFailure = err;
+        }
+      };
+      this.running = true;
+      await sendPipeline(client, this.bound, this.from, this.keepRows, {
+        started: (i) => hold(() => this.announce(i, this.request.track ? false : undefined)),
+        finished: (i, outcome, ms) => hold(() => this.record(i, outcome, ms)),
+      }).finally(() => {
+        this.running = false;
+        failedAt = this.failedAt;
+      });
+      if (this.listenerFailure) throw this.listenerFailure;
+      this.failedAt = total;
+      // A cancel that came after the last statement still stops the commit.
+      if (this.cancelled) throw new Cancelled();
+      if (this.request.track) {
+        this.listener({ type: 'commit_started', through: total - 1 });
+        await this.request.beforeSend?.();
+      }
+      await client.query('COMMIT');
+      if (this.request.track) this.listener({ type: 'committed', through: total - 1, total });
+      return undefined;
+    } catch (err) {
+      if (err instanceof PipelineError) {
+        this.failedAt = err.index;
+        return this.describe(err.error, err.index, null, this.request.lockTimeoutMs);
+      }
+      return this.describe(err, this.failedAt === total ? total : failedAt, null, this.request.lockTimeoutMs);
+    }
   }
 
   /**

@@ -1,0 +1,211 @@
+// A transaction's statements without a round trip each. BEGIN and every
+// statement go out in one write, each as its own simple-protocol Query
+// message, without waiting for any answer; the server runs them in order and
+// answers each with its rows, notices, CommandComplete (or error) and
+// ReadyForQuery. So each statement's tag, rows, notices, error (its position
+// is within its own text) and time are known exactly as one by one, as the
+// answers arrive. The COMMIT goes after the answers, on its own: until then
+// the server cannot commit, which is what the journal's commit_started means
+// (a runner killed mid-step leaves a transaction that never commits).
+//
+// Why not one Query message holding every statement: the server buffers the
+// answers of such a message until its end, so the statement running (and each
+// one's time) would not be known while it runs, and the commit would happen
+// at the end of that message, before the journal could say it was under way.
+import pg from './pg.js';
+import type { BoundSql, SqlStatement } from '../../sql/index.js';
+import type { StatementOutcome } from './statement.js';
+
+/** Why a step's statements cannot be sent ahead of their answers, or null when they can. */
+export function unpipelinable(statements: SqlStatement[], bound: BoundSql[], from: number): string | null {
+  if (statements.length - from < 2) return 'one statement is one round trip already';
+  for (let i = from; i < statements.length; i++) {
+    if (bound[i].params.length > 0) return 'bound inputs need the extended protocol, one statement at a time';
+    // The step's own transaction control runs one by one, as written.
+    if (statements[i].kind === 'transaction' || statements[i].noTransaction) return 'transaction control';
+  }
+  return null;
+}
+
+/** What the caller learns as the answers arrive (inside pg's socket handler: these must not throw). */
+export interface PipelineHooks {
+  /** Statement `i` (index into the step) was answered: its outcome, and its time since the answer before it. */
+  finished(i: number, outcome: StatementOutcome, durationMs: number): void;
+  /** Statement `i` is now the one the server runs (after the last: none). */
+  started(i: number): void;
+}
+
+/** The first error of the pipeline and the statement it belongs to (the ones after it were refused as "transaction aborted"). */
+export class PipelineError extends Error {
+  constructor(readonly index: number, readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * BEGIN, then statements from..end, sent at once. Resolves when every answer
+ * is in, the transaction open; rejects with a PipelineError naming the first
+ * statement that failed (the transaction is then aborted: the caller rolls it
+ * back), or with the connection's error when it is lost.
+ */
+export function sendPipeline(client: pg.Client, bound: BoundSql[], from: number, keepRows: number, hooks: PipelineHooks): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const texts = ['BEGIN', ...bound.slice(from).map((b) => b.text)];
+    const query = new PipelineQuery(client, texts, from, keepRows, hooks, (err) => (err ? reject(err) : resolve()));
+    client.query(query as unknown as pg.Submittable);
+  });
+}
+
+/** pg's internals this relies on (pg 8: lib/client.js, lib/query.js, lib/result.js). */
+interface ClientInternals {
+  _activeQuery: unknown;
+  readyForQuery: boolean;
+  connection: { query(text: string): void; stream: { cork?(): void; uncork?(): void } };
+}
+interface ResultLike {
+  _types: unknown;
+  parseRow(fields: unknown[]): unknown[];
+  addFields(fields: unknown[]): void;
+  addCommandComplete(msg: unknown): void;
+  rowCount: number | null;
+}
+type ResultCtor = new (rowMode: string, types: unknown) => ResultLike;
+
+/**
+ * One pg Query standing for the whole pipeline. pg hands the connection to
+ * the next query at each ReadyForQuery (and at each error); this one takes it
+ * back until the last answer is in, so nothing else is sent in between.
+ * Rows are kept up to `keepRows` per statement and counted beyond, as
+ * BoundedQuery does; nothing is kept once reported.
+ */
+class PipelineQuery extends (pg.Query as unknown as new (config: object, values: undefined, callback: (err: Error | null) => void) => object) {
+  /** Answers ended so far (ReadyForQuery): 0 is BEGIN's, k the statement from + k - 1's. */
+  private done = 0;
+  private last = process.hrtime.bigint();
+  private kept: unknown[][] = [];
+  private keptText: (string | null)[][] = [];
+  private counted = 0;
+  private columns: string[] | null = null;
+  private types: number[] | null = null;
+  private failure: PipelineError | null = null;
+  private readonly finish: (err: Error | null) => void;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly texts: string[],
+    private readonly from: number,
+    private readonly keepRows: number,
+    private readonly hooks: PipelineHooks,
+    callback: (err: Error | null) => void,
+  ) {
+    super({ text: texts[0], rowMode: 'array' }, undefined, callback);
+    this.finish = callback;
+  }
+
+  private get result(): ResultLike {
+    return (this as unknown as { _result: ResultLike })._result;
+  }
+
+  /** The statement (step index) whose answer is being read. */
+  private get index(): number {
+    return this.from + this.done - 1;
+  }
+
+  submit(connection: ClientInternals['connection']): null {
+    const stream = connection.stream;
+    stream.cork?.();
+    try {
+      for (const text of this.texts) connection.query(text);
+    } finally {
+      stream.uncork?.();
+    }
+    return null;
+  }
+
+  handleRowDescription(msg: { fields: { name: string; dataTypeID: number }[] }): void {
+    const previous = this.result;
+    // A fresh pg Result per statement, with the client's type parsers (values.ts).
+    (this as unknown as { _result: ResultLike })._result = new (previous.constructor as ResultCtor)('array', previous._types);
+    this.result.addFields(msg.fields);
+    this.columns = msg.fields.map((f) => f.name);
+    this.types = msg.fields.map((f) => f.dataTypeID);
+  }
+
+  handleDataRow(msg: { fields: unknown[] }): void {
+    this.counted++;
+    if (this.kept.length >= this.keepRows) return;
+    this.kept.push(this.result.parseRow(msg.fields));
+    this.keptText.push(msg.fields.map((f) => (f === null ? null : String(f))));
+  }
+
+  handleCommandComplete(msg: { text?: string }): void {
+    const now = process.hrtime.bigint();
+    const durationMs = Number(now - this.last) / 1e6;
+    this.last = now;
+    if (this.done === 0 || this.failure) return; // BEGIN's
+    this.result.addCommandComplete(msg);
+    const raw = msg.text ?? null;
+    const outcome: StatementOutcome = {
+      tag: raw,
+      command: raw === null ? null : raw.replace(/(\s+\d+)+$/, ''),
+      rowCount: this.result.rowCount ?? null,
+      columns: this.columns,
+      types: this.types,
+      rows: this.kept,
+      text: this.keptText,
+      total: this.columns ? this.counted : 0,
+    };
+    this.kept = [];
+    this.keptText = [];
+    this.counted = 0;
+    this.columns = null;
+    this.types = null;
+    this.result.rowCount = null;
+    this.hooks.finished(this.index, outcome, durationMs);
+  }
+
+  handleEmptyQuery(): void {}
+
+  handleError(err: Error): void {
+    const severity = (err as { severity?: string }).severity;
+    // The socket died, or the server ended the session (FATAL): no more answers come.
+    if (!severity || severity === 'FATAL' || severity === 'PANIC') {
+      this.end(err);
+      return;
+    }
+    // The first error is the statement's; the ones after it only say the transaction is aborted.
+    this.failure ??= new PipelineError(this.done === 0 ? this.from : this.index, err);
+    this.kept = [];
+    this.keptText = [];
+    this.counted = 0;
+    this.columns = null;
+    this.types = null;
+    this.keepConnection();
+  }
+
+  handleReadyForQuery(): void {
+    this.done++;
+    this.last = process.hrtime.bigint();
+    if (this.done < this.texts.length) {
+      this.keepConnection();
+      // The first statement was announced before anything was sent.
+      if (!this.failure && this.index > this.from) this.hooks.started(this.index);
+      return;
+    }
+    this.end(this.failure);
+  }
+
+  private ended = false;
+  private end(err: Error | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.finish(err);
+  }
+
+  /** pg let go of this query (at an error or a ReadyForQuery): more answers of it are on the way. */
+  private keepConnection(): void {
+    const c = this.client as unknown as ClientInternals;
+    c._activeQuery = this;
+    c.readyForQuery = false;
+  }
+}
