@@ -43,11 +43,16 @@ let splitCacheChars = 0;
 const SPLIT_CACHE_SIZE = 4096;
 const SPLIT_CACHE_CHARS = 8 * 1024 * 1024;
 
-function splitUncached(source: string): SqlStatement[] {
+/** splitSql without the cache, and without the shortcut for long data fixes (split-shapes.ts): what that shortcut must equal. */
+export function splitEveryStatement(source: string): SqlStatement[] {
+  return splitUncached(source, false);
+}
+
+function splitUncached(source: string, shapes = true): SqlStatement[] {
   const { found, problem } = findPlaceholders(source);
   if (problem) throw errorAt(source, problem.start, problem.message, PlaceholderError);
   // A long data fix of INSERTs: the real parser reads each shape of statement once (split-shapes.ts).
-  if (found.length === 0 && source.length >= SHAPES_MIN_CHARS) {
+  if (shapes && found.length === 0 && source.length >= SHAPES_MIN_CHARS) {
     const shaped = splitByShapes(source, (statement, node) => parseTrees.set(statement, node));
     if (shaped) return shaped;
   }
