@@ -133,9 +133,14 @@ class PipelineQuery extends (pg.Query as unknown as new (config: object, values:
 
   handleDataRow(msg: { fields: unknown[] }): void {
     this.counted++;
-    if (this.kept.length >= this.keepRows) return;
-    this.kept.push(this.result.parseRow(msg.fields));
-    this.keptText.push(msg.fields.map((f) => (f === null ? null : String(f))));
+    if (this.kept.length >= this.keepRows || this.failure) return;
+    try {
+      this.kept.push(this.result.parseRow(msg.fields));
+      this.keptText.push(msg.fields.map((f) => (f === null ? null : String(f))));
+    } catch (err) {
+      // A value the type parser refused (pg reports it once the server is ready): the statement fails with it, and the rest are not reported.
+      this.failure = new PipelineError(this.index, err);
+    }
   }
 
   handleCommandComplete(msg: { text?: string }): void {
