@@ -163,6 +163,27 @@ export function validateCondition(input: ConditionInput): string | null {
   }
 }
 
+/**
+ * For the loader: what is wrong with a condition on a value of a known kind — a row count or an exit
+ * code (a whole number), or a duration — or null. "exactly 1" parses (as equality with that text) but
+ * can never hold for a number: it is an error at load time, not a failed check at 3 a.m.
+ */
+export function conditionTypeProblem(input: ConditionInput, kind: 'count' | 'duration'): string | null {
+  let condition: Condition;
+  try {
+    condition = parseCondition(input);
+  } catch {
+    return null; // validateCondition reports it
+  }
+  const fits = (o: Operand) => o.type === 'number' || (kind === 'duration' && o.type === 'duration');
+  const ok = condition.kind === 'compare' ? fits(condition.operand) : condition.kind === 'between' ? fits(condition.low) && fits(condition.high) : false;
+  if (ok) return null;
+  const shown = typeof input === 'string' ? JSON.stringify(input) : String(input);
+  return kind === 'count'
+    ? `${shown} is not a condition on a number: expected a number or a comparison with one, e.g. 1, ">= 1", "!= 0", "between 1 and 100"`
+    : `${shown} is not a condition on a duration: expected a comparison with a duration, e.g. "< 1s", "<= 200ms", "between 1s and 5s"`;
+}
+
 function describeOperand(operand: Operand): string {
   switch (operand.type) {
     case 'number':

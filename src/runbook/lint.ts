@@ -5,15 +5,18 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { LIMITS, outsideTree, readTextFile } from './files.js';
 import { scriptPaths } from './script-paths.js';
-import { validateCondition } from '../checks/conditions.js';
+import { conditionTypeProblem, validateCondition } from '../checks/conditions.js';
 import { validateTextMatch } from '../checks/textmatch.js';
-import { ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
+import { bindPlaceholders, ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
+import { PlaceholderError } from '../sql/errors.js';
 import { isRuleId, openFindings, RULES } from '../sql/findings.js';
 import { runbookFindings, type RunbookFinding } from './findings.js';
 import { actionKinds, actionSites, type ActionSite } from './actions.js';
 import type { Locator, PathKey, Problem } from './problems.js';
 import type { Expectation, Input, RunbookData } from './schema.js';
 import { procedureInputs } from './procedure.js';
+import { closest, didYouMean } from './did-you-mean.js';
+import { coerceInput } from '../run/inputs.js';
 
 export async function lintRunbook(
   rb: RunbookData,
@@ -28,6 +31,7 @@ export async function lintRunbook(
   const report = (path: PathKey[], message: string, key?: string) => problems.push(locate.at(path, message, key));
 
   checkUniqueIds(rb, report);
+  checkInputDefaults(rb, report);
   checkReferences(rb, report);
   checkInherit(rb, report);
   for (const site of actionSites(rb)) {
@@ -95,6 +99,10 @@ function checkShellInputs(inputs: Readonly<Record<string, Input>>, site: ActionS
   const shell = site.action.shell;
   if (shell === undefined) return;
   const names = new Set(Object.keys(inputs).map((n) => n.toUpperCase()));
+  // Inputs never become shell text: a {{ }} in the command would reach the shell as written.
+  for (const m of shell.matchAll(/\{\{\s*(ident\s+)?inputs\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)) {
+    report([...site.path, 'shell'], `${m[0]} in shell text is never replaced (inputs never become shell text): write "$RUNBOOK_INPUT_${m[2].toUpperCase()}" (the input as an environment variable, in double quotes) instead`);
+  }
   for (const m of shell.matchAll(/\$\{?RUNBOOK_INPUT_([A-Z0-9_]+)/g)) {
     if (!names.has(m[1])) {
       const where = site.path[0] === 'procedures' ? ' in this procedure (declare it under the procedure’s inputs:, or name it under inherit: inputs:)' : '';
@@ -116,15 +124,25 @@ function checkConnectionInputs(rb: RunbookData, inputs: Readonly<Record<string, 
   }
 }
 
+/** An input's default is checked against its type (and min/max/pattern/choices) as run checks a given value. */
+function checkInputDefaults(rb: RunbookData, report: Report): void {
+  const check = (inputs: Readonly<Record<string, Input>> | undefined, base: PathKey[]) => {
+    for (const [name, spec] of Object.entries(inputs ?? {})) {
+      if (!spec || spec.default === undefined || spec.default === null) continue;
+      const { problem } = coerceInput(name, { ...spec, type: spec.type ?? 'string' }, spec.default);
+      if (problem) report([...base, name, 'default'], `default of input ${problem.replace(/^[^:]*: /, `"${name}": `)}`);
+    }
+  };
+  check(rb.inputs, ['inputs']);
+  rb.procedures?.forEach((p, i) => check(p.inputs, ['procedures', i, 'inputs']));
+}
+
 /** A procedure's inherit: names inputs and prerequisites the runbook has. */
 function checkInherit(rb: RunbookData, report: Report): void {
   const prerequisiteIds = rb.prerequisites.flatMap((c) => (c.id ? [c.id] : []));
   const inputNames = Object.keys(rb.inputs ?? {});
   (rb.procedures ?? []).forEach((p, i) => {
-    const near = (word: string, known: string[]) => {
-      const best = known.map((k) => ({ k, d: editDistance(word, k) })).sort((a, b) => a.d - b.d)[0];
-      return best && best.d <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best.k}"?)` : '';
-    };
+    const near = (word: string, known: string[]) => didYouMean(word, known);
     (p.inherit?.inputs ?? []).forEach((name, j) => {
       if (!inputNames.includes(name)) report(['procedures', i, 'inherit', 'inputs', j], `inherit: input "${name}" is not one of the runbook's inputs${near(name, inputNames)}: expected one of ${inputNames.join(', ') || '(none)'}`);
     });
@@ -151,23 +169,7 @@ function checkAccepted(rb: RunbookData, report: Report): void {
 
 /** The rule id closest to a misspelt one, when it is close enough to be what was meant. */
 function closestRule(word: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const rule of Object.keys(RULES)) {
-    const d = editDistance(word, rule);
-    if (d < bestDistance) [best, bestDistance] = [rule, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
+  return closest(word, Object.keys(RULES), 4);
 }
 
 type Report = (path: PathKey[], message: string, key?: string) => void;
@@ -247,12 +249,31 @@ function checkSql(inputs: Readonly<Record<string, Input>>, sql: string, path: Pa
   for (const p of placeholders) {
     if (!(p.name in inputs)) problems.push(at(p.line, p.column, `{{ inputs.${p.name} }} names no input: expected one of ${Object.keys(inputs).join(', ') || '(none: declare it under inputs:)'}`));
   }
+  let statements: ReturnType<typeof splitSql> = [];
   try {
-    splitSql(sql);
+    statements = splitSql(sql);
   } catch (err) {
     const e = err as { line?: number; column?: number; message: string };
     problems.push(at(e.line ?? 1, e.column ?? 1, `SQL does not parse: ${e.message}`));
   }
+  // Bind each statement as run will, with sample values: a placeholder inside a string literal, a comment,
+  // or a statement that takes no parameters is refused now, with the same words run would use.
+  if (placeholders.length === 0 || placeholders.some((p) => !(p.name in inputs))) return;
+  const samples = Object.fromEntries(Object.entries(inputs).map(([name, spec]) => [name, sampleValue(spec)]));
+  for (const stmt of statements) {
+    try {
+      bindPlaceholders(stmt.text, samples, { line: stmt.line, column: stmt.column });
+    } catch (err) {
+      if (err instanceof PlaceholderError) problems.push(at(err.line, err.column, err.message));
+    }
+  }
+}
+
+/** A value of the input's type, to bind with when nothing is given yet: only where it lands is checked. */
+function sampleValue(spec: Input): string | number | boolean {
+  if (spec.type === 'integer' || spec.type === 'number') return 1;
+  if (spec.type === 'boolean') return true;
+  return 'sample_name';
 }
 
 /** A YAML block scalar (|) starts on the line after its key, so its line 1 is one further down. */
@@ -275,7 +296,13 @@ function checkConditions(expect: Expectation, path: PathKey[], report: Report): 
     const problem = validateCondition(value as string);
     if (problem) report(at, problem);
   };
-  for (const key of ['rows', 'duration', 'exit_code'] as const) if (expect[key] !== undefined) one(expect[key], [...path, key]);
+  for (const key of ['rows', 'duration', 'exit_code'] as const) {
+    if (expect[key] === undefined) continue;
+    one(expect[key], [...path, key]);
+    // Run compares these with a number (a count, an exit code) or a duration: another type never holds.
+    const typed = conditionTypeProblem(expect[key] as string, key === 'duration' ? 'duration' : 'count');
+    if (typed) report([...path, key], `${key}: ${typed}`);
+  }
   // Text checks: a bad /regex/ must fail at load time, not pass silently at 3 a.m.
   for (const key of ['notices', 'output', 'not_output', 'plan', 'not_plan'] as const) {
     const value = expect[key];

@@ -74,7 +74,7 @@ export async function parseRunbook(text: string, file: string, options: LoadOpti
     // Report the schema's problems and, in the same go, what the semantic checks find in the rest.
     const lint = await lintRunbook(lenientRunbook(data as Record<string, unknown>), dir, locate, options.serverVersionNum, allowedDirs).catch(() => ({ problems: [] as Problem[] }));
     const counted = { omitted: 0 };
-    const schemaProblems = problemsFromZod(parsed.error.issues, data, locate, LIMITS.problems, counted);
+    const schemaProblems = problemsFromZod(parsed.error.issues, data, locate, LIMITS.problems, counted, runbookSchema);
     return { ok: false, problems: capProblems(sortProblems([...schemaProblems, ...lint.problems]), file, counted.omitted) };
   }
   const { problems, sqlFiles, findings } = await lintRunbook(parsed.data, dir, locate, options.serverVersionNum, allowedDirs);

@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import { yamlLibrary, type PositionedDocument } from './yaml-source.js';
 import { quoteCut } from '../present/escape.js';
+import { didYouMean } from './did-you-mean.js';
+import { keysAt } from './schema-keys.js';
 
 export interface Problem {
   file: string;
@@ -115,7 +117,14 @@ function valueAt(data: unknown, path: readonly PathKey[]): unknown {
  * what was found. Only the first `limit` are located (each costs a lookup in
  * the document); `counted.omitted` counts the rest.
  */
-export function problemsFromZod(issues: readonly z.core.$ZodIssue[], data: unknown, locate: Locator, limit = Infinity, counted: { omitted: number } = { omitted: 0 }): Problem[] {
+export function problemsFromZod(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+  locate: Locator,
+  limit = Infinity,
+  counted: { omitted: number } = { omitted: 0 },
+  schema?: z.ZodType,
+): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
     if (problems.length >= limit) {
@@ -132,7 +141,9 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], data: unkno
             counted.omitted++;
             continue;
           }
-          problems.push(locate.at(path, `unknown key ${quoteCut(key, 60)} in ${where}: expected one of the keys the format defines (check the spelling; see schema/runbook.schema.json)`, key));
+          const allowed = schema ? keysAt(schema, path) : [];
+          const expected = allowed.length ? `expected one of ${allowed.join(', ')}` : 'expected one of the keys the format defines (check the spelling; see schema/runbook.schema.json)';
+          problems.push(locate.at(path, `unknown key ${quoteCut(key, 60)} in ${where}${didYouMean(key, allowed)}: ${expected}`, key));
         }
         break;
       case 'invalid_type':
