@@ -12,7 +12,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,6 +159,21 @@ async function inTheRun(query: Query, run: Running, rand: () => number, maxMs: n
   return !run.exited();
 }
 
+/** Waits until this attempt has written to the run's journal, then a random while; false if the run ended first. */
+async function journalled(stateDir: string, run: Running, rand: () => number, maxMs: number): Promise<boolean> {
+  const size = () => {
+    const path = journalOf(stateDir);
+    return path ? statSync(path).size : 0;
+  };
+  const before = size();
+  while (size() <= before) {
+    if (run.exited()) return false;
+    await sleep(20);
+  }
+  await sleep(rand() * maxMs);
+  return !run.exited();
+}
+
 /**
  * Runs the runbook to the end through faults, the way an operator would: after
  * a kill `resume`; after a lost connection `resume --retry`; at an exit 5 a
@@ -259,10 +274,15 @@ describe('faults at random moments', { concurrency: true }, () => {
 
   test('kill -9 at 30 random moments, resumed each time: 0 duplicated effects, 0 lost journal entries', { timeout: DEADLINE_MS + 60_000 }, () =>
     onTestServer('kill', SEED, 30, (query, rand) => async (run, stateDir) => {
-      // One in eight early, from the process's start (while it takes the lock, opens its journal); the rest
-      // in the run, wherever its connection is: the moments land in every step however slow the machine.
-      if (rand() < 0.125) await sleep(rand() * 700);
-      else if (!(await inTheRun(query, run, rand, 1300))) return false;
+      // One in eight early, from the process's start (while it takes the lock, opens its journal); one in four
+      // from when its connection exists (a resume's reconciling, settling, waiting for leftovers); the rest from
+      // when this attempt has journalled something new, so that each attempt gets further than the last and the
+      // moments land in every step however slow the machine (loaded, a resume can take seconds to get going).
+      const early = rand();
+      if (early < 0.125) await sleep(rand() * 700);
+      else if (early < 0.375) {
+        if (!(await inTheRun(query, run, rand, 1300))) return false;
+      } else if (!(await journalled(stateDir, run, rand, 1000))) return false;
       if (run.exited()) return false;
       run.kill();
       if ((await run.done).code !== null) return false;
