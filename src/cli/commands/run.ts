@@ -23,6 +23,8 @@ import { redactUrl } from '../../exec/connection-url.js';
 import { loadTui } from '../../tui/load.js';
 import { runNotices, webhookFromEnv } from '../../fleet/notify.js';
 import { approvalDesk, type ApprovalDesk } from '../../fleet/approvals.js';
+import type { RunTrace } from '../../fleet/tracing.js';
+import { tracingWanted } from '../../fleet/tracing-env.js';
 import { createInterface } from 'node:readline/promises';
 import { printable } from '../../present/escape.js';
 import { unfinishedRun } from '../../journal/record.js';
@@ -173,6 +175,8 @@ export async function runCommand(
   let notices: ReturnType<typeof runNotices> | undefined;
   /** Where steps that need a second person's approval wait (connects only when one does). */
   let desk: ApprovalDesk | undefined;
+  /** OpenTelemetry traces of the run, when an OTLP endpoint is configured (loaded only then). */
+  let tracing: RunTrace | undefined;
   /** The run's own connection, opened ahead; the session takes it. */
   let connection: Promise<PgSession> | undefined;
   let url: string | null;
@@ -239,6 +243,8 @@ export async function runCommand(
     show?.(`run ${record.runId} · journal ${record.journalPath}`);
     const journal = record;
     desk = approvalDesk(url);
+    const traced = tracingWanted(process.env) ? await import('../../fleet/tracing.js') : undefined;
+    tracing = traced?.runTrace({ runId: record.runId, runbook: rb.id, title: rb.title, kind, operator: record.operator, target: redactUrl(url) }, err);
     const makeSession = (operator: Operator, inputs: Record<string, string | number | boolean>) => {
       // The embedded sandbox's password is a fixed throwaway ("sandbox"): not a secret, and masking that word would damage the record.
       const passwordIsSecret = !(sandbox && !opts.sandboxOn);
@@ -263,6 +269,7 @@ export async function runCommand(
       });
       connection = undefined;
       made.subscribe(journal.listener);
+      if (tracing) made.subscribe(tracing.listener);
       // Where the approval comes from, with the run's id: in plain output (the screen's footer says it; JSON has the event).
       if (show) made.subscribe((_s, e) => e.type === 'approval_requested' && show(`   another database role approves it: runbook approve ${journal.runId} --db ${redactUrl(url!)}`));
       // A hosted run (a fleet's) notifies through its host, which names the fleet.
@@ -326,6 +333,7 @@ export async function runCommand(
     await record?.close().catch((e: unknown) => err(`journal: could not close cleanly: ${String(e)}`));
     await notices?.flush();
     await desk?.close();
+    await tracing?.close();
     await sandbox?.close().catch((e: unknown) => err(`sandbox: could not clean up: ${String(e)}`));
   }
 }
