@@ -67,13 +67,13 @@ interface Exited {
   stderr: string;
 }
 
-function start(args: string[]): { kill: () => void; done: Promise<Exited> } {
+function start(args: string[]): { kill: () => void; done: Promise<Exited>; stdout: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, RUNBOOK_OPERATOR: 'fault-tester' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  return { kill: () => child.kill('SIGKILL'), done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+  return { kill: () => child.kill('SIGKILL'), stdout: () => stdout, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -343,8 +343,9 @@ describe('faults at random moments', { concurrency: true }, () => {
   test('a fresh run right after kill -9 mid-statement waits for the dead runner’s statement instead of running beside it', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fault-fresh-'));
     const file = join(dir, 'book.yaml');
-    // Long enough that a new runner started under load still finds it running.
-    // now() is when the statement's own transaction began, clock_timestamp() when its sleep ended: the span it ran.
+    // The statement waits on an advisory lock the test holds, so it is still active on the server for as long as
+    // the test wants, however slowly a runner starts under load. now() is when the statement began,
+    // clock_timestamp() (evaluated once it holds the lock) when it could go on: the span it ran.
     writeFileSync(
       file,
       [
@@ -355,27 +356,38 @@ describe('faults at random moments', { concurrency: true }, () => {
         '  - id: long',
         '    title: a long insert',
         '    transaction: never',
-        '    sql: INSERT INTO spans SELECT now(), clock_timestamp() FROM pg_sleep(6)',
+        '    sql: INSERT INTO spans SELECT now(), clock_timestamp() FROM pg_advisory_xact_lock(4242)',
         '',
       ].join('\n'),
     );
     const db = await createTestDatabase('fault');
     try {
       await db.client.query('CREATE TABLE spans (started timestamptz, ended timestamptz)');
+      await db.client.query('SELECT pg_advisory_lock(4242)');
       const first = start(['run', file, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'a')]);
-      const until = Date.now() + 30_000;
-      for (;;) {
-        assert.ok(Date.now() < until, 'the first run reaches its statement');
-        const r = await db.client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'INSERT INTO spans%'`);
-        if (r.rows[0].n > 0) break;
-        await sleep(20);
-      }
+      const waitFor = async (what: string, ready: () => Promise<boolean> | boolean) => {
+        const until = Date.now() + 30_000;
+        while (!(await ready())) {
+          assert.ok(Date.now() < until, what);
+          await sleep(20);
+        }
+      };
+      const active = async () =>
+        (await db.client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'INSERT INTO spans%'`)).rows[0].n > 0;
+      await waitFor('the first run reaches its statement', active);
       first.kill();
       assert.equal((await first.done).code, null);
+      assert.ok(await active(), 'the dead runner’s statement is still active on the server');
       // Another state folder: the new run knows nothing of the first, but the database does.
-      const second = await start(['run', file, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'b')]).done;
-      assert.equal(second.code, 0, second.stdout + second.stderr);
-      assert.match(second.stdout, /a stopped runner of this runbook \(run \S+\) left server pid \d+ active: INSERT INTO spans .*it may still commit on its own, so this waits for it/);
+      const second = start(['run', file, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'b')]);
+      const waits = /a stopped runner of this runbook \(run \S+\) left server pid \d+ active: INSERT INTO spans .*it may still commit on its own, so this waits for it/;
+      await waitFor('the new run says it waits for the dead runner’s statement', () => waits.test(second.stdout()));
+      await sleep(300);
+      const inserts = await db.client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'INSERT INTO spans%' AND state <> 'idle'`);
+      assert.equal(inserts.rows[0].n, 1, 'only the dead runner’s statement is on the server: the new one does not run beside it');
+      await db.client.query('SELECT pg_advisory_unlock(4242)');
+      const ended = await second.done;
+      assert.equal(ended.code, 0, ended.stdout + ended.stderr);
       const spans = (await db.client.query('SELECT started, ended FROM spans ORDER BY started')).rows as { started: Date; ended: Date }[];
       assert.equal(spans.length, 2, 'the dead runner’s statement finished, and the new run’s ran');
       assert.ok(spans[1].started.getTime() >= spans[0].ended.getTime(), `the new statement began (${spans[1].started.toISOString()}) after the old one ended (${spans[0].ended.toISOString()})`);
