@@ -30,29 +30,29 @@ interface Cut {
 
 /** The statements of `source`, or null when this lexer cannot vouch for them (the caller then parses the whole text). */
 export function splitByShapes(source: string, remember: (statement: SqlStatement, node: Node) => void): SqlStatement[] | null {
-  const cuts = cutStatements(source);
-  if (!cuts) return null;
   /** Per shape of a literal-only INSERT: its first statement's facts and tree, or 'own' when each must be parsed. */
   const representative = new Map<string, { facts: StatementFacts; node: Node } | 'own'>();
   let ownParses = 0;
   const lines = new LineIndex(source);
   const out: SqlStatement[] = [];
-  for (const cut of cuts) {
+  // Each statement is taken as it is cut: nothing of the lexer's is kept for the whole file.
+  const taken = cutStatements(source, (cut) => {
     const text = source.slice(cut.start, cut.end);
     const shared = cut.literalInsert ? representative.get(cut.shape) : undefined;
     let known = shared === 'own' ? undefined : shared;
     if (!known) {
-      if (++ownParses > MAX_OWN_PARSES) return null;
+      if (++ownParses > MAX_OWN_PARSES) return false;
       const parsed = parseOne(text);
-      if (!parsed) return null;
+      if (!parsed) return false;
       known = parsed;
       if (cut.literalInsert && !shared) representative.set(cut.shape, isInsertOfValues(parsed.node) ? parsed : 'own');
     }
     const statement: SqlStatement = { text, offset: cut.start, ...lines.at(cut.start), ...known.facts };
     remember(statement, known.node);
     out.push(statement);
-  }
-  return out;
+    return true;
+  });
+  return taken ? out : null;
 }
 
 function parseOne(text: string): { facts: StatementFacts; node: Node } | null {
@@ -89,13 +89,13 @@ const OPERATOR = new Set([...'+-*/<>=~!@#%^&|`?'].map((c) => c.charCodeAt(0)));
 const VALUE_WORDS = new Set(['null', 'true', 'false', 'default']);
 
 /**
- * Statement ranges (first token to last, no ';') and shapes, or null at the
+ * Statement ranges (first token to last, no ";") and shapes, handed to `take` one by one; false at the
  * first thing this lexer does not take on: dollar quotes, parameters, E'' and
  * other prefixed strings, adjacent strings, psql's backslash commands and
  * variables, non-ASCII outside strings, numbers with junk after them.
  */
-function cutStatements(s: string): Cut[] | null {
-  const cuts: Cut[] = [];
+function cutStatements(s: string, take: (cut: Cut) => boolean): boolean {
+  let refused = false;
   const n = s.length;
   let start = -1;
   let end = -1;
@@ -125,7 +125,7 @@ function cutStatements(s: string): Cut[] | null {
     lastKind = kind;
   };
   const close = () => {
-    if (start >= 0) cuts.push({ start, end, shape: shape.join(' '), literalInsert: first === 'insert' && afterValues && literalOnly && !castPending });
+    if (start >= 0 && !take({ start, end, shape: shape.join(' '), literalInsert: first === 'insert' && afterValues && literalOnly && !castPending })) refused = true;
     start = -1;
     shape = [];
     first = '';
@@ -148,16 +148,17 @@ function cutStatements(s: string): Cut[] | null {
         else if (s.startsWith('*/', i)) (depth--, (i += 2));
         else i++;
       } while (depth > 0 && i < n);
-      if (depth > 0) return null;
+      if (depth > 0) return false;
     } else if (c === Ch.Semi) {
       close();
+      if (refused) return false;
       i++;
     } else if (isLetter(c)) {
       let j = i + 1;
       while (j < n && isIdentChar(s.charCodeAt(j))) j++;
       const next = s.charCodeAt(j);
       // E'', B'', X'', N'', U&'' and typed literals written without a space: not taken on.
-      if (next === Ch.Quote || next === 38 /* & */ || next >= 128) return null;
+      if (next === Ch.Quote || next === 38 /* & */ || next >= 128) return false;
       token(i, j, s.slice(i, j), 'word');
       i = j;
     } else if (isDigit(c) || (c === Ch.Dot && isDigit(s.charCodeAt(i + 1)))) {
@@ -165,7 +166,7 @@ function cutStatements(s: string): Cut[] | null {
       let float = false;
       while (isDigit(s.charCodeAt(j))) j++;
       if (s.charCodeAt(j) === Ch.Dot) {
-        if (s.charCodeAt(j + 1) === Ch.Dot) return null;
+        if (s.charCodeAt(j + 1) === Ch.Dot) return false;
         float = true;
         j++;
         while (isDigit(s.charCodeAt(j))) j++;
@@ -174,24 +175,24 @@ function cutStatements(s: string): Cut[] | null {
       if (e === 69 || e === 101) {
         let k = j + 1;
         if (s.charCodeAt(k) === Ch.Plus || s.charCodeAt(k) === Ch.Minus) k++;
-        if (!isDigit(s.charCodeAt(k))) return null;
+        if (!isDigit(s.charCodeAt(k))) return false;
         while (isDigit(s.charCodeAt(k))) k++;
         j = k;
         float = true;
       }
       // 1_000, 0x1F, 12abc: newer servers read these differently, or refuse them.
       const after = s.charCodeAt(j);
-      if (isIdentChar(after) || after === Ch.Dot || after >= 128) return null;
+      if (isIdentChar(after) || after === Ch.Dot || after >= 128) return false;
       // A long integer is a numeric constant to the parser: its own shape.
       token(i, j, float || j - i > 9 ? 'F' : 'N', 'literal');
       i = j;
     } else if (c === Ch.Quote) {
       // Adjacent strings separated by a newline are one constant to PostgreSQL: not taken on.
-      if (lastKind === 'string') return null;
+      if (lastKind === 'string') return false;
       let j = i + 1;
       for (;;) {
         const q = s.indexOf("'", j);
-        if (q < 0) return null;
+        if (q < 0) return false;
         if (s.charCodeAt(q + 1) === Ch.Quote) j = q + 2;
         else {
           j = q + 1;
@@ -204,7 +205,7 @@ function cutStatements(s: string): Cut[] | null {
       let j = i + 1;
       for (;;) {
         const q = s.indexOf('"', j);
-        if (q < 0) return null;
+        if (q < 0) return false;
         if (s.charCodeAt(q + 1) === Ch.DQuote) j = q + 2;
         else {
           j = q + 1;
@@ -214,7 +215,7 @@ function cutStatements(s: string): Cut[] | null {
       token(i, j, s.slice(i, j), 'qident');
       i = j;
     } else if (c === Ch.Colon) {
-      if (s.charCodeAt(i + 1) !== Ch.Colon) return null; // :name is psql's
+      if (s.charCodeAt(i + 1) !== Ch.Colon) return false; // :name is psql's
       token(i, i + 2, '::', 'punct');
       i += 2;
     } else if (c === Ch.LParen || c === Ch.RParen || c === Ch.Comma || c === Ch.Dot || c === Ch.LBracket || c === Ch.RBracket) {
@@ -225,13 +226,13 @@ function cutStatements(s: string): Cut[] | null {
       while (j < n && OPERATOR.has(s.charCodeAt(j))) j++;
       const op = s.slice(i, j);
       // A comment starting inside an operator, and PostgreSQL's rules for trailing + and -: not taken on.
-      if (op.includes('--') || op.includes('/*') || (op.length > 1 && /[+-]$/.test(op))) return null;
+      if (op.includes('--') || op.includes('/*') || (op.length > 1 && /[+-]$/.test(op))) return false;
       token(i, j, op, 'op');
       i = j;
     } else {
-      return null; // $, \, {, }, non-ASCII, control characters
+      return false; // $, \, {, }, non-ASCII, control characters
     }
   }
   close();
-  return cuts;
+  return !refused;
 }

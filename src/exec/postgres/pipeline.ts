@@ -60,7 +60,7 @@ export function sendPipeline(client: pg.Client, bound: BoundSql[], from: number,
 interface ClientInternals {
   _activeQuery: unknown;
   readyForQuery: boolean;
-  connection: { query(text: string): void; stream: { cork?(): void; uncork?(): void } };
+  connection: { stream: { write(data: Buffer): boolean } };
 }
 interface ResultLike {
   _types: unknown;
@@ -112,13 +112,9 @@ class PipelineQuery extends (pg.Query as unknown as new (config: object, values:
   }
 
   submit(connection: ClientInternals['connection']): null {
-    const stream = connection.stream;
-    stream.cork?.();
-    try {
-      for (const text of this.texts) connection.query(text);
-    } finally {
-      stream.uncork?.();
-    }
+    // The Query messages built into one buffer and written once: pg's writer would make a buffer
+    // (and the stream a queue entry) per statement, 100,000 of them for a large data fix.
+    connection.stream.write(queryMessages(this.texts));
     return null;
   }
 
@@ -213,4 +209,21 @@ class PipelineQuery extends (pg.Query as unknown as new (config: object, values:
     c._activeQuery = this;
     c.readyForQuery = false;
   }
+}
+
+/** Simple-protocol Query messages ('Q', length, the text, a NUL), one after another in one buffer. */
+function queryMessages(texts: string[]): Buffer {
+  let size = 0;
+  for (const text of texts) size += 6 + Buffer.byteLength(text, 'utf8');
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const text of texts) {
+    const start = at;
+    out[at] = 0x51; // 'Q'
+    at += 5;
+    at += out.write(text, at, 'utf8');
+    out[at++] = 0;
+    out.writeInt32BE(at - start - 1, start + 1);
+  }
+  return out;
 }
