@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { discoverRunbooks, findRunbookById } from '../../runbook/discover.js';
 import { loadRunbook, type Runbook } from '../../runbook/load.js';
 import { formatProblem } from '../../runbook/problems.js';
-import { plainText } from '../../tui/show/model.js';
+import { plainText } from '../../tui/show/content.js';
 import { EXIT } from '../exit-codes.js';
 
 type Write = (line: string) => void;

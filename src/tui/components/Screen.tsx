@@ -2,8 +2,7 @@
 // main pane (step view, inputs form, troubleshooting, or help), the question
 // panel and the footer. It dispatches intents; it never runs anything.
 import React from 'react';
-import { Box } from 'ink';
-import { fit, plain, seg, type Line } from '../line.js';
+import { fit, seg, type Line } from '../line.js';
 import type { Intent } from '../intents.js';
 import { findItem, viewedKey, type UiState } from '../state.js';
 import { isPicking } from '../keys.js';
@@ -14,7 +13,7 @@ import { placeDetail } from '../views/geometry.js';
 import { headerLines } from '../views/header.js';
 import { frameOf, HEADER_LINES } from '../views/layout.js';
 import { listLines } from '../views/list.js';
-import { LinesView } from './Lines.js';
+import { Frame } from './Frame.js';
 import { TroubleshootPicker } from './TroubleshootPicker.js';
 
 export interface ScreenProps {
@@ -44,44 +43,25 @@ export function Screen({ ui, dispatch }: ScreenProps) {
   const frame = frameOf(ui);
   const { width, listWidth, mainWidth } = frame;
   const header = headerLines(ui, width);
-  const rule = fit(plain('─'.repeat(width), { tone: 'muted' }), width);
-  const footer = [footerLine(ui, width)];
 
   if (ui.help || ui.showPlan) {
-    const height = frame.height - HEADER_LINES - 2;
     const lines = ui.help ? helpLines(width, ui.recordNote, ui) : planViewLines(ui, width);
     const close = ui.help ? '[?] or [Esc] ' : '[p] or [Esc] ';
-    return (
-      <Box flexDirection="column" width={width} height={frame.height}>
-        <LinesView lines={header} width={width} height={HEADER_LINES} />
-        <LinesView lines={lines} width={width} height={height} />
-        <LinesView lines={[rule]} width={width} />
-        <LinesView lines={[fit([seg(close, { tone: 'accent', bold: true }), seg(ui.help ? 'close this help' : 'close the undo plan')], width)]} width={width} />
-      </Box>
-    );
+    const footer = [fit([seg(close, { tone: 'accent', bold: true }), seg(ui.help ? 'close this help' : 'close the undo plan')], width)];
+    return <Frame width={width} height={frame.height} header={header} bodyHeight={frame.height - HEADER_LINES - 2} main={lines} footer={footer} />;
   }
 
   const body = frame.bodyHeight;
   const p = ui.prompt;
-  let main: React.ReactNode;
-  if (p?.kind === 'inputs') main = <LinesView lines={formLines(p, mainWidth, body)} width={mainWidth} height={body} />;
-  else if (p?.kind === 'blocked' && p.mode === 'troubleshoot' && p.entries.length > 0)
-    main = <TroubleshootPicker entries={p.entries} matched={p.matched} highlighted={p.highlighted} sqlFiles={ui.runbook.sqlFiles} width={mainWidth} height={body} focused={isPicking(ui)} dispatch={dispatch} />;
-  else main = <LinesView lines={stepViewLines(ui, mainWidth, body)} width={mainWidth} height={body} />;
-
-  return (
-    <Box flexDirection="column" width={width} height={frame.height}>
-      <LinesView lines={header} width={width} height={HEADER_LINES} />
-      <Box flexDirection="row" width={width} height={body} flexShrink={0}>
-        {listWidth > 0 ? <LinesView lines={listLines(ui, listWidth, body)} width={listWidth} height={body} /> : null}
-        {listWidth > 0 ? <LinesView lines={Array.from({ length: body }, () => [seg('│', { tone: 'muted' })])} width={1} height={body} /> : null}
-        <Box width={mainWidth} height={body} flexShrink={0} overflow="hidden">
-          {main}
-        </Box>
-      </Box>
-      <LinesView lines={[rule]} width={width} />
-      {frame.panel.length > 0 ? <LinesView lines={frame.panel} width={width} /> : null}
-      <LinesView lines={footer} width={width} />
-    </Box>
-  );
+  const list = { lines: listLines(ui, listWidth, body), width: listWidth };
+  const footer = [...frame.panel, footerLine(ui, width)];
+  if (p?.kind === 'blocked' && p.mode === 'troubleshoot' && p.entries.length > 0) {
+    return (
+      <Frame width={width} height={frame.height} header={header} bodyHeight={body} list={list} mainWidth={mainWidth} footer={footer}>
+        <TroubleshootPicker entries={p.entries} matched={p.matched} highlighted={p.highlighted} sqlFiles={ui.runbook.sqlFiles} width={mainWidth} height={body} focused={isPicking(ui)} dispatch={dispatch} />
+      </Frame>
+    );
+  }
+  const main = p?.kind === 'inputs' ? formLines(p, mainWidth, body) : stepViewLines(ui, mainWidth, body);
+  return <Frame width={width} height={frame.height} header={header} bodyHeight={body} list={list} mainWidth={mainWidth} main={main} footer={footer} />;
 }

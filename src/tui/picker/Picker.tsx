@@ -4,13 +4,15 @@
 // shortcuts acting on them: SelectInput draws the window of entries with the
 // reducer's selection, and the keys go through `pickerKey`.
 import React, { createContext, useContext, useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Text, useInput, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
-import { LinesView, ThemeContext } from '../components/Lines.js';
+import { Frame } from '../components/Frame.js';
+import { ThemeContext } from '../components/Lines.js';
 import { useResize } from '../components/useResize.js';
-import { fit, lineText, plain, type Line } from '../line.js';
+import { lineText, plain, type Line } from '../line.js';
 import { makeTheme } from '../theme.js';
+import { moreWords } from '../views/window.js';
 import { clean } from '../text.js';
 import { initialPickerState, pickerEntries, pickerKey, pickerWindow, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerLiveRun, type PickerState } from './model.js';
 import { entryLine, filterLine, pickerFooterLine, pickerHeaderLine, selectionLines } from './view.js';
@@ -57,7 +59,6 @@ function Row({ isSelected, label, value }: { isSelected?: boolean; label: string
 
 export function PickerView({ state }: { state: PickerState }) {
   const width = Math.max(30, state.size.columns);
-  const rule = fit(plain('─'.repeat(width), { tone: 'muted' }), width);
   const entries = pickerEntries(state);
   const win = pickerWindow(state, entries);
   const at = selectedIndex(state, entries);
@@ -67,19 +68,16 @@ export function PickerView({ state }: { state: PickerState }) {
   const items = shown.map((e) => ({ key: e.key, value: e.key, label: lineText(lines.get(e.key) ?? []) }));
   const above = win.top;
   const below = Math.max(0, entries.length - win.top - win.height);
-  const more = above || below ? `${above ? `↑ ${above} more` : ''}${above && below ? ' · ' : ''}${below ? `↓ ${below} more` : ''}` : '';
+  const more = moreWords(above, below);
+  const header = [pickerHeaderLine(state, width), filterLine(state, width), plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' })];
   return (
-    <Box flexDirection="column" width={width}>
-      <LinesView lines={[pickerHeaderLine(state, width), filterLine(state, width), plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' })]} width={width} height={3} />
-      <Box height={win.height} width={width} flexShrink={0} overflow="hidden" flexDirection="column">
-        {items.length > 0 ? (
-          <RowLines.Provider value={lines}>
-            <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />
-          </RowLines.Provider>
-        ) : null}
-      </Box>
-      <LinesView lines={[rule, ...selectionLines(state, width), pickerFooterLine(state, width)]} width={width} height={4} />
-    </Box>
+    <Frame width={width} header={header} bodyHeight={win.height} footer={[...selectionLines(state, width), pickerFooterLine(state, width)]}>
+      {items.length > 0 ? (
+        <RowLines.Provider value={lines}>
+          <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />
+        </RowLines.Provider>
+      ) : null}
+    </Frame>
   );
 }
 

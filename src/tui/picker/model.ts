@@ -9,6 +9,7 @@
 // typing (a second Esc clears the filter).
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
 import type { KeyInfo } from '../keys.js';
+import { windowTop } from '../views/window.js';
 
 /** A run going on now (from the shared record of the configured database): opening it watches it. */
 export interface PickerLiveRun {
@@ -212,7 +213,5 @@ export function listHeight(s: PickerState): number {
 export function pickerWindow(s: PickerState, entries = pickerEntries(s)): { top: number; height: number } {
   const height = listHeight(s);
   const at = selectedIndex(s, entries);
-  if (entries.length <= height) return { top: 0, height };
-  const top = Math.max(0, Math.min(entries.length - height, at - Math.floor(height / 3)));
-  return { top, height };
+  return { top: windowTop(entries.length, at, height), height };
 }

@@ -2,25 +2,14 @@
 // left, the selected item in full on the right, the keys at the bottom. It
 // draws the state and turns keys into intents; it never runs anything.
 import React, { useMemo, useRef, useState } from 'react';
-import { Box, useInput, useStdout } from 'ink';
+import { useInput, useStdout } from 'ink';
 import type { Runbook } from '../../runbook/load.js';
-import { LinesView, ThemeContext } from '../components/Lines.js';
+import { Frame } from '../components/Frame.js';
+import { ThemeContext } from '../components/Lines.js';
 import { useResize } from '../components/useResize.js';
-import { fit, plain, seg } from '../line.js';
 import { makeTheme } from '../theme.js';
-import {
-  initialShowState,
-  showDetailLines,
-  showFooterLine,
-  showFrame,
-  showHeaderLines,
-  showHelpLines,
-  showKey,
-  showListLines,
-  updateShow,
-  type ShowIntent,
-  type ShowState,
-} from './model.js';
+import { initialShowState, showKey, updateShow, type ShowIntent, type ShowState } from './store.js';
+import { showDetailLines, showFooterLine, showFrame, showGeometry, showHeaderLines, showHelpLines, showListLines } from './view.js';
 
 export interface ShowScreenProps {
   runbook: Runbook;
@@ -35,29 +24,11 @@ export interface ShowScreenProps {
 
 export function ShowView({ state }: { state: ShowState }) {
   const f = showFrame(state);
-  const rule = fit(plain('─'.repeat(f.width), { tone: 'muted' }), f.width);
   const header = showHeaderLines(state, f.width);
-  const footer = showFooterLine(state, f.width);
-  if (state.help) {
-    return (
-      <Box flexDirection="column" width={f.width} height={f.height}>
-        <LinesView lines={header} width={f.width} height={2} />
-        <LinesView lines={showHelpLines(f.width)} width={f.width} height={f.bodyHeight} />
-        <LinesView lines={[rule, footer]} width={f.width} height={2} />
-      </Box>
-    );
-  }
-  return (
-    <Box flexDirection="column" width={f.width} height={f.height}>
-      <LinesView lines={header} width={f.width} height={2} />
-      <Box flexDirection="row" width={f.width} height={f.bodyHeight} flexShrink={0}>
-        {f.listWidth > 0 ? <LinesView lines={showListLines(state, f.listWidth, f.bodyHeight)} width={f.listWidth} height={f.bodyHeight} /> : null}
-        {f.listWidth > 0 ? <LinesView lines={Array.from({ length: f.bodyHeight }, () => [seg('│', { tone: 'muted' })])} width={1} height={f.bodyHeight} /> : null}
-        <LinesView lines={showDetailLines(state, f.mainWidth)} width={f.mainWidth} height={f.bodyHeight} />
-      </Box>
-      <LinesView lines={[rule, footer]} width={f.width} height={2} />
-    </Box>
-  );
+  const footer = [showFooterLine(state, f.width)];
+  if (state.help) return <Frame width={f.width} height={f.height} header={header} bodyHeight={f.bodyHeight} main={showHelpLines(f.width)} footer={footer} />;
+  const list = { lines: showListLines(state, f.listWidth, f.bodyHeight), width: f.listWidth };
+  return <Frame width={f.width} height={f.height} header={header} bodyHeight={f.bodyHeight} list={list} mainWidth={f.mainWidth} main={showDetailLines(state, f.mainWidth)} footer={footer} />;
 }
 
 export function ShowScreen({ runbook, onQuit, selectKey, size, color = true }: ShowScreenProps) {
@@ -72,7 +43,8 @@ export function ShowScreen({ runbook, onQuit, selectKey, size, color = true }: S
   const left = useRef(false);
   const dispatch = (intent: ShowIntent) => {
     if (left.current || !latest.current) return;
-    const r = updateShow(latest.current, intent);
+    // A scroll carries the detail's geometry as drawn: the store measures nothing.
+    const r = updateShow(latest.current, intent.type === 'scroll' ? { ...intent, view: showGeometry(latest.current) } : intent);
     latest.current = r.state;
     if (r.quit) {
       left.current = true;

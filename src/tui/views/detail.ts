@@ -21,7 +21,7 @@ import { outputWords } from '../../present/output.js';
 import { centre, rowLines, tableLayout, type TableInput } from '../../present/table.js';
 import { count, NULL_WORD } from '../../present/value.js';
 import { ACTUAL, EXPECTED, MARK } from '../../present/verdict.js';
-import { columns, padColumns } from '../../present/width.js';
+import { padColumns } from '../../present/width.js';
 
 export interface DetailParts {
   pinned: Line[];

@@ -2,10 +2,11 @@
 // the item the run is at marked, the one on view highlighted, and a window
 // that scrolls to keep the highlighted one in sight.
 import type { ItemState } from '../../engine/state.js';
-import { fit, lineWidth, plain, seg, styled, type Line } from '../line.js';
+import { fit, lineWidth, seg, styled, type Line } from '../line.js';
 import { currentKey, viewedKey, type UiState } from '../state.js';
 import { oneLine } from '../text.js';
 import { STATUS } from './detail.js';
+import { windowLines } from './window.js';
 
 const GROUP: Record<ItemState['kind'], string> = { prerequisite: 'Prerequisites', step: 'Steps', checklist: 'Checklist' };
 
@@ -39,12 +40,5 @@ export function listLines(ui: UiState, width: number, height: number): Line[] {
     }
     all.push(line);
   }
-  if (all.length <= height) return all;
-  // Keep the viewed item about a third of the way down.
-  const top = Math.max(0, Math.min(all.length - height, viewedAt - Math.floor(height / 3)));
-  const shown = all.slice(top, top + height);
-  if (top > 0) shown[0] = fit(plain(`  ↑ ${top} more`, { tone: 'muted' }), width);
-  const below = all.length - (top + height);
-  if (below > 0) shown[shown.length - 1] = fit(plain(`  ↓ ${below} more`, { tone: 'muted' }), width);
-  return shown;
+  return windowLines(all, viewedAt, width, height);
 }

@@ -1,76 +1,21 @@
-// `runbook show`: a runbook read on the screen, never run. Every item —
-// overview, prerequisites, steps, procedures and their steps, troubleshooting,
-// checklist — is listed on the left; the selected one is shown in full on the
-// right. Pure: the runbook and the state in, lines out. Nothing here (or in
-// anything it imports) opens a connection.
+// What `runbook show` says about each item, in full: the right-hand pane on
+// the screen, and the whole text when piped (plainText). Pure: the runbook
+// in, lines out; nothing here (or in anything it imports) opens a connection.
 import { stepFindingLines } from '../../present/findings.js';
-import { checklistTitle } from '../../engine/plan.js';
+import { valueWords } from '../../present/value.js';
+import { padColumns } from '../../present/width.js';
 import { describeCheck, describeExpectation } from '../../markdown/describe.js';
 import type { Runbook } from '../../runbook/load.js';
 import type { Action, Check, Procedure, Step, TroubleshootingEntry } from '../../runbook/schema.js';
+import { blank, fit, lineText, plain, seg, wrapLine, type Line, type Tone } from '../line.js';
+import { lines as splitLines, oneLine, wrap } from '../text.js';
 import { shellLines, sqlLines } from '../views/code.js';
-import { relative } from 'node:path';
-import { blank, fit, lineText, lineWidth, plain, seg, styled, wrapLine, type Line, type Tone } from '../line.js';
-import { clean, lines as splitLines, oneLine, truncate, wrap } from '../text.js';
 import { markdownLines } from '../views/detail.js';
-import { listWidthFor } from '../views/layout.js';
-import type { KeyInfo } from '../keys.js';
-import { padColumns } from '../../present/width.js';
-import { valueWords } from '../../present/value.js';
+import { displayPath, linkedEntries, showRows, type ShowItem } from './items.js';
 
-export type ShowItem =
-  | { kind: 'overview'; key: string; title: string }
-  | { kind: 'prerequisite'; key: string; title: string; check: Check; index: number }
-  | { kind: 'step'; key: string; title: string; step: Step; index: number; of: number; procedure?: Procedure }
-  | { kind: 'procedure'; key: string; title: string; procedure: Procedure }
-  | { kind: 'troubleshooting'; key: string; title: string; entry: TroubleshootingEntry }
-  | { kind: 'checklist'; key: string; title: string; index: number; group?: string };
+export const RISK_TONE: Record<string, Tone> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
 
-/** A row of the left-hand list: a group heading, or an item that can be selected. */
-export type ShowRow = { type: 'heading'; text: string } | { type: 'item'; item: ShowItem; indent: boolean };
-
-/** Every row, in reading order: the runbook as a person walks through it. */
-export function showRows(rb: Runbook): ShowRow[] {
-  const rows: ShowRow[] = [];
-  const add = (item: ShowItem, indent = false) => rows.push({ type: 'item', item, indent });
-  add({ kind: 'overview', key: 'overview', title: 'Overview' });
-  if (rb.prerequisites.length) {
-    rows.push({ type: 'heading', text: `Prerequisites (${rb.prerequisites.length})` });
-    rb.prerequisites.forEach((check, index) => add({ kind: 'prerequisite', key: `prerequisite:${check.id ?? index + 1}`, title: check.title, check, index }));
-  }
-  rows.push({ type: 'heading', text: `Steps (${rb.steps.length})` });
-  rb.steps.forEach((step, index) => add({ kind: 'step', key: `step:${step.id}`, title: step.title, step, index, of: rb.steps.length }));
-  if (rb.procedures.length) rows.push({ type: 'heading', text: `Procedures (${rb.procedures.length})` });
-  for (const procedure of rb.procedures) {
-    add({ kind: 'procedure', key: `procedure:${procedure.id}`, title: procedure.title, procedure });
-    procedure.steps.forEach((step, index) =>
-      add({ kind: 'step', key: `procedure:${procedure.id}:${step.id}`, title: step.title, step, index, of: procedure.steps.length, procedure }, true),
-    );
-  }
-  if (rb.troubleshooting.length) {
-    rows.push({ type: 'heading', text: `Troubleshooting (${rb.troubleshooting.length})` });
-    for (const entry of rb.troubleshooting) add({ kind: 'troubleshooting', key: `troubleshooting:${entry.id}`, title: entry.title, entry });
-  }
-  if (rb.checklist.length) {
-    rows.push({ type: 'heading', text: `Checklist (${rb.checklist.length})` });
-    rb.checklist.forEach((c, index) => add({ kind: 'checklist', key: `checklist:${index + 1}`, title: checklistTitle(c), index, ...(typeof c !== 'string' && c.group ? { group: c.group } : {}) }));
-  }
-  return rows;
-}
-
-export function showItems(rb: Runbook): ShowItem[] {
-  return showRows(rb).flatMap((r) => (r.type === 'item' ? [r.item] : []));
-}
-
-/** The runbook's file as the operator would type it: relative to here when it is below here. */
-export function displayPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !rel.startsWith('/') ? rel : file;
-}
-
-const RISK_TONE: Record<string, Tone> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
-
-function heading(text: string): Line {
+export function heading(text: string): Line {
   return [seg(text, { bold: true, tone: 'title', underline: true })];
 }
 
@@ -78,7 +23,7 @@ function label(text: string): Line {
   return plain(text, { tone: 'muted', bold: true });
 }
 
-function wrapped(text: string, width: number, style: Omit<Line[number], 'text'> = {}, indent = ''): Line[] {
+export function wrapped(text: string, width: number, style: Omit<Line[number], 'text'> = {}, indent = ''): Line[] {
   return wrap(text, Math.max(10, width - indent.length)).map((l) => [seg(indent), seg(l, style)]);
 }
 
@@ -134,9 +79,6 @@ function rollbackLines(rb: Runbook, step: Step, width: number): Line[] {
 }
 
 /** The troubleshooting entries linked to a step: named by it, or matching its id. */
-export function linkedEntries(rb: Runbook, step: Step): TroubleshootingEntry[] {
-  return rb.troubleshooting.filter((e) => step.troubleshoot.includes(e.id) || (e.match?.step !== undefined && [e.match.step].flat().includes(step.id)));
-}
 
 function troubleshootLines(rb: Runbook, entry: TroubleshootingEntry, width: number): Line[] {
   const out: Line[] = wrap(entry.title, width).map((l) => plain(l, { bold: true }));
@@ -327,178 +269,4 @@ export function plainText(rb: Runbook, width = 100): string[] {
     for (const l of itemLines(rb, row.item, width - indent.length)) out.push(`${indent}${lineText(l)}`.trimEnd());
   }
   return out.slice(1);
-}
-
-// ——— the screen's state ———
-
-export interface ShowState {
-  runbook: Runbook;
-  rows: ShowRow[];
-  items: ShowItem[];
-  selected: number;
-  /** The first line of the detail on view. */
-  top: number;
-  size: { columns: number; rows: number };
-  help: boolean;
-}
-
-export type ShowIntent =
-  | { type: 'select'; delta: number }
-  | { type: 'select_edge'; edge: 'first' | 'last' }
-  | { type: 'scroll'; by: number | 'page_up' | 'page_down' | 'top' | 'bottom' }
-  | { type: 'resize'; columns: number; rows: number }
-  | { type: 'help' }
-  | { type: 'quit' };
-
-export function initialShowState(runbook: Runbook, size = { columns: 80, rows: 24 }, selectKey?: string): ShowState {
-  const rows = showRows(runbook);
-  const items = rows.flatMap((r) => (r.type === 'item' ? [r.item] : []));
-  const at = selectKey ? items.findIndex((i) => i.key === selectKey) : -1;
-  return { runbook, rows, items, selected: Math.max(0, at), top: 0, size, help: false };
-}
-
-export const SHOW_HEADER = 2;
-export const SHOW_FOOTER = 2;
-
-export interface ShowFrame {
-  width: number;
-  height: number;
-  listWidth: number;
-  mainWidth: number;
-  bodyHeight: number;
-}
-
-export function showFrame(s: ShowState): ShowFrame {
-  const width = Math.max(30, s.size.columns);
-  const height = Math.max(8, s.size.rows - 1);
-  const listWidth = listWidthFor(width);
-  return { width, height, listWidth, mainWidth: listWidth > 0 ? width - listWidth - 1 : width, bodyHeight: height - SHOW_HEADER - SHOW_FOOTER };
-}
-
-/** The detail of the selected item and the window over it (the last row is kept for a scroll marker when it overflows). */
-export function detailWindow(s: ShowState): { lines: Line[]; top: number; height: number } {
-  const f = showFrame(s);
-  const lines = itemLines(s.runbook, s.items[s.selected], f.mainWidth);
-  const height = lines.length > f.bodyHeight ? f.bodyHeight - 1 : f.bodyHeight;
-  const top = Math.max(0, Math.min(s.top, lines.length - height));
-  return { lines, top, height };
-}
-
-export function updateShow(s: ShowState, intent: ShowIntent): { state: ShowState; quit?: boolean } {
-  switch (intent.type) {
-    case 'quit':
-      return { state: s, quit: true };
-    case 'help':
-      return { state: { ...s, help: !s.help } };
-    case 'resize':
-      return { state: { ...s, size: { columns: intent.columns, rows: intent.rows } } };
-    case 'select': {
-      const selected = Math.max(0, Math.min(s.items.length - 1, s.selected + intent.delta));
-      return { state: selected === s.selected ? s : { ...s, selected, top: 0 } };
-    }
-    case 'select_edge':
-      return { state: { ...s, selected: intent.edge === 'first' ? 0 : s.items.length - 1, top: 0 } };
-    case 'scroll': {
-      const w = detailWindow(s);
-      const max = Math.max(0, w.lines.length - w.height);
-      const page = Math.max(1, w.height - 1);
-      const by = intent.by;
-      const next = by === 'top' ? 0 : by === 'bottom' ? max : by === 'page_up' ? w.top - page : by === 'page_down' ? w.top + page : w.top + by;
-      return { state: { ...s, top: Math.max(0, Math.min(max, next)) } };
-    }
-  }
-}
-
-/** A key as Ink reports it; tests give only the fields that matter. */
-export type KeyLike = Partial<KeyInfo>;
-
-export function showKey(s: ShowState, input: string, key: KeyLike): ShowIntent | null {
-  if (s.help) return key.escape || input === '?' || input === 'q' || key.return ? { type: 'help' } : null;
-  if ((key.ctrl && input === 'c') || input === 'q' || key.escape) return { type: 'quit' };
-  if (key.upArrow || input === 'k') return { type: 'select', delta: -1 };
-  if (key.downArrow || input === 'j') return { type: 'select', delta: 1 };
-  if (key.home || input === 'g') return { type: 'select_edge', edge: 'first' };
-  if (key.end || input === 'G') return { type: 'select_edge', edge: 'last' };
-  if (key.pageUp || input === 'u' || input === 'b') return { type: 'scroll', by: 'page_up' };
-  if (key.pageDown || input === 'd' || input === ' ' || key.return) return { type: 'scroll', by: 'page_down' };
-  if (input === '[') return { type: 'scroll', by: -1 };
-  if (input === ']') return { type: 'scroll', by: 1 };
-  if (input === '?') return { type: 'help' };
-  return null;
-}
-
-// ——— the screen's lines ———
-
-export function showHeaderLines(s: ShowState, width: number): Line[] {
-  const rb = s.runbook;
-  const bar = { inverse: true };
-  const right: Line = [seg(' risk ', bar), seg(rb.risk.toUpperCase(), { tone: RISK_TONE[rb.risk], bold: true, ...bar }), seg(rb.estimate ? ` · est ${truncate(oneLine(rb.estimate), Math.max(4, Math.floor(width / 6)))} ` : ' ', bar)];
-  const room = Math.max(0, width - lineWidth(right));
-  const left = fit([seg(` ${oneLine(rb.title)}`, { bold: true, ...bar })], room, true).map((x) => ({ ...x, ...bar }));
-  const second: Line = [seg('READ-ONLY', { tone: 'accent', bold: true }), seg(` · nothing runs, no database is contacted · item ${s.selected + 1} of ${s.items.length}`, { tone: 'muted' })];
-  return [fit([...left, ...right], width), fit(second, width)];
-}
-
-export function showListLines(s: ShowState, width: number, height: number): Line[] {
-  if (width <= 0 || height <= 0) return [];
-  const all: Line[] = [];
-  let at = 0;
-  let n = 0;
-  for (const row of s.rows) {
-    if (row.type === 'heading') {
-      all.push(fit(plain(row.text, { bold: true, tone: 'muted' }), width));
-      continue;
-    }
-    const i = n++;
-    const mark = row.item.kind === 'procedure' ? '↺ ' : row.indent ? '  · ' : '';
-    let line: Line = fit([seg(i === s.selected ? '▸' : ' ', { tone: 'accent', bold: true }), seg(mark, { tone: 'muted' }), seg(oneLine(row.item.title), row.item.kind === 'procedure' ? { bold: true } : {})], width, i === s.selected);
-    if (i === s.selected) {
-      at = all.length;
-      line = styled(line, { inverse: true });
-    }
-    all.push(line);
-  }
-  if (all.length <= height) return all;
-  const top = Math.max(0, Math.min(all.length - height, at - Math.floor(height / 3)));
-  const shown = all.slice(top, top + height);
-  if (top > 0) shown[0] = fit(plain(`  ↑ ${top} more`, { tone: 'muted' }), width);
-  const below = all.length - (top + height);
-  if (below > 0) shown[shown.length - 1] = fit(plain(`  ↓ ${below} more`, { tone: 'muted' }), width);
-  return shown;
-}
-
-export function showDetailLines(s: ShowState, width: number): Line[] {
-  const w = detailWindow(s);
-  const out = w.lines.slice(w.top, w.top + w.height);
-  if (w.lines.length > w.height) {
-    while (out.length < w.height) out.push([]);
-    const end = Math.min(w.lines.length, w.top + w.height);
-    const where = end >= w.lines.length ? 'end' : `${Math.round((end / w.lines.length) * 100)}% · PgDn for more`;
-    out.push(plain(`── ${w.top + 1}–${end} of ${w.lines.length} lines (${where}) ${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' }));
-  }
-  return out;
-}
-
-export function showFooterLine(s: ShowState, width: number): Line {
-  const keys: [string, string][] = s.help ? [['? Esc', 'close']] : [['↑↓', 'items'], ['PgUp/PgDn', 'scroll'], ['Home/End', 'first/last'], ['?', 'keys'], ['q', 'quit']];
-  const line: Line = [];
-  for (const [k, what] of keys) {
-    if (line.length) line.push(seg('  '));
-    line.push(seg(k, { tone: 'accent', bold: true }), seg(` ${what}`));
-  }
-  return fit(line, width);
-}
-
-export function showHelpLines(width: number): Line[] {
-  const rows: [string, string][] = [
-    ['↑ ↓  j k', 'the previous / next item'],
-    ['Home End  g G', 'the first / last item'],
-    ['PgUp PgDn  u d  Space', 'scroll the item a page'],
-    ['[ ]', 'scroll a line'],
-    ['q  Esc', 'leave'],
-  ];
-  const out: Line[] = [heading('Keys — read-only view'), blank];
-  for (const [k, what] of rows) out.push([seg(padColumns(`  ${k}`, 24), { tone: 'accent', bold: true }), seg(what)]);
-  out.push(blank, ...wrapped('Nothing here runs or connects. To run this runbook: runbook run FILE (add --sandbox to try it on a throwaway database).', width, { tone: 'muted' }));
-  return out.map((l) => fit(l, width));
 }
