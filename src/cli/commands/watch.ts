@@ -1,7 +1,7 @@
 // `runbook watch [RUN]`: follow a run from another terminal or machine,
 // read-only. The run is read from the shared record (runbook_record) in the
-// database that holds it — the run's target with --record-in-db, or a fleet's
-// control database — and followed by LISTEN/NOTIFY as it grows: on the run
+// database that holds it — the run's target, run with --record-in-db (a
+// fleet's targets too, with fleet run --record-in-db) — and followed by LISTEN/NOTIFY as it grows: on the run
 // screen in observer mode in a terminal, as plain or JSON lines otherwise.
 import type { Command } from 'commander';
 import { resolveDatabaseUrl, redactUrl } from '../../exec/connection-url.js';
@@ -20,7 +20,6 @@ import { stderrLine, stdoutLine } from '../write.js';
 
 export interface WatchOptions {
   db?: string;
-  control?: string;
   file?: string;
   plain?: boolean;
   json?: boolean;
@@ -29,9 +28,9 @@ export interface WatchOptions {
 
 type Write = (line: string) => void;
 
-/** The database holding the record: --control or --db, else DATABASE_URL / PG*, else the target of a run of this machine (when it needs no password). */
-export function recordDatabase(ref: string | undefined, opts: Pick<WatchOptions, 'db' | 'control' | 'stateDir'>): string | null {
-  const given = opts.control ?? opts.db ?? resolveDatabaseUrl({ env: process.env });
+/** The database holding the record: --db, else DATABASE_URL / PG*, else the target of a run of this machine (when it needs no password). */
+export function recordDatabase(ref: string | undefined, opts: Pick<WatchOptions, 'db' | 'stateDir'>): string | null {
+  const given = opts.db ?? resolveDatabaseUrl({ env: process.env });
   if (given) return given;
   if (!ref) return null;
   try {
@@ -45,7 +44,7 @@ export function recordDatabase(ref: string | undefined, opts: Pick<WatchOptions,
 export async function watchCommand(ref: string | undefined, opts: WatchOptions, out: Write = stdoutLine, err: Write = stderrLine): Promise<number> {
   const url = recordDatabase(ref, opts);
   if (!url) {
-    err('watch: no database to read the run from: pass --db URL (the run\'s target, recorded with --record-in-db) or --control URL (a fleet\'s control database), or set DATABASE_URL');
+    err('watch: no database to read the run from: pass --db URL (the run\'s target, recorded with --record-in-db), or set DATABASE_URL');
     return EXIT.usage;
   }
   let client;
@@ -164,10 +163,9 @@ async function followPlain(
 export function register(program: Command): void {
   program
     .command('watch')
-    .description('follow a live run read-only, from another terminal or machine (from the shared record: --record-in-db, or a fleet\'s control database)')
+    .description('follow a live run read-only, from another terminal or machine (from the shared record in its database: --record-in-db)')
     .argument('[run]', 'run id (or a unique part of it); default: the newest live run in that database')
     .option('--db <url>', 'the database holding the run\'s record: its target, run with --record-in-db (default: DATABASE_URL, then PG* variables)')
-    .option('--control <url>', 'a fleet\'s control database, where its workers record their runs')
     .option('--file <runbook>', 'the runbook file, if it is not where the run\'s journal says')
     .option('--plain', 'plain text lines, no screen (default when not in a terminal)')
     .option('--json', 'one JSON event per line')
