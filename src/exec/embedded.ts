@@ -52,6 +52,8 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** The postgres user's password (default "sandbox", no secret: a throwaway). */
   password?: string;
+  /** Told as each phase starts, so a person waiting sees what is happening (initdb alone takes seconds). */
+  progress?: (phase: 'initialising' | 'starting') => void;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
@@ -85,8 +87,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions = {}): Prom
     onLog: (message) => options.log?.(String(message)),
     onError: (message) => options.log?.(String(message)),
   });
-  if (fresh) await server.initialise();
+  if (fresh) {
+    options.progress?.('initialising');
+    await server.initialise();
+  }
   if (kept) clearStalePid(databaseDir);
+  options.progress?.('starting');
   await server.start();
   let stopped = false;
   return {

@@ -5,11 +5,12 @@ import type { RunState } from '../engine/state.js';
 import type { Runbook } from '../runbook/load.js';
 import { redactInputs } from '../run/inputs.js';
 
-export function jsonRenderer(rb: Runbook, write: (line: string) => void): (state: RunState, event: RunEvent) => void {
-  write(JSON.stringify({ type: 'run_started', runbook: rb.id, title: rb.title, risk: rb.risk, file: rb.file }));
+/** Every line carries the run's id (`run`), so a script reading several runs' streams can tell them apart and resume the right one. */
+export function jsonRenderer(rb: Runbook, write: (line: string) => void, runId: string): (state: RunState, event: RunEvent) => void {
+  write(JSON.stringify({ type: 'run_started', run: runId, runbook: rb.id, title: rb.title, risk: rb.risk, file: rb.file }));
   return (_state, event) => {
     const safe = event.type === 'inputs_set' ? { ...event, inputs: redactInputs(rb.inputs, event.inputs) } : event;
-    for (const line of streamLines(safe)) write(JSON.stringify(line));
+    for (const line of streamLines(safe)) write(JSON.stringify({ ...line, run: runId }));
   };
 }
 

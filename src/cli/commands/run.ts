@@ -9,9 +9,12 @@ import { forProcedure } from '../../runbook/procedure.js';
 import { parseInputArgs } from '../../run/inputs.js';
 import { plainOperator } from '../../run/plain-operator.js';
 import { openSandbox, runFixture, type Sandbox } from '../../run/sandbox.js';
+import { nextCommands } from '../../present/next.js';
 import { RunSession, sessionApplicationName } from '../../run/session.js';
 import { connect, type PgSession } from '../../exec/postgres/index.js';
 import { errorText } from '../../present/error.js';
+import { duration } from '../../present/duration.js';
+import { sandboxPhaseWords } from '../../present/sandbox.js';
 import { plainRenderer } from '../../report/plain.js';
 import { jsonRenderer } from '../../report/json.js';
 import type { RunKind } from '../../engine/state.js';
@@ -181,10 +184,13 @@ export async function runCommand(
   let connection: Promise<PgSession> | undefined;
   let url: string | null;
   let given: Record<string, string | number | boolean> = parsedInputs.values;
+  // Sandbox progress: a line of plain text, or a message event in --json (every line stays JSON).
+  const say = (line: string) => (opts.json ? out(JSON.stringify({ type: 'message', text: line })) : out(line));
   try {
     if (opts.sandbox || opts.sandboxOn) {
-      out(opts.sandboxOn ? 'sandbox: creating a temporary database…' : 'sandbox: starting an embedded PostgreSQL…');
-      sandbox = await openSandbox(opts.sandboxOn);
+      const began = Date.now();
+      sandbox = await openSandbox(opts.sandboxOn, (phase) => say(sandboxPhaseWords(phase, Date.now() - began)));
+      say(`sandbox: ready (${sandbox.database}) after ${duration(Date.now() - began)}`);
       url = sandbox.url;
       given = { ...(rb.sandbox?.inputs ?? {}), ...given };
     } else {
@@ -195,13 +201,15 @@ export async function runCommand(
       return EXIT.usage;
     }
     if (sandbox && rb.sandbox) {
-      out(`sandbox: building the starting world (${sandbox.database})`);
+      const loading = Date.now();
+      say(`sandbox: loading the fixture (the runbook's sandbox: section) into ${sandbox.database}…`);
       const fixture = await runFixture(rb, url, {}, (e) => opts.json || (e.type === 'output' || e.type === 'notice' ? out(`    ${e.type === 'output' ? e.line : e.message}`) : undefined));
       if (fixture && !fixture.ok) {
         err('sandbox: the fixture failed, so the runbook was not started');
         if (fixture.error) errorText(fixture.error, '  ').forEach(err);
         return EXIT.failed;
       }
+      say(`sandbox: fixture loaded in ${duration(Date.now() - loading)}`);
     }
     const kind = extra.kind ?? (opts.procedure ? 'procedure' : 'runbook');
     // In a terminal, a run of this runbook on this database that never finished is offered first:
@@ -312,10 +320,10 @@ export async function runCommand(
           // In a rollback every confirmation says work was done by hand: --yes does not answer it.
           ...(kind === 'rollback' ? { byHand: new Set(steps.filter((s) => s.confirm !== undefined).map((s) => s.id)), undoneByHand: Boolean(opts.undoneByHand) } : {}),
         },
-        opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', text: text.trim() })) : out),
+        opts.json ? (text) => text.trim() && out(JSON.stringify({ type: 'message', run: journal.runId, text: text.trim() })) : out),
       given,
     );
-    session.subscribe(opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out));
+    session.subscribe(opts.json ? jsonRenderer(rb, out, journal.runId) : plainRenderer(rb, out));
     if (!opts.json) out(header(rb, opts.procedure, decisionFlags(opts)));
     const stopOnCtrlC = () => {
       if (!session.interrupt()) process.exit(EXIT.interrupted);
@@ -324,6 +332,11 @@ export async function runCommand(
     if (!extra.host) process.on('SIGINT', stopOnCtrlC);
     const final = await session.run();
     process.off('SIGINT', stopOnCtrlC);
+    // Never only "run failed": the commands that take the run on from where it stopped.
+    if (!opts.json && !extra.host) {
+      const again = sandbox ? `runbook run ${rb.file} ${opts.sandboxOn ? '--sandbox-on <the same server URL>' : '--sandbox'}${opts.procedure ? ` --procedure ${opts.procedure}` : ''}` : undefined;
+      for (const line of nextCommands(final, { runId: journal.runId, database: final.target?.database, sandboxGone: Boolean(sandbox), again })) out(line);
+    }
     return runExitCode(final);
   } catch (e) {
     err(`error: ${e instanceof Error ? e.message : String(e)}`);

@@ -115,9 +115,9 @@ async function followPlain(
   out: Write,
   err: Write,
 ): Promise<number> {
-  const note = (line: string) => (opts.json ? out(JSON.stringify({ type: 'message', text: line })) : out(line));
+  const note = (line: string) => (opts.json ? out(JSON.stringify({ type: 'message', run: run.runId, text: line })) : out(line));
   note(`watching run ${run.runId} of ${run.runbook} on ${run.target}, started by ${run.operator} (read-only; Ctrl-C leaves, the run goes on)`);
-  const render = opts.json ? jsonRenderer(rb, out) : plainRenderer(rb, out);
+  const render = opts.json ? jsonRenderer(rb, out, run.runId) : plainRenderer(rb, out);
   // The part already recorded, replayed through the same renderer.
   let state = recordedState(run.header, []);
   for (const event of past) {
