@@ -103,6 +103,12 @@ export interface LockTrace {
   heldMs: number;
   /** Where traced and predicted disagree, one entry per relation (or rewrite). */
   differences: LockDifference[];
+  /**
+   * What the model said it cannot predict (a trigger's function, a foreign
+   * key's check), and the locks traced that it explains: reported as "cannot
+   * be predicted", not as differences.
+   */
+  unpredictable?: { reason: string; traced: LockDifference[] };
 }
 
 export interface LockDifference {

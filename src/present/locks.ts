@@ -78,6 +78,9 @@ export function traceText(t: LockTrace): string {
   if (t.predicted === null) parts.push('predicted: cannot be analysed');
   else if (t.differences.length === 0) parts.push('as predicted');
   else parts.push(`DIFFERS from the prediction: ${t.differences.map((d) => `${d.relation}: predicted ${d.predicted ?? 'none'}, traced ${d.traced ?? 'none'}`).join('; ')}`);
+  if (t.unpredictable?.traced.length) {
+    parts.push(`cannot be predicted: ${t.unpredictable.traced.map((d) => `${d.traced} on ${d.relation}`).join(', ')} (${t.unpredictable.reason})`);
+  }
   return parts.join('; ');
 }
 
@@ -86,7 +89,10 @@ export function traceSummary(state: { items: readonly { id: string; locks?: { tr
   const traces = state.items.flatMap((i) => (i.locks?.traces ?? []).map((t) => ({ item: i.id, t })));
   if (traces.length === 0) return null;
   const differ = traces.filter(({ t }) => t.differences.length > 0);
+  const unpredicted = traces.filter(({ t }) => (t.unpredictable?.traced.length ?? 0) > 0);
   const head = `lock trace: ${traces.length} statement${traces.length === 1 ? '' : 's'} traced`;
-  if (differ.length === 0) return `${head}, all as predicted`;
-  return `${head}; ${differ.length} differ from the prediction: ${differ.map(({ item, t }) => `${item} statement ${t.index + 1}`).join(', ')}`;
+  const where = (list: typeof traces) => list.map(({ item, t }) => `${item} statement ${t.index + 1}`).join(', ');
+  const tail = unpredicted.length ? `; ${unpredicted.length} also took locks that cannot be predicted (triggers, foreign keys): ${where(unpredicted)}` : '';
+  if (differ.length === 0) return `${head}, all as predicted${tail}`;
+  return `${head}; ${differ.length} differ from the prediction: ${where(differ)}${tail}`;
 }

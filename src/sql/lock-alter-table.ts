@@ -89,7 +89,8 @@ function subcommand(c: Record<string, unknown>, rel: string, isNew: boolean, ver
       const def = unwrap(c.def as Node).body;
       const to = columnType(def.typeName);
       const from = ctx.columnType(rel, column);
-      const coercible = from !== undefined && def.raw_default === undefined && binaryCoercible(from, to);
+      // USING the column itself (or cast to the new type) changes nothing about the values: judged as without USING.
+      const coercible = from !== undefined && (def.raw_default === undefined || usesColumnAsIs(def.raw_default, column)) && binaryCoercible(from, to);
       if (!coercible) {
         f.rewrite = true;
         f.fullScan = true;
@@ -288,6 +289,13 @@ function addConstraint(k: Record<string, unknown>, rel: string, isNew: boolean, 
     default:
       return 'AccessExclusiveLock';
   }
+}
+
+/** `USING col` or `USING col::type`: the old value as it is. */
+function usesColumnAsIs(expr: unknown, column: string): boolean {
+  let { type, body } = unwrap(expr as Node);
+  if (type === 'TypeCast') ({ type, body } = unwrap(body.arg as Node));
+  return type === 'ColumnRef' && dottedName(body.fields as Node[]) === column;
 }
 
 /** The column of `CHECK (col IS NOT NULL)`, or undefined. */

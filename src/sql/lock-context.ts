@@ -40,6 +40,10 @@ export class LockContext {
   readonly views = new Map<string, { reads: string[]; materialized: boolean }>();
   /** 'table.constraint' → the table a foreign key references. */
   readonly foreignKeys = new Map<string, string>();
+  /** Table → the names of its enabled user triggers (whose functions may lock anything). */
+  readonly triggers = new Map<string, Set<string>>();
+  /** Referenced table → the tables whose foreign keys point at it (the catalog's view; the SQL's is derived from foreignKeys). */
+  readonly referencedBy = new Map<string, Set<string>>();
 
   /** A copy to judge one step with: what the step's statements teach it does not leak into the next attempt. */
   clone(): LockContext {
@@ -54,6 +58,8 @@ export class LockContext {
     for (const [k, v] of this.children) c.children.set(k, new Set(v));
     for (const [k, v] of this.views) c.views.set(k, { reads: [...v.reads], materialized: v.materialized });
     for (const [k, v] of this.foreignKeys) c.foreignKeys.set(k, v);
+    for (const [k, v] of this.triggers) c.triggers.set(k, new Set(v));
+    for (const [k, v] of this.referencedBy) c.referencedBy.set(k, new Set(v));
     return c;
   }
 
@@ -133,6 +139,36 @@ export class LockContext {
 
   noteForeignKey(relation: string, constraint: string, referenced: string): void {
     this.foreignKeys.set(`${key(relation)}.${constraint}`, referenced);
+  }
+
+  noteTrigger(relation: string, name: string, present = true): void {
+    const set = this.triggers.get(key(relation)) ?? new Set<string>();
+    if (present) set.add(name);
+    else set.delete(name);
+    this.triggers.set(key(relation), set);
+  }
+
+  triggersOn(relation: string): string[] {
+    return [...(this.triggers.get(key(relation)) ?? [])];
+  }
+
+  noteReferencedBy(relation: string, referencing: string): void {
+    const set = this.referencedBy.get(key(relation)) ?? new Set<string>();
+    set.add(referencing);
+    this.referencedBy.set(key(relation), set);
+  }
+
+  /** The tables `relation`'s foreign keys reference. */
+  referencedFrom(relation: string): string[] {
+    const prefix = `${key(relation)}.`;
+    return [...new Set([...this.foreignKeys].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v))];
+  }
+
+  /** The tables whose foreign keys reference `relation`. */
+  referencing(relation: string): string[] {
+    const found = new Set(this.referencedBy.get(key(relation)) ?? []);
+    for (const [k, v] of this.foreignKeys) if (key(v) === key(relation)) found.add(k.slice(0, k.lastIndexOf('.')));
+    return [...found];
   }
 
   foreignKeyTarget(relation: string, constraint: string): string | undefined {

@@ -46,6 +46,12 @@ export interface LockFacts {
   reason?: string;
   /** What it does that deserves a finding. */
   hazards: Hazard[];
+  /**
+   * What PostgreSQL may lock beyond `relations`, which cannot be predicted
+   * before it runs: a trigger's function (any relation: `relations` null), a
+   * foreign key's check or action (these relations, depending on the rows).
+   */
+  unpredictable?: { reason: string; relations: string[] | null };
 }
 
 /** Collects a statement's facts as the rules discover them. */
@@ -59,6 +65,16 @@ export class FactsBuilder {
   analysable = true;
   reason: string | undefined;
   readonly hazards: Hazard[] = [];
+  private readonly maybe = new Set<string>();
+  private readonly maybeWhy: string[] = [];
+  private maybeAny = false;
+
+  /** PostgreSQL may also lock these relations (null: any), for a reason no prediction can settle before running. */
+  mayLock(relations: string[] | null, reason: string): void {
+    if (relations === null) this.maybeAny = true;
+    else for (const r of relations) this.maybe.add(r);
+    if (!this.maybeWhy.includes(reason)) this.maybeWhy.push(reason);
+  }
 
   lock(relation: string, mode: LockMode, final = false): void {
     if (!relation) return;
@@ -99,6 +115,7 @@ export class FactsBuilder {
       blocks: blocksOfMode(strongest),
       ...(this.reason ? { reason: this.reason } : {}),
       hazards: this.hazards,
+      ...(this.maybeWhy.length ? { unpredictable: { reason: this.maybeWhy.join('; '), relations: this.maybeAny ? null : [...this.maybe] } } : {}),
     };
   }
 }

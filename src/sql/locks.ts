@@ -132,6 +132,7 @@ function analyse(node: Node, version: number, ctx: LockContext, f: FactsBuilder)
       // CREATE TRIGGER: SHARE ROW EXCLUSIVE (blocks writes, and other trigger changes, while it commits).
       f.lock(relationOf(b.relation), 'ShareRowExclusiveLock');
       if (b.constrrel) f.lock(relationOf(b.constrrel), 'AccessShareLock');
+      if (b.trigname) ctx.noteTrigger(relationOf(b.relation), String(b.trigname));
       return;
     }
     case 'CreatePolicyStmt':
@@ -440,6 +441,7 @@ function query(node: Node, f: FactsBuilder, ctx: LockContext): void {
   });
   const top = unwrap(node);
   if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(top.type)) targets.push([relationOf(top.body.relation), 'RowExclusiveLock']);
+  for (const [rel, mode] of targets) if (mode === 'RowExclusiveLock') writeEffects(rel, ctx, f);
   // A name in FROM may be a WITH query of the statement, not a relation.
   const cteNames = new Set<string>();
   walk(node, (type, body) => {
@@ -474,6 +476,21 @@ export function readRelations(node: unknown): string[] {
     if (type === 'RangeVar' && !(body.schemaname === undefined && cteNames.has(String(body.relname)))) found.add(relationOf(body));
   });
   return [...found];
+}
+
+/**
+ * What writing `rel` may lock besides it, which depends on the rows and code
+ * and so cannot be predicted: its triggers' functions (anything), its foreign
+ * keys' checks (the referenced tables, FOR KEY SHARE), and the checks or
+ * actions of foreign keys that reference it (the referencing tables).
+ */
+function writeEffects(rel: string, ctx: LockContext, f: FactsBuilder): void {
+  const triggers = ctx.triggersOn(rel);
+  if (triggers.length) f.mayLock(null, `trigger${triggers.length === 1 ? '' : 's'} ${triggers.join(', ')} on ${rel} run${triggers.length === 1 ? 's' : ''} a function whose locks cannot be known before it runs`);
+  const referenced = ctx.referencedFrom(rel);
+  if (referenced.length) f.mayLock(referenced, `foreign keys of ${rel} check the rows written against ${referenced.join(', ')} (ROW SHARE, when a row has a key)`);
+  const referencing = ctx.referencing(rel);
+  if (referencing.length) f.mayLock(referencing, `foreign keys of ${referencing.join(', ')} reference ${rel}: a deleted or changed key is checked or acted on there`);
 }
 
 function fromRelations(from: unknown): string[] {

@@ -4,7 +4,9 @@
 // reads (REFRESH runs that query), which table a foreign key references
 // (VALIDATE reads it), an index's table and a table's indexes, the columns'
 // types (a varchar → text change does not rewrite) and validated
-// CHECK (col IS NOT NULL) constraints (SET NOT NULL skips its scan). Read in
+// CHECK (col IS NOT NULL) constraints (SET NOT NULL skips its scan), and what
+// a write may also lock that no prediction can settle: the tables' user
+// triggers, and the foreign keys that point at them. Read in
 // one query, before the step runs, only for the relations its statements name.
 import type pg from 'pg';
 import type { Node } from 'libpg-query';
@@ -53,6 +55,10 @@ UNION ALL SELECT 'index', i.indexrelid::regclass::text, named.name, NULL, NULL F
 UNION ALL SELECT 'column', named.name, a.attname::text, CASE WHEN t.typcategory = 'A' THEN '[]' || e.typname ELSE t.typname END, a.atttypmod
   FROM named JOIN pg_attribute a ON a.attrelid = named.oid AND a.attnum > 0 AND NOT a.attisdropped
   JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type e ON e.oid = t.typelem
+UNION ALL SELECT 'trigger', named.name, tg.tgname::text, NULL, NULL FROM named
+  JOIN pg_trigger tg ON tg.tgrelid = named.oid AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
+UNION ALL SELECT 'referenced-by', named.name, con.conrelid::regclass::text, NULL, NULL FROM named
+  JOIN pg_constraint con ON con.confrelid = named.oid AND con.contype = 'f'
 UNION ALL SELECT 'not-null-check', named.name, pg_get_constraintdef(con.oid), NULL, NULL FROM named
   JOIN pg_constraint con ON con.conrelid = named.oid AND con.contype = 'c' AND con.convalidated`;
 
@@ -99,6 +105,12 @@ export async function addCatalogContext(client: pg.Client, nodes: Node[], ctx: L
         break;
       case 'column':
         if (r.b && r.c && ctx.columnType(r.a, r.b) === undefined) ctx.setColumn(r.a, r.b, catalogType(r.c, r.d ?? -1));
+        break;
+      case 'trigger':
+        if (r.b) ctx.noteTrigger(r.a, r.b);
+        break;
+      case 'referenced-by':
+        if (r.b) ctx.noteReferencedBy(r.a, r.b);
         break;
       case 'not-null-check': {
         const column = /^CHECK \(\(("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*) IS NOT NULL\)\)$/.exec(r.b ?? '')?.[1];

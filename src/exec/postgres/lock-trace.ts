@@ -74,7 +74,7 @@ export interface TraceStart {
 /** Reads, on our own connection, what the trace compares against. */
 export async function traceStart(client: pg.Client, pid: number, index: number, command: string, predicted: LockFacts | null, inTransaction: boolean): Promise<TraceStart> {
   const before = await relations(client);
-  const predictedOids = await resolve(client, predicted?.analysable ? predicted.relations.map((r) => r.relation) : []);
+  const predictedOids = await resolve(client, predicted?.analysable ? [...predicted.relations.map((r) => r.relation), ...(predicted.unpredictable?.relations ?? [])] : []);
   const heldBefore = new Map<number, Set<string>>();
   if (inTransaction) {
     for (const l of await locksOf(client, pid)) if (l.granted) heldBefore.set(l.oid, (heldBefore.get(l.oid) ?? new Set()).add(l.mode));
@@ -149,6 +149,10 @@ export function finishTrace(p: Pending, endedAt: number): LockTrace {
     const oid = start.predictedOids.get(r.relation);
     if (oid !== null && oid !== undefined) predictedByOid.set(oid, r);
   }
+  // What the model said it cannot predict (a trigger's function: anything; a foreign key's check: these tables).
+  const unpredictable = start.predicted?.unpredictable;
+  const mayLock = (oid: number) =>
+    unpredictable !== undefined && (unpredictable.relations === null || unpredictable.relations.some((r) => start.predictedOids.get(r) === oid));
   const name = (oid: number) => start.before.get(oid)?.name ?? predictedByOid.get(oid)?.relation ?? p.after.get(oid)?.name ?? String(oid);
   // The strongest mode per relation this statement took, on relations that existed before it
   // (what it makes itself is not in the model) or that the model names (a catalog view, say).
@@ -165,6 +169,7 @@ export function finishTrace(p: Pending, endedAt: number): LockTrace {
     .map(([, rel]) => rel.name);
 
   const differences: LockDifference[] = [];
+  const unpredicted: LockDifference[] = [];
   if (start.predicted) {
     for (const [oid, want] of predictedByOid) {
       const got = strongest.get(oid);
@@ -176,7 +181,7 @@ export function finishTrace(p: Pending, endedAt: number): LockTrace {
       differences.push({ relation: name(oid), predicted: want.mode, traced: got ?? null });
     }
     for (const [oid, mode] of strongest) {
-      if (!predictedByOid.has(oid) && compared(oid)) differences.push({ relation: name(oid), predicted: null, traced: mode });
+      if (!predictedByOid.has(oid) && compared(oid)) (mayLock(oid) ? unpredicted : differences).push({ relation: name(oid), predicted: null, traced: mode });
     }
     if (start.predicted.rewrite !== rewritten.length > 0) {
       const what = rewritten.length > 0 ? rewritten.join(', ') : (start.predicted.relations[0]?.relation ?? 'the table');
@@ -194,6 +199,7 @@ export function finishTrace(p: Pending, endedAt: number): LockTrace {
     predictedRewrite: start.predicted ? start.predicted.rewrite : null,
     heldMs: p.heldMs ?? Math.max(0, endedAt - start.startedAt),
     differences,
+    ...(unpredictable ? { unpredictable: { reason: unpredictable.reason, traced: unpredicted } } : {}),
   };
 }
 
