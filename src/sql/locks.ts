@@ -29,14 +29,21 @@ export { blocksOfMode, lockModeWords, lockRank, LOCK_MODES } from './lock-modes.
  */
 export function statementLocks(node: Node, serverVersionNum: number, context: LockContext = new LockContext()): LockFacts {
   // The statements of a long data fix share one parse tree per shape (split-shapes.ts): an INSERT's
-  // facts depend on its tree, the version and the views known (none here), and it changes no context.
-  const shared = 'InsertStmt' in node && context.views.size === 0 ? insertFacts.get(node) : undefined;
+  // facts depend on its tree, the version and what the context knows of views, triggers and foreign
+  // keys (nothing here), and it changes no context.
+  const cacheable = 'InsertStmt' in node && insertNeedsNoContext(context);
+  const shared = cacheable ? insertFacts.get(node) : undefined;
   if (shared?.version === serverVersionNum) return shared.facts;
   const f = new FactsBuilder();
   analyse(node, serverVersionNum, context, f);
   const facts = f.build();
-  if ('InsertStmt' in node && context.views.size === 0) insertFacts.set(node, { version: serverVersionNum, facts });
+  if (cacheable) insertFacts.set(node, { version: serverVersionNum, facts });
   return facts;
+}
+
+/** Nothing in the context can change an INSERT's facts: no views (expanded when read), triggers or foreign keys (what a write may also lock). */
+function insertNeedsNoContext(context: LockContext): boolean {
+  return context.views.size === 0 && context.triggers.size === 0 && context.foreignKeys.size === 0 && context.referencedBy.size === 0;
 }
 
 const insertFacts = new WeakMap<Node, { version: number; facts: LockFacts }>();
