@@ -44,6 +44,14 @@ test('resume on another machine from the shared record: the run is finished with
     if (Date.now() > deadline) throw new Error(`the run never reached its sleep:\n${a.out()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+  // The line is printed before the statement is sent: kill only once the server runs it, so it is in flight
+  // (and, by the record's barrier, in the shared record) — the case this test is about.
+  for (;;) {
+    const r = await db.client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep(6)%'`);
+    if (r.rows[0].n > 0) break;
+    if (Date.now() > deadline) throw new Error(`the sleep never reached the server:\n${a.out()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const runId = /run (\d{8}-\d{6}-\w+) · journal/.exec(a.out())![1];
   a.child.kill('SIGKILL');
   await a.done;
