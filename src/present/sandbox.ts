@@ -1,9 +1,9 @@
 // What the sandbox is doing while a person waits for it (initdb alone takes
 // seconds): one line per phase, with the time since it began.
-import type { SandboxPhase } from '../run/sandbox.js';
 import { duration } from './duration.js';
 
-export function sandboxPhaseWords(phase: SandboxPhase, elapsedMs: number): string {
+/** The phases src/run/sandbox.ts reports (its SandboxPhase). */
+export function sandboxPhaseWords(phase: 'creating' | 'initialising' | 'starting', elapsedMs: number): string {
   const at = elapsedMs >= 1000 ? ` (${duration(elapsedMs)} so far)` : '';
   switch (phase) {
     case 'initialising':

@@ -34,6 +34,8 @@ export interface InteractiveOptions {
   auto?: boolean;
   /** The flags that changed a decision (--yes, --auto, …): shown in the header. */
   flags?: readonly string[];
+  /** The run is in a sandbox deleted when it ends: quitting does not offer a resume. */
+  sandbox?: boolean;
   procedureId?: string;
   steps?: readonly Step[];
   /** Inputs already given (--input, sandbox defaults): filled into the form. */
@@ -75,6 +77,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
       recordNote: o.note,
       pace: o.auto ? 'auto' : 'guided',
       flags: o.flags,
+      sandbox: o.sandbox,
     }),
     { measure: detailGeometry },
   );

@@ -92,6 +92,8 @@ export interface UiState {
   recordNote: string;
   /** The flags that changed a decision in this run (--yes, --auto, …), for the header. */
   flags: readonly string[];
+  /** The run is in a sandbox deleted when it ends (--sandbox, --sandbox-on): there is no "resume later". */
+  sandbox?: boolean;
   /** How far the run goes before the screen stops again (Enter, a, --auto). */
   pace: Pace;
   prompt: Prompt | null;
@@ -126,8 +128,14 @@ export interface InitialOptions {
   plan?: ReadonlyArray<{ id: string; title: string; undo: string }>;
   recordNote?: string;
   flags?: readonly string[];
+  sandbox?: boolean;
   pace?: Pace;
   observer?: { text: string };
+}
+
+/** What quitting keeps: "resume later", except in a sandbox, which is deleted when the run ends. */
+export function quitLabel(ui: Pick<UiState, 'sandbox'>, verb = 'quit'): string {
+  return ui.sandbox ? `${verb} (the sandbox is deleted)` : `${verb} (resume later)`;
 }
 
 export function initialState(o: InitialOptions): UiState {
@@ -147,6 +155,7 @@ export function initialState(o: InitialOptions): UiState {
     plan: o.plan ?? [],
     recordNote: o.recordNote ?? '',
     flags: o.flags ?? [],
+    ...(o.sandbox ? { sandbox: true } : {}),
     pace: o.pace ?? 'guided',
     prompt: null,
     flash: null,

@@ -344,6 +344,21 @@ describe('questions on the screen', () => {
     });
   }
 
+  test('blocked in a sandbox: quitting does not offer "resume later" (the sandbox is deleted when the run ends)', async () => {
+    const m = await mount({ ...failedIndexes(), sandbox: true });
+    const item = m.ctl.getState().run.items.find((i) => i.key === 'step:indexes')!;
+    const answer = screenOperator(m.ctl).blocked(item, item.verdicts, NO_TROUBLESHOOTING);
+    await tick();
+    assert.match(m.frame(), /\[q\] quit \(the sandbox is deleted\)/);
+    assert.doesNotMatch(m.frame(), /resume later/);
+    await m.press('q');
+    assert.deepEqual(await answer, { type: 'quit' });
+    const plain = await mount(failedIndexes());
+    void screenOperator(plain.ctl).blocked(item, item.verdicts, NO_TROUBLESHOOTING);
+    await tick();
+    assert.match(plain.frame(), /\[q\] quit \(resume later\)/);
+  });
+
   test('blocked: the menu names every way on; s and b say why they cannot', async () => {
     const m = await mount(failedIndexes());
     const rb = m.ctl.getState().runbook;

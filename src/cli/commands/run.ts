@@ -298,6 +298,7 @@ export async function runCommand(
         kind,
         auto: opts.auto,
         flags: decisionFlags(opts),
+        sandbox: Boolean(sandbox),
         procedureId: opts.procedure,
         steps: extra.steps,
         inputs: given,

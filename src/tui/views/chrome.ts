@@ -1,7 +1,7 @@
 // The footer (the keys that work right now, or a short message) and the
 // help overlay (every key).
 import { fit, plain, seg, type Line } from '../line.js';
-import { isBusy, type UiState } from '../state.js';
+import { isBusy, quitLabel, type UiState } from '../state.js';
 import { oneLine, wrap } from '../text.js';
 import { isPicking, isTyping } from '../keys.js';
 import { waitingFor } from '../../present/approval.js';
@@ -11,11 +11,11 @@ import { padColumns } from '../../present/width.js';
 export function footerLine(ui: UiState, width: number): Line {
   if (ui.observer) return watcherFooter(ui, ui.observer, width);
   if (ui.flash) return fit([seg(ui.flash.text, { tone: ui.flash.tone, bold: true })], width);
-  if (isPicking(ui)) return packKeys([{ key: '?', label: 'keys' }, { key: 'q', label: 'quit (resume later)' }], width)[0] ?? [];
+  if (isPicking(ui)) return packKeys([{ key: '?', label: 'keys' }, { key: 'q', label: quitLabel(ui) }], width)[0] ?? [];
   if (isTyping(ui)) return packKeys([{ key: '←→ Home End', label: 'move in the field' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, { key: 'PgUp/PgDn', label: 'scroll' }], width)[0] ?? [];
   // The run waits for a second person: say for what, and that q stops waiting.
   const waiting = ui.prompt ? undefined : waitingFor(ui.run);
-  if (waiting) return fit([seg(`waits for ${oneLine(waiting)} · `, { tone: 'warn', bold: true }), ...(packKeys([{ key: 'q', label: 'stop waiting (resume later)' }], width)[0] ?? [])], width);
+  if (waiting) return fit([seg(`waits for ${oneLine(waiting)} · `, { tone: 'warn', bold: true }), ...(packKeys([{ key: 'q', label: quitLabel(ui, 'stop waiting') }], width)[0] ?? [])], width);
   const hints: KeyHint[] = [{ key: '?', label: 'keys' }];
   if (isBusy(ui)) hints.push({ key: 'Ctrl-C', label: 'cancel statement' });
   if (!ui.prompt || ui.prompt.kind === 'confirm' || (ui.prompt.kind === 'blocked' && ui.prompt.mode === 'menu')) hints.push({ key: 'q', label: ui.finished ? 'leave' : 'quit' });

@@ -1,7 +1,7 @@
 // The question panel above the footer: what the session is waiting for, and
 // exactly which keys answer it. Empty while nothing is asked.
 import { clipLines, fit, plain, seg, wrapLine, type Line, type Seg, type Tone } from '../line.js';
-import { findItem, hasFixAction, stepOf, type Prompt, type UiState } from '../state.js';
+import { findItem, hasFixAction, quitLabel, stepOf, type Prompt, type UiState } from '../state.js';
 import { clock } from '../../present/duration.js';
 import { verdictSentence } from '../../present/verdict.js';
 import { oneLine, wrap } from '../text.js';
@@ -102,7 +102,7 @@ function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
       const what = item?.kind === 'checklist' ? 'Checklist' : item?.kind === 'prerequisite' ? 'Prerequisite' : 'Confirm';
       return [
         ...wrapped(`? ${what} ${itemNumber(ui, p.key)} “${oneLine(item?.title ?? p.key)}”: `, p.text, width, 'accent'),
-        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: 'quit (resume later)' }, { key: '?', label: 'keys' }], width),
+        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: quitLabel(ui) }, { key: '?', label: 'keys' }], width),
       ];
     }
     case 'danger': {
@@ -121,7 +121,7 @@ function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
       const item = findItem(ui, p.key);
       const out = wrapped(`▶ Next, step ${itemNumber(ui, p.key)}: `, item?.title ?? p.key, width, 'accent', true, 2);
       if (p.why?.length) out.push(...wrapped('  needs your decision: ', p.why.join('; '), width, 'warn', false, 2));
-      out.push(...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run on to the next decision' }, { key: 'q', label: 'stop here (resume later)' }, { key: '?', label: 'keys' }], width));
+      out.push(...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run on to the next decision' }, { key: 'q', label: quitLabel(ui, 'stop here') }, { key: '?', label: 'keys' }], width));
       return out;
     }
     case 'fix': {
@@ -181,7 +181,7 @@ function blockedLines(ui: UiState, p: Extract<Prompt, { kind: 'blocked' }>, widt
         { key: 't', label: `troubleshoot (${troubleshootingCount(p)})`, disabled: p.entries.length === 0 },
         { key: 'b', label: !step?.rollback ? 'roll back (none)' : !rollbackApplies(item) ? 'roll back (it ran nothing)' : 'roll back', disabled: !step?.rollback || !rollbackApplies(item) },
         { key: 's', label: item?.skippable ? 'skip with reason' : 'skip (not allowed)', disabled: !item?.skippable },
-        { key: 'q', label: 'quit (resume later)' },
+        { key: 'q', label: quitLabel(ui) },
       ],
       width,
     ),
