@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { makeFields } from '../../src/tui/fields.js';
 import { ROWS_KEPT_PER_RESULT } from '../../src/engine/state.js';
 import { viewedKey, currentKey, type Prompt, type UiState } from '../../src/tui/state.js';
-import { update, FORCE_EXIT_AFTER_MS } from '../../src/tui/store.js';
+import { update } from '../../src/tui/store.js';
+import { FORCE_EXIT_AFTER_MS } from '../../src/tui/leave.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
 import { apply, atSteps, events, makeRunbook, makeUi, NOW, started } from './helpers.js';
 
