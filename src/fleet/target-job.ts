@@ -119,6 +119,11 @@ export async function runTargetJob(ctx: WorkerContext, job: TargetJob, workerId:
       let set = ctx.sessions.get(job.fleetId);
       if (!set) ctx.sessions.set(job.fleetId, (set = new Set()));
       set.add(session);
+      // A stop announced between this job's first look at the fleet and now found no session to tell: look again.
+      void control
+        .fleet(job.fleetId)
+        .then((f) => (f?.state === 'stopping' || f?.state === 'stopped') && session.requestStop('the fleet was stopped (runbook fleet stop)'))
+        .catch(() => {});
       if (notices) session.subscribe(notices.listener);
       session.subscribe((state, event) => {
         final = state;

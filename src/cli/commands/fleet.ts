@@ -240,7 +240,8 @@ export async function fleetStatusCommand(ref: string | undefined, opts: ControlO
         }
       }
     }
-    return fleet.state === 'failed' ? 1 : 0;
+    // As the README says for fleet run and fleet status alike: 1 when a target failed or the fleet was stopped.
+    return fleet.state === 'failed' || fleet.state === 'stopped' ? 1 : 0;
   } finally {
     await opened.close();
   }
