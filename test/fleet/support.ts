@@ -1,9 +1,9 @@
 // Fleet tests' pieces: many target databases at once on the test server, a
 // control database, worker processes and the CLI, all real.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { serverUrl, urlForDatabase } from '../support/db.js';
+import { startCli, type CliProcess } from '../support/cli.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 
@@ -15,22 +15,9 @@ export function passwordless(url: string): { url: string; password: string } {
   return { url: u.toString(), password };
 }
 
-export interface Proc {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  stdout: () => string;
-  stderr: () => string;
-}
+export type Proc = CliProcess;
 
-export function start(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done, stdout: () => stdout, stderr: () => stderr };
-}
+export const start = (args: string[], env: Record<string, string> = {}): Proc => startCli(args, env);
 
 export async function waitFor(what: string, ok: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;

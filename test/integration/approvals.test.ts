@@ -5,7 +5,6 @@
 // and when, is in the journal and the report.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,18 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/journal.js';
 import { createTestDatabase } from '../support/db.js';
 import { createReviewer } from '../support/reviewer.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../../test/e2e/fixtures/approve.yaml', import.meta.url));
 
 function cli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done, out: () => stdout };
+  const p = startCli(args, { DATABASE_URL: '' });
+  return { ...p, out: p.stdout };
 }
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {

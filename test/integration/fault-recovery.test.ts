@@ -11,19 +11,17 @@
 // database, and answers with --in-flight.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readJournal } from '../../src/journal/journal.js';
 import { replayJournal } from '../../src/journal/replay.js';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/exec/embedded.js';
 import { seededRandom } from '../support/random.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 const EXIT = { done: 0, usage: 2, connection: 4, decision: 5 };
 
 
@@ -68,12 +66,8 @@ interface Exited {
 }
 
 function start(args: string[]): { kill: () => void; done: Promise<Exited>; stdout: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, RUNBOOK_OPERATOR: 'fault-tester' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return { kill: () => child.kill('SIGKILL'), stdout: () => stdout, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+  const p = startCli(args, { RUNBOOK_OPERATOR: 'fault-tester' });
+  return { kill: () => p.child.kill('SIGKILL'), done: p.done, stdout: p.stdout };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,24 +6,18 @@
 // its applied: query, and every mark is made once.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/handover/handover.yaml', import.meta.url));
 
 function cli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done, out: () => stdout };
+  const p = startCli(args, { DATABASE_URL: '' });
+  return { ...p, out: p.stdout };
 }
 
 const cleanup: Array<() => Promise<void> | void> = [];

@@ -3,25 +3,15 @@
 // not held up, and a killed runner's lock is gone at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { acquireRunLock } from '../../src/journal/lock.js';
 import { createTestDatabase } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 
-function start(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
-}
+const start = (args: string[], env: Record<string, string>) => startCli(args, env);
 
 function book(dir: string, id: string, sql: string): string {
   const file = join(dir, `${id}.yaml`);

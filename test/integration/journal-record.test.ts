@@ -3,27 +3,18 @@
 // journal, the index, the reports — nor in the record kept in the database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { readJournal } from '../../src/journal/journal.js';
 import { runReportSchema } from '../../src/report/report-json.js';
 import { createTestDatabase, serverUrl } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[], env: Record<string, string> = {}) => startCli(args, env).done;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -3,33 +3,17 @@
 // its verification (done / not done / unknown) before anything else happens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readJournal, type Journal } from '../../src/journal/journal.js';
 import { replayJournal } from '../../src/journal/replay.js';
 import { streamLines } from '../../src/report/json.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<Result>; stdout: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<Result>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done, stdout: () => stdout };
-}
+const start = (args: string[], env: Record<string, string> = {}) => startCli(args, env);
 
 const cli = (args: string[], env?: Record<string, string>) => start(args, env).done;
 

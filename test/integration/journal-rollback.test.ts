@@ -4,26 +4,17 @@
 // compared with a snapshot of the catalog.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { readJournal } from '../../src/journal/journal.js';
 import { replayJournal } from '../../src/journal/replay.js';
 import { createTestDatabase } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 
-function cli(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[]) => startCli(args).done;
 
 /** Everything a migration can change in the schema, as sorted text lines. */
 async function catalog(client: pg.Client): Promise<string[]> {
