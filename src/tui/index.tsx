@@ -12,12 +12,10 @@ import type { RunSession } from '../run/session.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
 import { App } from './components/App.js';
-import { TuiController } from './controller.js';
+import { screenController } from './screen-controller.js';
 import { screenOperator } from './operator.js';
 import { makeFields } from './fields.js';
-import { initialState } from './state.js';
 import { colorWanted } from './theme.js';
-import { detailGeometry } from './views/geometry.js';
 import { summaryLines } from './views/summary.js';
 import { watchServer } from './wiring.js';
 
@@ -64,23 +62,18 @@ export interface InteractiveOptions {
 export async function runInteractive(o: InteractiveOptions): Promise<RunState | null> {
   const stdout = o.stdout ?? process.stdout;
   const stdin = o.stdin ?? process.stdin;
-  const ctl = new TuiController(
-    initialState({
-      runbook: o.runbook,
-      kind: o.kind,
-      procedureId: o.procedureId,
-      steps: o.steps,
-      targetHint: o.targetHint,
-      now: Date.now(),
-      size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
-      plan: o.plan,
-      recordNote: o.note,
-      pace: o.auto ? 'auto' : 'guided',
-      flags: o.flags,
-      sandbox: o.sandbox,
-    }),
-    { measure: detailGeometry },
-  );
+  const ctl = screenController(stdout, {
+    runbook: o.runbook,
+    kind: o.kind,
+    procedureId: o.procedureId,
+    steps: o.steps,
+    targetHint: o.targetHint,
+    plan: o.plan,
+    recordNote: o.note,
+    pace: o.auto ? 'auto' : 'guided',
+    flags: o.flags,
+    sandbox: o.sandbox,
+  });
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
   const screen = altScreen({ stdin, stdout });

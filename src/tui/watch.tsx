@@ -9,10 +9,8 @@ import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
 import { altScreen } from './alt-screen.js';
 import { App } from './components/App.js';
-import { TuiController } from './controller.js';
-import { initialState } from './state.js';
+import { screenController } from './screen-controller.js';
 import { colorWanted } from './theme.js';
-import { detailGeometry } from './views/geometry.js';
 
 export interface WatchFeed {
   /** An event of the watched run, with the state after it. */
@@ -42,18 +40,7 @@ export interface WatchScreenOptions {
 export async function watchInteractive(o: WatchScreenOptions): Promise<RunState> {
   const stdout = o.stdout ?? process.stdout;
   const stdin = o.stdin ?? process.stdin;
-  const ctl = new TuiController(
-    initialState({
-      runbook: o.runbook,
-      kind: o.kind,
-      procedureId: o.procedureId,
-      steps: o.steps,
-      now: Date.now(),
-      size: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
-      observer: { text: o.text },
-    }),
-    { measure: detailGeometry },
-  );
+  const ctl = screenController(stdout, { runbook: o.runbook, kind: o.kind, procedureId: o.procedureId, steps: o.steps, observer: { text: o.text } });
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
   ctl.setHooks({ exit: () => leave() });
