@@ -5,7 +5,6 @@
 // Off unless configured: without an endpoint nothing is sent.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTestDatabase } from '../support/db.js';
+import { startCli } from '../support/cli.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/runbook.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../../test/fixtures/traces/traced.yaml', import.meta.url));
 const SECRET = 'tok-9f2c41d7e0';
 
@@ -44,14 +43,7 @@ async function receiver() {
   return { spans, bodies, types, url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-function cli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const cli = (args: string[], env: Record<string, string>) => startCli(args, { DATABASE_URL: '', ...env }).done;
 
 const attr = (s: { attributes?: { key: string; value: OtlpValue }[] }, key: string) => {
   const v = s.attributes?.find((a) => a.key === key)?.value;
@@ -63,14 +55,20 @@ after(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-test('a run sends its spans — run, steps, statements, lock waits as events — to the OTLP endpoint, with no secret in them', async () => {
-  const db = await createTestDatabase('traces');
+/** A database with the traced table, a state folder and a receiver, each cleaned up after the tests. */
+async function setup(name: string) {
+  const db = await createTestDatabase(name);
   cleanup.push(() => db.drop());
   const dir = mkdtempSync(join(tmpdir(), 'runbook-traces-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   const otlp = await receiver();
   cleanup.push(() => otlp.close());
   await db.client.query('CREATE TABLE traced_t (id int)');
+  return { db, dir, otlp };
+}
+
+test('a run sends its spans — run, steps, statements, lock waits as events — to the OTLP endpoint, with no secret in them', async () => {
+  const { db, dir, otlp } = await setup('traces');
 
   // Another session reads the table for a while: the ALTER waits, times out and retries.
   const reader = new pg.Client({ connectionString: db.url });
@@ -133,13 +131,7 @@ test('a run sends its spans — run, steps, statements, lock waits as events —
 });
 
 test('without an OTLP endpoint, nothing is sent and the SDK is not loaded', async () => {
-  const db = await createTestDatabase('traces_off');
-  cleanup.push(() => db.drop());
-  const dir = mkdtempSync(join(tmpdir(), 'runbook-traces-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const otlp = await receiver();
-  cleanup.push(() => otlp.close());
-  await db.client.query('CREATE TABLE traced_t (id int)');
+  const { db, dir, otlp } = await setup('traces_off');
   const run = await cli(['run', FIXTURE, '--db', db.url, '--plain', '--input', `token=${SECRET}`, '--state-dir', join(dir, 's')], { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', NODE_DEBUG: 'module' });
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(otlp.bodies.length, 0);

@@ -10,28 +10,16 @@
 // CI runs it on PostgreSQL 15 and on the embedded 18.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import yaml from 'js-yaml';
 import pg from 'pg';
 import { connect, runSql, type PgSession } from '../../src/exec/postgres/index.js';
 import type { LockTrace } from '../../src/exec/types.js';
 import { lockRank } from '../../src/sql/locks.js';
 import { ensureParser, splitSql, type LockMode } from '../../src/sql/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { lockCorpus } from '../support/lock-corpus.js';
 
-interface Entry {
-  id: string;
-  setup?: string;
-  sql: string;
-  min_version?: number;
-  max_version?: number;
-  locks: Record<string, LockMode>;
-  rewrite: boolean;
-}
 
-const corpusFile = fileURLToPath(new URL('../../../test/corpus/locks.yaml', import.meta.url));
-const corpus = (yaml.load(readFileSync(corpusFile, 'utf8')) as { statements: Entry[] }).statements;
+const corpus = lockCorpus;
 
 let db: TestDatabase;
 let session: PgSession;

@@ -5,27 +5,14 @@
 // (the guard's --trace-locks test keeps checking it on every run).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import yaml from 'js-yaml';
 import { ensureParser, parseTreeOf, splitSql } from '../../src/sql/index.js';
 import { statementsFindings } from '../../src/sql/findings.js';
 import { statementLocks } from '../../src/sql/locks.js';
 import { contextAfter } from '../support/lock-context.js';
+import { lockCorpus } from '../support/lock-corpus.js';
 
-interface Entry {
-  id: string;
-  setup?: string;
-  sql: string;
-  min_version?: number;
-  max_version?: number;
-  locks: Record<string, string>;
-  rewrite: boolean;
-  findings: string[];
-}
 
-const corpusFile = fileURLToPath(new URL('../../../test/corpus/locks.yaml', import.meta.url));
-const corpus = (yaml.load(readFileSync(corpusFile, 'utf8')) as { statements: Entry[] }).statements;
+const corpus = lockCorpus;
 
 before(() => ensureParser());
 
