@@ -105,8 +105,8 @@ export default [
     rules: {
       '@typescript-eslint/no-restricted-imports': restrict(
         io('src/present turns values into words; it does no I/O.'),
-        layers(['exec', 'run'], 'src/present may name what executors and the session report (import type), never call them.', true),
-        layers(['journal', 'fleet', 'cli', 'tui', 'report', 'markdown'], 'src/present is below the renderers and the session: they call it, not the other way.'),
+        layers(['exec', 'run', 'fleet'], 'src/present may name what executors, the session and the fleet report (import type), never call them.', true),
+        layers(['journal', 'cli', 'tui', 'report', 'markdown'], 'src/present is below the renderers and the session: they call it, not the other way.'),
         { group: ['ink', 'react', 'ink-*'], message: 'src/present makes words; colour and layout are the renderers\' (src/tui).' },
       ),
     },

@@ -8,7 +8,7 @@ import { approvalWaitWords } from '../present/approval.js';
 import type { RunEvent } from '../engine/events.js';
 import type { RunState } from '../engine/state.js';
 import { redactUrl } from '../exec/connection-url.js';
-import { runFailure } from './words.js';
+import { runFailure } from '../present/fleet.js';
 
 export type NotifyKind = 'run_started' | 'run_blocked' | 'run_failed' | 'run_finished' | 'fleet_started' | 'fleet_failed' | 'fleet_finished' | 'approval_needed';
 

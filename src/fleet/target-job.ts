@@ -19,7 +19,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import { FLEET_SCHEMA } from './control-schema.js';
 import { CHANGED, FINISHED_TARGET, type Control, type FleetRow, type TargetState } from './control.js';
 import { targetUrl } from './target-url.js';
-import { runFailure } from './words.js';
+import { runFailure } from '../present/fleet.js';
 import { runNotices, webhookFromEnv } from './notify.js';
 import { redactUrl } from '../exec/connection-url.js';
 

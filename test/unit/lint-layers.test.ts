@@ -44,7 +44,10 @@ describe('eslint layer rules', () => {
     await rejects('src/present/planted.ts', "import { writeFile } from 'node:fs/promises';\nexport const x = writeFile;\n", /does no I\/O/);
     await rejects('src/present/planted.ts', "import { readJournal } from '../journal/journal.js';\nexport const x = readJournal;\n", /below the renderers/);
     await rejects('src/present/planted.ts', "import { Text } from 'ink';\nexport const x = Text;\n", /colour and layout/);
+    await rejects('src/present/planted.ts', "import { fleetKey } from '../fleet/start.js';\nexport const x = fleetKey;\n", /never call them/);
     await accepts('src/present/planted.ts', "import type { TargetInfo } from '../exec/postgres/target.js';\nexport type T = TargetInfo;\n");
+    // The fleet's rows are what its words are about (present/fleet.ts).
+    await accepts('src/present/planted.ts', "import type { TargetRow } from '../fleet/control.js';\nexport type T = TargetRow;\n");
   });
 
   test('src/tui components and views: no pg/execa/exec/journal, no value formatting', async () => {

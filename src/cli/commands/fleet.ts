@@ -12,7 +12,7 @@ import { embeddedControl, type ControlServer } from '../../fleet/embedded-contro
 import { answersFromFlags, fleetKey } from '../../fleet/start.js';
 import { defaultFleetName, loadTargets } from '../../fleet/targets.js';
 import { startWorker, type FleetWorker } from '../../fleet/worker.js';
-import { fleetLine, statusLines } from '../../fleet/words.js';
+import { fleetLine, statusLines } from '../../present/fleet.js';
 import { FleetFeed, listenFleet } from '../../fleet/feed.js';
 import { loadFleetView } from '../../tui/load.js';
 import { webhookFromEnv } from '../../fleet/notify.js';

@@ -3,7 +3,7 @@
 // run is open (read-only). The view is handed its size; it measures nothing.
 import type { RunState } from '../../engine/state.js';
 import type { FleetRow, TargetRow } from '../../fleet/control.js';
-import { byWave } from '../../fleet/words.js';
+import { byWave } from '../../present/fleet.js';
 
 export interface FleetViewState {
   fleet: FleetRow;

@@ -6,7 +6,7 @@ import { outputWords } from '../../present/output.js';
 import { verdictSentence } from '../../present/verdict.js';
 import { fit, plain, seg, styled, type Line, type Tone } from '../line.js';
 import { clean } from '../text.js';
-import { elapsed, fleetLine } from '../../fleet/words.js';
+import { elapsed, fleetLine } from '../../present/fleet.js';
 import type { TargetRow } from '../../fleet/control.js';
 import type { FleetViewState } from './model.js';
 import { padColumns } from '../../present/width.js';

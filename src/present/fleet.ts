@@ -1,9 +1,11 @@
-// The fleet's words: what a target's run came to, and the lines of the status
-// table. (Kept here until src/present exists; then they move there.)
+// The fleet's words: what a target's run came to, how long it has taken, and
+// the lines of the status table (`fleet status`, the fleet view's header). The
+// fleet hands over its rows (control's FleetRow/TargetRow); the order the
+// table lists them in (by wave, failures first) is part of how they are shown.
 import type { RunState } from '../engine/state.js';
-import type { FleetRow, TargetRow } from './control.js';
-import { duration } from '../present/duration.js';
-import { verdictSentence } from '../present/verdict.js';
+import type { FleetRow, TargetRow } from '../fleet/control.js';
+import { duration } from './duration.js';
+import { verdictSentence } from './verdict.js';
 
 /** Why a run did not succeed, in one line: the item and its error or first failed check. */
 export function runFailure(state: RunState): string {
