@@ -285,9 +285,12 @@ export async function fleetRetryCommand(ref: string, opts: FleetRunOptions): Pro
     }
     const again = await control.tx(async (c) => {
       // A target with a run resumes it (retrying the item it failed on); one that never got a run starts afresh.
-      const { rows } = await c.query<{ name: string; wave: number }>(
-        `UPDATE ${FLEET_SCHEMA}.targets SET state = 'pending', retry = run_id IS NOT NULL, error = NULL, finished_at = NULL, updated_at = now()
-          WHERE fleet_id = $1 AND state IN ('failed', 'stopped') RETURNING name, wave`,
+      // RETURNING comes in no promised order (it was completion order): the fleet lists targets in its own order, the targets file's.
+      const { rows } = await c.query<{ name: string }>(
+        `WITH again AS (
+           UPDATE ${FLEET_SCHEMA}.targets SET state = 'pending', retry = run_id IS NOT NULL, error = NULL, finished_at = NULL, updated_at = now()
+            WHERE fleet_id = $1 AND state IN ('failed', 'stopped') RETURNING name, position)
+         SELECT name FROM again ORDER BY position`,
         [fleet.id],
       );
       // Targets never started (the fleet stopped before their wave) are still pending: they run too.
