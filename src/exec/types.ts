@@ -140,6 +140,31 @@ export interface ExecError {
   exitCode?: number;
 }
 
+/**
+ * Why a connection could not be opened, as the executor classified it; the
+ * words (with what to check next) are present/connection's.
+ */
+export interface ConnectProblem {
+  cause:
+    | 'refused' | 'unresolved' | 'unreachable' | 'no-socket' | 'bad-password' | 'login-refused' | 'no-database'
+    | 'full' | 'not-ready' | 'closed' | 'timeout' | 'no-password' | 'ssl' | 'other'
+    /** The address is not a postgres:// URL, or the library could not read it. */
+    | 'not-a-url' | 'bad-url';
+  /** host:port/database (or, for the URL causes, the URL), password masked. */
+  where: string;
+  /** The library's or the server's own words, password masked. */
+  server: string;
+  /** SQLSTATE or the socket error code. */
+  code?: string;
+}
+
+/** Why a connection in use broke; present/connection words it. */
+export interface LostConnection {
+  cause: 'terminated' | 'restarting' | 'closed' | 'other';
+  where: string;
+  server: string;
+}
+
 export interface StatementRecord {
   index: number;
   text: string;

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { redactUrl } from '../exec/connection-url.js';
-import { onlyMinorUpgrade, targetChanges, type PgSession } from '../exec/postgres/index.js';
+import { targetChangesText } from '../present/target.js';
+import { onlyMinorUpgrade, targetDiff, type PgSession } from '../exec/postgres/index.js';
 import { settleLeftovers } from './leftovers.js';
 import type { RunEvent } from '../engine/events.js';
 import { createRun, findItem } from '../engine/plan.js';
@@ -221,14 +222,14 @@ function checkResumedTarget(lock: RunLock, resume: NonNullable<RecordRequest['re
   // A field the journal scrubbed (a password equal to the user or database name) is unknown, not different.
   const known = Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, v === '***' ? now[k as keyof typeof now] : v])) as typeof pinned;
   const same = { ...known, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt };
-  const changes = targetChanges(same, now);
-  if (pinned.host !== now.host || pinned.port !== now.port) changes.unshift(`the server is ${now.host}:${now.port} (was ${pinned.host}:${pinned.port})`);
+  const changes = targetDiff(same, now);
+  if (pinned.host !== now.host || pinned.port !== now.port) changes.unshift({ what: 'address', was: `${pinned.host}:${pinned.port}`, now: `${now.host}:${now.port}` });
   const upgrade = changes.length === 1 && onlyMinorUpgrade(same, now);
   if (upgrade && accept) say(`resume: the server was upgraded from PostgreSQL ${pinned.serverVersion} to ${now.serverVersion} since the run stopped; accepted (--accept-target-change)`);
   else if (upgrade) {
     return `refused: run ${resume.journal.header.runId} was pinned to PostgreSQL ${pinned.serverVersion}, and the server is now ${now.serverVersion} (a minor upgrade of the same cluster). If that upgrade is expected, resume with --accept-target-change.`;
   } else if (changes.length > 0) {
-    return `refused: run ${resume.journal.header.runId} is pinned to ${pinned.host}:${pinned.port}/${pinned.database}, and this target differs: ${changes.join('; ')}. Pass --db for the run's own database.`;
+    return `refused: run ${resume.journal.header.runId} is pinned to ${pinned.host}:${pinned.port}/${pinned.database}, and this target differs: ${targetChangesText(changes)}. Pass --db for the run's own database.`;
   }
   if (pinned.serverStartedAt && pinned.serverStartedAt !== now.serverStartedAt) say(`resume: note: the server restarted since the run stopped (started at ${now.serverStartedAt}); whatever was in flight then was rolled back by the restart`);
   return undefined;

@@ -7,10 +7,11 @@ import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
 import { firstStatements } from '../present/output.js';
 import { autoWords } from '../present/decision.js';
+import { targetChangesText } from '../present/target.js';
 import { createRun, findItem, nextMove, stepsFor } from '../engine/plan.js';
 import { checkOutput, reduce } from '../engine/reducer.js';
 import type { InputValue, ItemState, RunKind, RunState, StatementProgress, StepFinding } from '../engine/state.js';
-import { connect, isExecFailure, onlyMinorUpgrade, queryValues, targetChanges, type PgSession } from '../exec/postgres/index.js';
+import { connect, isExecFailure, onlyMinorUpgrade, queryValues, targetDiff, type PgSession } from '../exec/postgres/index.js';
 import { emptyResult } from '../exec/types.js';
 import { bindPlaceholders } from '../sql/index.js';
 import type { ExecError, ExecEvent } from '../exec/types.js';
@@ -304,10 +305,10 @@ export class RunSession {
     const now = this.pg.target;
     // A new connection has a backend of its own, and the server may have restarted since; the rest must match.
     const same = { ...this.state.target!, backendPid: now.backendPid, serverStartedAt: now.serverStartedAt };
-    const changes = targetChanges(same, now);
+    const changes = targetDiff(same, now);
     // A minor upgrade was shown and accepted before the run got here (resume --accept-target-change): the new version is pinned.
     const accepted = this.options.acceptTargetChange && onlyMinorUpgrade(same, now);
-    if (changes.length > 0 && !accepted) throw new TargetChanged(`the target is not the one this run was pinned to (${changes.join('; ')})`);
+    if (changes.length > 0 && !accepted) throw new TargetChanged(`the target is not the one this run was pinned to (${targetChangesText(changes)})`);
     this.emit({ type: 'target_pinned', target: now, at: this.clock() });
   }
 
@@ -546,9 +547,9 @@ export class RunSession {
   /** Before a step that changes data: is this still the server and database we pinned? */
   private async recheckTarget(): Promise<void> {
     const pinned = this.state.target!;
-    const changes = targetChanges(pinned, await this.pg!.recheckTarget());
+    const changes = targetDiff(pinned, await this.pg!.recheckTarget());
     if (changes.length > 0) {
-      throw new TargetChanged(`the target changed since the run started (${changes.join('; ')}). Stop and check before going on.`);
+      throw new TargetChanged(`the target changed since the run started (${targetChangesText(changes)}). Stop and check before going on.`);
     }
   }
 

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactUrl, resolveDatabaseUrl } from '../../src/exec/connection-url.js';
 import { freePort } from '../../src/exec/embedded.js';
-import { connect, isExecFailure, queryValues, runSql, targetChanges } from '../../src/exec/postgres/index.js';
-import { targetLine } from '../../src/present/target.js';
+import { connect, isExecFailure, queryValues, runSql, targetDiff } from '../../src/exec/postgres/index.js';
+import { targetChangeWords, targetLine } from '../../src/present/target.js';
 import type { ExecEvent } from '../../src/exec/types.js';
 import { createTestDatabase } from '../support/db.js';
 
@@ -59,8 +59,13 @@ test('connect pins the target: server, database, version, primary, backend pid',
     assert.match(targetLine(t), new RegExp(`^postgres@.*/${db.name} · PostgreSQL ${t.serverVersion.replace('.', '\\.')} · primary$`));
 
     const again = await session.recheckTarget();
-    assert.deepEqual(targetChanges(t, again), []);
-    assert.deepEqual(targetChanges(t, { ...again, isReplica: true, database: 'other' }), [
+    assert.deepEqual(targetDiff(t, again), []);
+    const changed = targetDiff(t, { ...again, isReplica: true, database: 'other' });
+    assert.deepEqual(changed, [
+      { what: 'database', was: db.name, now: 'other' },
+      { what: 'role', was: 'primary', now: 'replica' },
+    ]);
+    assert.deepEqual(changed.map(targetChangeWords), [
       `database is now other (was ${db.name})`,
       'the server is now a replica (read-only standby)',
     ]);

@@ -2,7 +2,8 @@
 // on: what failed, where, and what to try. Never a stack trace, never a password.
 import { redactUrl } from '../connection-url.js';
 import { Secrets } from '../secrets.js';
-import type { ExecError } from '../types.js';
+import type { ConnectProblem, ExecError, LostConnection } from '../types.js';
+import { connectWords, lostConnectionWords } from '../../present/connection.js';
 
 /** Thrown by connect / recheckTarget / queryValues / timeQuery; carries the ExecError. */
 export class ExecFailure extends Error {
@@ -48,71 +49,60 @@ export function isConnectionLoss(err: unknown): boolean {
 /** The connection broke while the session was in use (server restart, terminate, network). */
 export function lostConnectionError(err: unknown, where: string): ExecError {
   const { code, message = 'connection lost' } = pgFields(err);
-  const why =
-    code === '57P01' ? 'the server terminated the session (pg_terminate_backend or a shutdown)'
-    : code === '57P02' || code === '57P03' ? 'the server is crashing or restarting'
-    : code === 'ECONNRESET' || /terminated unexpectedly/i.test(message) ? 'the connection was closed unexpectedly'
-    : message;
+  const cause: LostConnection['cause'] =
+    code === '57P01' ? 'terminated'
+    : code === '57P02' || code === '57P03' ? 'restarting'
+    : code === 'ECONNRESET' || /terminated unexpectedly/i.test(message) ? 'closed'
+    : 'other';
   return {
     kind: 'connection',
-    message: `Lost the connection to ${where}: ${why}.`,
+    message: lostConnectionWords({ cause, where, server: message }),
     ...(code && !SOCKET_CODES.has(code) ? { sqlstate: code } : {}),
   };
 }
 
-/** A failure to open a connection, with the likely cause and the next thing to check. */
-export function connectError(err: unknown, where: string, password?: string): ExecError {
+/** What went wrong opening a connection, as the library and the server said it (the password masked). */
+export function connectProblem(err: unknown, where: string, password?: string): ConnectProblem {
   const { code, message: raw = String(err) } = pgFields(err);
-  const message = scrub(raw, password);
-  const check = 'Check --db / DATABASE_URL (or the PG* variables)';
-  let text: string;
+  const server = scrub(raw, password);
+  const of = (cause: ConnectProblem['cause']): ConnectProblem => ({ cause, where, server, ...(code ? { code } : {}) });
   switch (code) {
     case 'ECONNREFUSED':
-      text = `Could not connect to ${where}: connection refused. Is the server running and listening on that host and port? ${check}.`;
-      break;
+      return of('refused');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      text = `Could not connect to ${where}: the host name does not resolve. ${check}.`;
-      break;
+      return of('unresolved');
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      text = `Could not connect to ${where}: the host is unreachable (${code}). Is there a firewall or VPN in the way? ${check}.`;
-      break;
+      return of('unreachable');
     case 'ENOENT':
-      text = `Could not connect to ${where}: no server socket at that path. Is the server running? ${check}.`;
-      break;
+      return of('no-socket');
     case '28P01':
-      text = `Could not log in to ${where}: ${message}. Check the user and password in --db / DATABASE_URL / PGPASSWORD.`;
-      break;
+      return of('bad-password');
     case '28000':
-      text = `The server at ${where} refused the login: ${message}. Check pg_hba.conf on the server, or the user, database and sslmode you connect with.`;
-      break;
+      return of('login-refused');
     case '3D000':
-      text = `Connected to the server, but ${message}. Check the database name in --db / DATABASE_URL.`;
-      break;
+      return of('no-database');
     case '53300':
-      text = `The server at ${where} has no free connection slots (${message}). Try again later, or ask who holds the connections.`;
-      break;
+      return of('full');
     case '57P03':
-      text = `The server at ${where} is not accepting connections yet (${message}). It is starting up, shutting down or in recovery; try again shortly.`;
-      break;
-    default:
-      if (/Connection terminated/i.test(message)) {
-        text = `Could not connect to ${where}: the connection closed before the server answered. Is the server running and reachable there? ${check}.`;
-      } else if (/timeout expired/i.test(message)) {
-        text = `Could not connect to ${where}: no answer within the connection timeout. Is the server up and reachable? ${check}.`;
-      } else if (/password must be a string|SASL|no password/i.test(message)) {
-        text = `The server at ${where} asked for a password, but none was given. Put it in the URL or in PGPASSWORD (or ~/.pgpass).`;
-      } else if (/ssl/i.test(message)) {
-        text = `Could not connect to ${where}: ${message}. Check the sslmode in --db / DATABASE_URL (e.g. ?sslmode=disable for a local server, require for a managed one).`;
-      } else {
-        text = `Could not connect to ${where}: ${message}. Is the server running? ${check}.`;
-      }
+      return of('not-ready');
   }
+  if (/Connection terminated/i.test(server)) return of('closed');
+  if (/timeout expired/i.test(server)) return of('timeout');
+  if (/password must be a string|SASL|no password/i.test(server)) return of('no-password');
+  if (/ssl/i.test(server)) return of('ssl');
+  return of('other');
+}
+
+/** A failure to open a connection, with the likely cause and the next thing to check (present/connection words it). */
+export function connectError(err: unknown, where: string, password?: string): ExecError {
+  const problem = connectProblem(err, where, password);
+  const { code } = problem;
   // The library's words were masked above; the address and advice are ours, built without the password
   // (masking them would turn "127.0.0.1:5432" into "127.0.0.1:***" when the password is 5432).
-  return { kind: 'connection', message: redactUrl(text), ...(code && /^[0-9A-Z]{5}$/.test(code) ? { sqlstate: code } : {}) };
+  return { kind: 'connection', message: redactUrl(connectWords(problem)), ...(code && /^[0-9A-Z]{5}$/.test(code) ? { sqlstate: code } : {}) };
 }
 
 /** Remove a known secret from text that came back from a library (see exec/secrets.ts for how). */

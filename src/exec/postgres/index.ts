@@ -2,7 +2,7 @@
 // SQL, and the read helpers checks use. Nothing outside src/exec touches `pg`.
 export { connect } from './session.js';
 export type { ConnectOptions, PgSession } from './session.js';
-export { onlyMinorUpgrade, targetChanges } from './target.js';
+export { onlyMinorUpgrade, targetDiff, type TargetChange } from './target.js';
 export type { TargetInfo } from './target.js';
 export { runSql } from './run-sql.js';
 export type { SqlRequest } from './run-sql.js';

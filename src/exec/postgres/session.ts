@@ -2,6 +2,7 @@
 // target pinned and re-checkable, cancellable from outside, and never able to
 // crash the process when the server goes away.
 import { targetAddress } from '../../present/target.js';
+import { connectWords } from '../../present/connection.js';
 import pg from './pg.js';
 import { redactUrl } from '../connection-url.js';
 import { passwordOf } from '../secrets.js';
@@ -24,7 +25,7 @@ export interface PgSession {
   close(): Promise<void>;
   /** Cancel whatever statement this session is running, from a second connection. Safe to call any time, any number of times. */
   cancelCurrent(): Promise<void>;
-  /** Ask the server again who it is (before a step that changes data); compare with targetChanges(). */
+  /** Ask the server again who it is (before a step that changes data); compare with targetDiff(). */
   recheckTarget(): Promise<TargetInfo>;
   /**
    * A second connection to the same target, for watching this one from the
@@ -155,14 +156,14 @@ function describeAddress(client: pg.Client): string {
 export async function connect(url: string, options: ConnectOptions = {}): Promise<PgSession> {
   // pg would read "host=db password=x" as a relative URL and dial a host named "base".
   if (!/^(postgres|postgresql|socket):/i.test(url.trim())) {
-    throw new ExecFailure({ kind: 'connection', message: `The database address must be a URL like postgres://user@host:5432/database, not "${redactUrl(url)}". Check --db / DATABASE_URL.` });
+    throw new ExecFailure({ kind: 'connection', message: connectWords({ cause: 'not-a-url', where: redactUrl(url), server: '' }) });
   }
   let client: pg.Client;
   try {
     client = newClient(url, options.applicationName ?? 'runbook', options.connectTimeoutMs ?? 10_000);
   } catch (err) {
     const message = scrub(pgFields(err).message ?? String(err), passwordOf(url));
-    throw new ExecFailure({ kind: 'connection', message: `The database URL ${redactUrl(url)} is not valid (${redactUrl(message)}). Expected postgres://user@host:port/database.` });
+    throw new ExecFailure({ kind: 'connection', message: connectWords({ cause: 'bad-url', where: redactUrl(url), server: redactUrl(message) }) });
   }
   const where = describeAddress(client);
   const session = new Session(client, url, where, options);

@@ -47,21 +47,32 @@ export function targetFromRow(row: Record<string, unknown>, client: pg.Client, r
   };
 }
 
+/** One way the target seen now differs from the one pinned; present/target words it. */
+export interface TargetChange {
+  /** address: host:port · cluster: the system identifier · role: primary or replica · started: the postmaster's start time · backend: the session's pid. */
+  what: 'address' | 'database' | 'user' | 'cluster' | 'version' | 'role' | 'started' | 'backend';
+  was: string;
+  now: string;
+}
+
 /**
- * What differs between the target pinned at start and the one seen now, in
- * words; empty when it is the same server, database, user and role.
+ * What differs between the target pinned at start and the one seen now;
+ * empty when it is the same server, database, user and role. (The address is
+ * compared by whoever re-dialled it: a new session reaches the same server
+ * under the same address by construction.)
  */
-export function targetChanges(pinned: TargetInfo, now: TargetInfo): string[] {
-  const changes: string[] = [];
-  if (pinned.database !== now.database) changes.push(`database is now ${now.database} (was ${pinned.database})`);
-  if (pinned.user !== now.user) changes.push(`connected as ${now.user} (was ${pinned.user})`);
-  if (pinned.systemIdentifier && now.systemIdentifier && pinned.systemIdentifier !== now.systemIdentifier) {
-    changes.push(`it is another database cluster (system identifier ${now.systemIdentifier}, was ${pinned.systemIdentifier})`);
-  }
-  if (pinned.serverVersionNum !== now.serverVersionNum) changes.push(`server version is now ${now.serverVersion} (was ${pinned.serverVersion})`);
-  if (pinned.isReplica !== now.isReplica) changes.push(now.isReplica ? 'the server is now a replica (read-only standby)' : 'the server is now a primary (it was a replica)');
-  if (pinned.serverStartedAt !== now.serverStartedAt) changes.push(`the server restarted or failed over (started at ${now.serverStartedAt}, was ${pinned.serverStartedAt})`);
-  if (pinned.backendPid !== now.backendPid) changes.push(`the session reconnected (backend ${now.backendPid}, was ${pinned.backendPid})`);
+export function targetDiff(pinned: TargetInfo, now: TargetInfo): TargetChange[] {
+  const changes: TargetChange[] = [];
+  const differ = (what: TargetChange['what'], was: string, is: string): void => {
+    if (was !== is) changes.push({ what, was, now: is });
+  };
+  differ('database', pinned.database, now.database);
+  differ('user', pinned.user, now.user);
+  if (pinned.systemIdentifier && now.systemIdentifier) differ('cluster', pinned.systemIdentifier, now.systemIdentifier);
+  if (pinned.serverVersionNum !== now.serverVersionNum) changes.push({ what: 'version', was: pinned.serverVersion, now: now.serverVersion });
+  differ('role', pinned.isReplica ? 'replica' : 'primary', now.isReplica ? 'replica' : 'primary');
+  differ('started', pinned.serverStartedAt, now.serverStartedAt);
+  differ('backend', String(pinned.backendPid), String(now.backendPid));
   return changes;
 }
 
@@ -77,7 +88,7 @@ export function majorVersion(num: number): string {
  */
 export function onlyMinorUpgrade(pinned: TargetInfo, now: TargetInfo): boolean {
   if (pinned.serverVersionNum === now.serverVersionNum || majorVersion(pinned.serverVersionNum) !== majorVersion(now.serverVersionNum)) return false;
-  const rest = targetChanges({ ...pinned, serverVersionNum: now.serverVersionNum, serverVersion: now.serverVersion, serverStartedAt: now.serverStartedAt, backendPid: now.backendPid }, now);
+  const rest = targetDiff({ ...pinned, serverVersionNum: now.serverVersionNum, serverVersion: now.serverVersion, serverStartedAt: now.serverStartedAt, backendPid: now.backendPid }, now);
   return rest.length === 0;
 }
 
