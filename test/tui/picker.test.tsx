@@ -9,11 +9,12 @@ import { cleanup, render } from 'ink-testing-library';
 import { discoverRunbooks, type DiscoveredRunbook } from '../../src/runbook/discover.js';
 import { Picker } from '../../src/tui/picker/Picker.js';
 import { initialPickerState, pickerEntries, pickerKey, updatePicker, type PickerChoice, type PickerLiveRun, type PickerState } from '../../src/tui/picker/model.js';
+import { pickerGeometry } from '../../src/tui/picker/view.js';
 import { noDatabaseLines } from '../../src/cli/commands/pick.js';
 import { root, runCli } from '../support/cli.js';
 import { frameProblems, stripAnsi } from './helpers.js';
 
-const KEY = { enter: '\r', esc: '\u001B', up: '\u001B[A', down: '\u001B[B', backspace: '\u007F' };
+const KEY = { enter: '\r', esc: '\u001B', up: '\u001B[A', down: '\u001B[B', backspace: '\u007F', pageDown: '\u001B[6~', pageUp: '\u001B[5~' };
 const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
 
 const RUNBOOKS: DiscoveredRunbook[] = [
@@ -32,6 +33,11 @@ const RUNBOOKS: DiscoveredRunbook[] = [
   { file: 'runbooks/timescale.yaml', id: 'timescale-aggregates', title: 'Rebuild the continuous aggregates', risk: 'low', estimate: '30m', tags: ['timescaledb'], procedures: [{ id: 'abandon-v2', title: 'Undo migration 016' }] },
   { file: 'runbooks/broken.yaml', id: 'broken', title: 'A draft', tags: [], procedures: [], error: 'runbooks/broken.yaml:3:8: YAML syntax: unclosed' },
 ];
+
+/** n runbooks without procedures: a list longer than the screen. */
+function manyRunbooks(n: number): DiscoveredRunbook[] {
+  return Array.from({ length: n }, (_, i) => ({ file: `runbooks/r${i + 1}.yaml`, id: `r${i + 1}`, title: `Runbook number ${i + 1}`, risk: 'low', tags: [], procedures: [] }));
+}
 
 type Press = { input?: string; key?: Parameters<typeof pickerKey>[2] };
 
@@ -114,6 +120,18 @@ describe('the picker reducer', () => {
     const { state, outcome } = drive(initialPickerState(RUNBOOKS), ...type('draft'), ENTER);
     assert.equal(outcome, undefined);
     assert.match(state.message ?? '', /broken\.yaml does not load: runbook validate/);
+  });
+
+  test('a page moves by the rows the view measured (handed in with the intent), never by a height of its own', () => {
+    const many = manyRunbooks(30);
+    const s = initialPickerState(many, { size: { columns: 80, rows: 24 } });
+    assert.deepEqual(pickerKey(s, '', { pageDown: true }), { type: 'page', delta: 1 });
+    assert.deepEqual(pickerKey(s, '', { pageUp: true }), { type: 'page', delta: -1 });
+    const down = updatePicker(s, { type: 'page', delta: 1, view: { height: 5 } }).state;
+    assert.equal(down.selected, many[4].file, 'one row of the last page stays in sight');
+    assert.equal(updatePicker(down, { type: 'page', delta: -1, view: { height: 5 } }).state.selected, many[0].file);
+    assert.equal(updatePicker(s, { type: 'page', delta: 1 }).state.selected, many[0].file, 'unmeasured: no page to move by');
+    assert.equal(updatePicker(s, { type: 'page', delta: 1, view: { height: 100 } }).state.selected, many[29].file, 'bounded by the list');
   });
 
   test('with no database configured, the exact command to run is printed', () => {
@@ -202,6 +220,22 @@ describe('the picker on the screen (ink-testing-library, 80×24)', () => {
     assert.doesNotMatch(m.frame(), /● LIVE/, 'the filter applies to live runs too');
     await m.press(KEY.esc, KEY.esc, KEY.enter);
     assert.deepEqual(m.done.map((d) => d.choice), [{ file: 'runbooks/phase3.yaml', watch: '20261207-052355-67cb' }]);
+  });
+
+  test('PageDown / PageUp move by the rows the list shows on this terminal', async () => {
+    const many = manyRunbooks(30);
+    const m = await mount(many);
+    const rows = () => m.frame().split('\n').filter((l) => /Runbook number \d+/.test(l));
+    const { height } = pickerGeometry(initialPickerState(many, { size: { columns: 80, rows: 24 } }));
+    assert.equal(rows().length, height, m.frame());
+    await m.press(KEY.pageDown);
+    assert.match(m.frame(), new RegExp(`› Runbook number ${height}\\b`), m.frame());
+    await m.press(KEY.pageUp);
+    assert.match(m.frame(), /› Runbook number 1\b/, m.frame());
+    await m.press(KEY.pageDown, KEY.pageDown);
+    assert.match(m.frame(), /› Runbook number 30\b/, 'the second page stops at the end of the list');
+    assert.equal(rows().length, height);
+    assert.deepEqual(frameProblems(m.frame(), 80, 23), [], m.frame());
   });
 
   test('q quits without a choice', async () => {

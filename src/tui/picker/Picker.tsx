@@ -14,8 +14,8 @@ import { lineText, plain, type Line } from '../line.js';
 import { makeTheme } from '../theme.js';
 import { moreWords } from '../views/window.js';
 import { clean } from '../text.js';
-import { initialPickerState, pickerEntries, pickerKey, pickerWindow, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerLiveRun, type PickerState } from './model.js';
-import { entryLine, filterLine, pickerFooterLine, pickerHeaderLine, selectionLines } from './view.js';
+import { initialPickerState, pickerEntries, pickerKey, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerLiveRun, type PickerState } from './model.js';
+import { entryLine, filterLine, pickerFooterLine, pickerGeometry, pickerHeaderLine, pickerWindow, selectionLines } from './view.js';
 
 export interface PickerProps {
   runbooks: DiscoveredRunbook[];
@@ -93,7 +93,9 @@ export function Picker({ runbooks, live, onDone, initial, size, color = true }: 
   const finished = useRef(false);
   const dispatch = (intent: PickerIntent) => {
     if (finished.current || !latest.current) return;
-    const { state: next, outcome } = updatePicker(latest.current, intent);
+    // A page is as long as the list the view draws (pickerGeometry): measured here, never by the reducer.
+    const measured = intent.type === 'page' ? { ...intent, view: pickerGeometry(latest.current) } : intent;
+    const { state: next, outcome } = updatePicker(latest.current, measured);
     latest.current = next;
     if (outcome) {
       finished.current = true;

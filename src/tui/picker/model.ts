@@ -7,9 +7,11 @@
 // printable key starts (or continues) the filter; `/` also starts it. While
 // typing, every printable key is text; ↑↓ and Enter still work, Esc ends the
 // typing (a second Esc clears the filter).
+//
+// Like the run screen's store and show's, it imports no view: a page intent
+// carries the list's height as the view measured it (view.ts pickerGeometry).
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
 import type { KeyInfo } from '../keys.js';
-import { windowTop } from '../views/window.js';
 
 /** A run going on now (from the shared record of the configured database): opening it watches it. */
 export interface PickerLiveRun {
@@ -56,6 +58,8 @@ export interface PickerState {
 
 export type PickerIntent =
   | { type: 'move'; delta: number }
+  /** A page of the list up (-1) or down (1); `view`: the rows the list has, as the view measured them. */
+  | { type: 'page'; delta: -1 | 1; view?: PickerGeometry }
   | { type: 'edge'; edge: 'first' | 'last' }
   | { type: 'type'; text: string }
   | { type: 'backspace' }
@@ -66,6 +70,11 @@ export type PickerIntent =
   | { type: 'view' }
   | { type: 'quit' }
   | { type: 'resize'; columns: number; rows: number };
+
+/** The list as drawn: how many rows of entries it shows (view.ts pickerGeometry). */
+export interface PickerGeometry {
+  height: number;
+}
 
 export type PickerOutcome = { type: 'chosen'; choice: PickerChoice } | { type: 'quit' };
 
@@ -134,9 +143,12 @@ export function updatePicker(s: PickerState, intent: PickerIntent): { state: Pic
   switch (intent.type) {
     case 'resize':
       return { state: { ...s, size: { columns: intent.columns, rows: intent.rows } } };
-    case 'move': {
+    case 'move':
+    case 'page': {
       if (entries.length === 0) return { state: s };
-      const i = Math.max(0, Math.min(entries.length - 1, selectedIndex(s, entries) + intent.delta));
+      // A page keeps one row of the last page in sight; without a measured list there is no page to move by.
+      const delta = intent.type === 'move' ? intent.delta : intent.view ? intent.delta * Math.max(1, intent.view.height - 1) : 0;
+      const i = Math.max(0, Math.min(entries.length - 1, selectedIndex(s, entries) + delta));
       return { state: { ...s, selected: entries[i].key, message: null } };
     }
     case 'edge':
@@ -172,13 +184,12 @@ export type PickerKey = Partial<KeyInfo>;
 
 /** Keys to intents: a pure function of the state and the key. */
 export function pickerKey(s: PickerState, input: string, key: PickerKey): PickerIntent | null {
-  const page = Math.max(1, listHeight(s) - 1);
   if (key.ctrl && input === 'c') return { type: 'quit' };
   if (key.ctrl && input === 'u') return { type: 'clear' };
   if (key.upArrow) return { type: 'move', delta: -1 };
   if (key.downArrow) return { type: 'move', delta: 1 };
-  if (key.pageUp) return { type: 'move', delta: -page };
-  if (key.pageDown) return { type: 'move', delta: page };
+  if (key.pageUp) return { type: 'page', delta: -1 };
+  if (key.pageDown) return { type: 'page', delta: 1 };
   if (key.home) return { type: 'edge', edge: 'first' };
   if (key.end) return { type: 'edge', edge: 'last' };
   if (key.return) return { type: 'open' };
@@ -200,18 +211,4 @@ export function pickerKey(s: PickerState, input: string, key: PickerKey): Picker
     if (text === ' ') return null;
   }
   return { type: 'type', text };
-}
-
-export const PICKER_CHROME = 6;
-
-/** Rows for the list: the screen less the header, the filter line, two rules, the detail line and the footer. */
-export function listHeight(s: PickerState): number {
-  return Math.max(3, Math.max(8, s.size.rows - 1) - PICKER_CHROME - 1);
-}
-
-/** The window of entries on view: keeps the selection in sight, about a third of the way down. */
-export function pickerWindow(s: PickerState, entries = pickerEntries(s)): { top: number; height: number } {
-  const height = listHeight(s);
-  const at = selectedIndex(s, entries);
-  return { top: windowTop(entries.length, at, height), height };
 }

@@ -1,7 +1,24 @@
-// The picker's lines: pure functions of its state, fitted to a width.
+// The picker's lines: pure functions of its state, fitted to a width; and the
+// list's geometry, measured here and handed to the reducer with a page intent.
 import { fit, lineWidth, plain, seg, type Line, type Tone } from '../line.js';
 import { oneLine, truncate } from '../text.js';
-import { pickerEntries, selectedIndex, type PickerEntry, type PickerState } from './model.js';
+import { windowTop } from '../views/window.js';
+import { pickerEntries, selectedIndex, type PickerEntry, type PickerGeometry, type PickerState } from './model.js';
+
+/** Rows around the list: the header, the filter line, the rule over the list, the two selection lines and the footer. */
+export const PICKER_CHROME = 6;
+
+/** The list as drawn at the state's terminal size: the rows it has for entries. */
+export function pickerGeometry(s: PickerState): PickerGeometry {
+  return { height: Math.max(3, Math.max(8, s.size.rows - 1) - PICKER_CHROME - 1) };
+}
+
+/** The window of entries on view: keeps the selection in sight, about a third of the way down. */
+export function pickerWindow(s: PickerState, entries = pickerEntries(s)): { top: number; height: number } {
+  const { height } = pickerGeometry(s);
+  const at = selectedIndex(s, entries);
+  return { top: windowTop(entries.length, at, height), height };
+}
 
 const RISK_TONE: Record<string, Tone> = { low: 'ok', medium: 'warn', high: 'bad', critical: 'bad' };
 
