@@ -51,11 +51,13 @@ export async function loadRunbook(file: string, options: LoadOptions = {}): Prom
 /** Parses runbook text; `file` names it in problems and anchors relative paths. */
 export async function parseRunbook(text: string, file: string, options: LoadOptions = {}): Promise<LoadResult> {
   if (text.length > LIMITS.runbookBytes) return { ok: false, problems: [{ file, line: 1, column: 1, message: `the runbook is ${text.length.toLocaleString('en-US')} characters, more than the limit of ${LIMITS.runbookBytes.toLocaleString('en-US')}` }] };
-  const read = readYaml(text, file);
+  const large = text.length > FAST_LOCATE_CHARS;
+  // Findings in inline SQL are located from js-yaml's node events, recorded as it reads (yaml-tree.ts).
+  const read = readYaml(text, file, { nodes: !large });
   if (!read.ok) return { ok: false, problems: capProblems(read.problems, file) };
   const { data } = read;
   // A large file is located without the `yaml` library's document (seconds and hundreds of MB for 2 MB of YAML).
-  const locate = new Locator(file, read.positions, text.length > FAST_LOCATE_CHARS ? fastLocator(text) : undefined);
+  const locate = new Locator(file, read.positions, large ? fastLocator(text) : undefined, read.nodes);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { ok: false, problems: [locate.at([], 'expected a mapping with runbook: 1, id, title and steps')] };
   }

@@ -2,6 +2,7 @@
 // editor (or a person) can jump straight to it.
 import type { z } from 'zod';
 import { yamlLibrary, type PositionedDocument } from './yaml-source.js';
+import type { NodeLocator } from './yaml-tree.js';
 import { quoteCut } from '../present/escape.js';
 import { didYouMean } from './did-you-mean.js';
 import { keysAt } from './schema-keys.js';
@@ -29,10 +30,14 @@ export class Locator {
     private readonly positions: () => PositionedDocument,
     /** For a large file: a locator that does not build the `yaml` library's document (see yaml-source.ts). */
     private readonly fast?: (path: readonly PathKey[], key?: string) => { line: number; column: number },
+    /** js-yaml's own node positions (yaml-tree.ts): a plain path is located without the `yaml` library's document. */
+    private readonly nodes?: NodeLocator,
   ) {}
 
   at(path: readonly PathKey[], message: string, key?: string): Problem {
     if (this.fast) return { file: this.file, ...this.fast(path, key), message };
+    const found = key === undefined ? this.nodes?.(path) : undefined;
+    if (found) return { file: this.file, ...found, message };
     const { doc, lines } = this.positions();
     const { line, col } = lines.linePos(offsetOf(doc, path, key));
     return { file: this.file, line, column: col, message };

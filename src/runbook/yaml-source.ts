@@ -11,6 +11,7 @@ import type * as YamlLibrary from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { Problem } from './problems.js';
 import { LIMITS } from './files.js';
+import { yamlTree, type NodeLocator } from './yaml-tree.js';
 
 export interface PositionedDocument {
   doc: Document;
@@ -18,7 +19,8 @@ export interface PositionedDocument {
 }
 
 export type YamlRead =
-  | { ok: true; data: unknown; positions: () => PositionedDocument }
+  /** `nodes` (asked for with `{ nodes: true }`) locates plain paths from js-yaml's own reading; undefined where it cannot. */
+  | { ok: true; data: unknown; positions: () => PositionedDocument; nodes?: NodeLocator }
   | { ok: false; problems: Problem[] };
 
 const require = createRequire(import.meta.url);
@@ -28,13 +30,15 @@ export function yamlLibrary(): typeof YamlLibrary {
   return require('yaml') as typeof YamlLibrary;
 }
 
-export function readYaml(text: string, file: string): YamlRead {
+export function readYaml(text: string, file: string, options: { nodes?: boolean } = {}): YamlRead {
   let positioned: PositionedDocument | undefined;
   const positions = (): PositionedDocument => (positioned ??= parseWithPositions(text));
   try {
     // The core schema is YAML 1.2's, as the `yaml` library reads it: no dates, no `<<` merges, no yes/no booleans.
     // Duplicate keys are an error in both.
-    return { ok: true, data: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file }), positions };
+    const tree = options.nodes ? yamlTree(text) : undefined;
+    const data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: file, listener: tree?.listener });
+    return { ok: true, data, positions, ...(tree ? { nodes: tree.locator() } : {}) };
   } catch {
     // Fall through: the `yaml` library reports it in its words, with a position.
   }
