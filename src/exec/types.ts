@@ -46,8 +46,11 @@ export type ExecEvent =
   /** --trace-locks: the locks statement `index` really took, beside the ones predicted. */
   | { type: 'lock_trace'; trace: LockTrace };
 
-/** How an attempt of a guarded statement ended. */
-export type LockAttemptOutcome = 'done' | 'lock_timeout' | 'queue_limit' | 'failed' | 'cancelled';
+/**
+ * How an attempt of a guarded statement ended. `deadlock`: PostgreSQL chose it
+ * as the victim of a deadlock (40P01) and rolled its transaction back.
+ */
+export type LockAttemptOutcome = 'done' | 'lock_timeout' | 'queue_limit' | 'deadlock' | 'failed' | 'cancelled';
 
 export interface LockAttempt {
   /** 0-based index of the statement the attempt is about (for a transactional step: the one that stopped it, or the strong one). */

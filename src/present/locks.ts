@@ -48,6 +48,7 @@ const OUTCOME: Record<LockAttempt['outcome'], string> = {
   done: 'got its lock and completed',
   lock_timeout: 'gave up waiting for its lock (lock_timeout)',
   queue_limit: 'was cancelled by the lock guard',
+  deadlock: 'lost a deadlock (PostgreSQL rolled it back)',
   failed: 'failed',
   cancelled: 'was cancelled by the operator',
 };

@@ -180,6 +180,44 @@ test('max_queue: a transactional step cancelled for the queue is rolled back and
   assert.equal(audit.rows[0].n, 1, 'the first attempt was rolled back whole: its INSERT is not there twice');
 });
 
+test('a transactional step that loses a deadlock was rolled back whole by PostgreSQL: lock_retries runs it again, once, and the record says it lost a deadlock', async () => {
+  await db.client.query('CREATE TABLE purchases (id int); CREATE TABLE invoices (id int); CREATE TABLE trail (what text)');
+  const other = await session('batch-job');
+  // The other session waits much longer before checking for a deadlock, so the runner's statement (1 s, the default) is the victim.
+  await other.query("SET deadlock_timeout = '60s'");
+  await other.query('BEGIN');
+  await other.query('LOCK TABLE invoices IN ACCESS EXCLUSIVE MODE');
+
+  const r = run('deadlock-retry', [
+    'steps:',
+    '  - id: change',
+    '    title: Change purchases, then invoices',
+    '    sql: |',
+    "      INSERT INTO trail VALUES ('change');",
+    '      ALTER TABLE purchases ADD COLUMN paid boolean;',
+    '      ALTER TABLE invoices ADD COLUMN paid boolean;',
+    '    lock_retries: { attempts: 3, backoff: 200ms, jitter: 0 }',
+  ]);
+  await until('the runner to hold purchases and wait for invoices', () => runnerWaits('deadlock-retry'));
+  // The other session now wants purchases, which the runner holds: a lock cycle. The runner's check finds it first.
+  await other.query('SELECT count(*) FROM purchases');
+  await other.query('COMMIT');
+  const result = await r.done;
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const [first, second, ...rest] = attemptsIn(r.stateDir);
+  assert.equal(first.outcome, 'deadlock', JSON.stringify(first));
+  assert.equal(first.scope, 'step');
+  assert.equal(first.index, 2, 'the second ALTER TABLE was the statement stopped');
+  assert.equal(first.retryInMs, 200);
+  assert.equal(second.outcome, 'done');
+  assert.equal(rest.length, 0);
+  assert.match(result.stdout, /lock attempt 1\/3 of statement 3 \(ALTER TABLE\) lost a deadlock \(PostgreSQL rolled it back\)/);
+  const trail = await db.client.query('SELECT count(*)::int AS n FROM trail');
+  assert.equal(trail.rows[0].n, 1, 'the first attempt was rolled back whole: its INSERT is not there twice');
+  const cols = await db.client.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE column_name = 'paid' AND table_name IN ('purchases', 'invoices')");
+  assert.equal(cols.rows[0].n, 2);
+});
+
 test('lock_timeout with retries: each attempt times out until the holder leaves, the waits double, and the last attempt gets the lock', async () => {
   await db.client.query('CREATE TABLE orders (id int)');
   const holder = await session('holder-3');

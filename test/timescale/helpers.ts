@@ -61,6 +61,19 @@ export async function runbook(args: string[], state: string, label: string): Pro
   return r;
 }
 
+/**
+ * What a failed command printed that explains it, for an assertion's message: the last step's block
+ * (its statements, the error, the troubleshooting) and stderr — not the whole run, which a CI log
+ * would cut in the middle, where the error is.
+ */
+export function failure(r: CliResult): string {
+  const lines = r.stdout.split('\n');
+  const last = lines.map((l, i) => (l.startsWith('── ') ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+  const block = lines.slice(Math.max(0, last));
+  const shown = block.length > 80 ? [...block.slice(0, 60), `… ${block.length - 70} lines …`, ...block.slice(-10)] : block;
+  return `exit ${r.code}; the last step's output:\n${shown.join('\n')}${r.stderr ? `\nstderr:\n${r.stderr}` : ''}`;
+}
+
 /** A failed check line that measured time: a duration or a speed-up. */
 const timingFailure = (line: string) => /(^|: )(duration|speed-up)( — .*)?$/.test(line.replace(/^\s*✗\s*/, ''));
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createDatabase, lastRunId, passed, runToEnd, mig000, psqlFile, query, rb000, runbook, serverUrl, stateDir } from './helpers.js';
+import { createDatabase, failure, lastRunId, passed, runToEnd, mig000, psqlFile, query, rb000, runbook, serverUrl, stateDir } from './helpers.js';
 
 // Every item of a full run: 7 prerequisites, 11 steps, 6 checklist items.
 const ITEMS = 24;
@@ -12,7 +12,7 @@ const ITEMS = 24;
 test('000 runs end to end through --sandbox-on, the destructive steps confirmed with --confirm-danger runbook_sandbox', async () => {
   const state = stateDir();
   const r = await runToEnd(['run', rb000, '--sandbox-on', serverUrl(), '--yes', '--confirm-danger', 'runbook_sandbox'], state, '000 --sandbox-on');
-  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.code, 0, failure(r));
   assert.equal(passed(r.stdout).size, ITEMS, r.stdout);
   for (const notice of ['✅ SUCCESS: New aggregates have OI data', '⚡ ATOMIC CUTOVER IN PROGRESS...', '🎉 MIGRATION 017 COMPLETE', 'MIGRATION 018 COMPLETE']) {
     assert.ok(r.stdout.includes(notice), `missing notice ${notice}`);
@@ -33,10 +33,10 @@ test('000 through --db: the whole run, then `runbook rollback` of it stops at 01
     psqlFile(db.url, join(mig000, 'sandbox.sql'));
     const state = stateDir();
     const run = await runToEnd(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 --db');
-    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.code, 0, failure(run));
     assert.equal(passed(run.stdout).size, ITEMS, run.stdout);
     const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--undone-by-hand', '--confirm-danger', db.name], state, '000 rollback of the completed run');
-    assert.equal(back.code, 1, back.stdout + back.stderr);
+    assert.equal(back.code, 1, failure(back));
     assert.match(back.stdout, /IRREVERSIBLE/);
     assert.match(back.stdout, /migration 018 \(cleanup\) has run, so 017 cannot be rolled back/);
     assert.match(back.stdout, /The transaction was rolled back: nothing from this step was committed/);
@@ -61,16 +61,16 @@ test('000 procedures: rollback-017 after the cutover puts the old aggregates bac
     psqlFile(db.url, join(mig000, '017_cutover_to_v2_aggregates.sql'), true);
     const state = stateDir();
     const back = await runbook(['run', rb000, '--db', db.url, '--procedure', 'rollback-017', '--yes'], state, '000 procedure rollback-017');
-    assert.equal(back.code, 0, back.stdout + back.stderr);
+    assert.equal(back.code, 0, failure(back));
     assert.match(back.stdout, /ROLLBACK COMPLETE/);
     const again = await runbook(['run', rb000, '--db', db.url, '--procedure', 'rollback-017', '--yes'], state, '000 procedure rollback-017, again');
-    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.equal(again.code, 0, failure(again));
     assert.match(again.stdout, /nothing to roll back/);
     const drop = await runbook(['run', rb000, '--db', db.url, '--procedure', 'abandon-v2', '--yes', '--confirm-danger', db.name], state, '000 procedure abandon-v2');
-    assert.equal(drop.code, 0, drop.stdout + drop.stderr);
+    assert.equal(drop.code, 0, failure(drop));
     // Back at the starting point: the whole procedure runs again, to the end.
     const rerun = await runToEnd(['run', rb000, '--db', db.url, '--yes', '--confirm-danger', db.name, '-i', 'app_log=', '-i', 'api_url='], state, '000 run again after the rollback');
-    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    assert.equal(rerun.code, 0, failure(rerun));
     assert.equal(passed(rerun.stdout).size, ITEMS, rerun.stdout);
   } finally {
     await db.drop();

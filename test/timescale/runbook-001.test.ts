@@ -12,7 +12,7 @@ import pg from 'pg';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { connect } from '../../src/exec/postgres/index.js';
 import { runAction } from '../../src/run/executor.js';
-import { createDatabase, lastRunId, passed, runToEnd, mig001, query, rb001, runbook, serverUrl, stateDir } from './helpers.js';
+import { createDatabase, failure, lastRunId, passed, runToEnd, mig001, query, rb001, runbook, serverUrl, stateDir } from './helpers.js';
 
 // Every item of a full run: 7 prerequisites, 18 steps, 13 checklist items.
 const ITEMS = 38;
@@ -20,7 +20,7 @@ const ITEMS = 38;
 test('001 runs end to end through --sandbox-on: install, copy, validation, benchmarks (the plan check on analysed statistics)', async () => {
   const state = stateDir();
   const r = await runToEnd(['run', rb001, '--sandbox-on', serverUrl(), '--yes', '--confirm-danger', 'runbook_sandbox'], state, '001 --sandbox-on');
-  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.code, 0, failure(r));
   assert.equal(passed(r.stdout).size, ITEMS, r.stdout);
   assert.match(r.stdout, /Statistics updated \(ANALYZE "tickers", "ohlcv_data"/);
   assert.match(r.stdout, /✓ The 10-year query reads through the OHLCV index, not a full scan: plan — found on line \d+: "-> (Bitmap )?Index/);
@@ -37,11 +37,11 @@ test('001 through --db: the migration, every procedure after it, the compression
   const procArgs = ['--db', db.url, '--yes', '--confirm-danger', db.name];
   try {
     const run = await runToEnd(['run', rb001, ...args], state, '001 --db');
-    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(run.code, 0, failure(run));
     assert.equal(passed(run.stdout).size, ITEMS, run.stdout);
 
     const quick = await runbook(['run', rb001, ...procArgs, '--procedure', 'quick-reference'], state, '001 procedure quick-reference');
-    assert.equal(quick.code, 0, quick.stdout + quick.stderr);
+    assert.equal(quick.code, 0, failure(quick));
 
     // Scenario 2 ends the application's session, and spares TimescaleDB's scheduler (the policies keep running).
     const scheduler = async () =>
@@ -54,25 +54,25 @@ test('001 through --db: the migration, every procedure after it, the compression
     app.on('end', () => (appEnded = true));
     await app.connect();
     const scenario2 = await runbook(['run', rb001, ...args, '--procedure', 'scenario-2-data-corruption'], state, '001 procedure scenario-2-data-corruption');
-    assert.equal(scenario2.code, 0, scenario2.stdout + scenario2.stderr);
+    assert.equal(scenario2.code, 0, failure(scenario2));
     assert.match(scenario2.stdout, /✓ TimescaleDB's scheduler for this database is still running/);
     assert.ok(appEnded, 'the application session was ended');
     await app.end().catch(() => {});
     assert.deepEqual(await scheduler(), before, 'the same scheduler process runs after scenario 2');
 
     const scenario3 = await runbook(['run', rb001, ...args, '--procedure', 'scenario-3-revert-to-sqlite'], state, '001 procedure scenario-3-revert-to-sqlite');
-    assert.equal(scenario3.code, 0, scenario3.stdout + scenario3.stderr);
+    assert.equal(scenario3.code, 0, failure(scenario3));
 
     await compressionFixClearsAFailedJob(db.url);
 
     // Scenario 1 empties the database; the migration then runs again from the top, and that run is rolled back.
     const scenario1 = await runbook(['run', rb001, ...procArgs, '--procedure', 'scenario-1-migration-failure'], state, '001 procedure scenario-1-migration-failure');
-    assert.equal(scenario1.code, 0, scenario1.stdout + scenario1.stderr);
+    assert.equal(scenario1.code, 0, failure(scenario1));
     const again = await runToEnd(['run', rb001, ...args], state, '001 --db, again after scenario 1');
-    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.equal(again.code, 0, failure(again));
     assert.equal(passed(again.stdout).size, ITEMS, again.stdout);
     const back = await runbook(['rollback', lastRunId(state), '--db', db.url, '--yes', '--undone-by-hand', '--confirm-danger', db.name], state, '001 rollback of the completed run');
-    assert.equal(back.code, 0, back.stdout + back.stderr);
+    assert.equal(back.code, 0, failure(back));
     assert.match(back.stdout, /run succeeded/);
     const [left] = await query<{ tables: string; extension: string }>(
       db.url,

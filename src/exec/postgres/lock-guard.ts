@@ -131,6 +131,7 @@ export class StepGuard {
     if (obs?.trip) return 'queue_limit';
     if (operatorCancelled) return 'cancelled';
     if (code === '55P03' && /lock timeout/i.test(pgFields(err).message ?? '')) return 'lock_timeout';
+    if (code === '40P01') return 'deadlock';
     return 'failed';
   }
 
@@ -155,6 +156,15 @@ export class StepGuard {
     this.side = null;
     if (side) await side.then((c) => c.end()).catch(() => {});
   }
+}
+
+/**
+ * Whether lock_retries may try an attempt that ended so again: it gave up on
+ * its lock (lock_timeout, the queue guard) or lost a deadlock — each time
+ * PostgreSQL undid the attempt whole, so running it again applies nothing twice.
+ */
+export function retryable(outcome: LockAttemptOutcome): boolean {
+  return outcome === 'lock_timeout' || outcome === 'queue_limit' || outcome === 'deadlock';
 }
 
 /** Waits `ms`, or less when `signal` aborts; true when it waited the whole time. */

@@ -10,7 +10,7 @@ import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } fr
 import { aftermath, Cancelled, describeFailure, GuardStop } from './failure.js';
 import { dropInvalid, invalidBefore, invalidLeft, type InvalidIndex } from './invalid-index.js';
 import { guardInfos, type StatementGuardInfo } from './lock-class.js';
-import { emptyObservation, pause, StepGuard, type GuardRequest } from './lock-guard.js';
+import { emptyObservation, pause, retryable, StepGuard, type GuardRequest } from './lock-guard.js';
 import type { GuardTrip, QueueObservation } from './lock-queue.js';
 import { StepTracer, type TraceMode } from './lock-trace.js';
 import { PipelineError, sendPipeline, unpipelinable } from './pipeline.js';
@@ -416,7 +416,7 @@ class StepRun {
         this.tracer?.flush();
         const outcome = guard.outcomeOf(err, obs, this.cancelled);
         const index = Math.min(this.failedAt, this.statements.length - 1);
-        const retry = (outcome === 'lock_timeout' || outcome === 'queue_limit') && attempt < attempts;
+        const retry = retryable(outcome) && attempt < attempts;
         const wait = retry ? guard.backoff(attempt + 1) : undefined;
         guard.report(this.attemptRecord(index, outcome, attempt, 'step', t0, lockTimeoutMs ?? null, obs, wait));
         if (!retry) return attempts > 1 && outcome !== 'cancelled' ? tried(failure, attempt) : failure;
@@ -488,7 +488,7 @@ class StepRun {
           if (!guarded || !obs || this.session.lost || failure.kind === 'connection') return failure;
           const outcome = guard.outcomeOf(cause, obs, this.cancelled);
           const noRetry = this.session.inTransaction ? 'it ran inside a transaction the step opened itself, which is now aborted' : (info?.noRetry ?? null);
-          let retry = (outcome === 'lock_timeout' || outcome === 'queue_limit') && attempt < attempts && !noRetry;
+          let retry = retryable(outcome) && attempt < attempts && !noRetry;
           if (before && info?.concurrentIndex) {
             const left = await invalidLeft(client, info.concurrentIndex, before).catch(() => []);
             if (left.length > 0 && retry) {
@@ -507,7 +507,7 @@ class StepRun {
           guard.report({
             ...this.attemptRecord(i, outcome, attempt, 'statement', t0, lockTimeoutMs ?? null, obs, wait),
             ...(cleaned ? { invalidIndexes: cleaned } : {}),
-            ...(noRetry && attempt < attempts && (outcome === 'lock_timeout' || outcome === 'queue_limit') ? { noRetry } : {}),
+            ...(noRetry && attempt < attempts && retryable(outcome) ? { noRetry } : {}),
           });
           if (!retry) return attempts > 1 && outcome !== 'cancelled' ? tried(failure, attempt) : failure;
           if (!(await pause(wait!, signal)) || this.cancelled) return this.cancelledWaiting(i);
