@@ -16,6 +16,7 @@ import { openServer } from './lib/server.js';
 import { killServer } from './lib/tmux.js';
 import type { Case, CaseResult, Context, Figure } from './lib/types.js';
 import { coldStart } from './cases/cold-start.js';
+import { commandStart } from './cases/command-start.js';
 import { manySteps } from './cases/many-steps.js';
 import { screenBigResult, screenNoticeStorm, screenStart } from './cases/screen.js';
 import { shellFlood } from './cases/shell-flood.js';
@@ -23,7 +24,7 @@ import { bigResult, dataFix, manyStatements, noticeStorm } from './cases/sql.js'
 import { lintMigration } from './cases/lint.js';
 import { fleet } from './cases/fleet.js';
 
-const CASES: Case[] = [coldStart, screenStart, manyStatements, dataFix, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration, fleet];
+const CASES: Case[] = [coldStart, commandStart, screenStart, manyStatements, dataFix, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration, fleet];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const RESULTS = join(ROOT, 'bench/results.md');
