@@ -112,6 +112,27 @@ const inkWithoutDevtools = {
   },
 };
 
+/**
+ * A library only some commands need is required where it is first used:
+ * `createRequire(import.meta.url)('conf')` in the compiled source (the tests run
+ * dist/src as ES modules, where there is no require). Here that becomes
+ * `require('conf')`, which esbuild bundles and initialises only when the call
+ * runs (an external one stays a require at run time): the library is in the
+ * bundle and its code cache, and a command that never calls it does not pay
+ * for evaluating it.
+ */
+const lazyRequires = {
+  name: 'lazy-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('createRequire(import.meta.url)(')) return undefined;
+      return { contents: text.replace(/createRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g, 'require($1$2$1)'), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: ['dist/src/cli/main.js'],
   outfile: BUNDLE,
@@ -133,7 +154,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -3,7 +3,7 @@
 // Every change to a target is announced on a channel, so a coordinator, a
 // status view or a watcher waits on LISTEN instead of polling.
 import pg from 'pg';
-import { runMigrations } from 'graphile-worker';
+import { graphileWorker } from './graphile.js';
 import { migrateControl, FLEET_SCHEMA, MIGRATE_LOCK } from './control-schema.js';
 import { quietLogger } from './logger.js';
 import type { Connection, FleetPlan, PlannedWave } from './targets.js';
@@ -134,7 +134,7 @@ export class Control {
       try {
         await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATE_LOCK]);
         await migrateControl(client);
-        await runMigrations({ pgPool: pool, logger: quietLogger() });
+        await graphileWorker().runMigrations({ pgPool: pool, logger: quietLogger() });
       } finally {
         await client.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATE_LOCK]).catch(() => {});
         client.release();

@@ -4,7 +4,8 @@
 // leaves pg_stat_activity the process is dead, and any process sweeping
 // (workers and coordinators do, every few seconds) unlocks its jobs for others.
 import pg from 'pg';
-import { run, type Runner } from 'graphile-worker';
+import type { Runner } from 'graphile-worker';
+import { graphileWorker } from './graphile.js';
 import { Control, STOP, TASK } from './control.js';
 import { quietLogger } from './logger.js';
 import { runTargetJob, type TargetJob, type WorkerContext } from './target-job.js';
@@ -49,7 +50,7 @@ export async function startWorker(opts: WorkerOptions): Promise<FleetWorker> {
   });
   let runner: Runner;
   try {
-    runner = await run({
+    runner = await graphileWorker().run({
       pgPool: opts.control.pool,
       concurrency: opts.concurrency,
       noHandleSignals: true,

@@ -4,10 +4,14 @@
 // format as before (a tab-indented JSON object), so existing files are read
 // as they are. No `schema` option is given, so conf compiles no JSON Schema
 // (ajv) at start; the settings are checked by the project's zod schema
-// (store.ts). conf is opened on first use: a command that never reads the
-// settings does not pay for it.
-import Conf from 'conf';
+// (store.ts). Reading is JSON.parse of the file, as conf reads it; conf itself
+// is loaded for the first write only: most commands' starts (validate's
+// allowedDirs, list's runbookDirs) only read the settings, and should not pay
+// for loading conf and its dependencies (bench/results.md, round 5).
+import type Conf from 'conf';
 import envPaths from 'env-paths';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
 import { onState } from './fs-errors.js';
 
@@ -26,7 +30,7 @@ export class JsonFile<T extends object> {
       this.path,
       'read the settings and the index of runs',
       () =>
-        new Conf<Record<string, unknown>>({
+        new (loadConf())<Record<string, unknown>>({
           cwd: dirname(this.path),
           configName: basename(this.path, '.json'),
           accessPropertiesByDotNotation: false,
@@ -40,7 +44,7 @@ export class JsonFile<T extends object> {
 
   /** The file's contents; {} when it does not exist yet. Throws, naming the file, when it is not a JSON object. */
   read(): Partial<T> {
-    return onState(this.path, 'read the settings and the index of runs', () => this.open().store) as Partial<T>;
+    return onState(this.path, 'read the settings and the index of runs', () => readObject(this.path)) as Partial<T>;
   }
 
   /** Reads, applies `change`, and writes the result back atomically. */
@@ -52,6 +56,23 @@ export class JsonFile<T extends object> {
       conf.store = data as Record<string, unknown>;
     });
   }
+}
+
+/** conf's class, required on first use (scripts/bundle.js keeps it in the bundle, initialised only then). */
+function loadConf(): typeof Conf {
+  return (createRequire(import.meta.url)('conf') as { default: typeof Conf }).default;
+}
+
+/** The file as conf's `store` reads it: {} when it does not exist, an object without a prototype otherwise. */
+function readObject(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Object.create(null) as Record<string, unknown>;
+    throw err;
+  }
+  return Object.assign(Object.create(null) as Record<string, unknown>, parseObject(text, path));
 }
 
 function parseObject(text: string, path: string): Record<string, unknown> {

@@ -1,12 +1,12 @@
 // Validates SQL found in documents with PostgreSQL's own parser (libpg-query),
 // so that only statements the server can run become `sql:` actions.
-import { loadModule, parseSync } from 'libpg-query';
+import { pgQuery } from '../sql/parser.js';
 
 let loading: Promise<void> | undefined;
 
 /** The parser is WebAssembly and must be loaded once before the sync calls work. */
 export function loadSqlParser(): Promise<void> {
-  loading ??= loadModule();
+  loading ??= Promise.resolve().then(() => pgQuery().loadModule());
   return loading;
 }
 
@@ -47,7 +47,7 @@ export function checkSql(sql: string): SqlVerdict {
   const masked = maskPlaceholders(sql);
   let parsed;
   try {
-    parsed = parseSync(masked);
+    parsed = pgQuery().parseSync(masked);
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }

@@ -1,16 +1,35 @@
 // The one place that talks to libpg-query (the real PostgreSQL parser, as WASM).
 // Offsets coming out of here are already JS string indices.
 
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import { createRequire } from 'node:module';
+import type * as PgQuery from 'libpg-query';
 import type { Node } from 'libpg-query';
 import { byteToIndexMapper, codePointToIndex } from './position.js';
 
 let loading: Promise<void> | undefined;
 let loaded = false;
+let library: typeof PgQuery | undefined;
+
+/**
+ * libpg-query, required when the parser is first wanted: its JavaScript is
+ * outside the bundle (it finds its .wasm next to itself) and costs every
+ * start that loads it, though most commands' starts never parse SQL.
+ */
+export function pgQuery(): typeof PgQuery {
+  return (library ??= createRequire(import.meta.url)('libpg-query') as typeof PgQuery);
+}
 
 /** Load the parser's WASM module. Call (and await) once before splitSql or bindPlaceholders. */
 export function ensureParser(): Promise<void> {
-  loading ??= loadModule().then(
+  if (loading) return loading;
+  // Started now, not in a later tick: the WASM compiles in the background while the caller goes on (load.ts).
+  let started: Promise<unknown>;
+  try {
+    started = pgQuery().loadModule();
+  } catch (e) {
+    started = Promise.reject(e);
+  }
+  loading = started.then(
     () => {
       loaded = true;
     },
@@ -51,7 +70,7 @@ export function parseStatements(text: string): ParsedStatement[] {
   if (text.trim() === '') return [];
   let result;
   try {
-    result = parseSync(text);
+    result = pgQuery().parseSync(text);
   } catch (e) {
     const err = e as ParserError;
     // The cursor is a 0-based code point index (PostgreSQL counts characters).
@@ -85,11 +104,11 @@ export function scanTokens(text: string): Token[] {
   if (text === '') return [];
   let tokens;
   try {
-    tokens = scanSync(text).tokens;
+    tokens = pgQuery().scanSync(text).tokens;
   } catch (e) {
     // The scanner reports lexical errors badly (no position); the parser says where.
     try {
-      parseSync(text);
+      pgQuery().parseSync(text);
     } catch (parseError) {
       const err = parseError as ParserError;
       throw new ParseFailure(err.message, codePointToIndex(text, err.sqlDetails?.cursorPosition ?? 0));
