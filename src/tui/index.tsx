@@ -17,6 +17,8 @@ import { screenOperator } from './operator.js';
 import { makeFields } from './fields.js';
 import { colorWanted } from './theme.js';
 import { summaryLines } from './views/summary.js';
+import { sortEarlyKeys } from './type-ahead.js';
+import { typeAheadNote } from '../present/type-ahead.js';
 import { watchServer } from './wiring.js';
 
 export type GivenInputs = Record<string, string | number | boolean>;
@@ -52,6 +54,8 @@ export interface InteractiveOptions {
   color?: boolean;
   /** Watch the server while statements run (default true). */
   monitor?: boolean;
+  /** Keys typed before the screen was up, held unechoed (cli/type-ahead.ts): taken at mount, held again (and dropped) after. */
+  typeAhead?: { take(): string; hold(): void };
 }
 
 
@@ -98,8 +102,13 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   let session: RunSession | undefined;
   let watch: ReturnType<typeof watchServer> | undefined;
   try {
+    // Taken before Ink reads the terminal: the keys typed ahead come first, and only moves of the view are kept.
+    const early = sortEarlyKeys(o.typeAhead?.take() ?? '');
     screen.show(<App controller={ctl} color={o.color ?? colorWanted()} trackSize />, 20);
     ctl.startClock();
+    for (const key of early.replay) ctl.key('', key);
+    const note = typeAheadNote(early.dropped);
+    if (note) ctl.dispatch({ type: 'flash', text: note, tone: 'warn' }, true);
 
     let inputs = o.inputs;
     const specs = o.runbook.inputs;
@@ -127,6 +136,8 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
     await watch?.stop().catch(() => {});
     ctl.dispose();
     screen.restore();
+    // The screen is gone: keys typed now are not echoed above the summary, nor left for the shell.
+    o.typeAhead?.hold();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onTerm);

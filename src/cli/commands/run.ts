@@ -29,6 +29,9 @@ import { approvalDesk, type ApprovalDesk } from '../../fleet/approvals.js';
 import type { RunTrace } from '../../fleet/tracing.js';
 import { tracingWanted } from '../../fleet/tracing-env.js';
 import { createInterface } from 'node:readline/promises';
+import { holdTypeAhead, type TypeAhead } from '../type-ahead.js';
+import { sortEarlyKeys } from '../../tui/type-ahead.js';
+import { typeAheadQuestionNote } from '../../present/type-ahead.js';
 import { printable } from '../../present/escape.js';
 import { unfinishedRun } from '../../journal/record.js';
 import { newRunId, openStore } from '../../journal/store.js';
@@ -125,28 +128,42 @@ export interface RunHost {
   onSession?: (session: RunSession, runId: string) => void;
 }
 
-export async function runCommand(
-  file: string,
-  opts: RunOptions,
-  extra: {
-    kind?: RunKind;
-    steps?: readonly Step[];
-    record?: Pick<RecordRequest, 'resume' | 'rollbackOf'>;
-    operator?: (operator: Operator) => Operator;
-    /** Already loaded by the caller (resume, rollback): not read and checked a second time. */
-    runbook?: Runbook;
-    host?: RunHost;
-    /** resume --in-flight: the operator's answer for a statement whose commit is unknown. */
-    inFlight?: 'applied' | 'not-applied';
-    /** resume --accept-target-change: a minor upgrade of the server since the run was pinned is taken. */
-    acceptTargetChange?: boolean;
-  } = {},
-): Promise<number> {
+export async function runCommand(file: string, opts: RunOptions, extra: RunExtra = {}): Promise<number> {
+  // The screen will be shown: from here on, keys typed before it draws are held unechoed for it, and the
+  // terminal is given back drained when the command ends (cli/type-ahead.ts). A hosted run has no terminal.
+  const early = screenWanted(opts) && !extra.host ? holdTypeAhead() : undefined;
+  try {
+    return await runWith(file, opts, extra, early);
+  } finally {
+    await early?.stop();
+  }
+}
+
+/** On a terminal, unless plain or JSON output is asked for. */
+function screenWanted(opts: RunOptions): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
+}
+
+interface RunExtra {
+  kind?: RunKind;
+  steps?: readonly Step[];
+  record?: Pick<RecordRequest, 'resume' | 'rollbackOf'>;
+  operator?: (operator: Operator) => Operator;
+  /** Already loaded by the caller (resume, rollback): not read and checked a second time. */
+  runbook?: Runbook;
+  host?: RunHost;
+  /** resume --in-flight: the operator's answer for a statement whose commit is unknown. */
+  inFlight?: 'applied' | 'not-applied';
+  /** resume --accept-target-change: a minor upgrade of the server since the run was pinned is taken. */
+  acceptTargetChange?: boolean;
+}
+
+async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: TypeAhead | undefined): Promise<number> {
   const { out, err } = extra.host ?? stdio;
   // On a terminal, the screen's modules load while the runbook is read and the run's record opened, so
   // the lock's round trips overlap them. Not with a sandbox: loading the screen hides CI and sets NODE_ENV
   // for a moment (tui/load.ts), and the sandbox starts processes that must see the operator's environment.
-  const onScreen = Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
+  const onScreen = screenWanted(opts);
   const screen = onScreen && !opts.sandbox && !opts.sandboxOn ? loadTui() : undefined;
   screen?.catch(() => {}); // a failure is reported where the screen is awaited
   const loaded = extra.runbook ? { ok: true as const, runbook: extra.runbook } : await loadRunbook(file);
@@ -215,7 +232,7 @@ export async function runCommand(
     // In a terminal, a run of this runbook on this database that never finished is offered first:
     // picking up a half-done procedure is usually what the operator needs, not starting over.
     if (onScreen && kind === 'runbook' && !extra.record && !sandbox) {
-      const offered = await offerResume(rb, url, opts);
+      const offered = await offerResume(rb, url, opts, early);
       if (offered !== undefined) return offered;
     }
     const steps = extra.steps ?? stepsFor(rb, kind, opts.procedure);
@@ -306,6 +323,7 @@ export async function runCommand(
         createSession: makeSession,
         note: `run ${journal.runId} · journal ${journal.journalPath}`,
         plan: journal.rollbackPlan,
+        typeAhead: early,
       });
       return final ? runExitCode(final) : EXIT.failed;
     }
@@ -353,10 +371,14 @@ export async function runCommand(
 }
 
 /** Asks whether to resume an unfinished run; returns the resume's exit code, or undefined to start a new run. */
-async function offerResume(rb: Runbook, url: string, opts: RunOptions): Promise<number | undefined> {
+async function offerResume(rb: Runbook, url: string, opts: RunOptions, early: TypeAhead | undefined): Promise<number | undefined> {
   const database = decodeURIComponent(new URL(url).pathname.slice(1));
   const open = unfinishedRun(openStore(opts.stateDir), rb.id, database);
   if (!open) return undefined;
+  // Keys typed before the question was asked do not answer it (an early Enter would mean "resume").
+  const note = typeAheadQuestionNote(sortEarlyKeys(early?.take() ?? '').dropped);
+  if (note) out(note);
+  flushOut();
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
     const answer = await rl.question(
