@@ -113,6 +113,44 @@ const inkWithoutDevtools = {
 };
 
 /**
+ * pg asks, when first loaded, whether it runs in a Cloudflare Worker, by
+ * building a fetch Response: in Node 20 that loads the whole fetch
+ * implementation (undici), ~25-70 ms of every start that loads pg, for an
+ * answer that is always no for this program.
+ */
+const pgWithoutCloudflareProbe = {
+  name: 'pg-without-cloudflare-probe',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      const probe = 'if (isCloudflareRuntime()) {';
+      if (!text.includes(probe)) throw new Error(`${args.path}: pg's Cloudflare probe changed; update pgWithoutCloudflareProbe in scripts/bundle.js`);
+      return { contents: text.replace(probe, 'if (false) {'), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * commander requires child_process when loaded, for subcommands that are
+ * separate executables, which this program has none of: it is required when
+ * first used instead (~2 ms of every start: child_process, net, dgram).
+ */
+const commanderChildProcessLater = {
+  name: 'commander-child-process-later',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`${args.path}: commander's require of child_process changed; update commanderChildProcessLater in scripts/bundle.js`);
+      const lazy = "let loadedChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (loadedChildProcess ??= require('node:child_process'))[key] });";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
+/**
  * A library only some commands need is required where it is first used:
  * `createRequire(import.meta.url)('conf')` in the compiled source (the tests run
  * dist/src as ES modules, where there is no require). Here that becomes
@@ -154,7 +192,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

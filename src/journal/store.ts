@@ -1,7 +1,7 @@
 // Where runs are kept: the user's config folder, or the
 // folder given by --state-dir / RUNBOOK_STATE_DIR. It holds the settings, the
 // index of runs (runbook.json) and one journal per run (runs/<id>.jsonl).
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -182,7 +182,7 @@ export function operatorName(settings: Settings = {}): string {
 /** A run id that sorts by time and is short enough to type: 20251127-020812-3fa2. */
 export function newRunId(at: number): string {
   const iso = new Date(at).toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${randomBytes(2).toString('hex')}`;
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${cryptoModule().randomBytes(2).toString('hex')}`;
 }
 
 /** Finds a run by its id, a unique prefix, or its last part ("3fa2"). */
@@ -213,4 +213,13 @@ export function loadRun(
     if (pick(journal)) return { entry, journal };
   }
   return { error: `no run to pick in ${store.runsDir} (see runbook history)` };
+}
+
+/**
+ * node:crypto, required when a run id is first made: loading it (and its ~15
+ * internal modules) is a few ms of every command's start, and most commands
+ * open the store only to read it.
+ */
+function cryptoModule(): typeof import('node:crypto') {
+  return createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 }
