@@ -63,12 +63,38 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
   const base = passwordless(urlForDatabase('x')).url;
   const ctl = new pg.Client({ connectionString: urlForDatabase(control) });
   const workers: Proc[] = [];
+  // Every process the test starts, so that a failure can show what each of them said.
+  const procs: { label: string; p: Proc }[] = [];
+  const launch = (label: string, args: string[]) => {
+    const p = start(args, env);
+    procs.push({ label: `${label} (pid ${p.child.pid})`, p });
+    return p;
+  };
   const startWorker = () => {
-    const w = start(['worker', '--control', controlUrl, '--concurrency', '2', '--state-dir', stateDir], env);
+    const w = launch('worker', ['worker', '--control', controlUrl, '--concurrency', '2', '--state-dir', stateDir]);
     workers.push(w);
     return w;
   };
-  const fleetCli = (args: string[]) => start(['fleet', ...args, '--control', controlUrl, '--state-dir', stateDir], env).done;
+  const fleetCli = (args: string[]) => launch(`fleet ${args.join(' ')}`, ['fleet', ...args, '--control', controlUrl, '--state-dir', stateDir]).done;
+  /** On a failure, the error carries every fleet's targets and the output of the processes: a failure under load must say why. */
+  const explained = (fn: () => Promise<void>) => async () => {
+    const from = procs.length;
+    try {
+      await fn();
+    } catch (e) {
+      const tail = (text: string) => (text.length > 4000 ? `…${text.slice(-4000)}` : text);
+      const table = await ctl
+        .query(`SELECT f.name AS fleet, f.state AS fleet_state, t.name, t.wave, t.state, t.attempts, t.worker_id, t.current, t.error, t.started_at, t.finished_at FROM runbook_fleet.targets t JOIN runbook_fleet.fleets f ON f.id = t.fleet_id ORDER BY f.id, t.position`)
+        .then((r) => r.rows.map((x) => JSON.stringify(x)).join('\n'))
+        .catch((err: Error) => `(control database not read: ${err.message})`);
+      const outputs = procs
+        .filter((x, i) => i >= from || workers.includes(x.p))
+        .map(({ label, p }) => `--- ${label}, exit ${p.child.exitCode ?? p.child.signalCode ?? 'running'}\nstdout:\n${tail(p.stdout())}\nstderr:\n${tail(p.stderr())}`);
+      const err = e instanceof Error ? e : new Error(String(e));
+      err.message += `\n=== targets ===\n${table}\n=== processes ===\n${outputs.join('\n')}`;
+      throw err;
+    }
+  };
   const rows = async (fleet: string): Promise<Row[]> =>
     (await ctl.query<Row>(`SELECT t.name, t.wave, t.state, t.run_id, t.attempts, t.worker_id FROM runbook_fleet.targets t JOIN runbook_fleet.fleets f ON f.id = t.fleet_id WHERE f.name = $1 ORDER BY t.position`, [fleet])).rows;
   try {
@@ -80,12 +106,12 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
     });
     await ctl.connect();
 
-    await t.test('waves canary 1 → 30% → rest, concurrency 5: every target exactly once, a killed worker’s target finished by another', async () => {
+    await t.test('waves canary 1 → 30% → rest, concurrency 5: every target exactly once, a killed worker’s target finished by another', explained(async () => {
       const rb = join(dir, 'main.yaml');
       writeFileSync(rb, runbook('fleet-main', 'effects'));
       const targets = join(dir, 'main-targets.yaml');
       writeFileSync(targets, targetsYaml(names, base, 'name: main\nconcurrency: 5\nwaves:\n  - { name: canary, count: 1 }\n  - { percent: 30 }\n  - { name: rest }'));
-      const coordinator = start(['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir, '--json'], env);
+      const coordinator = launch('coordinator', ['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir, '--json']);
       // Kill the first worker while one of its targets is in the slow step (a transaction in flight).
       const victim = workers[0];
       let killed: string | undefined;
@@ -134,9 +160,9 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
       // The killed target's run was resumed, not started twice: one run id, and its journal says resumed.
       const journal = (await import('node:fs')).readFileSync(join(stateDir, 'runs', `${again.run_id}.jsonl`), 'utf8');
       assert.match(journal, /"action":"resumed"/);
-    });
+    }));
 
-    await t.test('a failing canary stops the fleet before wave 2', async () => {
+    await t.test('a failing canary stops the fleet before wave 2', explained(async () => {
       const rb = join(dir, 'canary.yaml');
       writeFileSync(rb, runbook('fleet-canary', 'effects_c'));
       await inDatabase(names[0], (c) => c.query('CREATE TABLE fail_effects_c ()'));
@@ -154,9 +180,9 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
       }
       const status = await fleetCli(['status', 'canary-fails', '--json']);
       assert.equal(JSON.parse(status.stdout).fleet.state, 'failed');
-    });
+    }));
 
-    await t.test('max_fail_percentage is honoured, and fleet retry runs only the failed targets', async () => {
+    await t.test('max_fail_percentage is honoured, and fleet retry runs only the failed targets', explained(async () => {
       const rb = join(dir, 'pct.yaml');
       writeFileSync(rb, runbook('fleet-pct', 'effects_p'));
       // Wave 1: 10 targets, 2 marked to fail (20% = max: go on); wave 2: 5 more.
@@ -198,20 +224,20 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
       }
       const done = await ctl.query<{ n: number }>(`SELECT count(*)::int AS n FROM runbook_fleet.targets t JOIN runbook_fleet.fleets f ON f.id = t.fleet_id WHERE f.name = 'pct' AND t.attempts > 1`);
       assert.equal(done.rows[0].n, 2, 'only the two failed targets ran again');
-    });
+    }));
 
-    await t.test('a coordinator killed mid-fleet: `fleet run` again picks the fleet up from the control database', async () => {
+    await t.test('a coordinator killed mid-fleet: `fleet run` again picks the fleet up from the control database', explained(async () => {
       const rb = join(dir, 'pickup.yaml');
       writeFileSync(rb, runbook('fleet-pickup', 'effects_k'));
       const ten = names.slice(0, 10);
       const targets = join(dir, 'pickup-targets.yaml');
       writeFileSync(targets, targetsYaml(ten, base, 'name: pickup\nconcurrency: 3\nwaves:\n  - { count: 2 }\n  - { name: rest }'));
       const args = ['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir];
-      const first = start(args, env);
+      const first = launch('coordinator (to be killed)', args);
       await waitFor('the second wave under way', async () => (await rows('pickup')).some((r) => r.wave === 1 && r.state === 'running'));
       first.child.kill('SIGKILL');
       await first.done;
-      const again = await start(args, env).done;
+      const again = await launch('coordinator again', args).done;
       assert.equal(again.code, 0, again.stderr);
       assert.match(again.stderr, /picking up fleet pickup \(#\d+\)/);
       const all = await rows('pickup');
@@ -220,15 +246,15 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
         const e = await inDatabase(n, (c) => c.query<{ step: string }>('SELECT step FROM effects_k ORDER BY at'));
         assert.deepEqual(e.rows.map((x) => x.step), ['mark', 'slow', 'done'], `${n}: once`);
       }
-    });
+    }));
 
-    await t.test('a gate after the canary: soak with the checks run again, then a person’s approval releases wave 2', async () => {
+    await t.test('a gate after the canary: soak with the checks run again, then a person’s approval releases wave 2', explained(async () => {
       const rb = join(dir, 'gate.yaml');
       writeFileSync(rb, runbook('fleet-gate', 'effects_g'));
       const four = names.slice(20, 24);
       const targets = join(dir, 'gate-targets.yaml');
       writeFileSync(targets, targetsYaml(four, base, 'name: gated\nconcurrency: 3\ngate: { soak: 1s, approve: true }\nwaves:\n  - { count: 1 }\n  - { name: rest }'));
-      const run = start(['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir], env);
+      const run = launch('coordinator', ['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir]);
       await waitFor('the gate', async () => (await ctl.query(`SELECT state FROM runbook_fleet.fleets WHERE name = 'gated'`)).rows[0]?.state === 'awaiting_approval');
       assert.ok((await rows('gated')).slice(1).every((r) => r.state === 'pending'), 'wave 2 waits');
       const approve = await fleetCli(['approve', 'gated']);
@@ -241,7 +267,7 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
       const a = await ctl.query(`SELECT approved_by, approved_role FROM runbook_fleet.approvals a JOIN runbook_fleet.fleets f ON f.id = a.fleet_id WHERE f.name = 'gated'`);
       assert.equal(a.rows.length, 1);
       assert.ok(a.rows[0].approved_by && a.rows[0].approved_role, 'who approved, and as which role, is recorded');
-    });
+    }));
   } finally {
     for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.done));
