@@ -19,7 +19,7 @@ import { EXIT } from '../cli/exit-codes.js';
 import { FLEET_SCHEMA } from './control-schema.js';
 import { CHANGED, FINISHED_TARGET, type Control, type FleetRow, type TargetState } from './control.js';
 import { targetUrl } from './target-url.js';
-import { runFailure } from '../present/fleet.js';
+import { runFailure, stoppingWords } from '../present/fleet.js';
 import { runNotices, webhookFromEnv } from './notify.js';
 import { redactUrl } from '../exec/connection-url.js';
 
@@ -31,8 +31,15 @@ export interface WorkerContext {
   log: (line: string) => void;
   /** A run's own output (the plain renderer's lines), when wanted. */
   runOutput?: (target: string, line: string) => void;
-  /** The sessions running now, by fleet: `fleet stop` asks them to stop. */
-  sessions: Map<number, Set<RunSession>>;
+  /** The runs going on now, by fleet: `fleet stop` asks them to stop. */
+  sessions: Map<number, Set<StoppableRun>>;
+}
+
+/** A run a worker is running, as `fleet stop` reaches it. */
+export interface StoppableRun {
+  session: RunSession;
+  /** Stops the run before its next item, and says so in the control database (the target's current item). */
+  stop(reason: string): void;
 }
 
 export interface TargetJob {
@@ -118,11 +125,18 @@ export async function runTargetJob(ctx: WorkerContext, job: TargetJob, workerId:
     onSession(session) {
       let set = ctx.sessions.get(job.fleetId);
       if (!set) ctx.sessions.set(job.fleetId, (set = new Set()));
-      set.add(session);
+      const handle: StoppableRun = {
+        session,
+        stop(reason) {
+          session.requestStop(reason);
+          progress.stopping();
+        },
+      };
+      set.add(handle);
       // A stop announced between this job's first look at the fleet and now found no session to tell: look again.
       void control
         .fleet(job.fleetId)
-        .then((f) => (f?.state === 'stopping' || f?.state === 'stopped') && session.requestStop('the fleet was stopped (runbook fleet stop)'))
+        .then((f) => (f?.state === 'stopping' || f?.state === 'stopped') && handle.stop('the fleet was stopped (runbook fleet stop)'))
         .catch(() => {});
       if (notices) session.subscribe(notices.listener);
       session.subscribe((state, event) => {
@@ -146,7 +160,7 @@ export async function runTargetJob(ctx: WorkerContext, job: TargetJob, workerId:
       ? await resumeCommand(runId, { ...opts, input: secretInputs, retry: target.retry }, host)
       : await runCommand(rb.file, opts, { runbook: rb, host });
   } finally {
-    ctx.sessions.get(job.fleetId)?.forEach((s) => s.state.ended && ctx.sessions.get(job.fleetId)?.delete(s));
+    ctx.sessions.get(job.fleetId)?.forEach((h) => h.session.state.ended && ctx.sessions.get(job.fleetId)?.delete(h));
     await progress.flush();
     await notices?.flush();
   }
@@ -171,9 +185,16 @@ async function finishTarget(control: Control, job: TargetJob, state: TargetState
   await control.notify(job.fleetId);
 }
 
-/** The target's current item, written to the control database at most every 200 ms (and at the end), announced on the channel. */
+/**
+ * The target's current item, written to the control database at most every
+ * 200 ms (and at the end), announced on the channel; once the run was asked
+ * to stop, the item says so at once (the operator sees the stop arrived).
+ */
 function progressWriter(control: Control, job: TargetJob, runId: string, runbookId: string, operator: string, workerId: string) {
   let latest: { current: string | null } | undefined;
+  let current: string | null = null;
+  let stopping = false;
+  const shown = (item: string | null) => (stopping ? stoppingWords(item) : item);
   let writing: Promise<void> = control
     .query(
       `INSERT INTO ${FLEET_SCHEMA}.runs (run_id, fleet_id, target, runbook_id, operator, worker_id, state) VALUES ($1, $2, $3, $4, $5, $6, 'running')
@@ -199,8 +220,16 @@ function progressWriter(control: Control, job: TargetJob, runId: string, runbook
     onEvent(state: RunState, started: string | undefined) {
       if (!started) return;
       const item = state.items.find((i) => i.key === started);
-      latest = { current: item ? `${item.kind === 'step' ? 'step' : item.kind} ${item.id}` : started };
+      current = item ? `${item.kind === 'step' ? 'step' : item.kind} ${item.id}` : started;
+      latest = { current: shown(current) };
       timer ??= setTimeout(write, 200);
+    },
+    stopping() {
+      if (stopping) return;
+      stopping = true;
+      latest = { current: shown(current) };
+      if (timer) clearTimeout(timer);
+      write();
     },
     async flush() {
       if (timer) clearTimeout(timer);

@@ -8,8 +8,7 @@ import type { Runner } from 'graphile-worker';
 import { graphileWorker } from './graphile.js';
 import { Control, STOP, TASK } from './control.js';
 import { quietLogger } from './logger.js';
-import { runTargetJob, type TargetJob, type WorkerContext } from './target-job.js';
-import type { RunSession } from '../run/session.js';
+import { runTargetJob, type StoppableRun, type TargetJob, type WorkerContext } from './target-job.js';
 
 export interface WorkerOptions {
   control: Control;
@@ -33,7 +32,7 @@ export async function startWorker(opts: WorkerOptions): Promise<FleetWorker> {
   presence.on('error', (e) => opts.log(`worker: lost its control connection (${e.message})`));
   await presence.connect();
   const { rows } = await presence.query<{ pid: number; start: string }>('SELECT pid, backend_start::text AS start FROM pg_stat_activity WHERE pid = pg_backend_pid()');
-  const sessions = new Map<number, Set<RunSession>>();
+  const sessions = new Map<number, Set<StoppableRun>>();
   const ctx: WorkerContext = {
     control: opts.control,
     stateDir: opts.stateDir,
@@ -46,7 +45,7 @@ export async function startWorker(opts: WorkerOptions): Promise<FleetWorker> {
   await presence.query(`LISTEN ${STOP}`);
   presence.on('notification', (n) => {
     if (n.channel !== STOP) return;
-    for (const s of sessions.get(Number(n.payload)) ?? []) s.requestStop('the fleet was stopped (runbook fleet stop)');
+    for (const run of sessions.get(Number(n.payload)) ?? []) run.stop('the fleet was stopped (runbook fleet stop)');
   });
   let runner: Runner;
   try {

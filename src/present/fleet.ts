@@ -16,6 +16,11 @@ export function runFailure(state: RunState): string {
   return `${item.title}: ${why.split('\n')[0]}`;
 }
 
+/** A running target's item once its worker got the fleet's stop: "step slow · stopping after it". */
+export function stoppingWords(current: string | null): string {
+  return `${current ?? 'starting'} · stopping after it (runbook fleet stop)`;
+}
+
 export function elapsed(t: Pick<TargetRow, 'startedAt' | 'finishedAt'>, now = Date.now()): string {
   if (!t.startedAt) return '';
   const ms = (t.finishedAt ? Date.parse(t.finishedAt) : now) - Date.parse(t.startedAt);

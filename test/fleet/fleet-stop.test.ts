@@ -17,7 +17,8 @@ after(async () => {
   for (const d of dbs) await d.drop().catch(() => {});
 });
 
-// `slow` is long enough that the stop always lands while it runs; `after` must never run on a stopped target.
+// `slow` lasts until the test lets it go (it empties the hold table), so the stop always lands while it runs
+// however loaded the machine is; `after` must never run on a stopped target.
 const RUNBOOK = `runbook: 1
 id: fleet-stop
 title: Fleet stop
@@ -28,7 +29,7 @@ steps:
     sql: CREATE TABLE effects (step text NOT NULL); INSERT INTO effects VALUES ('mark')
   - id: slow
     title: Take a while
-    sql: SELECT pg_sleep(2.5)
+    sql: DO $$ BEGIN LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM hold); PERFORM pg_sleep(0.05); END LOOP; END $$
   - id: after
     title: After the slow step
     sql: INSERT INTO effects VALUES ('after')
@@ -44,6 +45,7 @@ interface Row {
 test('fleet stop: nothing new starts, the running runs end before their next item, the fleet ends stopped', { timeout: 120_000 }, async () => {
   for (let i = 0; i < 6; i++) dbs.push(await createTestDatabase('fleetstop'));
   const [control, ...targets] = dbs;
+  for (const t of targets) await t.client.query('CREATE TABLE hold (x int); INSERT INTO hold VALUES (1)');
   const dir = mkdtempSync(join(tmpdir(), 'fleet-stop-'));
   const rb = join(dir, 'rb.yaml');
   writeFileSync(rb, RUNBOOK);
@@ -78,6 +80,12 @@ test('fleet stop: nothing new starts, the running runs end before their next ite
   const stop = await start(['fleet', 'stop', 'stopme', ...common], env).done;
   assert.equal(stop.code, 0, stop.stderr);
   assert.match(stop.stdout, /fleet stopme: stopping — no new target starts/);
+  // Each running target's worker got the stop, and says so in the control database; then the slow steps may end.
+  await waitFor('the workers to acknowledge the stop', async () => {
+    const r = await rows();
+    return running.every((name) => /^step slow · stopping after it/.test(r.find((x) => x.name === name)?.current ?? ''));
+  });
+  for (const t of targets) await t.client.query('DELETE FROM hold');
 
   const end = await coordinator.done;
   assert.equal(end.code, 1, `a stopped fleet: exit 1\n${end.stderr}`);
