@@ -191,6 +191,12 @@ export class Control {
     return rows.map(targetRow);
   }
 
+  /** The targets whose run id is `ref` or contains it, the exact one first, newest fleet first. */
+  async targetsByRun(ref: string): Promise<TargetRow[]> {
+    const { rows } = await this.query(`SELECT * FROM ${FLEET_SCHEMA}.targets WHERE strpos(run_id, $1) > 0 ORDER BY run_id = $1 DESC, fleet_id DESC, position LIMIT 10`, [ref]);
+    return rows.map(targetRow);
+  }
+
   async target(fleetId: number, name: string): Promise<TargetRow | undefined> {
     const { rows } = await this.query(`SELECT * FROM ${FLEET_SCHEMA}.targets WHERE fleet_id = $1 AND name = $2`, [fleetId, name]);
     return rows[0] ? targetRow(rows[0]) : undefined;

@@ -1,13 +1,13 @@
 // What the fleet view is fed with: the fleet's rows each time the control
-// database announces a change (LISTEN), and a target's run read from its
-// journal on this machine.
-import { existsSync } from 'node:fs';
+// database announces a change (LISTEN), and a target's run to watch (its
+// journal on this machine, or its shared record in the target: target-run.ts).
 import pg from 'pg';
-import type { RunState } from '../engine/state.js';
-import { readJournal } from '../journal/journal.js';
-import { replayJournal } from '../journal/replay.js';
-import { openStore } from '../journal/store.js';
+import { journalSteps } from '../journal/replay.js';
+import { loadRunbook, type Runbook } from '../runbook/load.js';
+import type { Step } from '../runbook/schema.js';
 import { CHANGED, type Control, type FleetRow, type TargetRow } from './control.js';
+import type { ObservedRun } from './observed-run.js';
+import { observeTarget } from './target-run.js';
 
 export type Update = (fleet: FleetRow, targets: TargetRow[]) => void;
 
@@ -16,7 +16,10 @@ export class FleetFeed {
   private readonly subscribers = new Set<Update>();
   private last: [FleetRow, TargetRow[]] | undefined;
 
-  constructor(private readonly stateDir?: string) {}
+  constructor(
+    private readonly stateDir?: string,
+    private readonly control?: Control,
+  ) {}
 
   publish: Update = (fleet, targets) => {
     this.last = [fleet, targets];
@@ -29,14 +32,14 @@ export class FleetFeed {
     return () => this.subscribers.delete(update);
   }
 
-  readRun(runId: string): RunState | undefined {
-    const path = openStore(this.stateDir).journalPath(runId);
-    if (!existsSync(path)) return undefined;
-    try {
-      return replayJournal(readJournal(path));
-    } catch {
-      return undefined;
-    }
+  /** A target's run to watch, with the fleet's runbook to show it by, or why it cannot be shown. */
+  async openRun(target: TargetRow): Promise<{ runbook: Runbook; steps: readonly Step[]; run: ObservedRun } | { error: string }> {
+    const fleet = this.last?.[0];
+    if (!this.control || !fleet) return { error: 'the fleet is not read yet' };
+    const loaded = await loadRunbook(fleet.runbookFile);
+    if (!loaded.ok) return { error: `${fleet.runbookFile}: ${loaded.problems[0]?.message ?? 'does not load'}: the run cannot be shown without its runbook` };
+    const run = await observeTarget(this.control, fleet, target, this.stateDir);
+    return 'error' in run ? run : { runbook: loaded.runbook, steps: journalSteps(loaded.runbook, run.header), run };
   }
 }
 

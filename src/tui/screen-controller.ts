@@ -5,6 +5,6 @@ import { TuiController } from './controller.js';
 import { initialState, type InitialOptions } from './state.js';
 import { detailGeometry } from './views/geometry.js';
 
-export function screenController(stdout: NodeJS.WriteStream, o: Omit<InitialOptions, 'now' | 'size'>): TuiController {
+export function screenController(stdout: Pick<NodeJS.WriteStream, 'columns' | 'rows'>, o: Omit<InitialOptions, 'now' | 'size'>): TuiController {
   return new TuiController(initialState({ ...o, now: Date.now(), size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } }), { measure: detailGeometry });
 }

@@ -112,9 +112,10 @@ export interface UiState {
   /**
    * Watching someone else's run (runbook watch): read-only. Nothing the keys
    * do acts on the run; q and Ctrl-C only leave, and the run goes on. The text
-   * says whose run it is; `waiting` what the run waits for, when it does.
+   * says whose run it is; `waiting` what the run waits for, when it does;
+   * `leave` where q and Esc go (default: out of the watch).
    */
-  observer?: { text: string; waiting?: string };
+  observer?: { text: string; waiting?: string; leave?: string };
 }
 
 export interface InitialOptions {
@@ -130,7 +131,7 @@ export interface InitialOptions {
   flags?: readonly string[];
   sandbox?: boolean;
   pace?: Pace;
-  observer?: { text: string };
+  observer?: { text: string; leave?: string };
 }
 
 /** What quitting keeps: "resume later", except in a sandbox, which is deleted when the run ends. */

@@ -58,6 +58,10 @@ export function update(state: UiState, intent: Intent): Update {
       // A watcher leaves; the run it watches is someone else's and goes on.
       if (state.observer) return { state: { ...state, exit: true }, effects: [{ type: 'exit' }] };
       return intent.type === 'ctrl_c' ? ctrlC(state) : quit(state);
+    case 'cancel':
+      // Esc leaves a watch too (back to the fleet view, when that opened it).
+      if (state.observer) return { state: { ...state, exit: true }, effects: [{ type: 'exit' }] };
+      return promptIntent(state, intent);
     default:
       // A watcher has no question to answer: nothing it types acts on the run.
       if (state.observer) return none(state);

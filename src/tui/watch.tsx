@@ -3,73 +3,40 @@
 // events come in through `source` and are applied as the operator's own screen
 // applies them; no key acts on it (store.ts: a watcher only looks and leaves).
 import React from 'react';
-import type { RunEvent } from '../engine/events.js';
-import type { RunKind, RunState } from '../engine/state.js';
-import type { Runbook } from '../runbook/load.js';
-import type { Step } from '../runbook/schema.js';
+import type { RunState } from '../engine/state.js';
+import type { RunSink } from '../fleet/observed-run.js';
 import { altScreen } from './alt-screen.js';
 import { App } from './components/App.js';
-import { screenController } from './screen-controller.js';
+import { observe, type ObserveOptions } from './observe.js';
 import { colorWanted } from './theme.js';
 
-export interface WatchFeed {
-  /** An event of the watched run, with the state after it. */
-  run(state: RunState, event: RunEvent): void;
-  /** What the run waits for now (an approval, a runner that is gone), or undefined. */
-  waiting(text: string | undefined): void;
-}
+/** What feeds the watch screen: the watched run's events and what it waits for. */
+export type WatchFeed = RunSink;
 
-export interface WatchScreenOptions {
-  runbook: Runbook;
-  kind: RunKind;
-  procedureId?: string;
-  steps: readonly Step[];
-  /** The run as recorded so far. */
-  state: RunState;
-  /** Whose run, where: "run … by … (read-only)". */
-  text: string;
-  waiting?: string;
-  /** Starts feeding the screen; returns how to stop. */
-  follow(feed: WatchFeed): Promise<() => Promise<void>>;
+export interface WatchScreenOptions extends ObserveOptions {
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   color?: boolean;
 }
 
-/** Shows the run until the watcher leaves (q, Ctrl-C); returns the run's state as last seen. */
+/** Shows the run until the watcher leaves (q, Esc, Ctrl-C); returns the run's state as last seen. */
 export async function watchInteractive(o: WatchScreenOptions): Promise<RunState> {
   const stdout = o.stdout ?? process.stdout;
   const stdin = o.stdin ?? process.stdin;
-  const ctl = screenController(stdout, { runbook: o.runbook, kind: o.kind, procedureId: o.procedureId, steps: o.steps, observer: { text: o.text } });
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
-  ctl.setHooks({ exit: () => leave() });
+  const watching = await observe(stdout, o, () => leave());
   const screen = altScreen({ stdin, stdout });
-  const onSignal = () => ctl.dispatch({ type: 'quit' }, true);
+  const onSignal = () => watching.controller.dispatch({ type: 'quit' }, true);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
-  let last = o.state;
-  let stop: (() => Promise<void>) | undefined;
   try {
-    screen.show(<App controller={ctl} color={o.color ?? colorWanted()} trackSize />, 20);
-    ctl.startClock();
-    ctl.dispatch({ type: 'attach', state: o.state }, true);
-    ctl.dispatch({ type: 'watching', waiting: o.waiting });
-    if (o.state.ended) ctl.dispatch({ type: 'finished', state: o.state });
-    stop = await o.follow({
-      run(state, event) {
-        last = state;
-        ctl.onRun(state, event);
-        if (event.type === 'run_ended') ctl.dispatch({ type: 'finished', state });
-      },
-      waiting: (text) => ctl.dispatch({ type: 'watching', waiting: text }),
-    });
+    screen.show(<App controller={watching.controller} color={o.color ?? colorWanted()} trackSize />, 20);
     await left;
-    return last;
+    return watching.last();
   } finally {
-    await stop?.().catch(() => {});
-    ctl.dispose();
+    await watching.stop();
     screen.restore();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -71,7 +71,7 @@ async function followFleet(opened: Awaited<ReturnType<typeof openControl>>, flee
   let worker: FleetWorker | undefined;
   const seen = new Map<string, string>();
   // In a terminal, the fleet view; when the operator leaves it, plain lines take over until the fleet ends.
-  const feed = new FleetFeed(opts.stateDir);
+  const feed = new FleetFeed(opts.stateDir, control);
   let onScreen = Boolean(process.stdin.isTTY && process.stdout.isTTY && !opts.plain && !opts.json);
   const view = onScreen
     ? loadFleetView().then((m) => m.runFleetView(fleet, [], feed)).finally(() => {
@@ -219,7 +219,7 @@ export async function fleetStatusCommand(ref: string | undefined, opts: ControlO
     let fleet = await findFleet(control, ref);
     if (!fleet) return 2;
     if (!opts.json && !opts.plain && process.stdin.isTTY && process.stdout.isTTY) {
-      const feed = new FleetFeed(opts.stateDir);
+      const feed = new FleetFeed(opts.stateDir, control);
       const stop = await listenFleet(control, fleet.id, feed);
       try {
         await (await loadFleetView()).runFleetView(fleet, await control.targets(fleet.id), feed);

@@ -1,7 +1,7 @@
 // The fleet view's state and its pure update: the fleet and its targets as the
 // control database last said, which row is selected, and whether a target's
-// run is open (read-only). The view is handed its size; it measures nothing.
-import type { RunState } from '../../engine/state.js';
+// run is open (shown on the run screen in observer mode by FleetScreen, or why
+// it cannot be). The view is handed its size; it measures nothing.
 import type { FleetRow, TargetRow } from '../../fleet/control.js';
 import { byWave } from '../../present/fleet.js';
 
@@ -10,8 +10,8 @@ export interface FleetViewState {
   /** Rows in display order: by wave, failures first. */
   targets: TargetRow[];
   selected: number;
-  /** The target whose run is open, and its run as its journal says (undefined: not on this machine). */
-  open: { target: string; run?: RunState } | null;
+  /** The target whose run is open: being opened, shown (on the run screen), or why it cannot be shown. */
+  open: { target: string; shown?: boolean; error?: string } | null;
   width: number;
   height: number;
   now: number;
@@ -19,7 +19,7 @@ export interface FleetViewState {
 
 export type FleetIntent =
   | { type: 'update'; fleet: FleetRow; targets: TargetRow[]; now: number }
-  | { type: 'run'; target: string; run?: RunState }
+  | { type: 'opened'; target: string; error?: string }
   | { type: 'move'; by: number }
   | { type: 'open' }
   | { type: 'back' }
@@ -38,8 +38,8 @@ export function updateFleetView(s: FleetViewState, intent: FleetIntent): FleetVi
       const at = targets.findIndex((t) => t.name === name);
       return { ...s, fleet: intent.fleet, targets, selected: at >= 0 ? at : Math.min(s.selected, targets.length - 1), now: intent.now };
     }
-    case 'run':
-      return s.open?.target === intent.target ? { ...s, open: { target: intent.target, run: intent.run } } : s;
+    case 'opened':
+      return s.open?.target === intent.target ? { ...s, open: intent.error === undefined ? { target: intent.target, shown: true } : { target: intent.target, error: intent.error } } : s;
     case 'move':
       return s.open ? s : { ...s, selected: Math.max(0, Math.min(s.targets.length - 1, s.selected + intent.by)) };
     case 'open': {

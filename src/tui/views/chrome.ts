@@ -26,7 +26,7 @@ export function footerLine(ui: UiState, width: number): Line {
 
 /** A watcher's footer: what the watched run waits for (if it does), whose run it is, and the keys that only move around. */
 function watcherFooter(ui: UiState, observer: NonNullable<UiState['observer']>, width: number): Line {
-  const keys = packKeys([{ key: 'q', label: 'leave (the run goes on)' }, { key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' }, ...(ui.selected !== null ? [{ key: 'f', label: 'follow' }] : [])], width)[0] ?? [];
+  const keys = packKeys([{ key: 'q Esc', label: observer.leave ?? 'leave (the run goes on)' }, { key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' }, ...(ui.selected !== null ? [{ key: 'f', label: 'follow' }] : [])], width)[0] ?? [];
   const lead = observer.waiting && !ui.finished ? seg(`waits for ${oneLine(observer.waiting)} · `, { tone: 'warn', bold: true }) : seg(`${oneLine(observer.text)} · `, { tone: 'muted' });
   return fit([lead, ...keys], width);
 }
