@@ -101,7 +101,7 @@ async function screenRun(ctx: Context, dir: string, file: string, i: number): Pr
   const report = join(dir, `time-${i}.txt`);
   const raw = join(dir, `pane-${i}.raw`);
   rmSync(report, { force: true });
-  const command = `${sh(GNU_TIME)} -f '%e %U %S %M %x' -o ${sh(report)} ${runbookCommand(ctx, ['run', file, '--db', ctx.url])}; sleep 600`;
+  const command = `${sh(GNU_TIME)} -f '%e %U %S %M %x' -o ${sh(report)} ${runbookCommand(ctx, ['run', file, '--db', ctx.url, '--auto'])}; sleep 600`;
   const s = await startScreen(command, { RUNBOOK_STATE_DIR: join(dir, 'state') }, ctx.root);
   try {
     await tmux('pipe-pane', '-t', s.name, '-o', `cat > ${sh(raw)}`);

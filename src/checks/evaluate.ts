@@ -12,6 +12,11 @@ import { verdict, type Verdict } from './verdict.js';
 
 type Row = Record<string, unknown>;
 
+/** Whether judging `expect` reads the result's output text (output checks, and plan checks when the plan is not in a QUERY PLAN column). */
+export function readsOutput(expect: Pick<Expectation, 'output' | 'not_output' | 'plan' | 'not_plan'> | undefined): boolean {
+  return !!expect && (expect.output !== undefined || expect.not_output !== undefined || expect.plan !== undefined || expect.not_plan !== undefined);
+}
+
 export function evaluate(expect: Expectation | undefined, result: ActionResult): Verdict[] {
   // A failed action makes row and text checks meaningless ("rows = 0" would
   // pass on a query that never ran), so the failure is the only verdict,

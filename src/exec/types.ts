@@ -204,12 +204,18 @@ export interface ActionResult {
   output: string;
   exitCode?: number;
   durationMs: number;
+  /** How many statements were answered. */
+  statementCount: number;
+  /** Their records: the first and the newest STATEMENT_RECORDS_KEPT / 2 (the journal has every statement's events). */
   statements: StatementRecord[];
   error?: ExecError;
 }
 
+/** Statement records kept in a result: the first half of these, and the newest half. */
+export const STATEMENT_RECORDS_KEPT = 200;
+
 export type ExecListener = (event: ExecEvent) => void;
 
 export function emptyResult(): ActionResult {
-  return { ok: true, columns: [], rows: [], rowCount: 0, notices: [], output: '', durationMs: 0, statements: [] };
+  return { ok: true, columns: [], rows: [], rowCount: 0, notices: [], output: '', durationMs: 0, statementCount: 0, statements: [] };
 }

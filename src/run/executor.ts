@@ -3,7 +3,7 @@
 // session calls this; nothing here touches run state.
 import { resolve } from 'node:path';
 import { compareVerdicts } from '../checks/compare.js';
-import { evaluate } from '../checks/evaluate.js';
+import { evaluate, readsOutput } from '../checks/evaluate.js';
 import { speedupVerdict } from '../checks/speedup.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { InputValue } from '../engine/state.js';
@@ -32,7 +32,7 @@ export interface Runnable {
   env?: Record<string, string>;
   cwd?: string;
   /** A step's or check's expectation: what of the result must be kept to judge it. */
-  expect?: { notices?: unknown };
+  expect?: Pick<Expectation, 'notices' | 'output' | 'not_output' | 'plan' | 'not_plan'>;
 }
 
 export interface ExecContext {
@@ -90,6 +90,7 @@ export async function runAction(ctx: ExecContext, r: Runnable, listener: ExecLis
           timeoutMs: parseDuration(r.timeout),
           lockTimeoutMs: parseDuration(r.lock_timeout),
           keepNotices: r.expect?.notices !== undefined,
+          keepOutput: readsOutput(r.expect),
           ...(extras.guard ? { guard: extras.guard } : {}),
           ...(extras.traceLocks ? { traceLocks: true } : {}),
           ...(extras.lockContext ? { lockContext: extras.lockContext } : {}),

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, queryValues, runSql } from '../../src/exec/postgres/index.js';
 import type { PgSession, SqlRequest } from '../../src/exec/postgres/index.js';
-import type { ExecEvent } from '../../src/exec/types.js';
+import { STATEMENT_RECORDS_KEPT, type ExecEvent } from '../../src/exec/types.js';
 import { createTestDatabase } from '../support/db.js';
 import type { TestDatabase } from '../support/db.js';
 
@@ -158,6 +158,36 @@ test('without a transaction, the error says which statements already completed',
   assert.equal(result.error?.sqlstate, '22012');
   assert.match(result.error!.message, /Statements 1 \(line 1\), 2 \(line 2\) of 3 had already completed and stay committed/);
   assert.equal(await tableExists('kept'), true);
+});
+
+test('a long step keeps the first and newest statement records and counts them all; its failure names the committed ones as a range', async () => {
+  const n = 450;
+  const source = `CREATE TABLE counted (id int);\n${Array.from({ length: n }, (_, i) => `INSERT INTO counted VALUES (${i});`).join('\n')}\nINSERT INTO counted VALUES (1/0);`;
+  const { result, events } = await run(source, { transaction: 'never' });
+  assert.equal(result.error?.sqlstate, '22012');
+  // Every statement's events still come (the journal and the reports are made of them).
+  assert.equal(events.filter((e) => e.type === 'statement_finished').length, n + 1);
+  assert.equal(result.statementCount, n + 1);
+  assert.equal(result.statements.length, STATEMENT_RECORDS_KEPT);
+  const half = STATEMENT_RECORDS_KEPT / 2;
+  assert.deepEqual(
+    result.statements.map((s) => s.index),
+    [...Array.from({ length: half }, (_, i) => i), ...Array.from({ length: half }, (_, i) => n + 1 - half + i)],
+  );
+  assert.deepEqual(result.statements.at(-1), { ...result.statements.at(-1)!, index: n, line: n + 1, command: 'INSERT 0 1', rowCount: 1 });
+  assert.match(result.error!.message, new RegExp(`Statements 1–${n + 1} \\(lines 1–${n + 1}\\) of ${n + 2} had already completed and stay committed`));
+  assert.equal((await db.client.query('SELECT count(*)::int AS n FROM counted')).rows[0].n, n);
+});
+
+test('without a check that reads it, the output text is not made; the rest of the result is the same', async () => {
+  const source = 'SELECT 1 AS one;\nSELECT 2 AS two;';
+  const kept = await run(source);
+  const not = await run(source, { keepOutput: false });
+  assert.equal(kept.result.output, ' one\n-----\n   1\n(1 row)\n two\n-----\n   2\n(1 row)');
+  assert.equal(not.result.output, '');
+  const same = (r: typeof kept.result) => ({ ...r, output: undefined, durationMs: undefined, statements: r.statements.map((s) => ({ ...s, durationMs: undefined })) });
+  assert.deepEqual(same(not.result), same(kept.result));
+  assert.deepEqual(not.events.map((e) => ('durationMs' in e ? { ...e, durationMs: 0 } : e)), kept.events.map((e) => ('durationMs' in e ? { ...e, durationMs: 0 } : e)));
 });
 
 test('a step that opens its own transaction is not wrapped, and is not left open on error', async () => {

@@ -113,3 +113,33 @@ test('a connection opened ahead that the server dropped while idle (or that fail
   const failed = await new RunSession({ runbook: rb, url: db.url, operator: operator(['all'], []), connection: Promise.reject(new Error('no route')) }).run();
   assert.equal(failed.ended?.outcome, 'succeeded', failed.ended?.reason);
 });
+
+test('output and plan checks still read the text the statements printed (it is made only for a check that reads it)', async () => {
+  const loaded = await parseRunbook(
+    [
+      'runbook: 1',
+      'id: reads-output',
+      'title: Reads output',
+      'steps:',
+      '  - id: look',
+      '    title: Look',
+      "    sql: SELECT 'needle' AS word",
+      '    expect: { output: needle, not_output: haystack }',
+      '    verify:',
+      '      - title: the plan is printed',
+      '        sql: EXPLAIN (COSTS OFF) SELECT 1',
+      '        expect: { plan: Result }',
+      '  - id: miss',
+      '    title: Miss',
+      "    sql: SELECT 'straw' AS word",
+      '    expect: { output: needle }',
+    ].join('\n'),
+    '/tmp/reads-output.yaml',
+  );
+  assert.ok(loaded.ok);
+  const final = await new RunSession({ runbook: loaded.runbook, url: db.url, operator: operator([], []) }).run();
+  const [look, miss] = final.items.filter((i) => i.kind === 'step');
+  assert.equal(look.status, 'passed', JSON.stringify(look.verdicts));
+  assert.equal(miss.status, 'failed');
+  assert.match(JSON.stringify(miss.verdicts), /not found in 4 lines of output; last line: \\"\(1 row\)\\"/);
+});

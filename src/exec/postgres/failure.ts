@@ -3,7 +3,8 @@
 // whether anything was committed.
 import { sourcePosition } from '../../sql/index.js';
 import type { BoundSql, SqlStatement } from '../../sql/index.js';
-import type { ExecError, StatementRecord } from '../types.js';
+import type { ExecError } from '../types.js';
+import type { StatementRecords } from './records.js';
 import type { GuardTrip } from './lock-queue.js';
 import { duration } from '../../present/duration.js';
 import { tripReason } from '../../present/locks.js';
@@ -117,7 +118,8 @@ export interface Aftermath {
   lost: boolean;
   failedAt: number;
   statements: SqlStatement[];
-  done: StatementRecord[];
+  /** The statements that completed (this attempt). */
+  done: StatementRecords;
   /** The step's own transaction (opened by its BEGIN) was still open and we rolled it back. */
   rolledBackOwn: boolean;
 }
@@ -132,15 +134,27 @@ export function aftermath(a: Aftermath): string {
     if (a.lost) return 'The transaction was open when the connection dropped; the server rolls it back, so nothing from this step was committed.';
     return 'The transaction was rolled back: nothing from this step was committed.';
   }
-  const lastBegin = a.rolledBackOwn ? Math.max(-1, ...a.done.filter((s) => /^(BEGIN|START)/i.test(s.command)).map((s) => s.index)) : total;
-  const kept = a.done.filter((s) => s.index < lastBegin);
+  // What completed before the step's own BEGIN stays committed; after it, the rollback took it.
+  const kept = a.done.doneBelow(a.rolledBackOwn ? Math.max(-1, a.done.lastBegin) : total);
+  const count = kept.reduce((n, [first, last]) => n + last - first + 1, 0);
   const parts: string[] = [];
-  if (kept.length === 0) parts.push('No statement of this step had been committed (it runs without a transaction).');
-  else parts.push(`${kept.length === 1 ? 'Statement' : 'Statements'} ${kept.map((s) => `${s.index + 1} (line ${s.line})`).join(', ')} of ${total} had already completed and stay committed (this step runs without a transaction).`);
+  if (count === 0) parts.push('No statement of this step had been committed (it runs without a transaction).');
+  else parts.push(`${count === 1 ? 'Statement' : 'Statements'} ${keptWords(kept, a.statements, count)} of ${total} had already completed and stay committed (this step runs without a transaction).`);
   if (a.rolledBackOwn) parts.push('The transaction the step opened itself was still open and has been rolled back.');
   if (a.lost && a.failedAt < total) parts.push(`Whether statement ${a.failedAt + 1} took effect is unknown: check the database before retrying.`);
   return parts.join(' ');
 }
+
+/** "1 (line 1), 2 (line 3)" for a few; "1–5000 (lines 1–5004)" for a run of more. */
+function keptWords(kept: [number, number][], statements: SqlStatement[], count: number): string {
+  if (count <= KEPT_LISTED) {
+    return kept.flatMap(([first, last]) => Array.from({ length: last - first + 1 }, (_, k) => `${first + k + 1} (line ${statements[first + k].line})`)).join(', ');
+  }
+  return kept.map(([first, last]) => (first === last ? `${first + 1} (line ${statements[first].line})` : `${first + 1}–${last + 1} (lines ${statements[first].line}–${statements[last].line})`)).join(', ');
+}
+
+/** Up to this many committed statements are named one by one in a failure's message; more are said as ranges. */
+const KEPT_LISTED = 20;
 
 function cap(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
