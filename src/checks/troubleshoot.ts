@@ -8,8 +8,12 @@
 // `match.step`, which say nothing that fits this failure. So a server library
 // failure (58P01) in the performance check is not answered with the step's
 // "performance degradation" fix as if it were the cause.
+//
+// An entry may list several sets of criteria (one cause showing as a failed
+// check in one step and as an error in another: 001's TimescaleDB not
+// installed); it matches when any one of them holds.
 import type { ExecError } from '../exec/types.js';
-import type { TroubleshootingEntry } from '../runbook/schema.js';
+import { matchCriteriaOf, matchSteps, type MatchCriteria, type TroubleshootingEntry } from '../runbook/schema.js';
 import { asList, parseTextMatch } from './textmatch.js';
 import type { Verdict } from './verdict.js';
 
@@ -27,11 +31,11 @@ export interface Troubleshooting {
 
 export const NO_TROUBLESHOOTING: Troubleshooting = { entries: [], matched: 0 };
 
-type Match = NonNullable<TroubleshootingEntry['match']>;
+type Match = MatchCriteria;
 
-/** Whether the entry says anything about the failure itself (not only where it happens). */
-function aboutFailure(match: Match | undefined): match is Match {
-  return !!match && (match.sqlstate !== undefined || match.error !== undefined || (match.check !== undefined && match.check !== false));
+/** Whether the criteria say anything about the failure itself (not only where it happens). */
+function aboutFailure(match: Match): boolean {
+  return match.sqlstate !== undefined || match.error !== undefined || (match.check !== undefined && match.check !== false);
 }
 
 /** The texts an `error:` pattern is matched against. */
@@ -73,8 +77,8 @@ function holds(match: Match, failure: Failure): boolean {
 export function matchTroubleshooting(entries: readonly TroubleshootingEntry[], failure: Failure, linkedIds: readonly string[]): Troubleshooting {
   const linked = linkedIds.map((id) => entries.find((entry) => entry.id === id)).filter((entry): entry is TroubleshootingEntry => !!entry);
   const ordered = [...new Set([...linked, ...entries])];
-  const matched = ordered.filter((entry) => aboutFailure(entry.match) && holds(entry.match, failure));
-  const ofStep = (entry: TroubleshootingEntry) => linked.includes(entry) || (entry.match?.step !== undefined && asList(entry.match.step).includes(failure.stepId));
+  const matched = ordered.filter((entry) => matchCriteriaOf(entry).some((m) => aboutFailure(m) && holds(m, failure)));
+  const ofStep = (entry: TroubleshootingEntry) => linked.includes(entry) || matchSteps(entry).includes(failure.stepId);
   const other = ordered.filter((entry) => !matched.includes(entry) && ofStep(entry));
   return { entries: [...matched, ...other], matched: matched.length };
 }

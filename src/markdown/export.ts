@@ -6,6 +6,7 @@
 // `runbook import` of this document gives the same runbook structure back.
 import type { Action, Check, Procedure, RunbookData, Step, TroubleshootingEntry } from '../runbook/schema.js';
 import { describeCheck, describeExpectation } from './describe.js';
+import { matchWords } from '../present/troubleshoot.js';
 
 export interface ExportSources {
   /** The content of a step's sql_file (path as written in the runbook), when it can be read. */
@@ -176,16 +177,8 @@ function troubleshooting(rb: RunbookData): string[] {
   const out = ['## Troubleshooting'];
   for (const entry of rb.troubleshooting) {
     out.push(`### ${entry.title}`, idComment(entry.id));
-    const match = entry.match;
-    if (match) {
-      const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]).map(code).join(', ');
-      const parts = [
-        match.sqlstate ? `SQLSTATE ${list(match.sqlstate)}` : '',
-        match.error ? `an error matching ${code(match.error)}` : '',
-        match.step ? `in step ${list(match.step)}` : '',
-      ].filter(Boolean);
-      if (parts.length > 0) out.push(`**Matches:** ${parts.join(' · ')}`);
-    }
+    const matches = matchWords(entry, code);
+    if (matches) out.push(`**Matches:** ${matches}`);
     if (entry.cause) out.push(`**Cause:** ${entry.cause}`);
     if (entry.fix) {
       const asks = entry.fix.confirm === false ? ' (runs without asking)' : '';

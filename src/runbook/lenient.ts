@@ -34,7 +34,7 @@ export function lenientRunbook(raw: Raw): RunbookData {
     sandbox: isObject(raw.sandbox) ? action(raw.sandbox) : undefined,
     prerequisites: objects(raw.prerequisites).map((c) => ({ ...action(c), id: text(c.id), expect: isObject(c.expect) ? c.expect : undefined })),
     steps: objects(raw.steps).map(step),
-    troubleshooting: objects(raw.troubleshooting).map((t) => ({ ...t, id: text(t.id), match: isObject(t.match) ? t.match : undefined, fix: isObject(t.fix) ? action(t.fix) : undefined })),
+    troubleshooting: objects(raw.troubleshooting).map((t) => ({ ...t, id: text(t.id), match: isObject(t.match) ? t.match : Array.isArray(t.match) && objects(t.match).length > 0 ? objects(t.match) : undefined, fix: isObject(t.fix) ? action(t.fix) : undefined })),
     procedures: objects(raw.procedures).map((p) => ({ ...p, id: text(p.id), steps: objects(p.steps).map(step) })),
     checklist: Array.isArray(raw.checklist) ? raw.checklist : [],
   } as unknown as RunbookData;

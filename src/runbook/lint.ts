@@ -13,7 +13,7 @@ import { isRuleId, openFindings, RULES } from '../sql/findings.js';
 import { runbookFindings, type RunbookFinding } from './findings.js';
 import { actionKinds, actionSites, type ActionSite } from './actions.js';
 import type { Locator, PathKey, Problem } from './problems.js';
-import type { Expectation, Input, RunbookData } from './schema.js';
+import { matchCriteriaOf, type Expectation, type Input, type RunbookData } from './schema.js';
 import { procedureInputs } from './procedure.js';
 import { closest, didYouMean } from './did-you-mean.js';
 import { coerceInput } from '../run/inputs.js';
@@ -208,8 +208,21 @@ function checkReferences(rb: RunbookData, report: Report): void {
   rb.procedures.forEach((p, i) => check(p.steps, ['procedures', i, 'steps']));
   const stepIds = new Set([...rb.prerequisites.map((c) => c.id), ...rb.steps.map((s) => s.id)]);
   rb.troubleshooting.forEach((t, i) => {
-    const steps = t.match?.step === undefined ? [] : Array.isArray(t.match.step) ? t.match.step : [t.match.step];
-    for (const s of steps) if (!stepIds.has(s)) report(['troubleshooting', i, 'match', 'step'], `step "${s}" does not exist in this runbook`);
+    // One set of criteria, or a list of alternatives: each is checked where it is written.
+    matchCriteriaOf(t).forEach((m, k) => {
+      const at: PathKey[] = Array.isArray(t.match) ? ['troubleshooting', i, 'match', k] : ['troubleshooting', i, 'match'];
+      const steps = m.step === undefined ? [] : Array.isArray(m.step) ? m.step : [m.step];
+      for (const s of steps) if (!stepIds.has(s)) report([...at, 'step'], `step "${s}" does not exist in this runbook`);
+      // A bad /regex/ would never match: the entry would silently not be offered at 3 a.m.
+      for (const key of ['error', 'check'] as const) {
+        const text = m[key];
+        const problem = typeof text === 'string' ? validateTextMatch(text) : null;
+        if (problem) report([...at, key], problem);
+      }
+      if (Array.isArray(t.match) && !m.sqlstate && m.error === undefined && (m.check === undefined || m.check === false) && m.step === undefined) {
+        report(at, 'these criteria say nothing: expected sqlstate, error, check or step');
+      }
+    });
   });
 }
 

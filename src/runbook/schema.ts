@@ -185,20 +185,27 @@ export const step = z
   .describe('One step of the procedure.');
 export type Step = z.infer<typeof step>;
 
+/** What a troubleshooting entry says about the failures it is for: every criterion given must hold. */
+export const matchCriteria = z
+  .strictObject({
+    sqlstate: z.union([z.string(), z.array(z.string())]).optional(),
+    error: z.string().optional().describe('Text or /regex/ matched against the error or failed check.'),
+    check: z
+      .union([z.boolean(), z.string()])
+      .optional()
+      .describe('true: a check failed (the action itself ran without error); text or /regex/: a failed check whose title, expectation or finding matches.'),
+    step: z.union([id, z.array(id)]).optional().describe('Only for a failure of these steps. Alone, it lists the entry among the steps’ other known problems.'),
+  })
+  .describe('Criteria that must all hold.');
+export type MatchCriteria = z.infer<typeof matchCriteria>;
+
 export const troubleshootingEntry = z.strictObject({
   id,
   title: z.string(),
   match: z
-    .strictObject({
-      sqlstate: z.union([z.string(), z.array(z.string())]).optional(),
-      error: z.string().optional().describe('Text or /regex/ matched against the error or failed check.'),
-      check: z
-        .union([z.boolean(), z.string()])
-        .optional()
-        .describe('true: a check failed (the action itself ran without error); text or /regex/: a failed check whose title, expectation or finding matches.'),
-      step: z.union([id, z.array(id)]).optional().describe('Only for a failure of these steps. Alone, it lists the entry among the steps’ other known problems.'),
-    })
-    .optional(),
+    .union([matchCriteria, z.array(matchCriteria).min(1)])
+    .optional()
+    .describe('The failures this entry is for: one set of criteria, or a list of them when one cause shows in several ways (a failed check, or an error of another step); it matches when any one of them holds.'),
   cause: z.string().optional(),
   fix: z
     .strictObject({
@@ -212,6 +219,17 @@ export const troubleshootingEntry = z.strictObject({
     .optional(),
 });
 export type TroubleshootingEntry = z.infer<typeof troubleshootingEntry>;
+
+/** An entry's criteria as a list: one block, or each of the alternatives it lists. */
+export function matchCriteriaOf(entry: Pick<TroubleshootingEntry, 'match'>): MatchCriteria[] {
+  const m = entry.match;
+  return m === undefined ? [] : Array.isArray(m) ? m : [m];
+}
+
+/** The steps an entry's criteria name (any of its alternatives). */
+export function matchSteps(entry: Pick<TroubleshootingEntry, 'match'>): string[] {
+  return matchCriteriaOf(entry).flatMap((c) => (c.step === undefined ? [] : Array.isArray(c.step) ? c.step : [c.step]));
+}
 
 export const input = z.strictObject({
   type: z.enum(['string', 'integer', 'number', 'boolean', 'identifier', 'path']).default('string'),

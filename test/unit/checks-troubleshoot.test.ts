@@ -85,3 +85,33 @@ test('002: SQLSTATE 58P01 in the performance check is not answered with the “p
   assert.deepEqual(split(found), { matched: ['performance-degradation'], other: [] });
   assert.match(troubleshootingLines(found).join('\n'), /1 entry matches this failure\.\nMatches this failure:\n  • Performance degradation/);
 });
+
+test('an entry with a list of criteria matches when any one of them holds, each with its own step limit', () => {
+  const either = [entry('either', [{ step: 'check-it', check: true }, { step: 'do-it', sqlstate: '58P01' }, { step: 'do-it', error: '/must be preloaded/' }])];
+  const failedCheck: Failure = { stepId: 'check-it', verdicts: [{ label: 'installed', ok: false, expected: 'rows = 1', actual: '0 rows' }] };
+  assert.deepEqual(split(matchTroubleshooting(either, failedCheck, [])), { matched: ['either'], other: [] });
+  assert.deepEqual(split(matchTroubleshooting(either, sqlFailure('do-it', '58P01', 'could not open extension control file'), [])), { matched: ['either'], other: [] });
+  assert.deepEqual(split(matchTroubleshooting(either, sqlFailure('do-it', 'XX000', 'extension "x" must be preloaded'), [])), { matched: ['either'], other: [] });
+  // Each alternative keeps its own step: the same SQLSTATE in the checking step is not the match, only a known problem there.
+  assert.deepEqual(split(matchTroubleshooting(either, sqlFailure('check-it', '58P01', 'could not open extension control file'), [])), { matched: [], other: ['either'] });
+  assert.deepEqual(split(matchTroubleshooting(either, sqlFailure('elsewhere', '58P01', 'x'), [])), { matched: [], other: [] });
+});
+
+test('001: the CREATE EXTENSION error (58P01) and a failed TimescaleDB check are both answered with “TimescaleDB extension not found” as the match', async () => {
+  const loaded = await loadRunbook(join(repo, 'runbooks', '001-sqlite-to-timescaledb.yaml'));
+  assert.ok(loaded.ok);
+  const rb = loaded.runbook;
+  const enable = rb.steps.find((s) => s.id === 'enable-timescaledb')!;
+  const missing = sqlFailure(enable.id, '58P01', 'could not open extension control file "/usr/share/postgresql/15/extension/timescaledb.control": No such file or directory');
+  const help = matchTroubleshooting(rb.troubleshooting, missing, enable.troubleshoot);
+  assert.equal(split(help).matched[0], 'timescaledb-not-found');
+  const plain = troubleshootingLines(help).join('\n');
+  assert.match(plain, /Matches this failure:\n  • TimescaleDB extension not found/);
+  assert.doesNotMatch(plain, /Other known problems of this step \(they do not match this failure\):\n  • TimescaleDB extension not found/);
+  const notPreloaded = sqlFailure(enable.id, '0A000', 'extension "timescaledb" must be preloaded');
+  assert.equal(split(matchTroubleshooting(rb.troubleshooting, notPreloaded, enable.troubleshoot)).matched[0], 'timescaledb-not-found');
+  // The prerequisite's failed check (the package is not there) is still the same entry's match.
+  const available = rb.prerequisites.find((c) => c.id === 'timescaledb-available')!;
+  const check: Failure = { stepId: 'timescaledb-available', verdicts: [{ label: available.title, ok: false, expected: 'rows = 1', actual: '0 rows' }] };
+  assert.equal(split(matchTroubleshooting(rb.troubleshooting, check, [])).matched[0], 'timescaledb-not-found');
+});

@@ -90,3 +90,37 @@ steps:
   assert.match(found.join('\n'), /unknown key "zzzzzzzz" in steps\[0\]: expected one of id, title/);
   assert.doesNotMatch(found.join('\n'), /did you mean/);
 });
+
+test('troubleshooting criteria, one set or a list of alternatives: each bad one at its own line', async () => {
+  const found = await problems(`runbook: 1
+id: criteria
+title: Criteria
+steps:
+  - { id: one, title: One, sql: SELECT 1 }
+troubleshooting:
+  - id: single
+    title: One set
+    match: { step: nope, error: "/(unclosed/" }
+  - id: alternatives
+    title: A list
+    match:
+      - { step: one, check: true }
+      - { step: gone, sqlstate: 58P01 }
+      - { check: "/[z-a]/" }
+      - { sqlstat: 58P01 }
+      - {}
+  - id: empty
+    title: An empty list
+    match: []
+`);
+  const expected = [
+    /^9:\d+: step "nope" does not exist in this runbook$/,
+    /^9:\d+: .*regular expression/,
+    /^14:\d+: step "gone" does not exist in this runbook$/,
+    /^15:\d+: .*regular expression/,
+    /^16:\d+: unknown key "sqlstat" in troubleshooting\[1\]\.match\[3\] \(did you mean "sqlstate"\?\)/,
+    /^17:\d+: these criteria say nothing: expected sqlstate, error, check or step$/,
+    /^20:\d+: troubleshooting\[2\]\.match: expected at least 1 item/,
+  ];
+  for (const re of expected) assert.ok(found.some((p) => re.test(p)), `${re} in:\n${found.join('\n')}`);
+});

@@ -4,6 +4,7 @@
 import { stepFindingLines } from '../../present/findings.js';
 import { valueWords } from '../../present/value.js';
 import { padColumns } from '../../present/width.js';
+import { matchWords } from '../../present/troubleshoot.js';
 import { describeCheck, describeExpectation } from '../../markdown/describe.js';
 import type { Runbook } from '../../runbook/load.js';
 import type { Action, Check, Procedure, Step, TroubleshootingEntry } from '../../runbook/schema.js';
@@ -82,11 +83,8 @@ function rollbackLines(rb: Runbook, step: Step, width: number): Line[] {
 
 function troubleshootLines(rb: Runbook, entry: TroubleshootingEntry, width: number): Line[] {
   const out: Line[] = wrap(entry.title, width).map((l) => plain(l, { bold: true }));
-  const m = entry.match;
-  if (m) {
-    const parts = [m.sqlstate !== undefined ? `SQLSTATE ${[m.sqlstate].flat().join(', ')}` : '', m.error ? `error ${m.error}` : '', m.step !== undefined ? `step ${[m.step].flat().join(', ')}` : ''].filter(Boolean);
-    if (parts.length) out.push(...wrapped(`offered when it matches: ${parts.join(' · ')}`, width, { tone: 'muted' }));
-  }
+  const matches = matchWords(entry);
+  if (matches) out.push(...wrapped(`offered when it matches: ${matches}`, width, { tone: 'muted' }));
   if (entry.cause) out.push(label('Cause:'), ...markdown(entry.cause, width));
   const fix = entry.fix;
   const runs = fix ? runsLines(rb, fix, width, 'Fix runs') : [];

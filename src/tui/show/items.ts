@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { checklistTitle } from '../../engine/plan.js';
 import type { Runbook } from '../../runbook/load.js';
-import type { Check, Procedure, Step, TroubleshootingEntry } from '../../runbook/schema.js';
+import { matchSteps, type Check, type Procedure, type Step, type TroubleshootingEntry } from '../../runbook/schema.js';
 
 export type ShowItem =
   | { kind: 'overview'; key: string; title: string }
@@ -57,5 +57,5 @@ export function displayPath(file: string): string {
 }
 
 export function linkedEntries(rb: Runbook, step: Step): TroubleshootingEntry[] {
-  return rb.troubleshooting.filter((e) => step.troubleshoot.includes(e.id) || (e.match?.step !== undefined && [e.match.step].flat().includes(step.id)));
+  return rb.troubleshooting.filter((e) => step.troubleshoot.includes(e.id) || matchSteps(e).includes(step.id));
 }

@@ -5,19 +5,15 @@ import { fit, plain, seg, wrapLine, type Line } from '../line.js';
 import { hasFixAction } from '../state.js';
 import type { TroubleshootingEntry } from '../../runbook/schema.js';
 import { markdownLines } from './detail.js';
-import { OTHER_KNOWN } from '../../present/troubleshoot.js';
+import { matchWords, OTHER_KNOWN } from '../../present/troubleshoot.js';
 import { oneLine, lines as splitLines } from '../text.js';
 
 export function entryLines(entry: TroubleshootingEntry | undefined, sqlFiles: ReadonlyMap<string, string>, width: number, matches = true): Line[] {
   if (!entry) return [];
   const out: Line[] = [plain(entry.title, { bold: true })];
   if (!matches) out.push(...wrapLine(plain(`One of the ${OTHER_KNOWN}: it does not match this failure.`, { tone: 'warn' }), width));
-  const m = entry.match;
-  if (m) {
-    const check = m.check === true ? 'a failed check' : typeof m.check === 'string' ? `failed check ${m.check}` : '';
-    const parts = [m.sqlstate !== undefined ? `SQLSTATE ${[m.sqlstate].flat().join(', ')}` : '', m.error ? `error ${m.error}` : '', check, m.step !== undefined ? `step ${[m.step].flat().join(', ')}` : ''].filter(Boolean);
-    if (parts.length) out.push([seg('for: ', { tone: 'muted' }), seg(oneLine(parts.join(' · ')), { tone: 'muted' })]);
-  }
+  const criteria = matchWords(entry);
+  if (criteria) out.push(...wrapLine([seg('for: ', { tone: 'muted' }), seg(oneLine(criteria), { tone: 'muted' })], width));
   if (entry.cause) {
     out.push([], plain('Cause', { bold: true, underline: true }), ...markdownLines(entry.cause, width));
   }
