@@ -176,7 +176,7 @@ describe('the picker on the screen (ink-testing-library, 80×24)', () => {
     assert.match(lines[proc], /↺ Emergency rollback\s+emergency-rollback/);
     assert.match(m.frame(), /Rebuild the continuous aggregates\s+LOW · 30m · #timescaledb/);
     assert.match(m.frame(), /A draft\s+✗ does not load/);
-    assert.match(m.frame(), /↑↓ choose  Enter run  v read \(no database\)  \/ filter  q quit/);
+    assert.match(m.frame(), /\[↑↓\] choose  \[Enter\] run  \[v\] read \(no database\)  \[\/\] filter  \[q\] quit/);
     assert.deepEqual(frameProblems(m.frame(), 80, 23), [], m.frame());
   });
 

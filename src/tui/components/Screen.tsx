@@ -6,7 +6,8 @@ import { fit, seg, type Line } from '../line.js';
 import type { Intent } from '../intents.js';
 import { findItem, viewedKey, type UiState } from '../state.js';
 import { isPicking } from '../keys.js';
-import { footerLine, helpLines, planViewLines } from '../views/chrome.js';
+import { helpLines, planViewLines, runFooter } from '../views/chrome.js';
+import { footerLine } from '../views/footer.js';
 import { detailParts } from '../views/detail.js';
 import { formLines } from '../views/form.js';
 import { placeDetail } from '../views/geometry.js';
@@ -54,7 +55,7 @@ export function Screen({ ui, dispatch }: ScreenProps) {
   const body = frame.bodyHeight;
   const p = ui.prompt;
   const list = { lines: listLines(ui, listWidth, body), width: listWidth };
-  const footer = [...frame.panel, footerLine(ui, width)];
+  const footer = [...frame.panel, footerLine(runFooter(ui), width)];
   if (p?.kind === 'blocked' && p.mode === 'troubleshoot' && p.entries.length > 0) {
     return (
       <Frame width={width} height={frame.height} header={header} bodyHeight={body} list={list} mainWidth={mainWidth} footer={footer}>

@@ -7,6 +7,13 @@ import { elapsed, fleetLine } from '../../present/fleet.js';
 import type { TargetRow } from '../../fleet/control.js';
 import type { FleetViewState } from './model.js';
 import { padColumns } from '../../present/width.js';
+import { footerLine, type Footer } from '../views/footer.js';
+
+/** The table's keys (an opened run is the run screen, with its own footer). */
+export function fleetFooter(s: FleetViewState): Footer {
+  if (s.open) return { keys: [{ key: 'Esc q', label: 'back to the fleet' }] };
+  return { keys: [{ key: '↑↓', label: 'target' }, { key: 'Enter', label: 'watch its run (read-only)' }, { key: 'q', label: 'leave (the fleet goes on with its workers)' }] };
+}
 
 const TONE: Record<TargetRow['state'], Tone> = { failed: 'bad', stopped: 'warn', running: 'accent', queued: 'muted', pending: 'muted', succeeded: 'ok' };
 
@@ -15,7 +22,7 @@ export function fleetLines(s: FleetViewState): Line[] {
   const header: Line[] = [fit([seg(fleetLine(s.fleet, s.targets), { bold: true, tone: 'title' })], w), fit(plain('─'.repeat(w), { tone: 'muted' }), w)];
   const footer: Line[] = [
     fit(plain('─'.repeat(w), { tone: 'muted' }), w),
-    fit(plain(s.open ? 'Esc/q back to the fleet' : '↑↓ target · Enter watch its run (read-only) · q leave (the fleet goes on with its workers)', { tone: 'muted' }), w),
+    footerLine(fleetFooter(s), w),
   ];
   const room = Math.max(1, s.height - header.length - footer.length);
   const body = s.open ? runLines(s) : tableLines(s, room);

@@ -8,6 +8,7 @@ import { Text, useInput, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import type { DiscoveredRunbook } from '../../runbook/discover.js';
 import { Frame } from '../components/Frame.js';
+import { footerLine } from '../views/footer.js';
 import { ThemeContext } from '../components/Lines.js';
 import { useResize } from '../components/useResize.js';
 import { lineText, plain, type Line } from '../line.js';
@@ -15,7 +16,7 @@ import { makeTheme } from '../theme.js';
 import { moreWords } from '../views/window.js';
 import { clean } from '../text.js';
 import { initialPickerState, pickerEntries, pickerKey, selectedIndex, updatePicker, type PickerChoice, type PickerIntent, type PickerLiveRun, type PickerState } from './model.js';
-import { entryLine, filterLine, pickerFooterLine, pickerGeometry, pickerHeaderLine, pickerWindow, selectionLines } from './view.js';
+import { entryLine, filterLine, pickerFooter, pickerGeometry, pickerHeaderLine, pickerWindow, selectionLines } from './view.js';
 
 export interface PickerProps {
   runbooks: DiscoveredRunbook[];
@@ -71,7 +72,7 @@ export function PickerView({ state }: { state: PickerState }) {
   const more = moreWords(above, below);
   const header = [pickerHeaderLine(state, width), filterLine(state, width), plain(`${'─'.repeat(2)}${more ? ` ${more} ` : ''}${'─'.repeat(width)}`.slice(0, width), { tone: 'muted' })];
   return (
-    <Frame width={width} header={header} bodyHeight={win.height} footer={[...selectionLines(state, width), pickerFooterLine(state, width)]}>
+    <Frame width={width} header={header} bodyHeight={win.height} footer={[...selectionLines(state, width), footerLine(pickerFooter(state), width)]}>
       {items.length > 0 ? (
         <RowLines.Provider value={lines}>
           <SelectInput key={`${win.top}:${at}:${state.filter}`} items={items} isFocused={false} initialIndex={Math.max(0, at - win.top)} indicatorComponent={Pointer} itemComponent={Row} />

@@ -3,6 +3,7 @@
 import { fit, lineWidth, plain, seg, type Line, type Tone } from '../line.js';
 import { oneLine, truncate } from '../text.js';
 import { windowTop } from '../views/window.js';
+import type { Footer } from '../views/footer.js';
 import { pickerEntries, selectedIndex, type PickerEntry, type PickerGeometry, type PickerState } from './model.js';
 
 /** Rows around the list: the header, the filter line, the rule over the list, the two selection lines and the footer. */
@@ -88,15 +89,13 @@ export function selectionLines(s: PickerState, width: number): Line[] {
   ];
 }
 
-export function pickerFooterLine(s: PickerState, width: number): Line {
-  if (s.message) return fit(plain(s.message, { tone: 'warn', bold: true }), width);
-  const keys: [string, string][] = s.typing
-    ? [['type', 'filter'], ['↑↓', 'choose'], ['Enter', 'run'], ['Esc', 'done typing']]
-    : [['↑↓', 'choose'], ['Enter', 'run'], ['v', 'read (no database)'], ['/', 'filter'], ['q', 'quit']];
-  const line: Line = [];
-  for (const [k, what] of keys) {
-    if (line.length) line.push(seg('  '));
-    line.push(seg(k, { tone: 'accent', bold: true }), seg(` ${what}`));
-  }
-  return fit(line, width);
+export function pickerFooter(s: PickerState): Footer {
+  if (s.message) return { message: { text: s.message, tone: 'warn' }, keys: [] };
+  const choose = { key: '↑↓', label: 'choose' };
+  const run = { key: 'Enter', label: 'run' };
+  return {
+    keys: s.typing
+      ? [{ key: 'type', label: 'filter' }, choose, run, { key: 'Esc', label: 'done typing' }]
+      : [choose, run, { key: 'v', label: 'read (no database)' }, { key: '/', label: 'filter' }, { key: 'q', label: 'quit' }],
+  };
 }

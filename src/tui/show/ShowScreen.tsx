@@ -9,7 +9,8 @@ import { ThemeContext } from '../components/Lines.js';
 import { useResize } from '../components/useResize.js';
 import { makeTheme } from '../theme.js';
 import { initialShowState, showKey, updateShow, type ShowIntent, type ShowState } from './store.js';
-import { showDetailLines, showFooterLine, showFrame, showGeometry, showHeaderLines, showHelpLines, showListLines } from './view.js';
+import { showDetailLines, showFooter, showFrame, showGeometry, showHeaderLines, showHelpLines, showListLines } from './view.js';
+import { footerLine } from '../views/footer.js';
 
 export interface ShowScreenProps {
   runbook: Runbook;
@@ -25,7 +26,7 @@ export interface ShowScreenProps {
 export function ShowView({ state }: { state: ShowState }) {
   const f = showFrame(state);
   const header = showHeaderLines(state, f.width);
-  const footer = [showFooterLine(state, f.width)];
+  const footer = [footerLine(showFooter(state), f.width)];
   if (state.help) return <Frame width={f.width} height={f.height} header={header} bodyHeight={f.bodyHeight} main={showHelpLines(f.width)} footer={footer} />;
   const list = { lines: showListLines(state, f.listWidth, f.bodyHeight), width: f.listWidth };
   return <Frame width={f.width} height={f.height} header={header} bodyHeight={f.bodyHeight} list={list} mainWidth={f.mainWidth} main={showDetailLines(state, f.mainWidth)} footer={footer} />;

@@ -5,6 +5,7 @@ import { blank, fit, lineWidth, plain, seg, styled, type Line } from '../line.js
 import { oneLine, truncate } from '../text.js';
 import { listWidthFor } from '../views/layout.js';
 import { windowLines } from '../views/window.js';
+import { KEYS, type Footer } from '../views/footer.js';
 import { padColumns } from '../../present/width.js';
 import { heading, itemLines, RISK_TONE, wrapped } from './content.js';
 import type { ShowGeometry, ShowState } from './store.js';
@@ -86,14 +87,8 @@ export function showDetailLines(s: ShowState, width: number): Line[] {
   return out;
 }
 
-export function showFooterLine(s: ShowState, width: number): Line {
-  const keys: [string, string][] = s.help ? [['? Esc', 'close']] : [['↑↓', 'items'], ['PgUp/PgDn', 'scroll'], ['Home/End', 'first/last'], ['?', 'keys'], ['q', 'quit']];
-  const line: Line = [];
-  for (const [k, what] of keys) {
-    if (line.length) line.push(seg('  '));
-    line.push(seg(k, { tone: 'accent', bold: true }), seg(` ${what}`));
-  }
-  return fit(line, width);
+export function showFooter(s: ShowState): Footer {
+  return { keys: s.help ? [{ key: '? Esc', label: 'close' }] : [KEYS.items, KEYS.scroll, { key: 'Home/End', label: 'first/last' }, KEYS.help, { key: 'q', label: 'quit' }] };
 }
 
 export function showHelpLines(width: number): Line[] {

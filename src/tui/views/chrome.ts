@@ -5,30 +5,31 @@ import { isBusy, quitLabel, type UiState } from '../state.js';
 import { oneLine, wrap } from '../text.js';
 import { isPicking, isTyping } from '../keys.js';
 import { waitingFor } from '../../present/approval.js';
-import { packKeys, type KeyHint } from './prompt.js';
+import { KEYS, type Footer, type KeyHint } from './footer.js';
 import { padColumns } from '../../present/width.js';
 
-export function footerLine(ui: UiState, width: number): Line {
-  if (ui.observer) return watcherFooter(ui, ui.observer, width);
-  if (ui.flash) return fit([seg(ui.flash.text, { tone: ui.flash.tone, bold: true })], width);
-  if (isPicking(ui)) return packKeys([{ key: '?', label: 'keys' }, { key: 'q', label: quitLabel(ui) }], width)[0] ?? [];
-  if (isTyping(ui)) return packKeys([{ key: '←→ Home End', label: 'move in the field' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, { key: 'PgUp/PgDn', label: 'scroll' }], width)[0] ?? [];
+/** The run screen's footer (the operator's, or a watcher's): the keys that work right now, or a message in their place. */
+export function runFooter(ui: UiState): Footer {
+  if (ui.observer) return watcherFooter(ui, ui.observer);
+  if (ui.flash) return { message: ui.flash, keys: [] };
+  if (isPicking(ui)) return { keys: [KEYS.help, { key: 'q', label: quitLabel(ui) }] };
+  if (isTyping(ui)) return { keys: [{ key: '←→ Home End', label: 'move in the field' }, { key: 'Ctrl-U', label: 'clear' }, { key: 'Ctrl-C', label: 'quit (the run’s record is kept)' }, KEYS.scroll] };
   // The run waits for a second person: say for what, and that q stops waiting.
   const waiting = ui.prompt ? undefined : waitingFor(ui.run);
-  if (waiting) return fit([seg(`waits for ${oneLine(waiting)} · `, { tone: 'warn', bold: true }), ...(packKeys([{ key: 'q', label: quitLabel(ui, 'stop waiting') }], width)[0] ?? [])], width);
-  const hints: KeyHint[] = [{ key: '?', label: 'keys' }];
-  if (isBusy(ui)) hints.push({ key: 'Ctrl-C', label: 'cancel statement' });
-  if (!ui.prompt || ui.prompt.kind === 'confirm' || (ui.prompt.kind === 'blocked' && ui.prompt.mode === 'menu')) hints.push({ key: 'q', label: ui.finished ? 'leave' : 'quit' });
-  hints.push({ key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' });
-  if (ui.selected !== null) hints.push({ key: 'f', label: 'follow the run' });
-  return packKeys(hints, width)[0] ?? [];
+  if (waiting) return { lead: { text: `waits for ${oneLine(waiting)} · `, tone: 'warn', bold: true }, keys: [{ key: 'q', label: quitLabel(ui, 'stop waiting') }] };
+  const keys: KeyHint[] = [KEYS.help];
+  if (isBusy(ui)) keys.push({ key: 'Ctrl-C', label: 'cancel statement' });
+  if (!ui.prompt || ui.prompt.kind === 'confirm' || (ui.prompt.kind === 'blocked' && ui.prompt.mode === 'menu')) keys.push({ key: 'q', label: ui.finished ? 'leave' : 'quit' });
+  keys.push(KEYS.items, KEYS.scroll);
+  if (ui.selected !== null) keys.push({ key: 'f', label: 'follow the run' });
+  return { keys };
 }
 
 /** A watcher's footer: what the watched run waits for (if it does), whose run it is, and the keys that only move around. */
-function watcherFooter(ui: UiState, observer: NonNullable<UiState['observer']>, width: number): Line {
-  const keys = packKeys([{ key: 'q Esc', label: observer.leave ?? 'leave (the run goes on)' }, { key: '↑↓', label: 'items' }, { key: 'PgUp/PgDn', label: 'scroll' }, ...(ui.selected !== null ? [{ key: 'f', label: 'follow' }] : [])], width)[0] ?? [];
-  const lead = observer.waiting && !ui.finished ? seg(`waits for ${oneLine(observer.waiting)} · `, { tone: 'warn', bold: true }) : seg(`${oneLine(observer.text)} · `, { tone: 'muted' });
-  return fit([lead, ...keys], width);
+function watcherFooter(ui: UiState, observer: NonNullable<UiState['observer']>): Footer {
+  const keys: KeyHint[] = [{ key: 'q Esc', label: observer.leave ?? 'leave (the run goes on)' }, KEYS.items, KEYS.scroll, ...(ui.selected !== null ? [{ key: 'f', label: 'follow' }] : [])];
+  const lead = observer.waiting && !ui.finished ? { text: `waits for ${oneLine(observer.waiting)} · `, tone: 'warn' as const, bold: true } : { text: `${oneLine(observer.text)} · `, tone: 'muted' as const };
+  return { lead, keys };
 }
 
 /** The keys that answer the question on screen right now: the first part of the help. */

@@ -7,35 +7,9 @@ import { verdictSentence } from '../../present/verdict.js';
 import { oneLine, wrap } from '../text.js';
 import { rollbackApplies } from '../prompts.js';
 import { troubleshootingCount } from '../../present/troubleshoot.js';
+import { KEYS, packKeys } from './footer.js';
 
-export interface KeyHint {
-  key: string;
-  label: string;
-  /** Shown dimmed: the key exists but does nothing here, and the label says why. */
-  disabled?: boolean;
-}
-
-/** Lays key hints out over as few lines as fit. */
-export function packKeys(hints: KeyHint[], width: number): Line[] {
-  const out: Line[] = [];
-  let line: Seg[] = [];
-  let used = 0;
-  for (const h of hints) {
-    const text = `[${h.key}] ${h.label}`;
-    const need = (used > 0 ? 2 : 0) + text.length;
-    if (used > 0 && used + need > width) {
-      out.push(line);
-      line = [];
-      used = 0;
-    }
-    if (used > 0) line.push(seg('  '));
-    line.push(seg(`[${h.key}]`, { bold: !h.disabled, tone: h.disabled ? 'muted' : 'accent', ...(h.disabled ? { dim: true } : {}) }));
-    line.push(seg(` ${h.label}`, h.disabled ? { tone: 'muted', dim: true } : {}));
-    used += (used > 0 ? 2 : 0) + text.length;
-  }
-  if (line.length) out.push(line);
-  return out.map((l) => fit(l, width));
-}
+export { packKeys, type KeyHint } from './footer.js';
 
 function wrapped(prefix: string, text: string, width: number, tone: Tone, bold = true, max = 3): Line[] {
   const lines = wrap(oneLine(text), Math.max(10, width - prefix.length));
@@ -102,7 +76,7 @@ function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
       const what = item?.kind === 'checklist' ? 'Checklist' : item?.kind === 'prerequisite' ? 'Prerequisite' : 'Confirm';
       return [
         ...wrapped(`? ${what} ${itemNumber(ui, p.key)} “${oneLine(item?.title ?? p.key)}”: `, p.text, width, 'accent'),
-        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: quitLabel(ui) }, { key: '?', label: 'keys' }], width),
+        ...packKeys([{ key: 'y', label: 'yes, it is done' }, { key: 'n', label: 'no' }, { key: 'q', label: quitLabel(ui) }, KEYS.help], width),
       ];
     }
     case 'danger': {
@@ -121,7 +95,7 @@ function questionLines(ui: UiState, p: Prompt, width: number): Line[] {
       const item = findItem(ui, p.key);
       const out = wrapped(`▶ Next, step ${itemNumber(ui, p.key)}: `, item?.title ?? p.key, width, 'accent', true, 2);
       if (p.why?.length) out.push(...wrapped('  needs your decision: ', p.why.join('; '), width, 'warn', false, 2));
-      out.push(...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run on to the next decision' }, { key: 'q', label: quitLabel(ui, 'stop here') }, { key: '?', label: 'keys' }], width));
+      out.push(...packKeys([{ key: 'Enter', label: 'run this step' }, { key: 'a', label: 'run on to the next decision' }, { key: 'q', label: quitLabel(ui, 'stop here') }, KEYS.help], width));
       return out;
     }
     case 'fix': {
