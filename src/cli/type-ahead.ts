@@ -14,6 +14,8 @@ import { StringDecoder } from 'node:string_decoder';
 export interface TypeAhead {
   /** Stops holding (the screen reads the terminal now) and hands over what was typed, Ctrl-C aside. */
   take(): string;
+  /** take(), once what the terminal already has is read: before a question that reads the terminal itself. */
+  drain(): Promise<string>;
   /** Holds (and will drop) keys again: the screen is gone, the program is finishing. */
   hold(): void;
   /** Drops what is held, reads what the terminal still has, and gives the terminal back as it was. */
@@ -74,12 +76,17 @@ export function holdTypeAhead(stdin: NodeJS.ReadStream = process.stdin): TypeAhe
     stdin.pause();
   };
   hold();
+  const take = () => {
+    detach();
+    const typed = held;
+    held = '';
+    return typed;
+  };
   return {
-    take() {
-      detach();
-      const typed = held;
-      held = '';
-      return typed;
+    take,
+    async drain() {
+      if (holding) await new Promise((resolve) => setTimeout(resolve, 20));
+      return take();
     },
     hold,
     async stop() {

@@ -376,7 +376,7 @@ async function offerResume(rb: Runbook, url: string, opts: RunOptions, early: Ty
   const open = unfinishedRun(openStore(opts.stateDir), rb.id, database);
   if (!open) return undefined;
   // Keys typed before the question was asked do not answer it (an early Enter would mean "resume").
-  const note = typeAheadQuestionNote(sortEarlyKeys(early?.take() ?? '').dropped);
+  const note = typeAheadQuestionNote(sortEarlyKeys((await early?.drain()) ?? '').dropped);
   if (note) out(note);
   flushOut();
   const rl = createInterface({ input: process.stdin, output: process.stdout });
