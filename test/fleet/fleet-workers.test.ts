@@ -12,7 +12,10 @@ import pg from 'pg';
 import { urlForDatabase } from '../support/db.js';
 import { inDatabase, lockFleetDatabases, reusableDatabases, passwordless, start, waitFor, type Proc } from './support.js';
 
-/** A 4-step runbook writing to its own table: `guard` fails where a fail_<table> table exists; `slow` is one transaction. */
+/**
+ * A 4-step runbook writing to its own table: `guard` fails where a fail_<table> table exists; `slow` is one
+ * transaction, which waits before its last INSERT while a hold_<table> table has a row (the test lets it go).
+ */
 const runbook = (id: string, table: string) => `runbook: 1
 id: ${id}
 title: Fleet test ${id}
@@ -32,6 +35,7 @@ steps:
     sql: |
       INSERT INTO ${table} (step) VALUES ('slow');
       SELECT pg_sleep(0.6);
+      DO $$ BEGIN IF to_regclass('hold_${table}') IS NOT NULL THEN LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM hold_${table}); PERFORM pg_sleep(0.05); END LOOP; END IF; END $$;
       INSERT INTO ${table} (step) VALUES ('done');
     verify:
       - title: done exactly once
@@ -111,6 +115,12 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
       writeFileSync(rb, runbook('fleet-main', 'effects'));
       const targets = join(dir, 'main-targets.yaml');
       writeFileSync(targets, targetsYaml(names, base, 'name: main\nconcurrency: 5\nwaves:\n  - { name: canary, count: 1 }\n  - { percent: 30 }\n  - { name: rest }'));
+      // The last wave's targets (the targets file's last 20) hold in their slow step until the kill is done: the first 5
+      // of them all wait there, and 3 workers of 2 slots each cannot take 5 without worker 1, so worker 1 always has a
+      // target with its transaction in flight when it is killed, however loaded the machine (a kill timed against the
+      // step's 0.6 s could land after the step committed, or after the run ended).
+      const held = names.slice(10);
+      for (const n of held) await inDatabase(n, (c) => c.query('CREATE TABLE hold_effects (x int); INSERT INTO hold_effects VALUES (1)'));
       const coordinator = launch('coordinator', ['fleet', 'run', rb, '--targets', targets, '--control', controlUrl, '--state-dir', stateDir, '--json']);
       // Kill the first worker while one of its targets is in the slow step (a transaction in flight).
       const victim = workers[0];
@@ -125,9 +135,13 @@ test('a fleet of 30 databases on 3 worker processes', { timeout: 240_000 }, asyn
         return Boolean(killed);
       });
       assert.ok(killed, 'a target was in flight on worker 1');
-      await new Promise((r) => setTimeout(r, 150));
+      assert.ok(held.includes(killed!), `${killed} is of the last wave`);
       victim.child.kill('SIGKILL');
+      await victim.done;
+      // Its slow step had not committed: only 'mark' is in its table.
+      assert.deepEqual((await inDatabase(killed!, (c) => c.query<{ step: string }>('SELECT step FROM effects ORDER BY at'))).rows.map((x) => x.step), ['mark'], `${killed}: killed with its transaction in flight`);
       startWorker(); // back to 3 processes for the next cases
+      for (const n of held) await inDatabase(n, (c) => c.query('DELETE FROM hold_effects'));
       const result = await coordinator.done;
       assert.equal(result.code, 0, result.stderr);
       const end = JSON.parse(result.stdout.trim().split('\n').pop()!);
