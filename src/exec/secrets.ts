@@ -86,19 +86,38 @@ function compile(values: string[]): RegExp | null {
   return new RegExp(parts.join('|'), 'g');
 }
 
+/**
+ * Masks copy only what they change: a value with nothing to mask is returned
+ * as it is (a storm of 100,000 notices, or a data fix's 100,000 statements,
+ * was copied event by event, field by field, for nothing to mask).
+ */
 function mask(value: unknown, secrets: Secrets): unknown {
   if (typeof value === 'string') return secrets.text(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     const masked = secrets.text(String(value));
     return masked === String(value) ? value : masked;
   }
-  if (Array.isArray(value)) return value.map((v) => mask(v, secrets));
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const masked = mask(value[i], secrets);
+      if (masked !== value[i]) (out ??= value.slice())[i] = masked;
+    }
+    return out ?? value;
+  }
   if (value instanceof Date || value === null || value === undefined) return value;
   if (Buffer.isBuffer(value)) return value;
   if (typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = mask(v, secrets);
-    return out;
+    const proto = Object.getPrototypeOf(value);
+    const plain = proto === Object.prototype || proto === null;
+    // Anything but a plain object becomes one, with its own enumerable fields (as it always did).
+    let out: Record<string, unknown> | null = plain ? null : {};
+    for (const [k, v] of Object.entries(value)) {
+      const masked = mask(v, secrets);
+      if (out) out[k] = masked;
+      else if (masked !== v) (out = { ...(value as Record<string, unknown>) })[k] = masked;
+    }
+    return out ?? value;
   }
   return value;
 }

@@ -50,3 +50,26 @@ describe('Secrets', () => {
     assert.equal(passwordOf('not a url'), undefined);
   });
 });
+
+test('masking copies only what it changes: nothing to mask gives the same value back, and the input is never changed', () => {
+  const secrets = new Secrets(['hunter2-secret']);
+  const quiet = { type: 'item_output', key: 'step:a', events: [{ type: 'notice', severity: 'NOTICE', message: 'notice number 1' }, { type: 'statement_started', index: 0, total: 2, text: 'SELECT 1', line: 1 }], at: 5 };
+  assert.equal(secrets.value(quiet), quiet);
+  const loud = { type: 'item_output', key: 'step:a', events: [{ type: 'notice', severity: 'NOTICE', message: 'quiet' }, { type: 'notice', severity: 'NOTICE', message: 'the password is hunter2-secret', detail: null }], at: 5 };
+  const before = structuredClone(loud);
+  const masked = secrets.value(loud);
+  assert.deepEqual(loud, before);
+  assert.deepEqual(masked, { ...before, events: [before.events[0], { ...before.events[1], message: `the password is ${MASK}` }] });
+  assert.notEqual(masked, loud);
+  assert.notEqual(masked.events, loud.events);
+  assert.equal(masked.events[0], loud.events[0]);
+  // A URL's password is masked with nothing else known; anything but a plain object still comes back as a plain copy.
+  const url = { message: 'connect to postgres://app:pw@db/x failed' };
+  assert.deepEqual(new Secrets().value(url), { message: `connect to postgres://app:${MASK}@db/x failed` });
+  class Box {
+    constructor(readonly text: string) {}
+  }
+  const boxed = new Secrets().value(new Box('x'));
+  assert.equal(Object.getPrototypeOf(boxed), Object.prototype);
+  assert.deepEqual(boxed, { text: 'x' });
+});
