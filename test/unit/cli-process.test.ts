@@ -43,3 +43,28 @@ test('the bundle starts from the code cache the build made for it, and without i
   assert.match(stale.stderr, /^code cache: none$/m);
   assert.equal(stale.stdout, used.stdout);
 });
+
+test('a command’s start loads only what that command uses: no job queue or parser for --help, no job queue or crypto for validate', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  // At exit: the builtins Node loaded, and every file require() loaded (the bundle's externals: libpg-query, graphile-worker).
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "import { createRequire } from 'node:module'; const cache = createRequire(process.cwd() + '/').cache; process.on('exit', () => console.log('LOADED ' + JSON.stringify([...process.moduleLoadList, ...Object.keys(cache)])))",
+  )}`;
+  const loaded = (args: string[]): string[] => {
+    const r = spawnSync(process.execPath, ['--import', hook, 'bin/runbook.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, RUNBOOK_STATE_DIR: mkdtempSync(join(tmpdir(), 'rb-loads-')) } });
+    assert.equal(r.status, 0, r.stderr);
+    const line = r.stdout.split('\n').find((l) => l.startsWith('LOADED '));
+    assert.ok(line, r.stdout);
+    return JSON.parse(line.slice('LOADED '.length)) as string[];
+  };
+  const has = (list: string[], what: RegExp) => list.filter((m) => what.test(m));
+  for (const command of ['run', 'approve', 'fleet', 'worker', 'history']) {
+    const list = loaded([command, '--help']);
+    // (pg loads node:crypto itself, for SCRAM: these commands load pg.)
+    assert.deepEqual(has(list, /[\\/]node_modules[\\/](graphile-worker|libpg-query)[\\/]|undici/), [], `${command} --help`);
+  }
+  const validate = loaded(['validate', 'runbooks/002-multi-pair-support.yaml']);
+  assert.deepEqual(has(validate, /[\\/]node_modules[\\/]graphile-worker[\\/]|NativeModule crypto$|undici/), [], 'validate');
+  // The parser is what validate needs: loaded where first used, and seen by the hook (so its absence above means something).
+  assert.ok(has(validate, /[\\/]node_modules[\\/]libpg-query[\\/]/).length > 0, 'validate loads the parser');
+});
