@@ -11,7 +11,7 @@ import type * as YamlLibrary from 'yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { Problem } from './problems.js';
 import { LIMITS } from './files.js';
-import { yamlTree, type NodeLocator } from './yaml-tree.js';
+import { lineAndColumnIn, lineStartsOf, yamlTree, type NodeLocator } from './yaml-tree.js';
 
 export interface PositionedDocument {
   doc: Document;
@@ -141,9 +141,7 @@ export function fastLocator(text: string): (path: readonly (string | number)[], 
     } catch {
       data = undefined;
     }
-    const lineStarts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    return { data, starts, lineStarts };
+    return { data, starts, lineStarts: lineStartsOf(text) };
   };
   return (path, key) => {
     // The whole document starts at its first node: no parse needed for that.
@@ -165,16 +163,7 @@ export function fastLocator(text: string): (path: readonly (string | number)[], 
       const hit = found.exec(text);
       if (hit) offset = hit.index + hit[0].search(/[^\s{,]/);
     } else offset += /^(?:\s|#[^\n]*)*/.exec(text.slice(offset, offset + 4096))?.[0].length ?? 0;
-    // Binary search for the line holding offset.
-    const starts = index.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    return lineAndColumnIn(index.lineStarts, offset);
   };
 }
 

@@ -53,8 +53,8 @@ function locatorOf(text: string, root: YamlNode): NodeLocator {
     const offset = valueStart(text, node.open);
     // An anchor, a tag or an alias: where the `yaml` library starts such a node is its own business.
     if (offset === undefined || '&!*'.includes(text[offset])) return undefined;
-    lineStarts ??= linesOf(text);
-    return lineAndColumn(lineStarts, offset);
+    lineStarts ??= lineStartsOf(text);
+    return lineAndColumnIn(lineStarts, offset);
   };
 }
 
@@ -103,13 +103,15 @@ function valueStart(text: string, from: number): number | undefined {
   return undefined;
 }
 
-function linesOf(text: string): number[] {
+/** Where each line of the text starts (after each \n). */
+export function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
 }
 
-function lineAndColumn(starts: number[], offset: number): { line: number; column: number } {
+/** The 1-based line and column of an offset, by binary search in lineStartsOf's answer. */
+export function lineAndColumnIn(starts: number[], offset: number): { line: number; column: number } {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
