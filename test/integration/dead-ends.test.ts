@@ -92,3 +92,25 @@ test('the sandbox start says what it is doing: initialising, starting, creating,
   const messages = on.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; text?: string }).filter((e) => e.type === 'message').map((e) => e.text ?? '');
   assert.match(messages.join('\n'), /^sandbox: creating the sandbox database…\nsandbox: ready \(runbook_sandbox_[0-9a-f]{8}\) after [^\n]+\nsandbox: loading the fixture/);
 });
+
+test('resume takes an input given again with the value the run has (the screen’s “Resume it?” passes the first command’s --input on); another value is refused, naming both', async () => {
+  const db = await createTestDatabase('dead');
+  const state = mkdtempSync(join(tmpdir(), 'dead-ends-'));
+  const dir = mkdtempSync(join(tmpdir(), 'dead-ends-dir-'));
+  const guided = join(root, 'test/e2e/fixtures/guided.yaml');
+  try {
+    // Step 3 references guided_base, which is not there yet: the run stops after the two shell steps.
+    const r = await runCli(['run', guided, '--db', db.url, '--plain', '--state-dir', state, '--input', `dir=${dir}`]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const id = runIdOf(r.stdout)!;
+    const other = await runCli(['resume', id, '--db', db.url, '--plain', '--retry', '--state-dir', state, '--input', 'dir=/elsewhere']);
+    assert.equal(other.code, 2, other.stdout + other.stderr);
+    assert.match(other.stderr, new RegExp(`resume: inputs are fixed once a run has started: dir is "${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" in run ${id}, not "/elsewhere"; only secret inputs are given again`));
+    await db.client.query('CREATE TABLE guided_base (id int PRIMARY KEY)');
+    const same = await runCli(['resume', id, '--db', db.url, '--plain', '--retry', '--confirm-danger', db.name, '--state-dir', state, '--input', `dir=${dir}`]);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.doesNotMatch(same.stderr, /inputs are fixed/);
+  } finally {
+    await db.drop();
+  }
+});

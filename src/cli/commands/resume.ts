@@ -107,9 +107,12 @@ export async function resumeCommand(ref: string | undefined, opts: ResumeOptions
   const given = parseInputArgs(opts.input ?? []);
   if (state.inputs) {
     const secrets = Object.entries(rb.inputs).filter(([, spec]) => spec.secret);
-    const fixed = Object.keys(given.values).filter((k) => !rb.inputs[k]?.secret);
+    // Given again with the value the run has (the screen's "Resume it?" passes the first command's --input on): nothing changes.
+    const had: Record<string, unknown> = state.inputs;
+    const fixed = Object.keys(given.values).filter((k) => !rb.inputs[k]?.secret && String(had[k] ?? '') !== given.values[k]);
     if (fixed.length) {
-      err(`resume: inputs are fixed once a run has started (${fixed.join(', ')}); only secret inputs are given again`);
+      const was = fixed.map((k) => `${k} is ${JSON.stringify(String(had[k] ?? ''))} in run ${header.runId}, not ${JSON.stringify(given.values[k])}`);
+      err(`resume: inputs are fixed once a run has started: ${was.join('; ')}; only secret inputs are given again (to start over with other values: runbook run ${header.runbook.file} --input …)`);
       return EXIT.usage;
     }
     const inputs = { ...state.inputs };
