@@ -95,22 +95,35 @@ const yogaLoadedLater = {
 };
 
 /**
+ * A plugin that edits one library file as esbuild loads it: each [from, to]
+ * replaced once. The build fails, naming the plugin, when a `from` is no longer
+ * in the file (the library changed: the edit must be looked at again).
+ */
+function patchOnLoad(name, filter, what, replacements) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, async (args) => {
+        const { readFile } = await import('node:fs/promises');
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to] of replacements) {
+          if (!text.includes(from)) throw new Error(`${args.path}: ${what} changed; update ${name} in scripts/bundle.js`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
+
+/**
  * Ink's reconciler awaits two imports at its top level, both only when
  * DEV=true (React devtools, which are not installed): they are left out.
  */
-const inkWithoutDevtools = {
-  name: 'ink-without-devtools',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const text = await readFile(args.path, 'utf8');
-      const devtools = "await import('./devtools.js');";
-      const packageJson = 'isDev()\n    ? await loadPackageJson()\n    :';
-      if (!text.includes(devtools) || !text.includes(packageJson)) throw new Error(`${args.path}: Ink's devtools imports changed; update inkWithoutDevtools in scripts/bundle.js`);
-      return { contents: text.replace(devtools, '{}').replace(packageJson, 'false ? undefined :'), loader: 'js' };
-    });
-  },
-};
+const inkWithoutDevtools = patchOnLoad('ink-without-devtools', /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/, "Ink's devtools imports", [
+  ["await import('./devtools.js');", '{}'],
+  ['isDev()\n    ? await loadPackageJson()\n    :', 'false ? undefined :'],
+]);
 
 /**
  * pg asks, when first loaded, whether it runs in a Cloudflare Worker, by
@@ -118,37 +131,21 @@ const inkWithoutDevtools = {
  * implementation (undici), ~25-70 ms of every start that loads pg, for an
  * answer that is always no for this program.
  */
-const pgWithoutCloudflareProbe = {
-  name: 'pg-without-cloudflare-probe',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const text = await readFile(args.path, 'utf8');
-      const probe = 'if (isCloudflareRuntime()) {';
-      if (!text.includes(probe)) throw new Error(`${args.path}: pg's Cloudflare probe changed; update pgWithoutCloudflareProbe in scripts/bundle.js`);
-      return { contents: text.replace(probe, 'if (false) {'), loader: 'js' };
-    });
-  },
-};
+const pgWithoutCloudflareProbe = patchOnLoad('pg-without-cloudflare-probe', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/, "pg's Cloudflare probe", [
+  ['if (isCloudflareRuntime()) {', 'if (false) {'],
+]);
 
 /**
  * commander requires child_process when loaded, for subcommands that are
  * separate executables, which this program has none of: it is required when
  * first used instead (~2 ms of every start: child_process, net, dgram).
  */
-const commanderChildProcessLater = {
-  name: 'commander-child-process-later',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const text = await readFile(args.path, 'utf8');
-      const eager = "const childProcess = require('node:child_process');";
-      if (!text.includes(eager)) throw new Error(`${args.path}: commander's require of child_process changed; update commanderChildProcessLater in scripts/bundle.js`);
-      const lazy = "let loadedChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (loadedChildProcess ??= require('node:child_process'))[key] });";
-      return { contents: text.replace(eager, lazy), loader: 'js' };
-    });
-  },
-};
+const commanderChildProcessLater = patchOnLoad('commander-child-process-later', /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/, "commander's require of child_process", [
+  [
+    "const childProcess = require('node:child_process');",
+    "let loadedChildProcess; const childProcess = new Proxy({}, { get: (_, key) => (loadedChildProcess ??= require('node:child_process'))[key] });",
+  ],
+]);
 
 /**
  * A library only some commands need is required where it is first used:
