@@ -76,14 +76,23 @@ export function isKnownFunction(call: Record<string, unknown>): boolean {
   return KNOWN.has(name) || VOLATILE.has(name) || STATE_CHANGING.has(name) || KNOWN_PREFIX.test(name);
 }
 
-/** Every FuncCall in a subtree (the call's own body). */
-export function functionCalls(tree: unknown): Record<string, unknown>[] {
+/**
+ * Every FuncCall in a subtree (the call's own body). Remembered per tree: the
+ * lock model reads each statement's calls when the runbook is linted, when
+ * its step starts and when the step runs (a tree is never changed once parsed).
+ */
+export function functionCalls(tree: unknown): readonly Record<string, unknown>[] {
+  const known = tree !== null && typeof tree === 'object' ? callsOf.get(tree) : undefined;
+  if (known) return known;
   const found: Record<string, unknown>[] = [];
   walk(tree, (type, body) => {
     if (type === 'FuncCall') found.push(body);
   });
+  if (tree !== null && typeof tree === 'object') callsOf.set(tree, found);
   return found;
 }
+
+const callsOf = new WeakMap<object, readonly Record<string, unknown>[]>();
 
 /**
  * Whether an expression is volatile: 'volatile', 'stable' (fine for a
@@ -107,10 +116,13 @@ export function walk(tree: unknown, visit: (type: string, body: Record<string, u
     return;
   }
   if (tree === null || typeof tree !== 'object') return;
-  for (const [key, value] of Object.entries(tree)) {
+  const record = tree as Record<string, unknown>;
+  for (const key in record) {
+    const value = record[key];
     if (value !== null && typeof value === 'object') {
-      // A node is { Type: body } with a capitalised type; plain struct fields are lowercase.
-      if (!Array.isArray(value) && /^[A-Z]/.test(key)) visit(key, value as Record<string, unknown>);
+      // A node is { Type: body } with a capitalised type (A–Z); plain struct fields are lowercase.
+      const first = key.charCodeAt(0);
+      if (!Array.isArray(value) && first >= 65 && first <= 90) visit(key, value as Record<string, unknown>);
       walk(value, visit);
     }
   }
