@@ -83,3 +83,18 @@ test('a syntax error is found and placed as the whole-text parse places it', () 
   assert.ok(exact, 'the file has a syntax error');
   assert.deepEqual(message(() => splitSql(source)), exact);
 });
+
+test('a data fix above the split cache size stays cached: the lint, the forecast of the run and the run get one split', () => {
+  // ~9 MB: above the cache's 8 MiB of text, which dropped it as soon as it was kept.
+  const line = (i: number) => `INSERT INTO fix_a (id, name, amount) VALUES (${i}, 'row ${i} of a long data fix that pads it', ${i % 100});\n`;
+  const text = Array.from({ length: 100_000 }, (_, i) => line(i + 1)).join('');
+  assert.ok(text.length > 8 * 1024 * 1024);
+  const first = splitSql(text);
+  const second = splitSql(text);
+  assert.equal(second.length, 100_000);
+  assert.notEqual(second, first, 'each caller gets its own array');
+  assert.equal(second[99_999], first[99_999], 'the same statements: not split again');
+  // A smaller text after it still finds its own, and the long one is dropped first when the cache is over its size.
+  const small = 'SELECT 1;';
+  assert.equal(splitSql(small)[0], splitSql(small)[0]);
+});
