@@ -72,7 +72,8 @@ export function bindPlaceholders(
 
   const { found, problem } = findPlaceholders(statementText);
   if (problem) fail(problem.start, problem.message);
-  if (found.length === 0) return { text: statementText, params: [], replacements: [] };
+  // One pair of empty lists for every statement without placeholders (a data fix has 100,000 of them).
+  if (found.length === 0) return { text: statementText, params: NO_PARAMS, replacements: NO_REPLACEMENTS };
 
   for (const p of found) {
     if (!Object.hasOwn(inputs, p.name)) fail(p.start, unknownInput(p, inputs));
@@ -86,6 +87,9 @@ export function bindPlaceholders(
   checkTokens(masked, bound, found, fail);
   return bound;
 }
+
+const NO_PARAMS = Object.freeze([]) as unknown as InputValue[];
+const NO_REPLACEMENTS = Object.freeze([]) as unknown as Replacement[];
 
 /** Build the text to send and its parameters. */
 function substitute(text: string, found: FoundPlaceholder[], inputs: Record<string, InputValue>, fail: Fail): BoundSql {

@@ -47,7 +47,11 @@ export function splitByShapes(source: string, remember: (statement: SqlStatement
       known = parsed;
       if (cut.literalInsert && !shared) representative.set(cut.shape, isInsertOfValues(parsed.node) ? parsed : 'own');
     }
-    const statement: SqlStatement = { text, offset: cut.start, ...lines.at(cut.start), ...known.facts };
+    const { line, column } = lines.at(cut.start);
+    const f = known.facts;
+    // Every field in one literal: the object is made with room for all of them (spreading two objects into it
+    // gave each of a data fix's 100,000 statements a second, out-of-object store for its fields).
+    const statement: SqlStatement = { text, offset: cut.start, line, column, kind: f.kind, command: f.command, noTransaction: f.noTransaction, destructive: f.destructive, writes: f.writes, returnsRows: f.returnsRows };
     remember(statement, known.node);
     out.push(statement);
     return true;

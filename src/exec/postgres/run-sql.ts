@@ -136,11 +136,12 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   // The lock guard watches only a step that takes a lock stronger than ROW
   // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
   // the runbook's lock_timeout too, where another keeps only its own.
-  const infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, await lockContext(session, statements, request)) : null;
+  let infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, await lockContext(session, statements, request)) : null;
   const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
   const tracer = request.traceLocks ? new StepTracer(session.client, session.target.backendPid, () => session.openSide('trace'), (trace) => listener({ type: 'lock_trace', trace })) : null;
   // Only the guard and the tracer read the statements' lock facts: without them, 100,000 of those need not live through the step.
   const run = new StepRun(session, request, listener, statements, bound, plan, guard, guard || tracer ? infos : null, result, tracer, from);
+  infos = null; // (this function's locals live as long as the step runs)
   const lockTimeoutMs = guard ? request.guard?.lockTimeoutMs : request.lockTimeoutMs;
   // No guard or tracer between statements, no bound inputs, no transaction control: sent at once (pipeline.ts).
   const pipelined = plan.wrap && !guard && !tracer && request.oneByOne !== true && unpipelinable(statements, bound, from) === null;
