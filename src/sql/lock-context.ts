@@ -40,6 +40,13 @@ export class LockContext {
   readonly views = new Map<string, { reads: string[]; materialized: boolean }>();
   /** 'table.constraint' → the table a foreign key references. */
   readonly foreignKeys = new Map<string, string>();
+  /**
+   * The same foreign keys indexed both ways (table → what its keys reference; referenced → the tables
+   * whose keys point at it): asked for every write of a file, a scan of foreignKeys made a 10,000-statement
+   * migration's lint quadratic.
+   */
+  private readonly foreignKeysFrom = new Map<string, Set<string>>();
+  private readonly foreignKeysTo = new Map<string, Set<string>>();
   /** Table → the names of its enabled user triggers (whose functions may lock anything). */
   readonly triggers = new Map<string, Set<string>>();
   /** Referenced table → the tables whose foreign keys point at it (the catalog's view; the SQL's is derived from foreignKeys). */
@@ -58,6 +65,8 @@ export class LockContext {
     for (const [k, v] of this.children) c.children.set(k, new Set(v));
     for (const [k, v] of this.views) c.views.set(k, { reads: [...v.reads], materialized: v.materialized });
     for (const [k, v] of this.foreignKeys) c.foreignKeys.set(k, v);
+    for (const [k, v] of this.foreignKeysFrom) c.foreignKeysFrom.set(k, new Set(v));
+    for (const [k, v] of this.foreignKeysTo) c.foreignKeysTo.set(k, new Set(v));
     for (const [k, v] of this.triggers) c.triggers.set(k, new Set(v));
     for (const [k, v] of this.referencedBy) c.referencedBy.set(k, new Set(v));
     return c;
@@ -139,6 +148,8 @@ export class LockContext {
 
   noteForeignKey(relation: string, constraint: string, referenced: string): void {
     this.foreignKeys.set(`${key(relation)}.${constraint}`, referenced);
+    addTo(this.foreignKeysFrom, key(relation), referenced);
+    addTo(this.foreignKeysTo, key(referenced), key(relation));
   }
 
   noteTrigger(relation: string, name: string, present = true): void {
@@ -160,15 +171,12 @@ export class LockContext {
 
   /** The tables `relation`'s foreign keys reference. */
   referencedFrom(relation: string): string[] {
-    const prefix = `${key(relation)}.`;
-    return [...new Set([...this.foreignKeys].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v))];
+    return [...(this.foreignKeysFrom.get(key(relation)) ?? [])];
   }
 
   /** The tables whose foreign keys reference `relation`. */
   referencing(relation: string): string[] {
-    const found = new Set(this.referencedBy.get(key(relation)) ?? []);
-    for (const [k, v] of this.foreignKeys) if (key(v) === key(relation)) found.add(k.slice(0, k.lastIndexOf('.')));
-    return [...found];
+    return [...new Set([...(this.referencedBy.get(key(relation)) ?? []), ...(this.foreignKeysTo.get(key(relation)) ?? [])])];
   }
 
   foreignKeyTarget(relation: string, constraint: string): string | undefined {
@@ -218,4 +226,10 @@ export function relationsNamed(node: Node): string[] {
 /** The same table written with or without public. is one table. */
 export function key(relation: string): string {
   return relation.startsWith('public.') ? relation.slice('public.'.length) : relation;
+}
+
+function addTo(index: Map<string, Set<string>>, at: string, value: string): void {
+  const set = index.get(at);
+  if (set) set.add(value);
+  else index.set(at, new Set([value]));
 }
