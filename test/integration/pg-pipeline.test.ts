@@ -3,24 +3,14 @@
 // (statements, tags, rows, notices), the same result, the same error at the
 // same statement, line and column. Each step runs both ways on the real server
 // and the two accounts are compared, times aside.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, runSql } from '../../src/exec/postgres/index.js';
-import type { PgSession, SqlRequest } from '../../src/exec/postgres/index.js';
+import { runSql } from '../../src/exec/postgres/index.js';
+import type { SqlRequest } from '../../src/exec/postgres/index.js';
 import type { ActionResult, ExecEvent } from '../../src/exec/types.js';
-import { createTestDatabase } from '../support/db.js';
-import type { TestDatabase } from '../support/db.js';
+import { databaseWithSession } from '../support/db.js';
 
-let db: TestDatabase;
-let session: PgSession;
-before(async () => {
-  db = await createTestDatabase('pgpipe');
-  session = await connect(db.url);
-});
-after(async () => {
-  await session?.close();
-  await db?.drop();
-});
+const fixture = databaseWithSession('pgpipe');
 
 interface Account {
   result: ActionResult;
@@ -33,7 +23,7 @@ async function runOnce(source: string, more: Partial<SqlRequest>): Promise<Accou
   const events: ExecEvent[] = [];
   let roundTrips = 0;
   let inBurst = false;
-  const stream = session.client.connection.stream as unknown as { write: (...args: unknown[]) => boolean };
+  const stream = fixture.session.client.connection.stream as unknown as { write: (...args: unknown[]) => boolean };
   const write = stream.write;
   stream.write = function (this: unknown, ...args: unknown[]) {
     if (!inBurst) {
@@ -44,7 +34,7 @@ async function runOnce(source: string, more: Partial<SqlRequest>): Promise<Accou
     return write.apply(this, args);
   };
   try {
-    const result = await runSql(session, { source, inputs: {}, transaction: 'auto', ...more }, (e) => events.push(e));
+    const result = await runSql(fixture.session, { source, inputs: {}, transaction: 'auto', ...more }, (e) => events.push(e));
     return { result, events, roundTrips };
   } finally {
     stream.write = write;
@@ -65,7 +55,7 @@ async function both(source: string, more: Partial<SqlRequest> = {}): Promise<{ o
   const one = await runOnce(source, { ...more, oneByOne: true });
   const batch = await runOnce(source, more);
   assert.deepEqual(timeless(batch), timeless(one));
-  assert.equal(session.inTransaction, false, 'nothing left open');
+  assert.equal(fixture.session.inTransaction, false, 'nothing left open');
   for (const a of [one, batch]) {
     for (const e of a.events) if (e.type === 'statement_finished') assert.ok(e.durationMs >= 0 && e.durationMs < 30_000);
   }
@@ -116,7 +106,7 @@ test('notices are attributed to the statement that raised them, in order', async
 });
 
 test('a statement that fails is named with its line and column, and nothing is committed', async () => {
-  await db.client.query('CREATE TABLE IF NOT EXISTS kept (id int)');
+  await fixture.db.client.query('CREATE TABLE IF NOT EXISTS kept (id int)');
   const source = [
     'INSERT INTO kept VALUES (1);',
     "SELECT 'é✓😀 before the error' AS wide;",
@@ -134,7 +124,7 @@ test('a statement that fails is named with its line and column, and nothing is c
   assert.equal(error.caret?.text, '       no_such_column');
   assert.match(error.message, /statement 3 of 4 \(line 3, SELECT\)/);
   assert.match(error.message, /nothing from this step was committed/);
-  assert.equal((await db.client.query('SELECT count(*)::int AS n FROM kept')).rows[0].n, 0);
+  assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM kept')).rows[0].n, 0);
 });
 
 test('an error without a position is placed by the answers that came before it', async () => {
@@ -146,13 +136,13 @@ test('an error without a position is placed by the answers that came before it',
 });
 
 test('an error at COMMIT (a deferred constraint) is the final COMMIT, as one by one', async () => {
-  await db.client.query('CREATE TABLE IF NOT EXISTS parent (id int PRIMARY KEY)');
-  await db.client.query('CREATE TABLE IF NOT EXISTS child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED)');
+  await fixture.db.client.query('CREATE TABLE IF NOT EXISTS parent (id int PRIMARY KEY)');
+  await fixture.db.client.query('CREATE TABLE IF NOT EXISTS child (parent_id int REFERENCES parent DEFERRABLE INITIALLY DEFERRED)');
   const { batch } = await both('INSERT INTO child VALUES (42);\nSELECT count(*) AS n FROM child;');
   assert.equal(batch.result.error?.sqlstate, '23503');
   assert.match(batch.result.error?.message ?? '', /the final COMMIT/);
   assert.equal(batch.result.statements.length, 2);
-  assert.equal((await db.client.query('SELECT count(*)::int AS n FROM child')).rows[0].n, 0);
+  assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM child')).rows[0].n, 0);
 });
 
 test('a statement timeout stops the statement it hit, each statement timed on its own', async () => {
@@ -189,10 +179,10 @@ test('what needs a round trip per statement keeps it: bound inputs, transaction 
 });
 
 test('a cancel stops the statement running in the batch, and nothing is committed', async () => {
-  await db.client.query('CREATE TABLE IF NOT EXISTS cancelled (id int)');
+  await fixture.db.client.query('CREATE TABLE IF NOT EXISTS cancelled (id int)');
   const controller = new AbortController();
   const events: ExecEvent[] = [];
-  const result = await runSql(session, { source: 'INSERT INTO cancelled VALUES (1);\nSELECT pg_sleep(30);\nSELECT 3;', inputs: {}, transaction: 'auto' }, (e) => {
+  const result = await runSql(fixture.session, { source: 'INSERT INTO cancelled VALUES (1);\nSELECT pg_sleep(30);\nSELECT 3;', inputs: {}, transaction: 'auto' }, (e) => {
     events.push(e);
     // The statement running is known as it starts: the answer before it has come.
     if (e.type === 'statement_started' && e.index === 1) setTimeout(() => controller.abort(), 200);
@@ -200,6 +190,6 @@ test('a cancel stops the statement running in the batch, and nothing is committe
   assert.deepEqual(events.filter((e) => e.type === 'statement_finished').map((e) => e.type === 'statement_finished' && e.command), ['INSERT 0 1']);
   assert.equal(result.error?.kind, 'cancelled', result.error?.message);
   assert.equal(result.error?.statementIndex, 1);
-  assert.equal(session.inTransaction, false);
-  assert.equal((await db.client.query('SELECT count(*)::int AS n FROM cancelled')).rows[0].n, 0);
+  assert.equal(fixture.session.inTransaction, false);
+  assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM cancelled')).rows[0].n, 0);
 });

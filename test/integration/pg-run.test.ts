@@ -1,33 +1,23 @@
 // runSql against a real PostgreSQL: statements one by one, events as they
 // happen, transactions, errors that point at the right line, big results,
 // and inputs that stay data.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, queryValues, runSql } from '../../src/exec/postgres/index.js';
-import type { PgSession, SqlRequest } from '../../src/exec/postgres/index.js';
+import { queryValues, runSql } from '../../src/exec/postgres/index.js';
+import type { SqlRequest } from '../../src/exec/postgres/index.js';
 import { STATEMENT_RECORDS_KEPT, type ExecEvent } from '../../src/exec/types.js';
-import { createTestDatabase } from '../support/db.js';
-import type { TestDatabase } from '../support/db.js';
+import { databaseWithSession } from '../support/db.js';
 
-let db: TestDatabase;
-let session: PgSession;
-before(async () => {
-  db = await createTestDatabase('pgrun');
-  session = await connect(db.url);
-});
-after(async () => {
-  await session?.close();
-  await db?.drop();
-});
+const fixture = databaseWithSession('pgrun');
 
 async function run(source: string, more: Partial<SqlRequest> = {}) {
   const events: ExecEvent[] = [];
-  const result = await runSql(session, { source, inputs: {}, transaction: 'auto', ...more }, (e) => events.push(e));
+  const result = await runSql(fixture.session, { source, inputs: {}, transaction: 'auto', ...more }, (e) => events.push(e));
   return { result, events };
 }
 
 async function tableExists(name: string): Promise<boolean> {
-  return (await db.client.query('SELECT to_regclass($1) IS NOT NULL AS present', [name])).rows[0].present;
+  return (await fixture.db.client.query('SELECT to_regclass($1) IS NOT NULL AS present', [name])).rows[0].present;
 }
 
 test('a multi-statement step runs statement by statement, each timed and tagged', async () => {
@@ -48,7 +38,7 @@ test('a multi-statement step runs statement by statement, each timed and tagged'
   assert.deepEqual(result.rows, [{ n: 10 }]);
   assert.equal(result.rowCount, 1);
   assert.equal(result.output, 'CREATE TABLE\nINSERT 0 10\n n\n----\n 10\n(1 row)');
-  assert.equal(session.inTransaction, false);
+  assert.equal(fixture.session.inTransaction, false);
 });
 
 test('the affected-row count stands in when no statement returns rows', async () => {
@@ -69,7 +59,7 @@ BEGIN
   RAISE NOTICE 'second';
   RAISE WARNING 'third' USING HINT = 'a hint';
 END $$;`;
-  const result = await runSql(session, { source, inputs: {}, transaction: 'auto', keepNotices: true }, (e) => {
+  const result = await runSql(fixture.session, { source, inputs: {}, transaction: 'auto', keepNotices: true }, (e) => {
     events.push(e);
     const key = e.type === 'notice' ? e.message : e.type;
     times[key] ??= performance.now();
@@ -77,7 +67,7 @@ END $$;`;
   assert.equal(result.ok, true, result.error?.message);
   assert.deepEqual(result.notices, ['first', 'second', 'third']);
   // Without a check of them, the texts are reported as output only, not kept in the result.
-  const unkept = await runSql(session, { source: "DO $$ BEGIN RAISE NOTICE 'gone'; END $$", inputs: {}, transaction: 'auto' }, () => {});
+  const unkept = await runSql(fixture.session, { source: "DO $$ BEGIN RAISE NOTICE 'gone'; END $$", inputs: {}, transaction: 'auto' }, () => {});
   assert.deepEqual(unkept.notices, []);
   const notices = events.filter((e) => e.type === 'notice');
   assert.deepEqual(notices.map((e) => e.type === 'notice' && [e.severity, e.message]), [['NOTICE', 'first'], ['NOTICE', 'second'], ['WARNING', 'third']]);
@@ -118,7 +108,7 @@ test('CREATE INDEX CONCURRENTLY under auto runs outside a transaction, and says 
   assert.match(info.message, /without a transaction/);
   assert.match(info.message, /statement 3 of 3 \(line 3, CREATE INDEX/);
   assert.equal(events[0].type, 'info'); // told before anything runs
-  const valid = await db.client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'conc_id'::regclass`);
+  const valid = await fixture.db.client.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'conc_id'::regclass`);
   assert.equal(valid.rows[0].indisvalid, true);
 });
 
@@ -150,7 +140,7 @@ test('an error in statement 2 of 3 rolls back statement 1', async () => {
   assert.equal(result.statements.length, 1);
   assert.equal(await tableExists('rolled_back'), false);
   assert.equal(await tableExists('not_reached'), false);
-  assert.equal(session.inTransaction, false);
+  assert.equal(fixture.session.inTransaction, false);
 });
 
 test('without a transaction, the error says which statements already completed', async () => {
@@ -176,7 +166,7 @@ test('a long step keeps the first and newest statement records and counts them a
   );
   assert.deepEqual(result.statements.at(-1), { ...result.statements.at(-1)!, index: n, line: n + 1, command: 'INSERT 0 1', rowCount: 1 });
   assert.match(result.error!.message, new RegExp(`Statements 1–${n + 1} \\(lines 1–${n + 1}\\) of ${n + 2} had already completed and stay committed`));
-  assert.equal((await db.client.query('SELECT count(*)::int AS n FROM counted')).rows[0].n, n);
+  assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM counted')).rows[0].n, n);
 });
 
 test('without a check that reads it, the output text is not made; the rest of the result is the same', async () => {
@@ -194,7 +184,7 @@ test('a step that opens its own transaction is not wrapped, and is not left open
   const { result, events } = await run('BEGIN;\nCREATE TABLE own_tx (id int);\nSELECT 1/0;\nCOMMIT;');
   assert.equal(result.error?.sqlstate, '22012');
   assert.match(events.find((e) => e.type === 'info')?.type === 'info' ? (events.find((e) => e.type === 'info') as { message: string }).message : '', /manages its own/);
-  assert.equal(session.inTransaction, false);
+  assert.equal(fixture.session.inTransaction, false);
   assert.equal(await tableExists('own_tx'), false);
 });
 
@@ -219,13 +209,13 @@ test('a syntax error is reported with SQLSTATE 42601 and its line, before anythi
 });
 
 test('an input is a bind parameter: an injection attempt is stored as data', async () => {
-  await db.client.query('CREATE TABLE t (v text)');
+  await fixture.db.client.query('CREATE TABLE t (v text)');
   const evil = "x'); DROP TABLE t; --";
   const { result } = await run('INSERT INTO t VALUES ({{ inputs.v }})', { inputs: { v: evil } });
   assert.equal(result.ok, true, result.error?.message);
   assert.equal(result.rowCount, 1);
   assert.equal(await tableExists('t'), true);
-  assert.deepEqual((await db.client.query('SELECT v FROM t')).rows, [{ v: evil }]);
+  assert.deepEqual((await fixture.db.client.query('SELECT v FROM t')).rows, [{ v: evil }]);
 });
 
 test('a missing input fails the step as kind input, before anything runs', async () => {
@@ -237,7 +227,7 @@ test('a missing input fails the step as kind input, before anything runs', async
 });
 
 test('EXPLAIN output is the plan text, with parameters bound', async () => {
-  await db.client.query('CREATE TABLE planned (id int PRIMARY KEY, body text); INSERT INTO planned SELECT g, g::text FROM generate_series(1, 20000) g; ANALYZE planned');
+  await fixture.db.client.query('CREATE TABLE planned (id int PRIMARY KEY, body text); INSERT INTO planned SELECT g, g::text FROM generate_series(1, 20000) g; ANALYZE planned');
   const { result } = await run('EXPLAIN SELECT * FROM planned WHERE id = {{ inputs.id }}', { inputs: { id: 42 } });
   assert.equal(result.ok, true, result.error?.message);
   assert.match(result.output, /^Index Scan using planned_pkey on planned/);
@@ -253,22 +243,22 @@ test('statement_timeout stops a slow statement as kind timeout, and the limit is
   assert.match(result.error!.message, /timeout of 300 ms/);
   assert.match(result.error!.message, /nothing from this step was committed/);
   assert.ok(result.durationMs < 3000);
-  const after = await queryValues(session, 'SHOW statement_timeout');
+  const after = await queryValues(fixture.session, 'SHOW statement_timeout');
   assert.equal(after.rows[0].statement_timeout, '0');
 });
 
 test('lock_timeout stops a statement waiting for a lock as kind timeout', async () => {
-  await db.client.query('CREATE TABLE locked (id int)');
-  await db.client.query('BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
+  await fixture.db.client.query('CREATE TABLE locked (id int)');
+  await fixture.db.client.query('BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE');
   try {
     const { result } = await run('ALTER TABLE locked ADD COLUMN extra int', { lockTimeoutMs: 200 });
     assert.equal(result.error?.kind, 'timeout');
     assert.equal(result.error?.sqlstate, '55P03');
     assert.match(result.error!.message, /lock timeout of 200 ms/);
   } finally {
-    await db.client.query('ROLLBACK');
+    await fixture.db.client.query('ROLLBACK');
   }
-  assert.equal((await queryValues(session, 'SHOW lock_timeout')).rows[0].lock_timeout, '0');
+  assert.equal((await queryValues(fixture.session, 'SHOW lock_timeout')).rows[0].lock_timeout, '0');
 });
 
 test('values come back as psql shows them: bigint as number, timestamps as text', async () => {
@@ -288,13 +278,13 @@ test('a step that leaves its own transaction open fails, and the transaction is 
   assert.equal(result.error?.kind, 'sql');
   assert.match(result.error!.message, /opened a transaction \(statement 2 of 3 \(line 2, BEGIN\)\) and did not end it/);
   assert.match(result.error!.message, /Statement 1 \(line 1\) of 3 had already completed and stay committed/);
-  assert.equal(session.inTransaction, false);
+  assert.equal(fixture.session.inTransaction, false);
   assert.equal(await tableExists('before_open'), true);
   assert.equal(await tableExists('left_open'), false);
 });
 
 test('a listener that throws fails the step cleanly instead of breaking the connection', async () => {
-  const result = await runSql(session, { source: `CREATE TABLE noisy (id int);\nDO $$ BEGIN RAISE NOTICE 'boom'; END $$;`, inputs: {}, transaction: 'auto' }, (e) => {
+  const result = await runSql(fixture.session, { source: `CREATE TABLE noisy (id int);\nDO $$ BEGIN RAISE NOTICE 'boom'; END $$;`, inputs: {}, transaction: 'auto' }, (e) => {
     if (e.type === 'notice') throw new Error('renderer bug');
   });
   assert.equal(result.ok, false);

@@ -1,6 +1,8 @@
 // Test databases: each test file gets its own fresh database on the real
 // server named by TEST_DATABASE_URL (scripts/test.js sets it), dropped at the end.
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { connect, type PgSession } from '../../src/exec/postgres/index.js';
 
 export function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -44,4 +46,22 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
       await a.end();
     },
   };
+}
+
+/**
+ * A fresh database and an executor session on it, for the tests of one file:
+ * made before them, closed and dropped after. Read its fields inside tests
+ * (they are set once `before` has run).
+ */
+export function databaseWithSession(prefix: string): { readonly db: TestDatabase; readonly session: PgSession } {
+  const fixture = {} as { db: TestDatabase; session: PgSession };
+  before(async () => {
+    fixture.db = await createTestDatabase(prefix);
+    fixture.session = await connect(fixture.db.url);
+  });
+  after(async () => {
+    await fixture.session?.close();
+    await fixture.db?.drop();
+  });
+  return fixture;
 }
