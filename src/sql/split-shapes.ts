@@ -89,6 +89,17 @@ const enum Ch {
   Zero = 48, Nine = 57, Colon = 58, Semi = 59, LBracket = 91, Backslash = 92, RBracket = 93, Underscore = 95,
 }
 
+/** Where a string or quoted identifier opened at `start` ends (past its closing quote; a doubled quote is one character of it), or -1 when it never closes. */
+function quotedEnd(s: string, start: number, quote: "'" | '"'): number {
+  const code = quote.charCodeAt(0);
+  for (let j = start + 1; ; ) {
+    const q = s.indexOf(quote, j);
+    if (q < 0) return -1;
+    if (s.charCodeAt(q + 1) !== code) return q + 1;
+    j = q + 2;
+  }
+}
+
 const isSpace = (c: number) => c === Ch.Space || c === Ch.Nl || c === Ch.Tab || c === Ch.Cr || c === Ch.Ff || c === Ch.Vt;
 const isDigit = (c: number) => c >= Ch.Zero && c <= Ch.Nine;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === Ch.Underscore;
@@ -199,29 +210,13 @@ function cutStatements(s: string, take: (cut: Cut) => boolean): boolean {
     } else if (c === Ch.Quote) {
       // Adjacent strings separated by a newline are one constant to PostgreSQL: not taken on.
       if (lastKind === 'string') return false;
-      let j = i + 1;
-      for (;;) {
-        const q = s.indexOf("'", j);
-        if (q < 0) return false;
-        if (s.charCodeAt(q + 1) === Ch.Quote) j = q + 2;
-        else {
-          j = q + 1;
-          break;
-        }
-      }
+      const j = quotedEnd(s, i, "'");
+      if (j < 0) return false;
       token(i, j, 'S', 'string');
       i = j;
     } else if (c === Ch.DQuote) {
-      let j = i + 1;
-      for (;;) {
-        const q = s.indexOf('"', j);
-        if (q < 0) return false;
-        if (s.charCodeAt(q + 1) === Ch.DQuote) j = q + 2;
-        else {
-          j = q + 1;
-          break;
-        }
-      }
+      const j = quotedEnd(s, i, '"');
+      if (j < 0) return false;
       token(i, j, s.slice(i, j), 'qident');
       i = j;
     } else if (c === Ch.Colon) {
