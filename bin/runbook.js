@@ -12,9 +12,19 @@ import { runCached } from './cached-script.js';
 // alone is plenty (measured in bench/results.md).
 setFlagsFromString('--liftoff-only');
 
+// A run (run, resume, rollback) compiles much that validating, the build's
+// warm-up, does not: it keeps a cache of its own, written by the first run
+// that succeeds (bin/cached-script.js). One for plain runs and one for the
+// screen, which compiles React and Ink besides; help is not a run.
+const [command, ...rest] = process.argv.slice(2);
+const screen = process.stdin.isTTY && process.stdout.isTTY && !rest.includes('--plain') && !rest.includes('--json');
+const isRun = ['run', 'resume', 'rollback'].includes(command) && !rest.includes('--help') && !rest.includes('-h');
+
 const cli = runCached(fileURLToPath(new URL('../dist/bundle/runbook.cjs', import.meta.url)), {
   writeCache: Boolean(process.env.RUNBOOK_WRITE_CODE_CACHE),
   report: Boolean(process.env.RUNBOOK_DEBUG_CODE_CACHE),
+  own: isRun ? (screen ? 'screen' : 'run') : undefined,
+  keep: (code) => code === 0,
 });
 cli.main(process.argv).catch((err) => {
   console.error(err?.message ?? err);

@@ -148,6 +148,24 @@ const commanderChildProcessLater = patchOnLoad('commander-child-process-later', 
 ]);
 
 /**
+ * conf imports, when loaded, what only its options this program never gives
+ * use: ajv and ajv-formats (a `schema`), semver (`migrations`), debounce-fn
+ * (`watch`), node:assert (`defaults` with migrations). Every run loads conf to
+ * write the index of runs (journal/json-file.ts), and evaluating those cost
+ * ~15-20 ms of its start (semver's regular expressions, ajv's vocabularies).
+ * Here each is required where conf uses it, so conf behaves the same for any option.
+ */
+const confOptionalPartsLater = patchOnLoad('conf-optional-parts-later', /[\\/]node_modules[\\/]conf[\\/]dist[\\/]source[\\/]index\.js$/, "conf's imports", [
+  ["import assert from 'node:assert';", "const assert = new Proxy({}, { get: (_, key) => require('node:assert')[key] });"],
+  ["import { Ajv2020 as Ajv } from 'ajv/dist/2020.js';", ''],
+  ["import ajvFormatsModule from 'ajv-formats';", ''],
+  ["import debounceFn from 'debounce-fn';", "const debounceFn = (...args) => require('debounce-fn').default(...args);"],
+  ["import semver from 'semver';", "const semver = new Proxy({}, { get: (_, key) => require('semver')[key] });"],
+  ['const ajvFormats = ajvFormatsModule.default;', "const ajvFormats = require('ajv-formats').default;"],
+  ['const ajv = new Ajv({', "const ajv = new (require('ajv/dist/2020.js').Ajv2020)({"],
+]);
+
+/**
  * A library only some commands need is required where it is first used:
  * `createRequire(import.meta.url)('conf')` in the compiled source (the tests run
  * dist/src as ES modules, where there is no require). Here that becomes
@@ -189,7 +207,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, confOptionalPartsLater, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

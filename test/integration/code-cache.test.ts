@@ -1,0 +1,83 @@
+// A run's own code cache (bin/cached-script.js): written by the first run that
+// succeeds, read by the next, never by help or a failed run, and never a
+// reason for a run to do anything else. On a copy of the built program, so
+// the real one's caches are not touched while other tests run it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { root } from '../support/cli.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+
+let db: TestDatabase;
+let dir: string;
+before(async () => {
+  db = await createTestDatabase('cache');
+  dir = mkdtempSync(join(tmpdir(), 'rb-cache-'));
+  cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(root, 'dist', 'bundle', 'runbook.cjs'), join(dir, 'dist', 'bundle', 'runbook.cjs'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'package.json'), readFileSync(join(root, 'package.json')));
+  // The build's cache for the copy, made the way scripts/bundle.js makes it.
+  const warmup = spawnSync(process.execPath, ['bin/runbook.js', 'validate', join(root, 'runbooks', '002-multi-pair-support.yaml')], { cwd: dir, env: { ...process.env, RUNBOOK_WRITE_CODE_CACHE: '1' } });
+  assert.equal(warmup.status, 0, String(warmup.stderr));
+  writeFileSync(join(dir, 'ok.yaml'), 'runbook: 1\nid: cache-ok\ntitle: cache ok\nrisk: low\nsteps:\n  - id: one\n    title: one\n    sql: SELECT 41 + 1 AS answer;\n');
+  writeFileSync(join(dir, 'fails.yaml'), 'runbook: 1\nid: cache-fails\ntitle: cache fails\nrisk: low\nsteps:\n  - id: one\n    title: one\n    sql: SELECT 1/0;\n');
+});
+after(async () => {
+  await db.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const runCache = () => join(dir, 'dist', 'bundle', 'runbook.cjs.run.cache');
+const cli = (args: string[]) => {
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'runbook.js'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, RUNBOOK_DEBUG_CODE_CACHE: '1', RUNBOOK_STATE_DIR: join(dir, 'state'), NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, cache: /^code cache: (.*)$/m.exec(r.stderr)?.[1], stderr: r.stderr };
+};
+/** What a run printed, without what differs from run to run (ids, times). */
+const outcome = (stdout: string) =>
+  stdout
+    .replace(/\d{8}-\d{6}-[0-9a-f]{4}/g, 'RUN')
+    .replace(/\d+(\.\d+)? ms\b/g, 'T')
+    .replace(/\bin \d+(\.\d+)? ?m?s\b/g, 'in T')
+    .replace(/journal \S+/g, 'journal J');
+
+test('a run keeps its own code cache: none after help or a failed run, written by the first run that succeeds, read by the next', () => {
+  const help = cli(['run', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.equal(help.cache, 'used');
+  const failed = cli(['run', join(dir, 'fails.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+  assert.equal(existsSync(runCache()), false, 'neither help nor a failed run writes the run cache');
+
+  const first = cli(['run', join(dir, 'ok.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.equal(first.cache, 'used', 'the first run starts from the build’s cache');
+  assert.ok(existsSync(runCache()), 'the first run that succeeds writes the run cache');
+  assert.deepEqual(readdirSync(join(dir, 'dist', 'bundle')).filter((f) => f.endsWith('.tmp')), [], 'no temporary file is left');
+
+  const second = cli(['run', join(dir, 'ok.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(second.code, 0, second.stdout + second.stderr);
+  assert.equal(second.cache, 'used (run)');
+  assert.match(second.stdout, /answer\n\s+-+\n\s+42\n/);
+  assert.equal(outcome(second.stdout), outcome(first.stdout), 'the same run, whichever cache it started from');
+  // Other commands keep the build's cache.
+  assert.equal(cli(['validate', join(dir, 'ok.yaml')]).cache, 'used');
+});
+
+test('a run cache made for another build of the bundle is not read, and is made again', () => {
+  const bundle = join(dir, 'dist', 'bundle', 'runbook.cjs');
+  utimesSync(bundle, new Date(), new Date(Date.now() - 60_000));
+  const stale = cli(['run', join(dir, 'ok.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(stale.code, 0, stale.stdout + stale.stderr);
+  assert.equal(stale.cache, 'none');
+  const again = cli(['run', join(dir, 'ok.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.equal(again.cache, 'used (run)');
+});
