@@ -17,15 +17,24 @@ interface Account {
   events: ExecEvent[];
   /** Round trips the step took: bursts of writes to the socket, each in a turn of the event loop of its own (a round trip waits for the network). */
   roundTrips: number;
+  /** Writes to the socket. */
+  writes: number;
 }
+
+/** Windows so small that every step of this file crosses several (three statements, or fewer when long). */
+const TINY_WINDOW = { statements: 3, bytes: 60 };
+/** No windows: the whole step in one write. */
+const WHOLE = { statements: Infinity, bytes: Infinity };
 
 async function runOnce(source: string, more: Partial<SqlRequest>): Promise<Account> {
   const events: ExecEvent[] = [];
   let roundTrips = 0;
+  let writes = 0;
   let inBurst = false;
   const stream = fixture.session.client.connection.stream as unknown as { write: (...args: unknown[]) => boolean };
   const write = stream.write;
   stream.write = function (this: unknown, ...args: unknown[]) {
+    writes++;
     if (!inBurst) {
       roundTrips++;
       inBurst = true;
@@ -35,7 +44,7 @@ async function runOnce(source: string, more: Partial<SqlRequest>): Promise<Accou
   };
   try {
     const result = await runSql(fixture.session, { source, inputs: {}, transaction: 'auto', ...more }, (e) => events.push(e));
-    return { result, events, roundTrips };
+    return { result, events, roundTrips, writes };
   } finally {
     stream.write = write;
   }
@@ -50,13 +59,20 @@ function timeless(a: Account): unknown {
   };
 }
 
-/** Runs the step one by one, then in one round trip; returns both after checking they tell the same. */
+/**
+ * Runs the step one by one, then at once (in its usual windows), in the tiniest windows and whole in one write;
+ * returns the first two after checking that all four tell the same.
+ */
 async function both(source: string, more: Partial<SqlRequest> = {}): Promise<{ one: Account; batch: Account }> {
   const one = await runOnce(source, { ...more, oneByOne: true });
   const batch = await runOnce(source, more);
+  const windowed = await runOnce(source, { ...more, pipelineWindow: TINY_WINDOW });
+  const whole = await runOnce(source, { ...more, pipelineWindow: WHOLE });
   assert.deepEqual(timeless(batch), timeless(one));
+  assert.deepEqual(timeless(windowed), timeless(one), 'in windows as one by one');
+  assert.deepEqual(timeless(whole), timeless(one), 'in one write as one by one');
   assert.equal(fixture.session.inTransaction, false, 'nothing left open');
-  for (const a of [one, batch]) {
+  for (const a of [one, batch, windowed, whole]) {
     for (const e of a.events) if (e.type === 'statement_finished') assert.ok(e.durationMs >= 0 && e.durationMs < 30_000);
   }
   return { one, batch };
@@ -178,18 +194,66 @@ test('what needs a round trip per statement keeps it: bound inputs, transaction 
   assert.equal(never.roundTrips, 2);
 });
 
-test('a cancel stops the statement running in the batch, and nothing is committed', async () => {
-  await fixture.db.client.query('CREATE TABLE IF NOT EXISTS cancelled (id int)');
-  const controller = new AbortController();
-  const events: ExecEvent[] = [];
-  const result = await runSql(fixture.session, { source: 'INSERT INTO cancelled VALUES (1);\nSELECT pg_sleep(30);\nSELECT 3;', inputs: {}, transaction: 'auto' }, (e) => {
-    events.push(e);
-    // The statement running is known as it starts: the answer before it has come.
-    if (e.type === 'statement_started' && e.index === 1) setTimeout(() => controller.abort(), 200);
-  }, controller.signal);
-  assert.deepEqual(events.filter((e) => e.type === 'statement_finished').map((e) => e.type === 'statement_finished' && e.command), ['INSERT 0 1']);
-  assert.equal(result.error?.kind, 'cancelled', result.error?.message);
-  assert.equal(result.error?.statementIndex, 1);
-  assert.equal(fixture.session.inTransaction, false);
-  assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM cancelled')).rows[0].n, 0);
+/** Query messages ('Q') in what was written to the socket during fn. */
+async function queriesSent<T>(fn: () => Promise<T>): Promise<{ value: T; queries: number }> {
+  const stream = fixture.session.client.connection.stream as unknown as { write: (...args: unknown[]) => boolean };
+  const write = stream.write;
+  let queries = 0;
+  stream.write = function (this: unknown, ...args: unknown[]) {
+    const data = args[0];
+    if (Buffer.isBuffer(data)) for (let at = 0; at + 5 <= data.length; at += 1 + data.readInt32BE(at + 1)) if (data[at] === 0x51) queries++;
+    return write.apply(this, args);
+  };
+  try {
+    return { value: await fn(), queries };
+  } finally {
+    stream.write = write;
+  }
+}
+
+test('a long step sent in windows tells what it tells sent whole and one by one, and sends nothing after a failure', async () => {
+  await fixture.db.client.query('CREATE TABLE IF NOT EXISTS fix (id int, note text)');
+  const n = 2_600;
+  const rows = Array.from({ length: n }, (_, i) => `INSERT INTO fix VALUES (${i + 1}, 'fix #${i + 1}');`);
+  const ok = await both(rows.join('\n'));
+  assert.equal(ok.batch.result.ok, true, ok.batch.result.error?.message);
+  assert.equal(ok.batch.result.statementCount, n);
+  assert.ok(ok.batch.writes >= 3, `${n} statements in windows of 1,000: ${ok.batch.writes} writes`);
+  await fixture.db.client.query('TRUNCATE fix');
+
+  // Statement 1,234 fails, in the second window (the third is not sent before 1,500 are answered); its column is the server's.
+  const failing = rows.slice();
+  failing[1_233] = "INSERT INTO fix VALUES (1234, 'fix #' || no_such_column);";
+  const { batch } = await both(failing.join('\n'));
+  const error = batch.result.error!;
+  assert.equal(error.sqlstate, '42703');
+  assert.equal(error.statementIndex, 1_233);
+  assert.deepEqual([error.line, error.column], [1_234, 42]);
+  assert.match(error.message, /statement 1234 of 2600 \(line 1234, INSERT\)/);
+  assert.equal(batch.result.statementCount, 1_233);
+  assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM fix')).rows[0].n, 0, 'nothing committed');
+  // Sent in windows, the statements after the failure's window are never sent; sent whole, all of them are.
+  const windowed = await queriesSent(() => runOnce(failing.join('\n'), {}));
+  const whole = await queriesSent(() => runOnce(failing.join('\n'), { pipelineWindow: WHOLE }));
+  assert.ok(windowed.queries < n, `windows: ${windowed.queries} queries sent for ${n} statements`);
+  assert.ok(whole.queries > n, `whole: ${whole.queries} queries sent`);
 });
+
+for (const [how, pipelineWindow] of [['at once', undefined], ['in windows', TINY_WINDOW]] as const) {
+  test(`a cancel stops the statement running in the batch (${how}), and nothing is committed`, async () => {
+    await fixture.db.client.query('CREATE TABLE IF NOT EXISTS cancelled (id int)');
+    const controller = new AbortController();
+    const events: ExecEvent[] = [];
+    const source = 'INSERT INTO cancelled VALUES (1);\nSELECT 2;\nSELECT 3;\nSELECT pg_sleep(30);\nSELECT 5;';
+    const result = await runSql(fixture.session, { source, inputs: {}, transaction: 'auto', ...(pipelineWindow ? { pipelineWindow } : {}) }, (e) => {
+      events.push(e);
+      // The statement running is known as it starts: the answer before it has come.
+      if (e.type === 'statement_started' && e.index === 3) setTimeout(() => controller.abort(), 200);
+    }, controller.signal);
+    assert.deepEqual(events.filter((e) => e.type === 'statement_finished').map((e) => e.type === 'statement_finished' && e.command), ['INSERT 0 1', 'SELECT 1', 'SELECT 1']);
+    assert.equal(result.error?.kind, 'cancelled', result.error?.message);
+    assert.equal(result.error?.statementIndex, 3);
+    assert.equal(fixture.session.inTransaction, false);
+    assert.equal((await fixture.db.client.query('SELECT count(*)::int AS n FROM cancelled')).rows[0].n, 0);
+  });
+}

@@ -12,6 +12,14 @@
 // answers of such a message until its end, so the statement running (and each
 // one's time) would not be known while it runs, and the commit would happen
 // at the end of that message, before the journal could say it was under way.
+//
+// The messages go out in windows, not all in one write: a 100,000-INSERT data
+// fix made one 10 MB buffer that lived until the server had read the last of
+// it. A window of the next statements is written whenever fewer than half a
+// window are still unanswered, so the server never waits for us, and nothing
+// more is sent once a statement failed (the server would refuse the rest as
+// "transaction aborted"). It is still one transaction: BEGIN went first, and
+// the COMMIT goes after every answer, as before.
 import pg from './pg.js';
 import type { BoundSql, SqlStatement } from '../../sql/index.js';
 import type { StatementOutcome } from './statement.js';
@@ -48,13 +56,21 @@ export class PipelineError extends Error {
  * statement that failed (the transaction is then aborted: the caller rolls it
  * back), or with the connection's error when it is lost.
  */
-export function sendPipeline(client: pg.Client, bound: BoundSql[], from: number, keepRows: number, hooks: PipelineHooks): Promise<void> {
+export function sendPipeline(client: pg.Client, bound: BoundSql[], from: number, keepRows: number, hooks: PipelineHooks, window: PipelineWindow = PIPELINE_WINDOW): Promise<void> {
   return new Promise((resolve, reject) => {
-    const texts = ['BEGIN', ...bound.slice(from).map((b) => b.text)];
-    const query = new PipelineQuery(client, texts, from, keepRows, hooks, (err) => (err ? reject(err) : resolve()));
+    const query = new PipelineQuery(client, bound, from, keepRows, hooks, window, (err) => (err ? reject(err) : resolve()));
     client.query(query as unknown as pg.Submittable);
   });
 }
+
+/** How many statements (and about how many bytes of them) one write of the pipeline holds; at least one statement. */
+export interface PipelineWindow {
+  statements: number;
+  bytes: number;
+}
+
+/** Enough that the server always has hundreds of statements waiting; small beside a data fix (10 MB for 100,000 INSERTs). */
+export const PIPELINE_WINDOW: PipelineWindow = { statements: 1000, bytes: 256 * 1024 };
 
 /** pg's internals this relies on (pg 8: lib/client.js, lib/query.js, lib/result.js). */
 interface ClientInternals {
@@ -81,6 +97,13 @@ type ResultCtor = new (rowMode: string, types: unknown) => ResultLike;
 class PipelineQuery extends (pg.Query as unknown as new (config: object, values: undefined, callback: (err: Error | null) => void) => object) {
   /** Answers ended so far (ReadyForQuery): 0 is BEGIN's, k the statement from + k - 1's. */
   private done = 0;
+  /** Messages written so far, counted as `done` is (BEGIN is the first). */
+  private sent = 0;
+  /** BEGIN and the statements from..end. */
+  private readonly total: number;
+  private stream: ClientInternals['connection']['stream'] | null = null;
+  /** Statements in the last window written (fewer than window.statements when they were long). */
+  private lastWindow = 0;
   private last = process.hrtime.bigint();
   private kept: unknown[][] = [];
   private keptText: (string | null)[][] = [];
@@ -92,14 +115,21 @@ class PipelineQuery extends (pg.Query as unknown as new (config: object, values:
 
   constructor(
     private readonly client: pg.Client,
-    private readonly texts: string[],
+    private readonly bound: BoundSql[],
     private readonly from: number,
     private readonly keepRows: number,
     private readonly hooks: PipelineHooks,
+    private readonly window: PipelineWindow,
     callback: (err: Error | null) => void,
   ) {
-    super({ text: texts[0], rowMode: 'array' }, undefined, callback);
+    super({ text: 'BEGIN', rowMode: 'array' }, undefined, callback);
     this.finish = callback;
+    this.total = 1 + bound.length - from;
+  }
+
+  /** Message k of the pipeline: BEGIN, then the statements' texts. */
+  private textAt(k: number): string {
+    return k === 0 ? 'BEGIN' : this.bound[this.from + k - 1].text;
   }
 
   private get result(): ResultLike {
@@ -112,10 +142,27 @@ class PipelineQuery extends (pg.Query as unknown as new (config: object, values:
   }
 
   submit(connection: ClientInternals['connection']): null {
-    // The Query messages built into one buffer and written once: pg's writer would make a buffer
-    // (and the stream a queue entry) per statement, 100,000 of them for a large data fix.
-    connection.stream.write(queryMessages(this.texts));
+    this.stream = connection.stream;
+    this.sendWindow();
     return null;
+  }
+
+  /**
+   * The next window's Query messages, built into one buffer and written once: pg's writer would make a
+   * buffer (and the stream a queue entry) per statement, 100,000 of them for a large data fix.
+   */
+  private sendWindow(): void {
+    if (!this.stream || this.sent >= this.total || this.failure) return;
+    const texts: string[] = [];
+    let bytes = 0;
+    while (this.sent + texts.length < this.total && texts.length < this.window.statements && (texts.length === 0 || bytes < this.window.bytes)) {
+      const text = this.textAt(this.sent + texts.length);
+      texts.push(text);
+      bytes += text.length;
+    }
+    this.sent += texts.length;
+    this.lastWindow = texts.length;
+    this.stream.write(queryMessages(texts));
   }
 
   handleRowDescription(msg: { fields: { name: string; dataTypeID: number }[] }): void {
@@ -187,10 +234,12 @@ class PipelineQuery extends (pg.Query as unknown as new (config: object, values:
   handleReadyForQuery(): void {
     this.done++;
     this.last = process.hrtime.bigint();
-    if (this.done < this.texts.length) {
+    // After a failure, only the answers already on their way are awaited.
+    if (this.done < (this.failure ? this.sent : this.total)) {
       this.keepConnection();
       // The first statement was announced before anything was sent.
       if (!this.failure && this.index > this.from) this.hooks.started(this.index);
+      if (this.sent - this.done <= Math.ceil(this.lastWindow / 2)) this.sendWindow();
       return;
     }
     this.end(this.failure);

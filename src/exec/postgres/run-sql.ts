@@ -13,7 +13,7 @@ import { guardInfos, type StatementGuardInfo } from './lock-class.js';
 import { emptyObservation, pause, retryable, StepGuard, type GuardRequest } from './lock-guard.js';
 import type { GuardTrip, QueueObservation } from './lock-queue.js';
 import { StepTracer, type TraceMode } from './lock-trace.js';
-import { PipelineError, sendPipeline, unpipelinable } from './pipeline.js';
+import { PipelineError, sendPipeline, unpipelinable, type PipelineWindow } from './pipeline.js';
 import { planTransaction, statementLabel } from './plan.js';
 import { prepareStep } from './prepare.js';
 import { BoundedText, renderOutcome } from './render.js';
@@ -65,6 +65,8 @@ export interface SqlRequest {
   expectTotal?: number;
   /** Send a transactional step's statements one round trip each even where sending them at once would do (tests compare the two). */
   oneByOne?: boolean;
+  /** How many statements one write of a step sent at once holds (default PIPELINE_WINDOW; tests compare windows with the whole step). */
+  pipelineWindow?: PipelineWindow;
 }
 
 /**
@@ -326,8 +328,9 @@ class StepRun {
 
   /**
    * All statements in one transaction, sent at once (pipeline.ts): BEGIN and the
-   * statements in one write, their answers read as they come, then the COMMIT.
-   * Two round trips for the step; the events are those of one by one.
+   * statements in windows written ahead of their answers, the answers read as they
+   * come, then the COMMIT. Two round trips for the step (a window of 1,000
+   * statements holds most steps); the events are those of one by one.
    */
   async pipelined(): Promise<ExecError | undefined> {
     const client = this.session.client;
@@ -352,7 +355,7 @@ class StepRun {
       await sendPipeline(client, this.bound, this.from, this.keepRows, {
         started: (i) => hold(() => this.announce(i, this.request.track ? false : undefined)),
         finished: (i, outcome, ms) => hold(() => this.record(i, outcome, ms)),
-      }).finally(() => {
+      }, this.request.pipelineWindow).finally(() => {
         this.running = false;
         failedAt = this.failedAt;
       });
