@@ -5,6 +5,7 @@
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { constants, Script } from 'node:vm';
 
 /**
@@ -22,9 +23,10 @@ import { constants, Script } from 'node:vm';
  * to a temporary file and renamed (processes running at once never see half a
  * cache); where it cannot be written (a read-only install) nothing changes.
  * V8 takes from a cache only code for the same source, version and flags, so
- * which cache is read changes how fast, never what runs.
+ * which cache is read changes how fast, never what runs; `ownFlags` are the
+ * V8 flags such a process sets while it runs, set before its own cache is read.
  */
-export function runCached(file, { writeCache = false, report = false, own = undefined, keep = () => false } = {}) {
+export function runCached(file, { writeCache = false, report = false, own = undefined, ownFlags = [], keep = () => false } = {}) {
   const cacheFile = `${file}.cache`;
   const ownFile = own ? `${file}.${own}.cache` : undefined;
   // V8 checks a cache against its own version and flags, and the source only by
@@ -32,6 +34,9 @@ export function runCached(file, { writeCache = false, report = false, own = unde
   const { size, mtimeMs } = statSync(file);
   const stamp = Buffer.from(`${size}:${mtimeMs}\n`);
   const ownData = !writeCache && ownFile ? readCache(ownFile, stamp) : undefined;
+  // V8 takes a cache only with the flags it was made with, and the own cache is made at exit, after
+  // the process set `ownFlags` (the screen's): set now when starting from it.
+  if (ownData) for (const flag of ownFlags) setFlagsFromString(flag);
   const cachedData = writeCache ? undefined : (ownData ?? readCache(cacheFile, stamp));
   // The bundle is ASCII (scripts/bundle.js): read as Latin-1, without decoding UTF-8.
   const script = new Script(Module.wrap(readFileSync(file, 'latin1')), {

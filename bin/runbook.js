@@ -24,6 +24,8 @@ const cli = runCached(fileURLToPath(new URL('../dist/bundle/runbook.cjs', import
   writeCache: Boolean(process.env.RUNBOOK_WRITE_CODE_CACHE),
   report: Boolean(process.env.RUNBOOK_DEBUG_CODE_CACHE),
   own: isRun ? (screen ? 'screen' : 'run') : undefined,
+  // The screen keeps V8's young generation small (src/tui/load.ts): its cache is made with that flag.
+  ownFlags: screen ? ['--semi-space-growth-factor=1'] : [],
   keep: (code) => code === 0,
 });
 cli.main(process.argv).catch((err) => {

@@ -40,7 +40,8 @@ export async function importScreen<T>(load: () => Promise<T>): Promise<T> {
  * is read each time V8 considers growing, so setting it now is enough. Plain
  * runs keep the default: their long steps make garbage that dies young, and a
  * small young generation promoted it (a 100,000-INSERT data fix took 50 % more
- * CPU).
+ * CPU). bin/runbook.js sets it too before a screen run starts from its own code
+ * cache, which is made with it (V8 takes a cache only with the same flags).
  */
 function keepNurserySmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');

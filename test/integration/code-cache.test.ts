@@ -1,28 +1,20 @@
 // A run's own code cache (bin/cached-script.js): written by the first run that
 // succeeds, read by the next, never by help or a failed run, and never a
-// reason for a run to do anything else. On a copy of the built program, so
-// the real one's caches are not touched while other tests run it.
+// reason for a run to do anything else. On a copy of the built program
+// (test/support/program-copy.ts). The screen's own cache: test/e2e/screen-code-cache.test.ts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root } from '../support/cli.js';
+import { copyProgram } from '../support/program-copy.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let db: TestDatabase;
 let dir: string;
 before(async () => {
   db = await createTestDatabase('cache');
-  dir = mkdtempSync(join(tmpdir(), 'rb-cache-'));
-  cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
-  cpSync(join(root, 'dist', 'bundle', 'runbook.cjs'), join(dir, 'dist', 'bundle', 'runbook.cjs'));
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  writeFileSync(join(dir, 'package.json'), readFileSync(join(root, 'package.json')));
-  // The build's cache for the copy, made the way scripts/bundle.js makes it.
-  const warmup = spawnSync(process.execPath, ['bin/runbook.js', 'validate', join(root, 'runbooks', '002-multi-pair-support.yaml')], { cwd: dir, env: { ...process.env, RUNBOOK_WRITE_CODE_CACHE: '1' } });
-  assert.equal(warmup.status, 0, String(warmup.stderr));
+  dir = copyProgram();
   writeFileSync(join(dir, 'ok.yaml'), 'runbook: 1\nid: cache-ok\ntitle: cache ok\nrisk: low\nsteps:\n  - id: one\n    title: one\n    sql: SELECT 41 + 1 AS answer;\n');
   writeFileSync(join(dir, 'fails.yaml'), 'runbook: 1\nid: cache-fails\ntitle: cache fails\nrisk: low\nsteps:\n  - id: one\n    title: one\n    sql: SELECT 1/0;\n');
 });
