@@ -2,7 +2,7 @@
 // Pure: the session (src/run/) asks `nextMove` and carries it out.
 import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
-import { frontier } from './reducer.js';
+import { frontier, itemAt } from './reducer.js';
 import type { ItemState, Phase, RunKind, RunState } from './state.js';
 
 function item(kind: ItemState['kind'], id: string, title: string, skippable: boolean): ItemState {
@@ -86,7 +86,7 @@ export function progress(state: RunState): { current: number; total: number } {
 }
 
 export function findItem(state: RunState, key: string): ItemState | undefined {
-  return state.items.find((it) => it.key === key);
+  return itemAt(state, key);
 }
 
 /**

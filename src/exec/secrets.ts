@@ -33,6 +33,12 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 export class Secrets {
   private values = new Set<string>();
   private pattern: RegExp | null = null;
+  /**
+   * The forms the pattern looks for, when few: a text that contains none of them
+   * (a substring search, much cheaper than the pattern's look-behind) cannot
+   * match it, and is not scanned by it. Null: too many to test one by one.
+   */
+  private forms: string[] | null = null;
 
   constructor(values: readonly unknown[] = []) {
     this.add(...values);
@@ -53,7 +59,10 @@ export class Secrets {
         }
       }
     }
-    if (changed) this.pattern = compile([...this.values]);
+    if (changed) {
+      this.pattern = compile([...this.values]);
+      this.forms = this.values.size <= MAX_FORMS_TESTED ? [...this.values] : null;
+    }
   }
 
   get size(): number {
@@ -63,16 +72,32 @@ export class Secrets {
   /** Text with every known secret, and any URL's password, replaced by MASK. */
   readonly text = (text: string): string => {
     let out = text.includes('://') ? text.replace(URL_PASSWORD, `$1${MASK}@`) : text;
-    if (this.pattern) {
+    if (this.pattern && this.mayHold(out)) {
       this.pattern.lastIndex = 0;
       out = out.replace(this.pattern, MASK);
     }
     return out;
   };
 
+  /** Whether a text contains one of the secrets' forms (always true when they are too many to test one by one). */
+  private mayHold(text: string): boolean {
+    const forms = this.forms;
+    if (forms === null) return true;
+    for (let i = 0; i < forms.length; i++) if (text.includes(forms[i])) return true;
+    return false;
+  }
+
+  /** Whether a number's or a boolean's text could be masked: only by a secret, since it holds no URL. */
+  get masksScalars(): boolean {
+    return this.pattern !== null;
+  }
+
   /** Any value (a row, an error, a verdict): strings masked wherever they are; a number or boolean equal to a secret replaced. */
   readonly value = <T>(value: T): T => mask(value, this) as T;
 }
+
+/** Up to this many secret forms, a text is searched for each before the pattern runs (see Secrets.forms). */
+const MAX_FORMS_TESTED = 8;
 
 function compile(values: string[]): RegExp | null {
   if (values.length === 0) return null;
@@ -94,8 +119,10 @@ function compile(values: string[]): RegExp | null {
 function mask(value: unknown, secrets: Secrets): unknown {
   if (typeof value === 'string') return secrets.text(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    const masked = secrets.text(String(value));
-    return masked === String(value) ? value : masked;
+    if (!secrets.masksScalars) return value;
+    const text = String(value);
+    const masked = secrets.text(text);
+    return masked === text ? value : masked;
   }
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
@@ -112,7 +139,11 @@ function mask(value: unknown, secrets: Secrets): unknown {
     const plain = proto === Object.prototype || proto === null;
     // Anything but a plain object becomes one, with its own enumerable fields (as it always did).
     let out: Record<string, unknown> | null = plain ? null : {};
-    for (const [k, v] of Object.entries(value)) {
+    // Object.keys, not Object.entries: no pair array per field (a notice storm walks 100,000 events).
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = (value as Record<string, unknown>)[k];
       const masked = mask(v, secrets);
       if (out) out[k] = masked;
       else if (masked !== v) (out = { ...(value as Record<string, unknown>) })[k] = masked;

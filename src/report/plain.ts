@@ -36,10 +36,35 @@ export function troubleshootingLines(help: Troubleshooting): string[] {
   return lines;
 }
 
-function heading(state: RunState, item: ItemState): string {
-  const same = state.items.filter((i) => i.kind === item.kind);
-  const n = same.findIndex((i) => i.key === item.key) + 1;
-  return `── ${item.kind} ${n}/${same.length}: ${item.title}${item.attempts > 1 ? ` (attempt ${item.attempts})` : ''}`;
+function heading(place: { n: number; of: number }, item: ItemState): string {
+  return `── ${item.kind} ${place.n}/${place.of}: ${item.title}${item.attempts > 1 ? ` (attempt ${item.attempts})` : ''}`;
+}
+
+/**
+ * Each item's place among the items of its kind ("step 3 of 500"). A run's
+ * items keep their kinds and order, so the places are counted once per list
+ * of items, not with a pass over every item for each heading.
+ */
+function placesOf(): (state: RunState, item: ItemState) => { n: number; of: number } {
+  let places = new Map<string, { n: number; of: number; index: number }>();
+  let counted: readonly ItemState[] | undefined;
+  return (state, item) => {
+    const at = places.get(item.key);
+    // Counted again when the list is another one: another length, or another item in this place.
+    if (!counted || counted.length !== state.items.length || !at || state.items[at.index]?.key !== item.key || state.items[at.index].kind !== item.kind) {
+      counted = state.items;
+      places = new Map();
+      const seen = new Map<string, number>();
+      const totals = new Map<string, number>();
+      for (const it of state.items) totals.set(it.kind, (totals.get(it.kind) ?? 0) + 1);
+      state.items.forEach((it, index) => {
+        const n = (seen.get(it.kind) ?? 0) + 1;
+        seen.set(it.kind, n);
+        if (!places.has(it.key)) places.set(it.key, { n, of: totals.get(it.kind)!, index });
+      });
+    }
+    return places.get(item.key)!;
+  };
 }
 
 /** What an item's action reported, as its lines in the plain output: present's words, indented. */
@@ -66,8 +91,10 @@ const PLAIN_TABLE_ROWS = 20;
 
 /** Prints a run as it happens. Returns the listener to subscribe. */
 export function plainRenderer(rb: Runbook, write: Write): (state: RunState, event: RunEvent) => void {
+  const place = placesOf();
   return (state, event) => {
-    const item = 'key' in event ? findItem(state, event.key) : undefined;
+    // Looked up only by the events that show the item (not by each burst of output).
+    const item = 'key' in event && event.type !== 'item_output' ? findItem(state, event.key) : undefined;
     switch (event.type) {
       case 'inputs_set': {
         const shown = Object.entries(event.inputs).map(([k, v]) => `${k}=${rb.inputs[k]?.secret ? '***' : JSON.stringify(v)}`);
@@ -79,7 +106,7 @@ export function plainRenderer(rb: Runbook, write: Write): (state: RunState, even
         return;
       case 'item_started':
         write('');
-        write(heading(state, item!));
+        write(heading(place(state, item!), item!));
         // What the step will do to others, before it does it: locks, rewrites, scans, and what was accepted.
         for (const f of event.findings ?? []) write(stepFindingLines(f).join('\n'));
         return;

@@ -106,6 +106,8 @@ export class RunSession {
   /** Stepping through was switched off ("run the rest") by the operator. */
   private runRest = false;
   private readonly steps: readonly Step[];
+  /** The steps by id (the first of an id, as a scan would find it): looked up a few times per step. */
+  private readonly stepById = new Map<string, Step>();
   /** Known secret values, masked in every event before anyone sees it (exec/secrets.ts). */
   private readonly secrets: Secrets;
   /** Inputs whose values are the runbook's defaults, not the operator's (see ExecContext.runbookChosen). */
@@ -117,6 +119,7 @@ export class RunSession {
     this.clock = options.clock ?? Date.now;
     const kind = options.kind ?? 'runbook';
     this.steps = options.steps ?? stepsFor(options.runbook, kind, options.procedureId);
+    for (const step of this.steps) if (!this.stepById.has(step.id)) this.stepById.set(step.id, step);
     this.latest = options.resumeFrom ?? createRun(options.runbook, { kind, procedureId: options.procedureId, steps: this.steps, at: this.clock() });
     this.secrets = new Secrets([options.passwordIsSecret === false ? undefined : passwordOf(options.url), ...secretInputValues(options.runbook.inputs, options.resumeFrom?.inputs)]);
     // A resumed run's journal does not say who gave a value: one equal to the runbook's default is taken as the runbook's.
@@ -314,7 +317,7 @@ export class RunSession {
 
   /** An item left running by a run that stopped: run its verification again before anything else. */
   private async reconcile(item: ItemState): Promise<void> {
-    const step = item.kind === 'step' ? this.steps.find((s) => s.id === item.id) : undefined;
+    const step = item.kind === 'step' ? this.stepById.get(item.id) : undefined;
     const source = step && item.progress?.legacy ? sqlSource(this.options.runbook, step) : undefined;
     if (step && source) {
       // A journal from before commits were recorded: what committed is inferred first, and said.
@@ -348,7 +351,7 @@ export class RunSession {
       if (go === 'all') this.runRest = true;
     }
     if (item.kind === 'step') {
-      const step = this.steps.find((s) => s.id === item.id)!;
+      const step = this.stepById.get(item.id)!;
       const reasons = step.confirm ? [] : dangerReasons(this.options.runbook, step);
       if (reasons.length > 0) {
         const { ok, auto } = consentOf(await this.options.operator.confirmDanger(item, reasons, this.pg!.target.database));
@@ -445,7 +448,7 @@ export class RunSession {
       if (check.confirm) return this.confirmItem(item, check.confirm);
       return this.check(ctx, check, item.key);
     }
-    const step = this.steps.find((s) => s.id === item.id)!;
+    const step = this.stepById.get(item.id)!;
     if (step.confirm) return this.confirmItem(item, step.confirm);
     if (changesData(rb, step)) await this.recheckTarget();
     const isSql = step.sql !== undefined || step.sql_file !== undefined;
@@ -556,7 +559,7 @@ export class RunSession {
   private async handleBlocked(key: string): Promise<void> {
     const item = findItem(this.state, key)!;
     const rb = this.options.runbook;
-    const step = item.kind === 'step' ? this.steps.find((s) => s.id === item.id) : undefined;
+    const step = item.kind === 'step' ? this.stepById.get(item.id) : undefined;
     const help = matchTroubleshooting(rb.troubleshooting, { stepId: item.id, error: item.error, verdicts: item.verdicts }, step?.troubleshoot ?? []);
     const choice = await this.options.operator.blocked(item, item.verdicts, help);
     switch (choice.type) {

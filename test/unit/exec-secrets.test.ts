@@ -73,3 +73,35 @@ test('masking copies only what it changes: nothing to mask gives the same value 
   assert.equal(Object.getPrototypeOf(boxed), Object.prototype);
   assert.deepEqual(boxed, { text: 'x' });
 });
+
+test('the substring test before the pattern never changes what is masked (seeded texts, with and without it)', () => {
+  // Up to 8 forms, a text is searched for each form before the pattern runs; past 8 the pattern runs on every text.
+  // Nine long secrets that never occur in the texts force the second way, so both must agree on every text.
+  const never = Array.from({ length: 9 }, (_, i) => `zq-never-${i}-zq`);
+  const cases = [['sandbox'], ['5432'], ['hunter2"pw!'], ['a.b*c', 'sandbox'], ['p@ss word']];
+  const pieces = ['sandbox', 'sand', 'box', '5432', '127.0.0.1:', 'hunter2"pw!', 'hunter2%22pw!', 'hunter2\\"pw!', 'a.b*c', 'p@ss word', 'p%40ss%20word', ' ', '"', '=', '(', 'x', 'postgres://u:', '@h/d', '\n', 'é'];
+  let seed = 17;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let masked = 0;
+  for (const secrets of cases) {
+    const quick = new Secrets(secrets);
+    const full = new Secrets([...secrets, ...never]);
+    for (let n = 0; n < 400; n++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 8) }, () => pieces[Math.floor(next() * pieces.length)]).join('');
+      const a = quick.text(text);
+      assert.equal(a, full.text(text), `masking ${JSON.stringify(text)} with ${JSON.stringify(secrets)}`);
+      if (a !== text) masked++;
+    }
+  }
+  assert.ok(masked > 300, `the texts hold secrets often enough to test masking (${masked} masked)`);
+});
+
+test('numbers and booleans are kept as they are when no secret is known, and masked when equal to one', () => {
+  const row = [4242, true, 7n, 'postgres://u:pw@h/d'];
+  const none = new Secrets().value(row);
+  assert.equal(none[0], 4242);
+  assert.equal(none[1], true);
+  assert.equal(none[2], 7n);
+  assert.equal(none[3], `postgres://u:${MASK}@h/d`);
+  assert.deepEqual(new Secrets([4242, 'true', '7']).value(row), [MASK, MASK, MASK, `postgres://u:${MASK}@h/d`]);
+});

@@ -30,26 +30,13 @@ export interface SendOptions {
   keepRows: number;
 }
 
-export async function sendStatement(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
-  // pg keeps only the first word of a tag ("CREATE" for "CREATE INDEX"), so
-  // the raw tag is read off the wire; the last one is the statement's.
-  let tag: string | null = null;
-  const onComplete = (msg: { text?: string }) => {
-    tag = msg.text ?? null;
-  };
-  client.connection.on('commandComplete', onComplete);
-  try {
-    return withTag(await send(client, text, options), tag);
-  } finally {
-    client.connection.off('commandComplete', onComplete);
-  }
+export function sendStatement(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
+  return send(client, text, options);
 }
 
-type Untagged = Omit<StatementOutcome, 'tag' | 'command'>;
-
-function withTag(outcome: Untagged, raw: string | null): StatementOutcome {
-  if (raw === null) return { ...outcome, tag: null, command: null };
-  return { ...outcome, tag: raw, command: raw.replace(/(\s+\d+)+$/, '') };
+/** A command tag without its counts ("INSERT 0 3" → "INSERT"). */
+function commandOf(tag: string): string {
+  return tag.replace(/(\s+\d+)+$/, '');
 }
 
 /**
@@ -58,7 +45,7 @@ function withTag(outcome: Untagged, raw: string | null): StatementOutcome {
  * with them by the extended one. Only the rows are handled differently (see
  * BoundedQuery).
  */
-function send(client: pg.Client, text: string, options: SendOptions): Promise<Untagged> {
+function send(client: pg.Client, text: string, options: SendOptions): Promise<StatementOutcome> {
   return new Promise((resolve, reject) => {
     const query = new BoundedQuery({ text, rowMode: 'array', ...(options.params ? { values: options.params } : {}) }, options.keepRows, (err) =>
       err ? reject(err) : resolve(query.outcome()),
@@ -88,6 +75,13 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
   private counted = 0;
   private columns: string[] | null = null;
   private types: number[] | null = null;
+  /**
+   * The server's raw command tag: pg keeps only its first word ("CREATE" for
+   * "CREATE INDEX"), so it is taken from the message here; the last one is the
+   * statement's. (Read by the query itself, not by a listener on the
+   * connection added and removed for every statement.)
+   */
+  private tag: string | null = null;
 
   constructor(config: object, private readonly keepRows: number, callback: (err: Error | null) => void) {
     super(config, undefined, callback);
@@ -107,6 +101,11 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
     this.types = msg.fields.map((f) => f.dataTypeID);
   }
 
+  handleCommandComplete(msg: { text?: string }, connection: unknown): void {
+    this.tag = msg.text ?? null;
+    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
+  }
+
   handleDataRow(msg: { fields: unknown[] }): void {
     const q = this.internals;
     if (q._canceledDueToError) return;
@@ -122,9 +121,19 @@ class BoundedQuery extends (pg.Query as unknown as new (config: object, values: 
     }
   }
 
-  outcome(): Untagged {
+  outcome(): StatementOutcome {
     const result = this.internals._result;
-    return { rowCount: result.rowCount ?? null, columns: this.columns, types: this.types, rows: this.kept, text: this.keptText, total: this.columns ? this.counted : 0 };
+    const tag = this.tag;
+    return {
+      rowCount: result.rowCount ?? null,
+      columns: this.columns,
+      types: this.types,
+      rows: this.kept,
+      text: this.keptText,
+      total: this.columns ? this.counted : 0,
+      tag,
+      command: tag === null ? null : commandOf(tag),
+    };
   }
 }
 
