@@ -2,11 +2,12 @@
 // cache holds is skipped. Node 20 offers a code cache only to vm.Script (ES
 // modules get one from Node 22). Used by bin/runbook.js, and by the benchmark
 // to load its floor the same way.
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { constants, Script } from 'node:vm';
+'use strict';
+const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const { constants, Script } = require('node:vm');
 
 /**
  * Runs `file` (a CommonJS module, ASCII only) and returns its exports. Its cache is
@@ -26,7 +27,7 @@ import { constants, Script } from 'node:vm';
  * which cache is read changes how fast, never what runs; `ownFlags` are the
  * V8 flags such a process sets while it runs, set before its own cache is read.
  */
-export function runCached(file, { writeCache = false, report = false, own = undefined, ownFlags = [], keep = () => false } = {}) {
+function runCached(file, { writeCache = false, report = false, own = undefined, ownFlags = [], keep = () => false } = {}) {
   const cacheFile = `${file}.cache`;
   const ownFile = own ? `${file}.${own}.cache` : undefined;
   // V8 checks a cache against its own version and flags, and the source only by
@@ -49,9 +50,9 @@ export function runCached(file, { writeCache = false, report = false, own = unde
   if (report) console.error(`code cache: ${!cachedData ? 'none' : script.cachedDataRejected ? 'rejected' : 'used'}${ownUsed ? ` (${own})` : ''}`);
   if (writeCache) process.on('exit', () => writeFileSync(cacheFile, Buffer.concat([stamp, script.createCachedData()])));
   else if (ownFile && !ownUsed) process.on('exit', (code) => keep(code) && writeQuietly(ownFile, () => Buffer.concat([stamp, script.createCachedData()])));
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
-  return module.exports;
+  const loaded = { exports: {} };
+  script.runInThisContext()(loaded.exports, Module.createRequire(file), loaded, file, dirname(file));
+  return loaded.exports;
 }
 
 function readCache(cacheFile, stamp) {
@@ -73,3 +74,5 @@ function writeQuietly(path, data) {
     rmSync(temporary, { force: true });
   }
 }
+
+module.exports = { runCached };

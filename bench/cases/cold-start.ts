@@ -2,7 +2,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { fmtMs, interleaved } from '../lib/measure.js';
 import { infoFigure, ratioFigure, runbook, timed, wall, type Case } from '../lib/types.js';
 import { caseDir } from './files.js';
@@ -52,14 +51,14 @@ async function bundledFloor(dir: string, root: string, files: string[]): Promise
   const { build } = await import('esbuild');
   const entry = join(dir, 'floor-entry.cjs');
   const out = join(dir, 'floor-bundle.cjs');
-  const runner = join(dir, 'floor-run.mjs');
+  // CommonJS, as bin/runbook.js is (an ES module entry starts Node's ES module loader first).
+  const runner = join(dir, 'floor-run.cjs');
   mkdirSync(dir, { recursive: true });
   writeFileSync(entry, FLOOR);
   await build({ entryPoints: [entry], outfile: out, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', nodePaths: [join(root, 'node_modules')], external: ['libpg-query'] });
   writeFileSync(
     runner,
-    `import { runCached } from ${JSON.stringify(pathToFileURL(join(root, 'bin', 'cached-script.js')).href)};
-await runCached(${JSON.stringify(out)}, { writeCache: process.argv[2] === 'write' }).loaded;`,
+    `require(${JSON.stringify(join(root, 'bin', 'cached-script.js'))}).runCached(${JSON.stringify(out)}, { writeCache: process.argv[2] === 'write' });`,
   );
   const argv = [process.execPath, '--liftoff-only', runner];
   // The warm-up does the work too, so the cache holds what both floors run.

@@ -5,7 +5,6 @@
 // with none of its work. validate's work is the cold-start case.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { fmtMs, interleaved } from '../lib/measure.js';
 import { infoFigure, ratioFigure, runbook, timed, wall, type Case, type Figure } from '../lib/types.js';
 import { caseDir } from './files.js';
@@ -21,13 +20,12 @@ export const commandStart: Case = {
     const dir = caseDir(ctx.tmp, 'command-start');
     const stateDir = join(dir, 'state');
     // The floor: the program's one file started from its code cache the way bin/runbook.js starts it, nothing run.
-    const floorScript = join(dir, 'bundle-only.mjs');
+    // CommonJS, as bin/runbook.js is.
+    const floorScript = join(dir, 'bundle-only.cjs');
     writeFileSync(
       floorScript,
-      `import { setFlagsFromString } from 'node:v8';
-import { runCached } from ${JSON.stringify(pathToFileURL(join(ctx.root, 'bin', 'cached-script.js')).href)};
-setFlagsFromString('--liftoff-only');
-runCached(${JSON.stringify(join(ctx.root, 'dist', 'bundle', 'runbook.cjs'))});`,
+      `require('node:v8').setFlagsFromString('--liftoff-only');
+require(${JSON.stringify(join(ctx.root, 'bin', 'cached-script.js'))}).runCached(${JSON.stringify(join(ctx.root, 'dist', 'bundle', 'runbook.cjs'))});`,
     );
     const node = timed(ctx, { argv: [process.execPath, '-e', '0'] });
     const floor = timed(ctx, { argv: [process.execPath, floorScript] });
