@@ -29,7 +29,8 @@ const cli = runCached(join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs'), {
   own: isRun ? (screen ? 'screen' : 'run') : undefined,
   // The screen keeps V8's young generation small (src/tui/load.ts): its cache is made with that flag.
   ownFlags: screen ? ['--semi-space-growth-factor=1'] : [],
-  keep: (code) => code === 0,
+  // Not from a process that changed V8's flags (src/runbook/large-input.ts): V8 would refuse that cache.
+  keep: (code) => code === 0 && !globalThis[Symbol.for('runbook.v8-flags-changed')],
 });
 cli.main(process.argv).catch((err) => {
   console.error(err?.message ?? err);

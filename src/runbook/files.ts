@@ -12,6 +12,7 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { openStore } from '../journal/store.js';
+import { noteInputSize } from './large-input.js';
 
 /** Bounds on what a runbook may make the program read and hold. */
 export const LIMITS = {
@@ -68,6 +69,7 @@ export function readTextFile(path: string, what: string, maxBytes: number): File
       if (n === 0) break;
       read += n;
     }
+    noteInputSize(read);
     return decodeUtf8(buffer.subarray(0, read), what);
   } catch (err) {
     return { ok: false, message: `${what}: ${openProblem(err, path)}` };

@@ -73,3 +73,18 @@ test('a run cache made for another build of the bundle is not read, and is made 
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.equal(again.cache, 'used (run)');
 });
+
+test('a run that read a large sql_file (V8 told to keep its heap small) writes no run cache, which V8 would refuse to the next run', () => {
+  rmSync(runCache(), { force: true });
+  // Over LARGE_INPUT_BYTES (src/runbook/large-input.ts) and quick to run: comment lines and one statement.
+  writeFileSync(join(dir, 'large.sql'), `${'-- a comment line of a large file, as a data dump has\n'.repeat(90_000)}SELECT 41 + 1 AS answer;\n`);
+  writeFileSync(join(dir, 'large.yaml'), 'runbook: 1\nid: cache-large\ntitle: cache large\nrisk: low\nsteps:\n  - id: one\n    title: one\n    sql_file: large.sql\n');
+  const large = cli(['run', join(dir, 'large.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(large.code, 0, large.stdout + large.stderr);
+  assert.match(large.stdout, /42/);
+  assert.equal(existsSync(runCache()), false, 'no run cache from a process whose V8 flags changed');
+  const next = cli(['run', join(dir, 'ok.yaml'), '--db', db.url, '--plain', '--yes']);
+  assert.equal(next.code, 0, next.stdout + next.stderr);
+  assert.ok(existsSync(runCache()), 'the next run that succeeds writes it');
+  assert.equal(cli(['run', join(dir, 'ok.yaml'), '--db', db.url, '--plain', '--yes']).cache, 'used (run)');
+});
