@@ -15,7 +15,8 @@ import { App } from './components/App.js';
 import { screenController } from './screen-controller.js';
 import { screenOperator } from './operator.js';
 import { makeFields } from './fields.js';
-import { colorWanted } from './theme.js';
+import { colorWanted, makeTheme } from './theme.js';
+import { Painter } from './paint.js';
 import { summaryLines } from './views/summary.js';
 import { sortEarlyKeys } from './type-ahead.js';
 import { typeAheadNote } from '../present/type-ahead.js';
@@ -104,7 +105,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   try {
     // Taken before Ink reads the terminal: the keys typed ahead come first, and only moves of the view are kept.
     const early = sortEarlyKeys(o.typeAhead?.take() ?? '');
-    screen.show(<App controller={ctl} color={o.color ?? colorWanted()} trackSize />, 20);
+    screen.show(<App controller={ctl} painter={new Painter(stdout, makeTheme(o.color ?? colorWanted()))} trackSize />, 20);
     ctl.startClock();
     for (const key of early.replay) ctl.key('', key);
     const note = typeAheadNote(early.dropped);

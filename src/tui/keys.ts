@@ -3,7 +3,9 @@
 // printable keys; elsewhere letters are commands.
 import type { Key } from 'ink';
 import type { Intent } from './intents.js';
-import type { UiState } from './state.js';
+import type { Prompt, UiState } from './state.js';
+import { frameOf } from './views/layout.js';
+import { pickerLimit, pickerTop } from './views/troubleshoot.js';
 
 export type KeyInfo = Pick<Key, 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'ctrl' | 'shift' | 'tab' | 'backspace' | 'delete' | 'meta'>;
 
@@ -33,7 +35,7 @@ export function isTyping(ui: UiState): boolean {
   return p.kind === 'inputs' || p.kind === 'danger' || (p.kind === 'blocked' && p.mode === 'skip');
 }
 
-/** Whether a list widget (the troubleshooting picker) owns the arrows and Enter. */
+/** Whether the troubleshooting list takes the arrows, j/k, digits and Enter. */
 export function isPicking(ui: UiState): boolean {
   return !ui.help && !ui.showPlan && ui.prompt?.kind === 'blocked' && ui.prompt.mode === 'troubleshoot';
 }
@@ -84,6 +86,21 @@ function fieldKey(ui: UiState, input: string, key: KeyInfo): Intent | null {
   return null;
 }
 
+/** The troubleshooting list: ↑ ↓ (or k j) move round it, Enter or the digit of a shown entry chooses. */
+function pickerKey(ui: UiState, input: string, key: KeyInfo): Intent | null {
+  const p = ui.prompt as Extract<Prompt, { kind: 'blocked' }>;
+  const n = p.entries.length;
+  if (key.upArrow || input === 'k') return { type: 'highlight_fix', index: (p.highlighted - 1 + n) % n };
+  if (key.downArrow || input === 'j') return { type: 'highlight_fix', index: (p.highlighted + 1) % n };
+  if (key.return) return { type: 'choose_fix', entryId: p.entries[p.highlighted].id };
+  if (/^[1-9]$/.test(input)) {
+    const limit = pickerLimit(n, frameOf(ui).bodyHeight);
+    const k = Number(input) - 1;
+    if (k < limit) return { type: 'choose_fix', entryId: p.entries[pickerTop(n, p.highlighted, limit) + k].id };
+  }
+  return null;
+}
+
 export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | null {
   if (key.ctrl && input === 'c') return { type: 'ctrl_c' };
   if (ui.help) {
@@ -99,7 +116,7 @@ export function keyToIntent(ui: UiState, input: string, key: KeyInfo): Intent | 
     if (key.escape) return { type: 'cancel' };
     if (input === '?') return { type: 'help' };
     if (input === 'q') return { type: 'quit' };
-    return null; // arrows, j/k, digits and Enter belong to the picker
+    return pickerKey(ui, input, key);
   }
   const p = ui.prompt;
   if (p && (p.kind === 'confirm' || p.kind === 'fix' || (p.kind === 'blocked' && p.mode === 'rollback'))) {

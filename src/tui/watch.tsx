@@ -8,7 +8,8 @@ import type { RunSink } from '../fleet/observed-run.js';
 import { altScreen } from './alt-screen.js';
 import { App } from './components/App.js';
 import { observe, type ObserveOptions } from './observe.js';
-import { colorWanted } from './theme.js';
+import { colorWanted, makeTheme } from './theme.js';
+import { Painter } from './paint.js';
 
 /** What feeds the watch screen: the watched run's events and what it waits for. */
 export type WatchFeed = RunSink;
@@ -32,7 +33,7 @@ export async function watchInteractive(o: WatchScreenOptions): Promise<RunState>
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   try {
-    screen.show(<App controller={watching.controller} color={o.color ?? colorWanted()} trackSize />, 20);
+    screen.show(<App controller={watching.controller} painter={new Painter(stdout, makeTheme(o.color ?? colorWanted()))} trackSize />, 20);
     await left;
     return watching.last();
   } finally {

@@ -8,7 +8,7 @@ process.env.FORCE_COLOR = '1';
 // eslint-disable-next-line no-control-regex
 const COLOR_SGR = /\u001B\[(?:3[0-7]|9[0-7]|4[0-7]|10[0-7]|38;|48;)[0-9;]*m/;
 
-async function frame(color: boolean): Promise<string> {
+async function frame(color: boolean, painted: boolean): Promise<string> {
   const React = (await import('react')).default;
   const { render, cleanup } = await import('ink-testing-library');
   const { App } = await import('../../src/tui/components/App.js');
@@ -16,9 +16,13 @@ async function frame(color: boolean): Promise<string> {
   const { atSteps, events, NOW } = await import('./helpers.js');
   let ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW }, { type: 'item_finished', key: 'step:indexes', verdicts: [{ label: 'plan', ok: false, expected: 'a', actual: 'b' }], durationMs: 1, at: NOW });
   ui = { ...ui, selected: 'step:indexes' };
-  const r = render(React.createElement(App, { controller: new TuiController(ui, { frameMs: 0 }), color }));
+  const { Painter } = await import('../../src/tui/paint.js');
+  const { paintedTerminal } = await import('./helpers.js');
+  const term = paintedTerminal(ui.size.rows);
+  const painter = painted ? new Painter(term, makeTheme(color)) : undefined;
+  const r = render(React.createElement(App, { controller: new TuiController(ui, { frameMs: 0 }), color, painter }));
   await new Promise((res) => setTimeout(res, 30));
-  const out = r.lastFrame() ?? '';
+  const out = painted ? term.raw().join('\n') : (r.lastFrame() ?? '');
   cleanup();
   return out;
 }
@@ -33,14 +37,18 @@ test('NO_COLOR (any non-empty value) and TERM=dumb turn color off', () => {
   assert.equal(makeTheme(false).dimOf('muted'), true, 'muted text stays distinct without color');
 });
 
-test('with color: the screen uses color', async () => {
-  assert.match(await frame(true), COLOR_SGR);
-});
+// The run screen is painted (paint.ts); inside the fleet view, Ink draws it.
+for (const painted of [true, false]) {
+  const how = painted ? 'painted' : 'in Ink';
+  test(`${how}, with color: the screen uses color`, async () => {
+    assert.match(await frame(true, painted), COLOR_SGR);
+  });
 
-test('without color: not one color code, but still bold and inverse', async () => {
-  const out = await frame(false);
-  assert.doesNotMatch(out, COLOR_SGR);
-  assert.match(out, /\u001B\[1m/, 'bold');
-  assert.match(out, /\u001B\[7m/, 'inverse');
-  assert.match(out, /✗ FAILED/);
-});
+  test(`${how}, without color: not one color code, but still bold and inverse`, async () => {
+    const out = await frame(false, painted);
+    assert.doesNotMatch(out, COLOR_SGR);
+    assert.match(out, /\u001B\[1m/, 'bold');
+    assert.match(out, /\u001B\[7m/, 'inverse');
+    assert.match(out, /✗ FAILED/);
+  });
+}

@@ -114,3 +114,47 @@ export function frameProblems(frame: string, columns: number, rows: number): str
   if (/undefined|NaN|\[object Object\]/.test(frame)) problems.push('a value leaked: undefined, NaN or [object Object]');
   return problems;
 }
+
+/**
+ * A terminal for the painter (src/tui/paint.ts) to draw on: it applies what is
+ * written — row moves, clears, text — to its rows, so a test reads the screen
+ * as a terminal would show it after the painter's writes, changed rows only.
+ */
+export interface PaintedTerminal {
+  isTTY: boolean;
+  write(text: string): boolean;
+  /** The screen as text (styles removed, each row's trailing spaces trimmed). */
+  screen(): string;
+  /** The rows with their escape codes, as written. */
+  raw(): string[];
+  writes: string[];
+}
+
+export function paintedTerminal(rows = 24): PaintedTerminal {
+  let shown: string[] = Array.from({ length: rows }, () => '');
+  const writes: string[] = [];
+  return {
+    isTTY: true,
+    writes,
+    write(text: string) {
+      writes.push(text);
+      let row = 0;
+      // eslint-disable-next-line no-control-regex
+      for (const m of text.matchAll(/\u001B\[(\d+);1H|\u001B\[2J|\u001B\[K|\u001B\[\?\d+[hl]|[^\u001B]+|\u001B\[[0-9;]*m/g)) {
+        if (m[1] !== undefined) {
+          row = Number(m[1]) - 1;
+          shown[row] = '';
+        } else if (m[0] === '\u001B[2J') shown = shown.map(() => '');
+        else if (m[0] === '\u001B[K' || m[0].startsWith('\u001B[?')) continue;
+        else shown[row] += m[0];
+      }
+      return true;
+    },
+    screen: () =>
+      shown
+        .map((r) => stripAnsi(r).trimEnd())
+        .join('\n')
+        .replace(/\n+$/, ''),
+    raw: () => [...shown],
+  };
+}

@@ -128,10 +128,22 @@ describe('keys at y/n questions', () => {
 
 describe('keys in the troubleshooting picker', () => {
   const ui = withPrompt(blockedPrompt('troubleshoot'));
-  test('arrows, j/k, digits and Enter belong to the list widget', () => {
-    for (const [input, key] of [['', { upArrow: true }], ['', { downArrow: true }], ['j', {}], ['k', {}], ['1', {}], ['', { return: true }]] as const) {
-      assert.equal(keyToIntent(ui, input, k(key)), null);
-    }
+  test('↑ ↓ and k j move round the list, Enter chooses the highlighted entry, a digit the shown entry of that number', () => {
+    const cases: Array<[string, Partial<KeyInfo>, unknown]> = [
+      ['', { upArrow: true }, { type: 'highlight_fix', index: 1 }],
+      ['k', {}, { type: 'highlight_fix', index: 1 }],
+      ['', { downArrow: true }, { type: 'highlight_fix', index: 1 }],
+      ['j', {}, { type: 'highlight_fix', index: 1 }],
+      ['', { return: true }, { type: 'choose_fix', entryId: 'relation-exists' }],
+      ['1', {}, { type: 'choose_fix', entryId: 'relation-exists' }],
+      ['2', {}, { type: 'choose_fix', entryId: 'advice' }],
+      ['3', {}, null],
+      ['r', {}, null],
+    ];
+    for (const [input, key, intent] of cases) assert.deepEqual(keyToIntent(ui, input, k(key)), intent, `${input} ${JSON.stringify(key)}`);
+    const onLast = withPrompt({ ...blockedPrompt('troubleshoot'), highlighted: 1 } as Prompt);
+    assert.deepEqual(keyToIntent(onLast, '', k({ downArrow: true })), { type: 'highlight_fix', index: 0 }, 'down from the last entry goes round to the first');
+    assert.deepEqual(keyToIntent(onLast, '', k({ return: true })), { type: 'choose_fix', entryId: 'advice' });
   });
   test('Esc goes back, q quits, ? helps', () => {
     assert.deepEqual(keyToIntent(ui, '', k({ escape: true })), { type: 'cancel' });

@@ -1,5 +1,6 @@
-// The screen, rendered with ink-testing-library: each view, and each key as a
-// person would press it, at 80×24 and wide.
+// The screen as the run draws it, on a terminal the painter writes to: each
+// view, and each key as a person would press it (through Ink's input, with
+// ink-testing-library), at 80×24 and wide.
 import { NO_TROUBLESHOOTING } from '../../src/checks/troubleshoot.js';
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,9 @@ import type { UiState } from '../../src/tui/state.js';
 import { update } from '../../src/tui/store.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
 import type { MonitorSample } from '../../src/exec/postgres/monitor.js';
-import { atSteps, events, frameProblems, makeRunbook, makeUi, NOW, started, stripAnsi, target } from './helpers.js';
+import { atSteps, events, frameProblems, makeRunbook, makeUi, NOW, paintedTerminal, started, target } from './helpers.js';
+import { Painter } from '../../src/tui/paint.js';
+import { makeTheme } from '../../src/tui/theme.js';
 import { columns as displayColumns } from '../../src/present/width.js';
 
 const KEY = {
@@ -42,9 +45,10 @@ async function mount(ui: UiState): Promise<Mounted> {
   const ctl = new TuiController(ui, { frameMs: 0, clock: () => NOW, measure: detailGeometry });
   const calls: string[] = [];
   ctl.setHooks({ interrupt: () => calls.push('interrupt'), stop: () => calls.push('stop'), exit: () => calls.push('exit'), forceExit: () => calls.push('force_exit') });
-  const r = render(<App controller={ctl} color={false} />);
+  const term = paintedTerminal(ui.size.rows);
+  const r = render(<App controller={ctl} color={false} painter={new Painter(term, makeTheme(false))} />);
   await tick();
-  const frame = () => stripAnsi(r.lastFrame() ?? '');
+  const frame = () => term.screen();
   return {
     ctl,
     calls,
