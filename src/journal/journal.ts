@@ -3,8 +3,10 @@
 // of the journal's own (a session resumed, the rollback plan). Each line is
 // written and fsync'ed before the call returns, so the session never starts
 // its next action before what came before is on disk — except an item's
-// output lines, which are written in batches (see JournalWriter.event).
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+// output lines, which are written in batches, and an item's start, whose
+// fsync runs while the step gets ready and is awaited before the step's first
+// effect (see JournalWriter.event and synced).
+import { closeSync, fstatSync, fsync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { onState } from './fs-errors.js';
 import type { RunEvent } from '../engine/events.js';
@@ -164,6 +166,15 @@ export class JournalWriter {
    * before it; a run cut off by a power loss right after a step finished
    * resumes by verifying that step again (journal/reconcile.ts). One fsync per
    * step instead of two or three: on a busy disk each costs milliseconds.
+   *
+   * An item's start (item_started) is written before the call returns, like
+   * every line, and its fsync is started then and runs while the step gets
+   * ready (its statements split and bound, its lock context built, its
+   * heading printed): the step's first effect — a statement or a COMMIT sent,
+   * a command started — awaits synced() first, so the journal still says the
+   * step started, on disk, before anything of it can happen. A killed process
+   * loses nothing either way: the line was handed to the OS before the call
+   * returned.
    */
   event(event: RunEvent): { seq: number; line: string } {
     const seq = ++this.seq;
@@ -171,20 +182,83 @@ export class JournalWriter {
     // A statement is on its way to the server: its line is written first (not fsync'ed), so a killed process's journal names it.
     if (event.type === 'item_output' && event.events.some((e) => e.type === 'statement_started')) return { seq, line: this.line(record, false) };
     if (UNSYNCED.has(event.type)) return { seq, line: this.buffer(record) };
+    if (event.type === 'item_started') return { seq, line: this.line(record, 'started') };
     return { seq, line: this.line(record) };
+  }
+
+  /**
+   * Resolves once every line an fsync was started for (an item's start, see
+   * event()) is on disk; at once when none is waiting. Rejects if that fsync
+   * failed (the next write throws the same error).
+   */
+  synced(): Promise<void> {
+    const target = this.deferred;
+    if (this.durable >= target) return DONE;
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ target, resolve, reject }));
+  }
+
+  /** Lines whose fsync was started in the background (numbered), and how many of them are known to be on disk. */
+  private deferred = 0;
+  private durable = 0;
+  private syncing = false;
+  private closing = false;
+  private waiters: { target: number; resolve: () => void; reject: (err: unknown) => void }[] = [];
+
+  /** Starts an fsync in the background for every line written so far, unless one is running (it is started again when that one ends). */
+  private syncInBackground(): void {
+    if (this.syncing || this.fd === null) return;
+    const fd = this.fd;
+    const covers = this.deferred;
+    this.syncing = true;
+    fsync(fd, (err) => {
+      this.syncing = false;
+      if (err) {
+        this.failure ??= err;
+        const waiting = this.waiters;
+        this.waiters = [];
+        for (const w of waiting) w.reject(err);
+      } else this.settle(covers);
+      if (this.closing) {
+        // close() has fsync'ed and written its last; the descriptor was kept open for this fsync alone.
+        closeSync(fd);
+        return;
+      }
+      if (!err && this.deferred > this.durable) this.syncInBackground();
+    });
+  }
+
+  /** Every line numbered up to `covers` is on disk: the waiters for them go on. */
+  private settle(covers: number): void {
+    if (covers <= this.durable) return;
+    this.durable = covers;
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) {
+      if (w.target <= covers) w.resolve();
+      else this.waiters.push(w);
+    }
   }
 
   write(record: BodyRecord): string {
     return this.line(record);
   }
 
-  private line(record: JournalRecord, sync = true): string {
+  /** Writes a line now; `sync`: fsync'ed before returning (true), not on its own (false), or in the background, awaited by synced() ('started'). */
+  private line(record: JournalRecord, sync: boolean | 'started' = true): string {
     if (this.fd === null) throw new Error(`journal ${this.path} is closed`);
     if (this.failure) throw this.failure;
     const text = JSON.stringify(record);
     this.pending.push(text, '\n');
     this.flush();
-    if (sync) fsyncSync(this.fd);
+    if (sync === 'started') {
+      this.deferred++;
+      this.syncInBackground();
+    } else if (sync) {
+      fsyncSync(this.fd);
+      // This fsync covers every line before it, those in the background too.
+      this.settle(this.deferred);
+    }
     return text;
   }
 
@@ -231,11 +305,16 @@ export class JournalWriter {
     if (this.fd !== null) {
       this.flush();
       fsyncSync(this.fd);
-      closeSync(this.fd);
+      this.settle(this.deferred);
+      // An fsync still running in the background has the descriptor: it closes it when it ends.
+      if (this.syncing) this.closing = true;
+      else closeSync(this.fd);
     }
     this.fd = null;
   }
 }
+
+const DONE = Promise.resolve();
 
 /** Where the last complete line ends (0 when there is none). */
 function lastNewlineEnd(fd: number, size: number): number {

@@ -163,6 +163,8 @@ export async function openRecord(req: RecordRequest): Promise<OpenResult> {
         planLines(plan).forEach((l) => req.show?.(l));
       }
       undone?.onEvent(state, event);
+      // An item's start is fsync'ed in the background (JournalWriter.event): the session holds the item's first effect until it is on disk.
+      if (event.type === 'item_started') return journal.synced();
     };
     return { ok: true, record: { runId, operator, ...(shared ? { recorded: () => shared!.flush() } : {}), journalPath: journal.path, resumeFrom: req.resume?.state, rollbackPlan: plan, listener, close: closeAll } };
   } catch (err) {

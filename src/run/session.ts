@@ -31,7 +31,14 @@ import { reconcile } from '../journal/reconcile.js';
 import { consentOf, type Operator } from './operator.js';
 import { passwordOf, secretInputValues, Secrets } from '../exec/secrets.js';
 
-export type Listener = (state: RunState, event: RunEvent) => void;
+/**
+ * Told every event, after the state took it. A listener may return a promise
+ * for an item's start (item_started): the journal does, whose line for it is
+ * fsync'ed in the background while the step gets ready (JournalWriter.event).
+ * The item's first effect — a statement or COMMIT sent, a command started —
+ * waits for it; if it rejects, the step fails before anything of it ran.
+ */
+export type Listener = (state: RunState, event: RunEvent) => void | Promise<void>;
 
 /**
  * The operator quit (the screen's q) while a question was open: the question's
@@ -150,7 +157,24 @@ export class RunSession {
     // The inputs stay as given (the run binds them; every channel replaces secret ones); the target is built without the password.
     const event = raw.type === 'inputs_set' || raw.type === 'target_pinned' ? raw : this.secrets.value(raw);
     this.latest = reduce(this.latest, event);
-    for (const listener of this.listeners) listener(this.latest, event);
+    for (const listener of this.listeners) {
+      const held = listener(this.latest, event);
+      if (held && event.type === 'item_started') {
+        held.catch(() => {}); // awaited (and its failure reported) by the item's first effect; an item without one has none to report
+        this.held.push(held);
+      }
+    }
+  }
+
+  /** What an item's first effect waits for: the listeners' promises for its start (see Listener). */
+  private held: Promise<void>[] = [];
+
+  /** Resolves once every listener's promise for the items started so far has (the journal's line on disk); throws the first failure. */
+  private async started(): Promise<void> {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    await Promise.all(held);
+    this.held = this.held.filter((h) => !held.includes(h));
   }
 
   /**
@@ -413,6 +437,16 @@ export class RunSession {
     }
   }
 
+  /** What a step's statement awaits before it goes out: the step's start on disk (see Listener), then the shared record. */
+  private beforeSend(): () => Promise<void> {
+    const shared = this.options.beforeSend;
+    if (!shared) return () => this.started();
+    return async () => {
+      await this.started();
+      await shared();
+    };
+  }
+
   /** The lock model's findings for a step, judged for the pinned server (computed once per run). */
   private findingsOf(stepId: string): StepFinding[] | undefined {
     return this.lockViews().findings.get(stepId);
@@ -466,7 +500,9 @@ export class RunSession {
       );
     }
     const done = isSql && progress !== undefined && committed >= progress.total && progress.total > 0;
-    const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total, ...(this.options.beforeSend ? { beforeSend: this.options.beforeSend } : {}) } : undefined;
+    const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total, beforeSend: this.beforeSend() } : undefined;
+    // A SQL step waits for its start to be journalled before each statement it sends (beforeSend); anything else before it starts.
+    if (!isSql && !done) await this.started();
     const result = done
       ? emptyResult()
       : await runAction(ctx, step, this.listener(item.key), {

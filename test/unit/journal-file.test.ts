@@ -84,6 +84,42 @@ describe('the journal file', () => {
     assert.throws(() => JournalWriter.create(path, header(rb())), /EEXIST/, 'a journal is never overwritten');
   });
 
+  test('an item start is in the file when event returns, and synced() waits for its fsync, run in the background', async () => {
+    const path = join(tmp(), 'r1.jsonl');
+    const w = JournalWriter.create(path, header(rb()));
+    w.event({ type: 'inputs_set', inputs: { password: '***', n: 1 }, at });
+    w.event({ type: 'target_pinned', target, at });
+    await w.synced(); // nothing waits: resolved at once
+    w.event(started('step:one'));
+    assert.match(readFileSync(path, 'utf8').trim().split('\n').at(-1)!, /"item_started"/, 'written before event returned');
+    let done = false;
+    const synced = w.synced().then(() => (done = true));
+    // The fsync's end comes from the thread pool, never within the microtasks of the call that started it.
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    assert.equal(done, false, 'the fsync runs in the background: not on disk yet, as far as synced() knows');
+    await synced;
+    assert.equal(done, true);
+    // Starts while another is still being fsync'ed are each waited for; a synchronous line covers all before it.
+    w.event(finished('step:one'));
+    w.event(started('step:two'));
+    const second = w.synced();
+    w.event({ type: 'item_finished', key: 'step:two', verdicts: [], durationMs: 1, at });
+    w.event(started('step:three'));
+    const third = w.synced();
+    await Promise.all([second, third]);
+    w.event({ type: 'item_finished', key: 'step:three', verdicts: [], durationMs: 1, at });
+    w.event(started('step:four'));
+    const fourth = w.synced();
+    // Closed while that fsync may still run: close() fsyncs itself, and the descriptor stays open until the background fsync ends.
+    w.close();
+    await fourth;
+    assert.deepEqual(
+      readJournal(path).events.map((e) => e.type),
+      ['inputs_set', 'target_pinned', 'item_started', 'item_finished', 'item_started', 'item_finished', 'item_started', 'item_finished', 'item_started'],
+    );
+    assert.throws(() => w.event(started('step:four')), /is closed/);
+  });
+
   test('a version-1 journal, one output line per event, is read as bursts of one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-journal-'));
     const path = join(dir, 'v1.jsonl');

@@ -296,7 +296,7 @@ async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: T
       made.subscribe(journal.listener);
       if (tracing) made.subscribe(tracing.listener);
       // Where the approval comes from, with the run's id: in plain output (the screen's footer says it; JSON has the event).
-      if (show) made.subscribe((_s, e) => e.type === 'approval_requested' && show(`   another database role approves it: runbook approve ${journal.runId} --db ${redactUrl(url!)}`));
+      if (show) made.subscribe((_s, e) => void (e.type === 'approval_requested' && show(`   another database role approves it: runbook approve ${journal.runId} --db ${redactUrl(url!)}`)));
       // A hosted run (a fleet's) notifies through its host, which names the fleet.
       if (webhook && !extra.host) {
         notices = runNotices(webhook, { runbook: rb.id, run: journal.runId, target: redactUrl(url!) });
