@@ -27,8 +27,8 @@ const cli = runCached(join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs'), {
   writeCache: Boolean(process.env.RUNBOOK_WRITE_CODE_CACHE),
   report: Boolean(process.env.RUNBOOK_DEBUG_CODE_CACHE),
   own: isRun ? (screen ? 'screen' : 'run') : undefined,
-  // The screen keeps V8's young generation small (src/tui/load.ts): its cache is made with that flag.
-  ownFlags: screen ? ['--semi-space-growth-factor=1'] : [],
+  // The screen keeps V8's heap small (SCREEN_V8_FLAGS in src/tui/load.ts): its cache is made with those flags.
+  ownFlags: screen ? ['--semi-space-growth-factor=1', '--optimize-for-size'] : [],
   // Not from a process that changed V8's flags (src/runbook/large-input.ts): V8 would refuse that cache.
   keep: (code) => code === 0 && !globalThis[Symbol.for('runbook.v8-flags-changed')],
 });
