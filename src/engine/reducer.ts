@@ -15,7 +15,34 @@ export function isDone(item: ItemState): boolean {
 
 /** Index of the first item that is not done, or -1 when all are. */
 export function frontier(state: RunState): number {
-  return state.items.findIndex((item) => !isDone(item));
+  const items = state.items;
+  let at = frontiers.get(items);
+  if (at === undefined) {
+    at = firstNotDone(items, 0);
+    frontiers.set(items, at);
+  }
+  return at;
+}
+
+function firstNotDone(items: readonly ItemState[], from: number): number {
+  for (let i = from; i < items.length; i++) if (!isDone(items[i])) return i;
+  return -1;
+}
+
+/**
+ * The frontier of an items array, known without a scan: an update that
+ * changes item i (see update) moves it only by what item i became, so the
+ * copy's frontier follows from its original's (the run loop asks for it
+ * several times per step).
+ */
+const frontiers = new WeakMap<readonly ItemState[], number>();
+
+function frontierAfter(was: number, items: readonly ItemState[], i: number): number {
+  const done = isDone(items[i]);
+  if (was === -1) return done ? -1 : i;
+  if (i < was) return done ? was : i;
+  if (i === was) return done ? firstNotDone(items, i + 1) : was;
+  return was;
 }
 
 /**
@@ -56,6 +83,8 @@ function update(state: RunState, key: string, change: (item: ItemState) => ItemS
   items[i] = change(items[i]);
   // change() keeps the item's key (every transition spreads the item it is given).
   if (items[i].key === key) positions.set(items, positionsOf(state.items));
+  const was = frontiers.get(state.items);
+  if (was !== undefined) frontiers.set(items, frontierAfter(was, items, i));
   return { ...state, items };
 }
 

@@ -137,18 +137,23 @@ function mask(value: unknown, secrets: Secrets): unknown {
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
     const plain = proto === Object.prototype || proto === null;
-    // Anything but a plain object becomes one, with its own enumerable fields (as it always did).
-    let out: Record<string, unknown> | null = plain ? null : {};
-    // Object.keys, not Object.entries: no pair array per field (a notice storm walks 100,000 events).
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      const v = (value as Record<string, unknown>)[k];
-      const masked = mask(v, secrets);
-      if (out) out[k] = masked;
-      else if (masked !== v) (out = { ...(value as Record<string, unknown>) })[k] = masked;
+    const fields = value as Record<string, unknown>;
+    if (plain) {
+      // for…in, not Object.entries: no array per object and none per field (a notice storm walks 100,000 events).
+      // A plain object's own enumerable fields are all for…in sees: Object.prototype has no enumerable ones.
+      let out: Record<string, unknown> | null = null;
+      for (const k in fields) {
+        const v = fields[k];
+        const masked = mask(v, secrets);
+        if (out) out[k] = masked;
+        else if (masked !== v) (out = { ...fields })[k] = masked;
+      }
+      return out ?? value;
     }
-    return out ?? value;
+    // Anything but a plain object becomes one, with its own enumerable fields (as it always did).
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(fields)) out[k] = mask(fields[k], secrets);
+    return out;
   }
   return value;
 }

@@ -214,3 +214,34 @@ describe('output, decisions and the end', () => {
     assert.equal(frontier(s), -1);
   });
 });
+
+test('the frontier carried from state to state is the one a scan finds, over seeded walks of starts, passes, failures, retries, skips and roll-backs', () => {
+  const scan = (s: RunState) => s.items.findIndex((i) => i.status !== 'passed' && i.status !== 'skipped');
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  let compared = 0;
+  for (let walk = 0; walk < 40; walk++) {
+    let s = ready();
+    // The first question of a state is answered by a scan; after that each state inherits it from the one before.
+    assert.equal(frontier(s), scan(s));
+    for (let n = 0; n < 60; n++) {
+      const f = frontier(s);
+      assert.equal(f, scan(s), `walk ${walk}, event ${n}`);
+      compared++;
+      if (f === -1) break;
+      const item = s.items[f];
+      if (item.status === 'pending') s = reduce(s, started(item.key));
+      else if (item.status === 'running') s = reduce(s, finished(item.key, next() < 0.3 ? [bad] : [ok]));
+      else if (item.skippable && next() < 0.5) s = reduce(s, { type: 'item_skipped', key: item.key, reason: 'seeded', at });
+      else s = reduce(s, { type: 'item_retry', key: item.key, at });
+    }
+    // A rollback marks done steps rolled back (not done), newest first: the frontier moves back to each.
+    const done = s.items.filter((i) => i.status === 'passed').reverse();
+    for (const item of done.filter(() => next() < 0.4)) {
+      s = reduce(s, { type: 'item_rolled_back', key: item.key, at });
+      assert.equal(frontier(s), scan(s), `walk ${walk}, rolled back ${item.key}`);
+      compared++;
+    }
+  }
+  assert.ok(compared > 400, `${compared} states compared`);
+});
