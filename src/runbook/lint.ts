@@ -7,7 +7,7 @@ import { LIMITS, outsideTree, readTextFile } from './files.js';
 import { scriptPaths } from './script-paths.js';
 import { conditionTypeProblem, validateCondition } from '../checks/conditions.js';
 import { validateTextMatch } from '../checks/textmatch.js';
-import { bindPlaceholders, ensureParser, placeholdersIn, splitSql } from '../sql/index.js';
+import { bindPlaceholders, ensureParser, parseTreeOf, placeholdersIn, splitSql } from '../sql/index.js';
 import { PlaceholderError } from '../sql/errors.js';
 import { isRuleId, openFindings, RULES } from '../sql/findings.js';
 import { runbookFindings, type RunbookFinding } from './findings.js';
@@ -275,7 +275,7 @@ function checkSql(inputs: Readonly<Record<string, Input>>, sql: string, path: Pa
   const samples = Object.fromEntries(Object.entries(inputs).map(([name, spec]) => [name, sampleValue(spec)]));
   for (const stmt of statements) {
     try {
-      bindPlaceholders(stmt.text, samples, { line: stmt.line, column: stmt.column });
+      bindPlaceholders(stmt.text, samples, { line: stmt.line, column: stmt.column, tree: parseTreeOf(stmt) });
     } catch (err) {
       if (err instanceof PlaceholderError) problems.push(at(err.line, err.column, err.message));
     }

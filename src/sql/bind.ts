@@ -51,13 +51,17 @@ function parseMasked(masked: string, found: FoundPlaceholder[], fail: Fail, fail
 /**
  * Replace {{ inputs.x }} with $1..$n (the same input reuses its number) and
  * {{ ident inputs.x }} with quoteIdent(value). opts.line/column: where the
- * statement starts in its source, so errors point at the source.
+ * statement starts in its source, so errors point at the source. opts.tree:
+ * the statement's parse tree when splitSql made it (parseTreeOf): splitSql
+ * parsed the same text with its placeholders masked the same way, so it is not
+ * parsed a second time (a runbook's lint and a step's start bind every
+ * statement). The scanner's check of every placeholder's place still runs.
  * Needs ensureParser() when the statement has placeholders.
  */
 export function bindPlaceholders(
   statementText: string,
   inputs: Record<string, InputValue>,
-  opts: { line?: number; column?: number } = {},
+  opts: { line?: number; column?: number; tree?: Node } = {},
 ): BoundSql {
   const start = { line: opts.line ?? 1, column: opts.column ?? 1 };
   const at = (index: number) => positionWithin(statementText, index, start);
@@ -79,7 +83,7 @@ export function bindPlaceholders(
     if (!Object.hasOwn(inputs, p.name)) fail(p.start, unknownInput(p, inputs));
   }
   const masked = maskPlaceholders(statementText, found);
-  const node = parseMasked(masked, found, fail, failSyntax);
+  const node = opts.tree ?? parseMasked(masked, found, fail, failSyntax);
   const firstValue = found.find((p) => !p.ident);
   if (firstValue && node && !acceptsParameters(node)) fail(firstValue.start, noParameterMessage(firstValue, masked, node));
 

@@ -6,6 +6,7 @@ import {
   PlaceholderError,
   placeholdersIn,
   quoteIdent,
+  parseTreeOf,
   sourcePosition,
   splitSql,
   type InputValue,
@@ -168,6 +169,57 @@ describe('bindPlaceholders: refused with a position and advice', () => {
 
   test('a hand-written $1 next to placeholders is refused', () => {
     assert.match(refused('SELECT $1, {{ inputs.v }}', { v: 1 }).message, /\$1 is a positional parameter written by hand/);
+  });
+});
+
+describe('bindPlaceholders with the parse tree splitSql made', () => {
+  /** What bindPlaceholders gives, or the error it throws (kind, message, position). */
+  const outcome = (run: () => unknown) => {
+    try {
+      return { ok: run() };
+    } catch (e) {
+      const err = e as { name: string; message: string; line?: number; column?: number };
+      return { failed: [err.name, err.message, err.line, err.column] };
+    }
+  };
+  const inputs = { v: 1, name: INJECTION, t: 'orders', min: 5, s: 'x' };
+  const SOURCES = [
+    'SELECT {{ inputs.v }}::int AS v;\nUPDATE t SET a = {{ inputs.v }} WHERE b = {{ inputs.name }};',
+    'INSERT INTO {{ ident inputs.t }} (a, b) VALUES ({{ inputs.v }}, {{ inputs.name }}) RETURNING *',
+    '-- a comment {{ inputs.v }}\nDELETE FROM t WHERE id = {{ inputs.v }};\n/* trailing */',
+    'CREATE INDEX idx ON t (a)\n  WHERE a > {{ inputs.min }};\nSELECT 1',
+    'CREATE MATERIALIZED VIEW mv AS SELECT {{ inputs.v }};',
+    'CREATE TABLE {{ ident inputs.t }}_copy AS SELECT {{ inputs.v }} AS v;',
+    'EXPLAIN SELECT * FROM t WHERE a = {{ inputs.v }};',
+    "SELECT '{{ inputs.name }}';\nSELECT $q$ {{ inputs.v }} $q$;",
+    'SELECT a{{ inputs.s }} FROM t;\nSELECT $1, {{ inputs.v }};',
+    'DO $$ BEGIN PERFORM {{ inputs.v }}; END $$;\nCALL p({{ inputs.v }});',
+  ];
+
+  test('gives what parsing the statement again gives, results and refusals alike', () => {
+    let refusals = 0;
+    let statements = 0;
+    for (const source of SOURCES) {
+      for (const stmt of splitSql(source)) {
+        const tree = parseTreeOf(stmt);
+        assert.ok(tree, stmt.text);
+        const opts = { line: stmt.line, column: stmt.column };
+        const again = outcome(() => bindPlaceholders(stmt.text, inputs, opts));
+        assert.deepEqual(outcome(() => bindPlaceholders(stmt.text, inputs, { ...opts, tree })), again, stmt.text);
+        if ('failed' in again) refusals++;
+        statements++;
+      }
+    }
+    // Both kinds are covered: statements bound, and refusals of where a value stands (found from the tree) or of its token.
+    assert.ok(refusals >= 6 && statements - refusals >= 6, `${refusals} refused of ${statements}`);
+  });
+
+  test('the tree given is the one used: the statement is not parsed again', () => {
+    const [select] = splitSql('SELECT {{ inputs.v }}');
+    const [index] = splitSql('CREATE INDEX idx ON t (a) WHERE a > {{ inputs.v }}');
+    assert.deepEqual(bindPlaceholders(select.text, { v: 1 }, { tree: parseTreeOf(select) }).params, [1]);
+    // With CREATE INDEX's tree, the SELECT is judged as a CREATE INDEX: no bind parameter there.
+    assert.throws(() => bindPlaceholders(select.text, { v: 1 }, { tree: parseTreeOf(index) }), /not in CREATE INDEX/);
   });
 });
 

@@ -1,7 +1,7 @@
 // Everything about a step's SQL that can be refused without the server:
 // syntax, placeholders, inputs, COPY from the client. Refusing here means a
 // broken step never half-runs.
-import { bindPlaceholders, ensureParser, splitSql } from '../../sql/index.js';
+import { bindPlaceholders, ensureParser, parseTreeOf, splitSql } from '../../sql/index.js';
 import type { BoundSql, InputValue, SqlStatement } from '../../sql/index.js';
 import type { ExecError } from '../types.js';
 import { internalError } from './errors.js';
@@ -32,7 +32,7 @@ export async function prepareStep(source: string, inputs: Record<string, InputVa
       };
     }
     try {
-      bound.push(bindPlaceholders(stmt.text, inputs, { line: stmt.line, column: stmt.column }));
+      bound.push(bindPlaceholders(stmt.text, inputs, { line: stmt.line, column: stmt.column, tree: parseTreeOf(stmt) }));
     } catch (err) {
       return { error: { ...positionedError(err), ...at } };
     }
