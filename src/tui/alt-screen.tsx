@@ -3,9 +3,7 @@
 import type React from 'react';
 import { render, type Instance } from 'ink';
 
-const ENTER_ALT = '\u001B[?1049h\u001B[H\u001B[2J';
-const LEAVE_ALT = '\u001B[?1049l';
-const SHOW_CURSOR = '\u001B[?25h';
+import { ENTER_ALT, LEAVE_ALT, SHOW_CURSOR } from './terminal-codes.js';
 
 export interface ScreenIo {
   stdin?: NodeJS.ReadStream;
