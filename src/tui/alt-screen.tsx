@@ -3,7 +3,9 @@
 import type React from 'react';
 import { render, type Instance } from 'ink';
 
-import { ENTER_ALT, LEAVE_ALT, SHOW_CURSOR } from './terminal-codes.js';
+const ENTER_ALT = '\u001B[?1049h\u001B[H\u001B[2J';
+const LEAVE_ALT = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
 
 export interface ScreenIo {
   stdin?: NodeJS.ReadStream;

@@ -1,19 +1,22 @@
-// `runbook run` in a terminal: the painted run screen (painted.ts). It shows the screen, asks for
+// `runbook run` in a terminal: the Ink screen. It mounts the screen, asks for
 // the inputs, builds the session through the caller's factory (so the journal
 // and everything else the command wires stays the same as in plain mode),
 // shows the run as it happens, answers the session's questions from keys, and
 // leaves the terminal as it found it, with a plain summary printed after.
-import { showPainted, type PaintedScreen } from './painted.js';
+import { altScreen } from './alt-screen.js';
+import React from 'react';
 import type { RunState } from '../engine/state.js';
 import type { RunKind } from '../engine/state.js';
 import type { Operator } from '../run/operator.js';
 import type { RunSession } from '../run/session.js';
 import type { Runbook } from '../runbook/load.js';
 import type { Step } from '../runbook/schema.js';
+import { App } from './components/App.js';
 import { screenController } from './screen-controller.js';
 import { screenOperator } from './operator.js';
 import { makeFields } from './fields.js';
-import { colorWanted } from './theme.js';
+import { colorWanted, makeTheme } from './theme.js';
+import { Painter } from './paint.js';
 import { summaryLines } from './views/summary.js';
 import { sortEarlyKeys } from './type-ahead.js';
 import { typeAheadNote } from '../present/type-ahead.js';
@@ -78,7 +81,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   });
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
-  let screen: PaintedScreen | undefined;
+  const screen = altScreen({ stdin, stdout });
   const onSigint = () => ctl.dispatch({ type: 'ctrl_c' }, true);
   const onTerm = () => {
     ctl.dispatch({ type: 'ctrl_c' }, true);
@@ -90,7 +93,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   ctl.setHooks({
     exit: () => leave(),
     forceExit: () => {
-      screen?.restore();
+      screen.restore();
       stdout.write('runbook: left while a cancel was still pending on the server; check pg_stat_activity for a statement of ours.\n');
       process.exit(130);
     },
@@ -100,9 +103,9 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   let session: RunSession | undefined;
   let watch: ReturnType<typeof watchServer> | undefined;
   try {
-    // Taken before the screen reads the terminal: the keys typed ahead come first, and only moves of the view are kept.
+    // Taken before Ink reads the terminal: the keys typed ahead come first, and only moves of the view are kept.
     const early = sortEarlyKeys(o.typeAhead?.take() ?? '');
-    screen = showPainted(ctl, { stdin, stdout, color: o.color ?? colorWanted() });
+    screen.show(<App controller={ctl} painter={new Painter(stdout, makeTheme(o.color ?? colorWanted()))} trackSize />, 20);
     ctl.startClock();
     for (const key of early.replay) ctl.key('', key);
     const note = typeAheadNote(early.dropped);
@@ -133,7 +136,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<RunState | 
   } finally {
     await watch?.stop().catch(() => {});
     ctl.dispose();
-    screen?.restore();
+    screen.restore();
     // The screen is gone: keys typed now are not echoed above the summary, nor left for the shell.
     o.typeAhead?.hold();
     process.off('SIGINT', onSigint);

@@ -66,7 +66,7 @@ function layoutReady(): Promise<void> | undefined {
   return (globalThis as Record<symbol, Promise<void> | undefined>)[Symbol.for('runbook.layout-ready')];
 }
 
-/** The run screen (and a watch's): painted (painted.ts), it loads neither React nor Ink nor Yoga. */
+/** The run screen. */
 export function loadTui(): Promise<typeof import('./index.js')> {
   return importScreen(() => import('./index.js'));
 }

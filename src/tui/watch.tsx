@@ -2,11 +2,14 @@
 // run is someone else's (another terminal, another machine): its recorded
 // events come in through `source` and are applied as the operator's own screen
 // applies them; no key acts on it (store.ts: a watcher only looks and leaves).
+import React from 'react';
 import type { RunState } from '../engine/state.js';
 import type { RunSink } from '../fleet/observed-run.js';
-import { showPainted, type PaintedScreen } from './painted.js';
+import { altScreen } from './alt-screen.js';
+import { App } from './components/App.js';
 import { observe, type ObserveOptions } from './observe.js';
-import { colorWanted } from './theme.js';
+import { colorWanted, makeTheme } from './theme.js';
+import { Painter } from './paint.js';
 
 /** What feeds the watch screen: the watched run's events and what it waits for. */
 export type WatchFeed = RunSink;
@@ -24,18 +27,18 @@ export async function watchInteractive(o: WatchScreenOptions): Promise<RunState>
   let leave!: () => void;
   const left = new Promise<void>((resolve) => (leave = resolve));
   const watching = await observe(stdout, o, () => leave());
-  let screen: PaintedScreen | undefined;
+  const screen = altScreen({ stdin, stdout });
   const onSignal = () => watching.controller.dispatch({ type: 'quit' }, true);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
   try {
-    screen = showPainted(watching.controller, { stdin, stdout, color: o.color ?? colorWanted() });
+    screen.show(<App controller={watching.controller} painter={new Painter(stdout, makeTheme(o.color ?? colorWanted()))} trackSize />, 20);
     await left;
     return watching.last();
   } finally {
     await watching.stop();
-    screen?.restore();
+    screen.restore();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);

@@ -16,16 +16,13 @@ async function frame(color: boolean, painted: boolean): Promise<string> {
   const { atSteps, events, NOW } = await import('./helpers.js');
   let ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW }, { type: 'item_finished', key: 'step:indexes', verdicts: [{ label: 'plan', ok: false, expected: 'a', actual: 'b' }], durationMs: 1, at: NOW });
   ui = { ...ui, selected: 'step:indexes' };
-  if (painted) {
-    const { showPainted } = await import('../../src/tui/painted.js');
-    const { paintedTerminal } = await import('./helpers.js');
-    const term = paintedTerminal(ui.size.rows, ui.size.columns);
-    showPainted(new TuiController(ui, { frameMs: 0 }), { stdin: term.keys, stdout: term, color }).restore();
-    return term.raw().join('\n');
-  }
-  const r = render(React.createElement(App, { controller: new TuiController(ui, { frameMs: 0 }), color }));
+  const { Painter } = await import('../../src/tui/paint.js');
+  const { paintedTerminal } = await import('./helpers.js');
+  const term = paintedTerminal(ui.size.rows);
+  const painter = painted ? new Painter(term, makeTheme(color)) : undefined;
+  const r = render(React.createElement(App, { controller: new TuiController(ui, { frameMs: 0 }), color, painter }));
   await new Promise((res) => setTimeout(res, 30));
-  const out = r.lastFrame() ?? '';
+  const out = painted ? term.raw().join('\n') : (r.lastFrame() ?? '');
   cleanup();
   return out;
 }

@@ -1,6 +1,5 @@
 // Shared fixtures for the screen's tests: a runbook, a target, and a way to
 // drive the screen's state with the same events a session emits.
-import { EventEmitter } from 'node:events';
 import type { RunEvent } from '../../src/engine/events.js';
 import { reduce } from '../../src/engine/reducer.js';
 import type { TargetInfo } from '../../src/engine/state.js';
@@ -117,73 +116,36 @@ export function frameProblems(frame: string, columns: number, rows: number): str
 }
 
 /**
- * A terminal for the painted screen (src/tui/painted.ts) to draw on: it
- * applies what is written — row moves, clears, text — to its rows, so a test
- * reads the screen as a terminal would show it after the painter's writes,
- * changed rows only. `keys` is its keyboard: what a test types arrives as a
- * terminal in raw mode delivers it.
+ * A terminal for the painter (src/tui/paint.ts) to draw on: it applies what is
+ * written — row moves, clears, text — to its rows, so a test reads the screen
+ * as a terminal would show it after the painter's writes, changed rows only.
  */
 export interface PaintedTerminal {
   isTTY: boolean;
-  /** Tells the screen the terminal was resized (set columns or rows first). */
-  emit(event: 'resize'): void;
-  columns: number;
-  rows: number;
   write(text: string): boolean;
-  on(event: 'resize', listener: () => void): unknown;
-  off(event: 'resize', listener: () => void): unknown;
   /** The screen as text (styles removed, each row's trailing spaces trimmed). */
   screen(): string;
   /** The rows with their escape codes, as written. */
   raw(): string[];
   writes: string[];
-  keys: TypedKeys;
 }
 
-export class TypedKeys extends EventEmitter {
-  isTTY = true;
-  isRaw = false;
-  private queue: string[] = [];
-  setRawMode(raw: boolean) {
-    this.isRaw = raw;
-    return this;
-  }
-  setEncoding() {
-    return this;
-  }
-  read(): string | null {
-    return this.queue.shift() ?? null;
-  }
-  /** Types `text` as one chunk from the terminal. */
-  type(text: string) {
-    this.queue.push(text);
-    this.emit('readable');
-  }
-}
-
-export function paintedTerminal(rows = 24, columns = 80): PaintedTerminal {
+export function paintedTerminal(rows = 24): PaintedTerminal {
   let shown: string[] = Array.from({ length: rows }, () => '');
   const writes: string[] = [];
-  const events = new EventEmitter();
   return {
     isTTY: true,
-    columns,
-    rows,
     writes,
-    keys: new TypedKeys(),
-    on: (event, listener) => events.on(event, listener),
-    off: (event, listener) => events.off(event, listener),
-    emit: (event) => void events.emit(event),
     write(text: string) {
       writes.push(text);
       let row = 0;
       // eslint-disable-next-line no-control-regex
-      for (const m of text.matchAll(/\u001B\[(\d+);1H|\u001B\[2J|\u001B\[[0-9;]*m|\u001B\[[0-9;?]*[A-Za-z]|[^\u001B]+/g)) {
+      for (const m of text.matchAll(/\u001B\[(\d+);1H|\u001B\[2J|\u001B\[K|\u001B\[\?\d+[hl]|[^\u001B]+|\u001B\[[0-9;]*m/g)) {
         if (m[1] !== undefined) {
           row = Number(m[1]) - 1;
           shown[row] = '';
         } else if (m[0] === '\u001B[2J') shown = shown.map(() => '');
-        else if (m[0].startsWith('\u001B[') && !m[0].endsWith('m')) continue;
+        else if (m[0] === '\u001B[K' || m[0].startsWith('\u001B[?')) continue;
         else shown[row] += m[0];
       }
       return true;

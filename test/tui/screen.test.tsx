@@ -1,9 +1,12 @@
-// The screen as the run shows it (painted.ts), on a terminal model the
-// painter writes to: each view, and each key as a person would press it,
-// typed into its keyboard as a terminal in raw mode delivers it, at 80×24 and wide.
+// The screen as the run draws it, on a terminal the painter writes to: each
+// view, and each key as a person would press it (through Ink's input, with
+// ink-testing-library), at 80×24 and wide.
 import { NO_TROUBLESHOOTING } from '../../src/checks/troubleshoot.js';
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import React from 'react';
+import { cleanup, render } from 'ink-testing-library';
+import { App } from '../../src/tui/components/App.js';
 import { TuiController } from '../../src/tui/controller.js';
 import { screenOperator } from '../../src/tui/operator.js';
 import type { UiState } from '../../src/tui/state.js';
@@ -11,7 +14,8 @@ import { update } from '../../src/tui/store.js';
 import { detailGeometry } from '../../src/tui/views/geometry.js';
 import type { MonitorSample } from '../../src/exec/postgres/monitor.js';
 import { atSteps, events, frameProblems, makeRunbook, makeUi, NOW, paintedTerminal, started, target } from './helpers.js';
-import { showPainted, type PaintedScreen } from '../../src/tui/painted.js';
+import { Painter } from '../../src/tui/paint.js';
+import { makeTheme } from '../../src/tui/theme.js';
 import { columns as displayColumns } from '../../src/present/width.js';
 
 const KEY = {
@@ -41,8 +45,8 @@ async function mount(ui: UiState): Promise<Mounted> {
   const ctl = new TuiController(ui, { frameMs: 0, clock: () => NOW, measure: detailGeometry });
   const calls: string[] = [];
   ctl.setHooks({ interrupt: () => calls.push('interrupt'), stop: () => calls.push('stop'), exit: () => calls.push('exit'), forceExit: () => calls.push('force_exit') });
-  const term = paintedTerminal(ui.size.rows, ui.size.columns);
-  shown.push(showPainted(ctl, { stdin: term.keys, stdout: term, color: false }));
+  const term = paintedTerminal(ui.size.rows);
+  const r = render(<App controller={ctl} color={false} painter={new Painter(term, makeTheme(false))} />);
   await tick();
   const frame = () => term.screen();
   return {
@@ -52,7 +56,7 @@ async function mount(ui: UiState): Promise<Mounted> {
     lines: () => frame().split('\n'),
     async press(...keys: string[]) {
       for (const key of keys) {
-        term.keys.type(key);
+        r.stdin.write(key);
         await tick(key === KEY.esc ? 40 : 15);
       }
       await tick();
@@ -64,8 +68,7 @@ function assertFits(m: Mounted, columns = 80, rows = 24) {
   assert.deepEqual(frameProblems(m.frame(), columns, rows - 1), [], m.frame());
 }
 
-const shown: PaintedScreen[] = [];
-afterEach(() => shown.splice(0).forEach((screen) => screen.restore()));
+afterEach(() => cleanup());
 
 describe('the layout', () => {
   test('header: title, risk, estimate, target, version, role and progress', async () => {
