@@ -117,19 +117,24 @@ function skipSpaceAndComments(text: string, i: number, end: number): number {
 }
 
 /**
- * The end of the last token in [from, end). Where the statement holds no
- * comment marker, that is where its trailing whitespace starts; otherwise the
- * scanner decides (a '--' may sit in a string, or end the statement as a comment).
- * Scanning only then halves the parser work of loading a runbook.
+ * The end of the last token in [from, end): where its trailing whitespace
+ * starts, unless a comment may end the statement, which the scanner decides (a
+ * '--' may sit in a string, or end the statement as a comment). Scanning only
+ * then halves the parser work of loading a runbook.
+ *
+ * A comment can end the statement only if its last line holds '--' or its
+ * text ends with '*' + '/': the parser accepted the statement, so nothing is
+ * left open at its end (a string, a quoted name, a dollar quote, a block
+ * comment), and a comment that closed before the last line is followed by
+ * tokens. Anything else there is a token's end.
  */
 function lastTokenEnd(text: string, from: number, end: number): number {
-  const body = text.slice(from, end);
-  if (!body.includes('--') && !body.includes('/*')) {
-    let to = end;
-    while (to > from && isSpace(text[to - 1])) to--;
-    return to;
-  }
-  const tokens = scanTokens(body).filter((t) => !isComment(t) && t.text !== ';');
+  let to = end;
+  while (to > from && isSpace(text[to - 1])) to--;
+  const lastLine = Math.max(text.lastIndexOf('\n', to - 1), text.lastIndexOf('\r', to - 1), from - 1) + 1;
+  const mayEndInComment = (to - 2 >= from && text.startsWith('*/', to - 2)) || text.slice(lastLine, to).includes('--');
+  if (!mayEndInComment) return to;
+  const tokens = scanTokens(text.slice(from, end)).filter((t) => !isComment(t) && t.text !== ';');
   return from + (tokens.length ? tokens[tokens.length - 1].end : 0);
 }
 

@@ -11,6 +11,7 @@ import {
   bindPlaceholders,
   type SqlStatement,
 } from '../../src/sql/index.js';
+import { isComment, scanTokens } from '../../src/sql/parser.js';
 
 before(() => ensureParser());
 
@@ -130,6 +131,50 @@ describe('splitSql: statements and positions', () => {
 
   test("'{{' that is not a placeholder (a 2-D array literal) is left to SQL", () => {
     assert.equal(one("SELECT '{{1,2},{3,4}}'::int[]").kind, 'select');
+  });
+});
+
+describe('splitSql: where a statement ends, with comments anywhere', () => {
+  // Each statement ends where its last token ends: a trailing comment is left out, a '--' or '*/' inside a
+  // string, a quoted name or a dollar quote is not taken for one. The scanner decides only where a comment may
+  // end the statement (split.ts lastTokenEnd): these are what that shortcut must not get wrong.
+  const SOURCES = [
+    'SELECT 1 -- trailing\n;\nSELECT 2 /* trailing */ ;\nSELECT 3\n-- on its own line\n;',
+    "SELECT '--not a comment';\nSELECT '*/';\nSELECT \"a--b\" FROM t;\nSELECT $x$ -- body $x$;",
+    'SELECT 1 /* a\n*/ + 2;\nSELECT /* inside */ 3 /* b\n c */;\nSELECT 4 /* a /* nested */ b */;',
+    'CREATE FUNCTION f() RETURNS int AS $$\nBEGIN\n  -- a comment in the body\n  RETURN 1; /* and here */\nEND\n$$ LANGUAGE plpgsql;',
+    "SELECT 1 -- c\rSELECT_ALIAS;\nSELECT E'it\\'s -- here' -- and here\n;\nSELECT 5 /**/;",
+    "UPDATE t SET a = 1 -- why\n  WHERE b = '--' /* x */ AND c = 2;\nSELECT 6 - -1;\nSELECT 7 */* 2 */ 8;",
+    '/* leading */ SELECT 9 -- one\n-- two\n/* three */\n;\nSELECT a/*c*/FROM t;',
+  ];
+
+  test('every statement ends where its last token ends, and starts where its first begins', () => {
+    let statements = 0;
+    for (const source of SOURCES) {
+      for (const stmt of splitSql(source)) {
+        const tokens = scanTokens(stmt.text).filter((t) => !isComment(t));
+        assert.ok(tokens.length > 0, stmt.text);
+        assert.equal(tokens[0].start, 0, `starts with a token: ${JSON.stringify(stmt.text)}`);
+        assert.equal(tokens[tokens.length - 1].end, stmt.text.length, `ends with a token: ${JSON.stringify(stmt.text)}`);
+        assert.equal(source.slice(stmt.offset, stmt.offset + stmt.text.length), stmt.text);
+        statements++;
+      }
+    }
+    assert.equal(statements, 19);
+  });
+
+  test('the texts, where a comment or a look-alike sits at the end', () => {
+    assert.deepEqual(
+      splitSql(SOURCES[0]).map((s) => s.text),
+      ['SELECT 1', 'SELECT 2', 'SELECT 3'],
+    );
+    assert.deepEqual(
+      splitSql(SOURCES[1]).map((s) => s.text),
+      ["SELECT '--not a comment'", "SELECT '*/'", 'SELECT "a--b" FROM t', 'SELECT $x$ -- body $x$'],
+    );
+    assert.deepEqual(splitSql(SOURCES[2]).map((s) => s.text), ['SELECT 1 /* a\n*/ + 2', 'SELECT /* inside */ 3', 'SELECT 4']);
+    assert.deepEqual(splitSql(SOURCES[4]).map((s) => s.text), ['SELECT 1 -- c\rSELECT_ALIAS', "SELECT E'it\\'s -- here'", 'SELECT 5']);
+    assert.deepEqual(splitSql(SOURCES[6]).map((s) => s.text), ['SELECT 9', 'SELECT a/*c*/FROM t']);
   });
 });
 
