@@ -20,8 +20,9 @@ setFlagsFromString('--liftoff-only');
 // that succeeds (bin/cached-script.js). One for plain runs and one for the
 // screen, which compiles React and Ink besides; help is not a run.
 const [command, ...rest] = process.argv.slice(2);
-const screen = process.stdin.isTTY && process.stdout.isTTY && !rest.includes('--plain') && !rest.includes('--json');
 const isRun = ['run', 'resume', 'rollback'].includes(command) && !rest.includes('--help') && !rest.includes('-h');
+// Asked of a run only: touching process.stdin sets up a stream for it (~2-5 ms), which validate never needs.
+const screen = isRun && process.stdin.isTTY && process.stdout.isTTY && !rest.includes('--plain') && !rest.includes('--json');
 
 const cli = runCached(join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs'), {
   writeCache: Boolean(process.env.RUNBOOK_WRITE_CODE_CACHE),

@@ -68,3 +68,19 @@ test('a command’s start loads only what that command uses: no job queue or par
   // The parser is what validate needs: loaded where first used, and seen by the hook (so its absence above means something).
   assert.ok(has(validate, /[\\/]node_modules[\\/]libpg-query[\\/]/).length > 0, 'validate loads the parser');
 });
+
+test('validate and a command’s help never set up standard input (a stream Node makes on first use); a run does', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  // Before anything else runs: process.stdin's getter is wrapped to say, at exit, whether it was asked for.
+  const hook = `data:text/javascript,${encodeURIComponent(
+    "const d = Object.getOwnPropertyDescriptor(process, 'stdin'); let asked = false; Object.defineProperty(process, 'stdin', { configurable: true, enumerable: d.enumerable, get() { asked = true; return d.get.call(this); } }); process.on('exit', () => console.log('STDIN ' + asked))",
+  )}`;
+  const asked = (args: string[]): string => {
+    const r = spawnSync(process.execPath, ['--import', hook, 'bin/runbook.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, RUNBOOK_STATE_DIR: mkdtempSync(join(tmpdir(), 'rb-stdin-')) } });
+    return r.stdout.split('\n').find((l) => l.startsWith('STDIN ')) ?? `no answer: ${r.stderr}`;
+  };
+  assert.equal(asked(['validate', 'runbooks/002-multi-pair-support.yaml']), 'STDIN false');
+  assert.equal(asked(['run', '--help']), 'STDIN false');
+  // A run asks whether it is in a terminal (the screen): the hook does see it (this fails at the connection, after asking).
+  assert.equal(asked(['run', 'runbooks/002-multi-pair-support.yaml', '--db', 'postgres://nobody@127.0.0.1:1/none']), 'STDIN true');
+});
