@@ -3,14 +3,20 @@
 // the whole step. There V8's default heap sizing, which grows the heap well
 // ahead of what is live to spend less time collecting, stood ~30 MiB above
 // what the process holds (peak 164 MiB, of which ~60 MiB live JavaScript).
-// With --optimize-for-size V8 grows its heap by less and collects more often:
-// 164 -> 140 MiB for that data fix, for ~30 % more CPU (its wall was 0.23×
-// psql's). Small inputs (nearly every runbook) keep V8's defaults, so a start
-// or a 1,000-statement step pays nothing.
+// From such a file on, V8 is told to prefer memory to speed:
+// - --optimize-for-size: the heap grows by less and is collected more often
+//   (164 -> 140-148 MiB);
+// - --semi-space-growth-factor=1: the young generation stays at its starting
+//   size, as on the screen (src/tui/load.ts) (-> 127-130 MiB).
+// Together ~25 % more CPU for that data fix (2.4 -> 3.0 s user; its wall was
+// 0.23x psql's). Small inputs (nearly every runbook) keep V8's defaults, so a
+// start or a 1,000-statement step pays nothing.
 import { setFlagsFromString } from 'node:v8';
 
 /** From this size on, a file read makes the process prefer memory to speed. */
 export const LARGE_INPUT_BYTES = 4 * 1024 * 1024;
+
+const LARGE_INPUT_V8_FLAGS = ['--optimize-for-size', '--semi-space-growth-factor=1'];
 
 /**
  * Set on the global object once V8's flags changed: V8 refuses a code cache
@@ -23,6 +29,6 @@ const FLAGS_CHANGED = Symbol.for('runbook.v8-flags-changed');
 export function noteInputSize(bytes: number): void {
   const global = globalThis as Record<symbol, unknown>;
   if (bytes < LARGE_INPUT_BYTES || global[FLAGS_CHANGED]) return;
-  setFlagsFromString('--optimize-for-size');
+  for (const flag of LARGE_INPUT_V8_FLAGS) setFlagsFromString(flag);
   global[FLAGS_CHANGED] = true;
 }

@@ -9,7 +9,7 @@ import { emptyResult, KEPT_ROWS } from '../types.js';
 import type { ActionResult, ExecError, ExecEvent, ExecListener, LockAttempt } from '../types.js';
 import { aftermath, Cancelled, describeFailure, GuardStop } from './failure.js';
 import { dropInvalid, invalidBefore, invalidLeft, type InvalidIndex } from './invalid-index.js';
-import { guardInfos, type StatementGuardInfo } from './lock-class.js';
+import { anyGuarded, guardInfos, type StatementGuardInfo } from './lock-class.js';
 import { emptyObservation, pause, retryable, StepGuard, type GuardRequest } from './lock-guard.js';
 import type { GuardTrip, QueueObservation } from './lock-queue.js';
 import { StepTracer, type TraceMode } from './lock-trace.js';
@@ -138,7 +138,10 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   // The lock guard watches only a step that takes a lock stronger than ROW
   // EXCLUSIVE (or one the lock model cannot see into); such a step runs under
   // the runbook's lock_timeout too, where another keeps only its own.
-  let infos = request.guard || request.traceLocks ? guardInfos(statements, session.target.serverVersionNum, await lockContext(session, statements, request)) : null;
+  const version = session.target.serverVersionNum;
+  const context = request.guard || request.traceLocks ? await lockContext(session, statements, request) : null;
+  // The tracer reads every statement's facts; the guard only those of a step it watches (most steps' are let go unkept).
+  let infos = context && (request.traceLocks || anyGuarded(statements, version, context.clone())) ? guardInfos(statements, version, context) : null;
   const guard = request.guard && infos?.some((i) => i.guarded) ? new StepGuard(session, request.guard, listener) : null;
   const tracer = request.traceLocks ? new StepTracer(session.client, session.target.backendPid, () => session.openSide('trace'), (trace) => listener({ type: 'lock_trace', trace })) : null;
   // Only the guard and the tracer read the statements' lock facts: without them, 100,000 of those need not live through the step.
