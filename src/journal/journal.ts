@@ -170,9 +170,10 @@ export class JournalWriter {
    * An item's start (item_started) is written before the call returns, like
    * every line, and its fsync is started then and runs while the step gets
    * ready (its statements split and bound, its lock context built, its
-   * heading printed): the step's first effect — a statement or a COMMIT sent,
-   * a command started — awaits synced() first, so the journal still says the
-   * step started, on disk, before anything of it can happen. A killed process
+   * heading printed): the step awaits synced() once it is ready, before its
+   * first statement is announced or its command starts, so the journal still
+   * says the step started, on disk, before anything of it can happen (and a
+   * statement is never "in flight" while only the fsync was awaited). A killed process
    * loses nothing either way: the line was handed to the OS before the call
    * returned.
    */

@@ -64,6 +64,8 @@ export interface StepProgressOptions {
   expectTotal?: number;
   /** Awaited before each statement and COMMIT goes out (see SqlRequest.beforeSend). */
   beforeSend?: () => Promise<void>;
+  /** Awaited once, before the step's first statement is announced (see SqlRequest.beforeStart). */
+  beforeStart?: () => Promise<void>;
 }
 
 /** Runs the action of a step, rollback or fix. */

@@ -35,8 +35,10 @@ import { passwordOf, secretInputValues, Secrets } from '../exec/secrets.js';
  * Told every event, after the state took it. A listener may return a promise
  * for an item's start (item_started): the journal does, whose line for it is
  * fsync'ed in the background while the step gets ready (JournalWriter.event).
- * The item's first effect — a statement or COMMIT sent, a command started —
- * waits for it; if it rejects, the step fails before anything of it ran.
+ * The item waits for it once it is ready to act — a SQL step before its first
+ * statement is announced (SqlRequest.beforeStart), any other before its
+ * command starts — so nothing of it happens, nor is said to be in flight,
+ * before its start is on disk; if it rejects, the step fails with nothing run.
  */
 export type Listener = (state: RunState, event: RunEvent) => void | Promise<void>;
 
@@ -437,16 +439,6 @@ export class RunSession {
     }
   }
 
-  /** What a step's statement awaits before it goes out: the step's start on disk (see Listener), then the shared record. */
-  private beforeSend(): () => Promise<void> {
-    const shared = this.options.beforeSend;
-    if (!shared) return () => this.started();
-    return async () => {
-      await this.started();
-      await shared();
-    };
-  }
-
   /** The lock model's findings for a step, judged for the pinned server (computed once per run). */
   private findingsOf(stepId: string): StepFinding[] | undefined {
     return this.lockViews().findings.get(stepId);
@@ -500,8 +492,10 @@ export class RunSession {
       );
     }
     const done = isSql && progress !== undefined && committed >= progress.total && progress.total > 0;
-    const progressOptions = isSql ? { track: true, from: committed, expectTotal: progress?.total, beforeSend: this.beforeSend() } : undefined;
-    // A SQL step waits for its start to be journalled before each statement it sends (beforeSend); anything else before it starts.
+    // A SQL step waits for its start to be on disk once it is ready to send (beforeStart); anything else before it starts.
+    const progressOptions = isSql
+      ? { track: true, from: committed, expectTotal: progress?.total, beforeStart: () => this.started(), ...(this.options.beforeSend ? { beforeSend: this.options.beforeSend } : {}) }
+      : undefined;
     if (!isSql && !done) await this.started();
     const result = done
       ? emptyResult()

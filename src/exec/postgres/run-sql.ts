@@ -61,6 +61,14 @@ export interface SqlRequest {
    * statement, so a resume from the record alone never runs it twice.
    */
   beforeSend?: () => Promise<void>;
+  /**
+   * Awaited once, when the step is ready (split, bound, its locks judged) and
+   * before its first statement is announced or anything is sent: the
+   * journal's line for the step's start is on disk (its fsync ran while the
+   * step got ready). Awaited before the announcement, so a step stopped while
+   * it waits was never in flight. If it throws, nothing of the step is sent.
+   */
+  beforeStart?: () => Promise<void>;
   /** With `from`: how many statements the step had then; a different count means its SQL changed, and nothing is run. */
   expectTotal?: number;
   /** Send a transactional step's statements one round trip each even where sending them at once would do (tests compare the two). */
@@ -159,6 +167,7 @@ async function runStep(session: PgSession, request: SqlRequest, listener: ExecLi
   let restoreTimeouts: (() => Promise<void>) | null = null;
   let failure: ExecError | undefined;
   try {
+    if (request.beforeStart) await request.beforeStart();
     restoreTimeouts = await applyTimeouts(client, request.timeoutMs, lockTimeoutMs, guard !== null);
     failure = !plan.wrap ? await run.oneByOne(signal) : pipelined ? await run.pipelined() : await run.wrapped(signal);
   } catch (err) {
