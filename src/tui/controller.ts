@@ -1,6 +1,6 @@
 // The screen's store: holds the UiState, applies intents through the pure
-// `update`, carries out the effects it returns, and tells React about new
-// state at most once a frame (a storm of notices must not melt the terminal;
+// `update`, carries out the effects it returns, and tells the screen about new
+// state at most once a frame, and less often while only output comes (a storm of notices must not melt the terminal;
 // keys are shown at once). The session's questions arrive through `ask` and
 // wait until the operator's intent answers them.
 import type { RunEvent } from '../engine/events.js';
@@ -25,6 +25,12 @@ export interface ControllerHooks {
 export interface ControllerOptions {
   /** Least time between two frames, in ms (default 50: at most 20 frames a second). 0 publishes every change. */
   frameMs?: number;
+  /**
+   * Least time between two frames whose only news is output (notices, printed
+   * lines), in ms (default 3 × frameMs). A storm of notices scrolls by too fast
+   * to read at any rate; every frame it draws is taken from the run's own CPU.
+   */
+  outputFrameMs?: number;
   clock?: () => number;
   /**
    * Measures the step view as it is drawn (views/geometry.ts): scroll intents
@@ -62,6 +68,11 @@ export class TuiController {
   /** How long the last frame took to draw, in ms. */
   private frameCost = 0;
   private readonly frameMs: number;
+  private readonly outputFrameMs: number;
+  /** Whether every change since the last frame is output only (see outputFrameMs). */
+  private onlyOutput = true;
+  /** When the frame the timer waits for is due (the clock's time). */
+  private due = 0;
   private readonly clock: () => number;
   private readonly measure?: (ui: UiState) => DetailGeometry;
   private hooks: ControllerHooks = {};
@@ -76,6 +87,7 @@ export class TuiController {
     this.state = initial;
     this.published = initial;
     this.frameMs = options.frameMs ?? 50;
+    this.outputFrameMs = options.outputFrameMs ?? 3 * this.frameMs;
     this.clock = options.clock ?? Date.now;
     this.measure = options.measure;
   }
@@ -99,14 +111,16 @@ export class TuiController {
   };
 
   /** Applies an intent; `urgent` (a key) shows the result at once. */
-  dispatch = (intent: Intent, urgent = false): void => {
+  dispatch = (intent: Intent, urgent = false): void => this.apply(intent, urgent, false);
+
+  private apply(intent: Intent, urgent: boolean, outputOnly: boolean): void {
     this.applyPendingRun();
     if (intent.type === 'scroll' && !intent.view && this.measure) intent = { ...intent, view: this.measure(this.state) };
     const { state, effects } = update(this.state, intent);
     this.state = state;
-    this.publish(urgent);
+    this.publish(urgent, outputOnly);
     for (const effect of effects) this.run(effect);
-  };
+  }
 
   /** A key from the terminal. */
   key = (input: string, key: KeyInfo): void => {
@@ -144,7 +158,7 @@ export class TuiController {
     const pending = this.pendingRun;
     if (!pending) return;
     this.pendingRun = null;
-    this.dispatch({ type: 'run', ...pending });
+    this.apply({ type: 'run', ...pending }, false, true);
   }
 
   onMonitor = (key: string, sample: MonitorSample | null, note?: string): void => {
@@ -206,27 +220,33 @@ export class TuiController {
     }
   }
 
-  private publish(urgent: boolean): void {
+  private publish(urgent: boolean, outputOnly = false): void {
     const now = this.clock();
-    // Frames come at most every frameMs, and further apart when drawing one takes long
-    // (a storm of output on a slow terminal): drawing then takes at most a quarter of the time.
-    const gap = Math.max(this.frameMs, 3 * this.frameCost);
+    if (!outputOnly) this.onlyOutput = false;
+    // Frames come at most every frameMs (outputFrameMs while only output comes), and further apart
+    // when drawing one takes long (a slow terminal): drawing then takes at most a quarter of the time.
+    const gap = Math.max(this.onlyOutput ? this.outputFrameMs : this.frameMs, 3 * this.frameCost);
     if (urgent || this.frameMs <= 0 || now - this.lastPublish >= gap) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       this.flush(now);
       return;
     }
-    if (this.timer) return;
+    const due = this.lastPublish + gap;
+    // A frame already waits, as soon or sooner: it will show this change too.
+    if (this.timer && this.due <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.due = due;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.flush(this.clock());
-    }, gap - (now - this.lastPublish));
+    }, due - now);
     this.timer.unref?.();
   }
 
   private flush(now: number): void {
     this.lastPublish = now;
+    this.onlyOutput = true;
     if (this.published === this.state) return;
     this.published = this.state;
     for (const listener of this.listeners) listener();

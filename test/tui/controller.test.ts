@@ -83,6 +83,39 @@ describe('the controller', () => {
     ctl.dispose();
   });
 
+  test('while only output comes, a frame at most every outputFrameMs (3 × frameMs); any other news within frameMs', async () => {
+    let now = NOW;
+    const ctl = new TuiController(atSteps(makeUi()), { frameMs: 50, clock: () => now });
+    let renders = 0;
+    ctl.subscribe(() => renders++);
+    let run = ctl.getState().run;
+    const send = async (e: RunEvent) => {
+      run = reduce(run, e);
+      ctl.onRun(run, e);
+      await Promise.resolve(); // output is applied in a microtask, a burst at a time
+    };
+    const notice = (i: number): RunEvent => ({ type: 'item_output', key: 'step:indexes', events: [{ type: 'notice', severity: 'NOTICE', message: `n${i}` }], at: NOW });
+    await send({ type: 'item_started', key: 'step:indexes', at: NOW });
+    assert.equal(renders, 1);
+    for (const [i, ms] of [[1, 60], [2, 60]] as const) {
+      now += ms;
+      await send(notice(i));
+      assert.equal(renders, 1, `output alone, ${now - NOW} ms after the last frame: no frame yet`);
+    }
+    now += 40;
+    await send(notice(3));
+    assert.equal(renders, 2, '150 ms after the last frame, output is drawn');
+    now += 60;
+    await send({ type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_started', index: 1, total: 2, line: 2, text: 'SELECT 2' }], at: NOW });
+    assert.equal(renders, 3, 'a statement starting is news: drawn 60 ms after the last frame');
+    now += 10;
+    await send(notice(4));
+    now += 50;
+    await send({ type: 'item_output', key: 'step:indexes', events: [{ type: 'statement_started', index: 1, total: 2, line: 2, text: 'SELECT 2' }], at: NOW });
+    assert.equal(renders, 4, 'output and then news: frameMs applies');
+    ctl.dispose();
+  });
+
   test('the clock ticks the elapsed time', async () => {
     let now = NOW;
     const ctl = new TuiController(atSteps(), { frameMs: 0, clock: () => now });

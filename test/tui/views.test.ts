@@ -7,7 +7,7 @@ import { columns } from '../../src/present/width.js';
 import { clean, oneLine, pad, truncate, wrap } from '../../src/tui/text.js';
 import { clock, duration } from '../../src/present/duration.js';
 import { highlightSql } from '../../src/tui/highlight.js';
-import { markdownLines, monitorLines, tableLines } from '../../src/tui/views/detail.js';
+import { markdownLines, monitorLines, outputLines, tableLines } from '../../src/tui/views/detail.js';
 import { summaryLines } from '../../src/tui/views/summary.js';
 import { headerLines, progressText } from '../../src/tui/views/header.js';
 import { packKeys } from '../../src/tui/views/prompt.js';
@@ -181,5 +181,32 @@ describe('tables, the monitor, the header and the summary', () => {
     assert.match(lines[1], /target postgres@127\.0\.0\.1:5432\/appdb · PostgreSQL 15\.4 · primary/);
     assert.ok(lines.includes('  ✗ step         Create the composite indexes — plan: expected Index Scan, actual Seq Scan'));
     assert.ok(lines.includes('  ○ checklist    Dashboards are green'));
+  });
+});
+
+describe('a step streaming output', () => {
+  const ui = events(atSteps(), { type: 'item_started', key: 'step:indexes', at: NOW });
+  const notices = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ type: 'notice' as const, severity: 'NOTICE', message: `notice number ${from + i} of a storm ${'that wraps '.repeat(i % 3)}` }));
+  const withOutput = (u: typeof ui, from: number, n: number) => events(u, { type: 'item_output', key: 'step:indexes', events: notices(from, n), at: NOW });
+  const item = (u: typeof ui) => u.run.items.find((i) => i.key === 'step:indexes')!;
+
+  test('each kept line is drawn once per width: the next frame reuses it, and draws it again for a new width', () => {
+    const first = withOutput(ui, 0, 40);
+    const next = withOutput(first, 40, 40);
+    const a = outputLines(item(first), 60);
+    const b = outputLines(item(next), 60);
+    assert.equal(b[0], a[0], 'an unchanged line is the one already drawn');
+    assert.equal(b.length > a.length, true);
+    const c = outputLines(item(next), 50);
+    assert.notEqual(c[0], a[0], 'another width draws it again');
+  });
+
+  test('what is reused is what drawing afresh gives, at every width', () => {
+    const next = withOutput(withOutput(ui, 0, 40), 40, 40);
+    for (const width of [60, 30, 60]) {
+      const reused = outputLines(item(next), width);
+      const fresh = outputLines({ ...item(next), output: item(next).output.map((o) => ({ ...o })) }, width);
+      assert.deepEqual(reused, fresh);
+    }
   });
 });

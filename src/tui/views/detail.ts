@@ -384,22 +384,30 @@ export function outputLines(item: ItemState, width: number): Line[] {
   const out: Line[] = [];
   if (item.outputDropped > 0) out.push(plain(`… ${count(item.outputDropped)} earlier lines not kept (the newest ${item.output.length} are)`, { tone: 'muted' }));
   for (const o of item.output) {
-    if (o.type === 'rows') {
-      out.push(...tableLines(o, width));
-      continue;
-    }
-    const style = OUTPUT_STYLE[o.type];
-    if (o.type === 'statement_started') {
-      out.push([seg(style.prefix, { tone: 'accent', bold: true }), ...highlightSql(oneLine(o.text))[0]]);
-      continue;
-    }
-    const tone = o.type === 'output' ? (o.stream === 'stderr' ? 'warn' : undefined) : style.tone;
-    // Output keeps its spacing (psql tables, aligned logs); long lines break, very long ones are cut short.
-    const wrapped = wrapLine([seg(clean(outputWords(o)), tone ? { tone } : {})], Math.max(10, width - style.prefix.length));
-    const shown = wrapped.length > 6 ? [...wrapped.slice(0, 5), plain(`… (${wrapped.length - 5} more lines)`, { tone: 'muted' })] : wrapped;
-    shown.forEach((l, j) => out.push([seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), tone ? { tone } : {}), ...l]));
+    let drawn = DRAWN.get(o);
+    if (drawn?.width !== width) DRAWN.set(o, (drawn = { width, lines: outputLineLines(o, width) }));
+    for (const l of drawn.lines) out.push(l);
   }
   return out;
+}
+
+/**
+ * Each output line as last drawn, at the width it was drawn for. The run state
+ * keeps an output line as the same object from the event that brought it to
+ * its last frame, so a step streaming notices draws each new line once, not
+ * the 500 kept at every frame (a storm of notices: ~20 frames a second).
+ */
+const DRAWN = new WeakMap<OutputLine, { width: number; lines: readonly Line[] }>();
+
+function outputLineLines(o: OutputLine, width: number): Line[] {
+  if (o.type === 'rows') return tableLines(o, width);
+  const style = OUTPUT_STYLE[o.type];
+  if (o.type === 'statement_started') return [[seg(style.prefix, { tone: 'accent', bold: true }), ...highlightSql(oneLine(o.text))[0]]];
+  const tone = o.type === 'output' ? (o.stream === 'stderr' ? 'warn' : undefined) : style.tone;
+  // Output keeps its spacing (psql tables, aligned logs); long lines break, very long ones are cut short.
+  const wrapped = wrapLine([seg(clean(outputWords(o)), tone ? { tone } : {})], Math.max(10, width - style.prefix.length));
+  const shown = wrapped.length > 6 ? [...wrapped.slice(0, 5), plain(`… (${wrapped.length - 5} more lines)`, { tone: 'muted' })] : wrapped;
+  return shown.map((l, j) => [seg(j === 0 ? style.prefix : ' '.repeat(style.prefix.length), tone ? { tone } : {}), ...l]);
 }
 
 /**
