@@ -1,7 +1,7 @@
 // Everything a run needs to leave a record, wired up in one place for the run,
 // resume and rollback commands: the lock, the journal (new or continued), the
 // index entry, the shared record in the database, and the rollback bookkeeping.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { redactUrl } from '../exec/connection-url.js';
 import { targetChangesText } from '../present/target.js';
@@ -71,10 +71,32 @@ export interface RunRecord {
 export type OpenResult = { ok: true; record: RunRecord } | { ok: false; message: string; reason: 'locked' | 'target' };
 
 
-export function runbookHash(rb: Runbook): string {
+export function runbookHash(rb: Runbook, chunkChars = HASH_CHUNK_CHARS): string {
   const h = createHash('sha256').update(readFileSync(rb.file));
-  for (const [name, text] of [...rb.sqlFiles].sort(([a], [b]) => a.localeCompare(b))) h.update(`\0${name}\0${text}`);
+  for (const [name, text] of [...rb.sqlFiles].sort(([a], [b]) => a.localeCompare(b))) {
+    h.update(`\0${name}\0`);
+    updateInChunks(h, text, chunkChars);
+  }
   return h.digest('hex');
+}
+
+/** UTF-16 units hashed at a time: a data fix's 10 MB sql_file was copied whole, twice (joined to its name, then encoded). */
+const HASH_CHUNK_CHARS = 1 << 20;
+
+/**
+ * The hash of `text`'s UTF-8 bytes, as update(text) gives, from slices of it
+ * (a 10 MB text hashed at once made ~20 MiB of transient copies, the data
+ * fix's peak). A slice never ends between the two halves of a surrogate pair,
+ * which alone would encode as U+FFFD.
+ */
+function updateInChunks(h: Hash, text: string, chunkChars: number): void {
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(text.length, i + chunkChars);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+    h.update(text.slice(i, end));
+    i = end;
+  }
 }
 
 export async function openRecord(req: RecordRequest): Promise<OpenResult> {
