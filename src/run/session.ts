@@ -174,9 +174,11 @@ export class RunSession {
   /** Resolves once every listener's promise for the items started so far has (the journal's line on disk); throws the first failure. */
   private async started(): Promise<void> {
     if (this.held.length === 0) return;
-    const held = this.held;
+    // A copy: a start told while this waits is pushed onto this.held, and must stay there for its own item.
+    const held = this.held.slice();
     await Promise.all(held);
-    this.held = this.held.filter((h) => !held.includes(h));
+    // Only appended to, so the ones awaited are the first held.length.
+    this.held = this.held.slice(held.length);
   }
 
   /**
