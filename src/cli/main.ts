@@ -44,13 +44,18 @@ const COMMANDS: [name: string, load: () => Promise<{ register: Register }>][] = 
  */
 const READS_SQL = new Set(['validate', 'lint', 'run']);
 
+/** The command named on the command line: its first word that is not an option. */
+function commandWord(argv: string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith('-'));
+}
+
 function startParserEarly(argv: string[]): void {
-  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  const word = commandWord(argv);
   if (word && READS_SQL.has(word) && !argv.includes('--help') && !argv.includes('-h')) ensureParser().catch(() => {});
 }
 
 async function commandsFor(argv: string[]): Promise<Register[]> {
-  const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  const word = commandWord(argv);
   const only = COMMANDS.find(([name]) => name === word);
   const wanted = only ? [only] : COMMANDS;
   return (await Promise.all(wanted.map(([, load]) => load()))).map((m) => m.register);
