@@ -27,8 +27,16 @@ const OBJECT_WORDS: Partial<Record<ObjectType, string>> = {
 /** 'OBJECT_MATVIEW' → 'MATERIALIZED VIEW', 'OBJECT_EVENT_TRIGGER' → 'EVENT TRIGGER'. */
 export function objectWords(type: ObjectType | undefined, fallback = 'TABLE'): string {
   if (!type) return fallback;
-  return OBJECT_WORDS[type] ?? type.replace('OBJECT_', '').replaceAll('_', ' ');
+  let words = OBJECT_WORDS[type] ?? wordsOf.get(type);
+  if (words === undefined) {
+    words = type.replace('OBJECT_', '').replaceAll('_', ' ');
+    // Asked for every ALTER TABLE and DROP a file has: the few object types' words are kept once made.
+    wordsOf.set(type, words);
+  }
+  return words;
 }
+
+const wordsOf = new Map<string, string>();
 
 /** Statements whose command never varies. */
 const FIXED: Record<string, string> = {

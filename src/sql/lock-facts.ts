@@ -102,20 +102,26 @@ export class FactsBuilder {
   }
 
   build(): LockFacts {
-    const relations: RelationLock[] = [...this.locks].map(([relation, mode]) => (this.finals.has(relation) ? { relation, mode, final: true } : { relation, mode }));
+    // One pass over the locks (a statement's facts are built for every statement a lint reads): the relations,
+    // and the strongest lock that is not a last-phase one.
+    const relations: RelationLock[] = [];
+    let strongest: LockMode | null = null;
+    for (const [relation, mode] of this.locks) {
+      if (this.finals.has(relation)) {
+        relations.push({ relation, mode, final: true });
+        continue;
+      }
+      relations.push({ relation, mode });
+      if (strongest === null || lockRank(mode) > lockRank(strongest)) strongest = mode;
+    }
     // A hazard noted before its relation's lock was raised by a later subcommand reports the final lock.
     for (const h of this.hazards) if (h.relation && this.locks.has(h.relation)) h.mode = this.locks.get(h.relation) ?? h.mode;
-    const strongest = relations.filter((r) => !r.final).reduce<LockMode | null>((m, r) => (m === null || lockRank(r.mode) > lockRank(m) ? r.mode : m), null);
-    return {
-      analysable: this.analysable,
-      relations,
-      rewrite: this.rewrite,
-      fullScan: this.fullScan,
-      indexBuild: this.indexBuild,
-      blocks: blocksOfMode(strongest),
-      ...(this.reason ? { reason: this.reason } : {}),
-      hazards: this.hazards,
-      ...(this.maybeWhy.length ? { unpredictable: { reason: this.maybeWhy.join('; '), relations: this.maybeAny ? null : [...this.maybe] } } : {}),
-    };
+    const blocks = blocksOfMode(strongest);
+    // The fields in the order they always had (the facts are journalled and compared as JSON).
+    const facts: LockFacts = this.reason
+      ? { analysable: this.analysable, relations, rewrite: this.rewrite, fullScan: this.fullScan, indexBuild: this.indexBuild, blocks, reason: this.reason, hazards: this.hazards }
+      : { analysable: this.analysable, relations, rewrite: this.rewrite, fullScan: this.fullScan, indexBuild: this.indexBuild, blocks, hazards: this.hazards };
+    if (this.maybeWhy.length) facts.unpredictable = { reason: this.maybeWhy.join('; '), relations: this.maybeAny ? null : [...this.maybe] };
+    return facts;
   }
 }

@@ -94,6 +94,11 @@ export function functionCalls(tree: unknown): readonly Record<string, unknown>[]
 
 const callsOf = new WeakMap<object, readonly Record<string, unknown>[]>();
 
+/** What a walk of the same tree (lock model's query) found as its FuncCalls, kept as functionCalls would have found them. */
+export function rememberFunctionCalls(tree: object, calls: readonly Record<string, unknown>[]): void {
+  if (!callsOf.has(tree)) callsOf.set(tree, calls);
+}
+
 /**
  * Whether an expression is volatile: 'volatile', 'stable' (fine for a
  * default), or 'unknown' when it calls a function the model does not know

@@ -12,14 +12,20 @@ function quoteIfNeeded(name: string): string {
 export function relationOf(rangeVar: unknown): string {
   let rv = (rangeVar ?? {}) as { schemaname?: string; relname?: string; RangeVar?: unknown };
   if (rv.RangeVar) rv = rv.RangeVar as typeof rv;
-  return [rv.schemaname, rv.relname].filter((p): p is string => Boolean(p)).map(quoteIfNeeded).join('.');
+  const { schemaname, relname } = rv;
+  if (!relname) return schemaname ? quoteIfNeeded(schemaname) : '';
+  return schemaname ? `${quoteIfNeeded(schemaname)}.${quoteIfNeeded(relname)}` : quoteIfNeeded(relname);
 }
 
 /** A name list ([schema,] name) → its name. */
 export function relationOfNames(names: Node[] | undefined): string {
-  return (names ?? [])
-    .map((n) => unwrap(n))
-    .filter((n) => n.type === 'String')
-    .map((n) => quoteIfNeeded(String(n.body.sval)))
-    .join('.');
+  let name = '';
+  let first = true;
+  for (const n of names ?? []) {
+    const { type, body } = unwrap(n);
+    if (type !== 'String') continue;
+    name = first ? quoteIfNeeded(String(body.sval)) : `${name}.${quoteIfNeeded(String(body.sval))}`;
+    first = false;
+  }
+  return name;
 }

@@ -10,7 +10,7 @@ import type { Node } from 'libpg-query';
 import { alterTable } from './lock-alter-table.js';
 import { foreignKeyName, LockContext } from './lock-context.js';
 import { FactsBuilder, type LockFacts } from './lock-facts.js';
-import { functionCalls, functionName, isKnownFunction, walk } from './lock-functions.js';
+import { functionCalls, functionName, isKnownFunction, rememberFunctionCalls, walk } from './lock-functions.js';
 import { lockModeOfNumber, lockRank, type LockMode } from './lock-modes.js';
 import { relationOf, relationOfNames } from './lock-names.js';
 import { columnType } from './lock-types.js';
@@ -440,27 +440,45 @@ function comment(b: Record<string, unknown>, f: FactsBuilder): void {
  */
 function query(node: Node, f: FactsBuilder, ctx: LockContext): void {
   const targets: [string, LockMode][] = [];
+  /** A name in FROM may be a WITH query of the statement, not a relation. */
+  const cteNames = new Set<string>();
+  const rangeVars: Record<string, unknown>[] = [];
+  const calls: Record<string, unknown>[] = [];
+  // One walk of the tree gathers what each question below reads (it was a walk per question, and a lint
+  // asks them of every statement), in the order each walk found it.
   walk(node, (type, body) => {
-    if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(type)) targets.push([relationOf(body.relation), 'RowExclusiveLock']);
-    if (type === 'SelectStmt' && body.lockingClause) {
-      for (const rv of fromRelations(body.fromClause)) targets.push([rv, 'RowShareLock']);
+    switch (type) {
+      case 'InsertStmt':
+      case 'UpdateStmt':
+      case 'DeleteStmt':
+      case 'MergeStmt':
+        targets.push([relationOf(body.relation), 'RowExclusiveLock']);
+        break;
+      case 'SelectStmt':
+        if (body.lockingClause) for (const rv of fromRelations(body.fromClause)) targets.push([rv, 'RowShareLock']);
+        break;
+      case 'CommonTableExpr':
+        cteNames.add(String(body.ctename));
+        break;
+      case 'RangeVar':
+        rangeVars.push(body);
+        break;
+      case 'FuncCall':
+        calls.push(body);
+        break;
     }
   });
+  rememberFunctionCalls(node, calls);
   const top = unwrap(node);
   if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(top.type)) targets.push([relationOf(top.body.relation), 'RowExclusiveLock']);
   for (const [rel, mode] of targets) if (mode === 'RowExclusiveLock') writeEffects(rel, ctx, f);
-  // A name in FROM may be a WITH query of the statement, not a relation.
-  const cteNames = new Set<string>();
-  walk(node, (type, body) => {
-    if (type === 'CommonTableExpr') cteNames.add(String(body.ctename));
-  });
-  walk(node, (type, body) => {
-    if (type !== 'RangeVar' || (body.schemaname === undefined && cteNames.has(String(body.relname)))) return;
+  for (const body of rangeVars) {
+    if (body.schemaname === undefined && cteNames.has(String(body.relname))) continue;
     const rel = relationOf(body);
     f.lock(rel, 'AccessShareLock');
     // A view is replaced by its query when the statement is planned: its tables are read too.
     for (const read of ctx.viewExpansion(rel)) f.lock(read, 'AccessShareLock');
-  });
+  }
   for (const [rel, mode] of targets) f.lock(rel, mode);
   for (const call of functionCalls(node)) {
     if (!isKnownFunction(call)) f.cannotAnalyse(`it calls ${functionName(call)}(), a function the lock model cannot see into`);

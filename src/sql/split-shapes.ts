@@ -40,29 +40,55 @@ export function splitByShapes(source: string, remember: (statement: SqlStatement
   const representative = new Map<string, { facts: StatementFacts; node: Node } | 'own'>();
   let ownParses = 0;
   const lines = new LineIndex(source);
-  const out: SqlStatement[] = [];
-  // Each statement is taken as it is cut: nothing of the lexer's is kept for the whole file.
-  const taken = cutStatements(source, (cut) => {
-    const text = source.slice(cut.start, cut.end);
-    const shared = cut.literalInsert ? representative.get(cut.shape) : undefined;
-    let known = shared === 'own' ? undefined : shared;
-    if (!known) {
-      if (++ownParses > MAX_OWN_PARSES || (ownParses > EARLY_OWN_PARSES && ownParses * 2 > out.length)) return false;
-      const parsed = parseOne(text);
-      if (!parsed) return false;
-      known = parsed;
-      if (cut.literalInsert && !shared) representative.set(cut.shape, isInsertOfValues(parsed.node) ? parsed : 'own');
-    }
-    const { line, column } = lines.at(cut.start);
-    const f = known.facts;
+  /** Statements in order; a statement that needs its own parse is a hole until the cut is known to be a data fix. */
+  const out: (SqlStatement | undefined)[] = [];
+  /**
+   * The statements that need their own parse, parsed once the whole text is cut: a migration (most statements
+   * its own) is found out by the cut alone, before it paid for 300 parses it then threw away for the whole-text parse.
+   */
+  const pending: { index: number; start: number; end: number }[] = [];
+  const statementOf = (text: string, start: number, f: StatementFacts): SqlStatement => {
+    const { line, column } = lines.at(start);
     // Every field in one literal: the object is made with room for all of them (spreading two objects into it
     // gave each of a data fix's 100,000 statements a second, out-of-object store for its fields).
-    const statement: SqlStatement = { text, offset: cut.start, line, column, kind: f.kind, command: f.command, noTransaction: f.noTransaction, destructive: f.destructive, writes: f.writes, returnsRows: f.returnsRows };
-    remember(statement, known.node);
-    out.push(statement);
+    return { text, offset: start, line, column, kind: f.kind, command: f.command, noTransaction: f.noTransaction, destructive: f.destructive, writes: f.writes, returnsRows: f.returnsRows };
+  };
+  // Each statement is taken as it is cut: nothing of the lexer's is kept for the whole file.
+  const taken = cutStatements(source, (cut) => {
+    const shared = cut.literalInsert ? representative.get(cut.shape) : undefined;
+    const known = shared === 'own' ? undefined : shared;
+    if (known) {
+      const statement = statementOf(source.slice(cut.start, cut.end), cut.start, known.facts);
+      remember(statement, known.node);
+      out.push(statement);
+      return true;
+    }
+    if (++ownParses > MAX_OWN_PARSES || (ownParses > EARLY_OWN_PARSES && ownParses * 2 > out.length)) return false;
+    if (cut.literalInsert && !shared) {
+      // The first of its shape decides for the others: parsed now.
+      const text = source.slice(cut.start, cut.end);
+      const parsed = parseOne(text);
+      if (!parsed) return false;
+      representative.set(cut.shape, isInsertOfValues(parsed.node) ? parsed : 'own');
+      const statement = statementOf(text, cut.start, parsed.facts);
+      remember(statement, parsed.node);
+      out.push(statement);
+      return true;
+    }
+    pending.push({ index: out.length, start: cut.start, end: cut.end });
+    out.push(undefined);
     return true;
   });
-  return taken ? out : null;
+  if (!taken) return null;
+  for (const p of pending) {
+    const text = source.slice(p.start, p.end);
+    const parsed = parseOne(text);
+    if (!parsed) return null;
+    const statement = statementOf(text, p.start, parsed.facts);
+    remember(statement, parsed.node);
+    out[p.index] = statement;
+  }
+  return out as SqlStatement[];
 }
 
 function parseOne(text: string): { facts: StatementFacts; node: Node } | null {

@@ -6,17 +6,27 @@ import type { DefElem, Node } from 'libpg-query';
 /** The node's type name and its fields. */
 export function unwrap(node: Node | undefined): { type: string; body: Record<string, unknown> } {
   if (!node) return { type: '', body: {} };
-  const [type, body] = Object.entries(node)[0] ?? ['', {}];
-  return { type, body: (body ?? {}) as Record<string, unknown> };
+  // The first key, as Object.entries would give it, without the array of every [key, value] pair: the lock
+  // model and the classifier unwrap several nodes of each statement (a 10,000-statement lint, ~200,000 times).
+  for (const type in node) {
+    if (!Object.hasOwn(node, type)) continue;
+    const body = (node as Record<string, unknown>)[type];
+    return { type, body: (body ?? {}) as Record<string, unknown> };
+  }
+  return { type: '', body: {} };
 }
 
 /** A dotted name from a name list like [{String:{sval:'public'}},{String:{sval:'t'}}]. */
 export function dottedName(nodes: Node[] | undefined): string {
-  return (nodes ?? [])
-    .map((n) => unwrap(n))
-    .filter((n) => n.type === 'String')
-    .map((n) => String(n.body.sval))
-    .join('.');
+  let name = '';
+  let first = true;
+  for (const n of nodes ?? []) {
+    const { type, body } = unwrap(n);
+    if (type !== 'String') continue;
+    name = first ? String(body.sval) : `${name}.${String(body.sval)}`;
+    first = false;
+  }
+  return name;
 }
 
 /** A readable name of a DROP target: a name list, a type name, a function signature, or a bare string. */
@@ -54,7 +64,9 @@ export function optionOn(option: DefElem): boolean {
 /** The Node-typed children of a node body's fields (for walking into CTEs). */
 export function withQueries(body: Record<string, unknown>): Node[] {
   const withClause = body.withClause as { ctes?: Node[] } | undefined;
-  return (withClause?.ctes ?? [])
+  // Asked of every statement when it is classified: most have no WITH.
+  if (!withClause?.ctes) return [];
+  return withClause.ctes
     .map((cte) => unwrap(cte).body.ctequery as Node | undefined)
     .filter((q): q is Node => q !== undefined);
 }

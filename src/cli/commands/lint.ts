@@ -25,6 +25,9 @@ export interface FileFinding extends Finding {
   file: string;
 }
 
+/** How much text (in characters) the text format gathers before it writes (each write ends with a newline, as each line did). */
+const OUTPUT_BLOCK_CHARS = 64 * 1024;
+
 /** A problem with the command line or a file that cannot be read: exit 2. */
 class UsageError extends Error {}
 
@@ -120,8 +123,23 @@ export async function lintCommand(args: string[], options: LintOptions, out: Wri
     } else if (format === 'sarif') {
       stdoutText(`${JSON.stringify(sarifLog(findings, '0.1.0'), null, 2)}\n`);
     } else {
-      for (const f of findings) for (const line of findingLines(f)) out(line);
-      out(findingsTally(findings, files));
+      // Lines go out in blocks, not one write each: a 10,000-statement migration has ~2,000 lines of findings,
+      // and each write to a file or pipe is a trip through the stream (~10 µs), ~20 ms of lint's time.
+      const block: string[] = [];
+      let size = 0;
+      for (const f of findings) {
+        for (const line of findingLines(f)) {
+          block.push(line);
+          size += line.length;
+          if (size >= OUTPUT_BLOCK_CHARS) {
+            out(block.join('\n'));
+            block.length = 0;
+            size = 0;
+          }
+        }
+      }
+      block.push(findingsTally(findings, files));
+      out(block.join('\n'));
     }
     return openFindings(findings).length > 0 ? EXIT.failed : EXIT.done;
   } catch (e) {
