@@ -108,14 +108,14 @@ export function statementsFindings(statements: SqlStatement[], comments: AcceptC
       const used = walkConstants(node).find((v) => added.has(v));
       if (used !== undefined) add('enum-value-used-in-transaction', `the enum value '${used}' is used in the transaction that added it: PostgreSQL refuses it ("unsafe use of new value")`, null, null);
     }
-    if (!inBlock) added = new Set();
+    if (!inBlock && added.size > 0) added = new Set();
 
     // What the lock model found.
     for (const h of facts.hazards) {
       if (h.rule in RULES) add(h.rule as RuleId, h.detail, h.mode, h.relation);
     }
-    if (!facts.analysable) add('cannot-analyse', `${stmt.command} cannot be analysed: ${facts.reason ?? 'the lock model cannot see what it does'}`, strongestLock(facts), null);
     const strongest = strongestLock(facts);
+    if (!facts.analysable) add('cannot-analyse', `${stmt.command} cannot be analysed: ${facts.reason ?? 'the lock model cannot see what it does'}`, strongest, null);
     if (!lockTimeout && !warnedTimeout && strongest && lockRank(strongest) > lockRank('RowExclusiveLock') && !createdHere(facts, context)) {
       warnedTimeout = true;
       const on = facts.relations.find((r) => r.mode === strongest)?.relation ?? null;
