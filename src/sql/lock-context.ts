@@ -108,6 +108,8 @@ export class LockContext {
 
   /** Every partition and inheritance child below `relation`, depth first (a cycle cannot loop). */
   descendants(relation: string): string[] {
+    // Asked of every ALTER TABLE without ONLY: most files and catalogs know no children at all.
+    if (this.children.size === 0) return [];
     const found: string[] = [];
     const seen = new Set([key(relation)]);
     const visit = (rel: string) => {
@@ -176,7 +178,11 @@ export class LockContext {
 
   /** The tables whose foreign keys reference `relation`. */
   referencing(relation: string): string[] {
-    return [...new Set([...(this.referencedBy.get(key(relation)) ?? []), ...(this.foreignKeysTo.get(key(relation)) ?? [])])];
+    const fromCatalog = this.referencedBy.get(key(relation));
+    const fromSql = this.foreignKeysTo.get(key(relation));
+    // Asked for every write: most tables are referenced by nothing.
+    if (!fromCatalog && !fromSql) return [];
+    return [...new Set([...(fromCatalog ?? []), ...(fromSql ?? [])])];
   }
 
   foreignKeyTarget(relation: string, constraint: string): string | undefined {

@@ -57,20 +57,25 @@ export interface LockFacts {
 /** Collects a statement's facts as the rules discover them. */
 export class FactsBuilder {
   private readonly locks = new Map<string, LockMode>();
-  /** Relations whose strongest lock is a last-phase one (see RelationLock.final). */
-  private readonly finals = new Set<string>();
+  /**
+   * Relations whose strongest lock is a last-phase one (see RelationLock.final). This and the two below are
+   * made when first needed: a lint builds the facts of every statement, and few statements need them.
+   */
+  private finals: Set<string> | undefined;
   rewrite = false;
   fullScan = false;
   indexBuild = false;
   analysable = true;
   reason: string | undefined;
   readonly hazards: Hazard[] = [];
-  private readonly maybe = new Set<string>();
-  private readonly maybeWhy: string[] = [];
+  private maybe: Set<string> | undefined;
+  private maybeWhy: string[] | undefined;
   private maybeAny = false;
 
   /** PostgreSQL may also lock these relations (null: any), for a reason no prediction can settle before running. */
   mayLock(relations: string[] | null, reason: string): void {
+    this.maybe ??= new Set<string>();
+    this.maybeWhy ??= [];
     if (relations === null) this.maybeAny = true;
     else for (const r of relations) this.maybe.add(r);
     if (!this.maybeWhy.includes(reason)) this.maybeWhy.push(reason);
@@ -80,10 +85,10 @@ export class FactsBuilder {
     if (!relation) return;
     const held = this.locks.get(relation);
     if (held === undefined || lockRank(mode) > lockRank(held)) {
-      if (final) this.finals.add(relation);
-      else this.finals.delete(relation);
+      if (final) (this.finals ??= new Set<string>()).add(relation);
+      else this.finals?.delete(relation);
     } else if (lockRank(mode) === lockRank(held) && !final) {
-      this.finals.delete(relation);
+      this.finals?.delete(relation);
     }
     this.locks.set(relation, held ? stronger(held, mode) : mode);
   }
@@ -107,7 +112,7 @@ export class FactsBuilder {
     const relations: RelationLock[] = [];
     let strongest: LockMode | null = null;
     for (const [relation, mode] of this.locks) {
-      if (this.finals.has(relation)) {
+      if (this.finals?.has(relation)) {
         relations.push({ relation, mode, final: true });
         continue;
       }
@@ -121,7 +126,7 @@ export class FactsBuilder {
     const facts: LockFacts = this.reason
       ? { analysable: this.analysable, relations, rewrite: this.rewrite, fullScan: this.fullScan, indexBuild: this.indexBuild, blocks, reason: this.reason, hazards: this.hazards }
       : { analysable: this.analysable, relations, rewrite: this.rewrite, fullScan: this.fullScan, indexBuild: this.indexBuild, blocks, hazards: this.hazards };
-    if (this.maybeWhy.length) facts.unpredictable = { reason: this.maybeWhy.join('; '), relations: this.maybeAny ? null : [...this.maybe] };
+    if (this.maybeWhy?.length) facts.unpredictable = { reason: this.maybeWhy.join('; '), relations: this.maybeAny ? null : [...this.maybe!] };
     return facts;
   }
 }

@@ -48,5 +48,13 @@ export function blocksOfMode(mode: LockMode | null): 'nothing' | 'writes' | 'rea
 
 /** The SQL words of a mode, as LOCK TABLE and the documentation write it: 'ACCESS EXCLUSIVE'. */
 export function lockModeWords(mode: LockMode): string {
-  return mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  let words = modeWords.get(mode);
+  if (words === undefined) {
+    words = mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+    // Said in every finding: the eight modes are each worded once (a journal's text is not kept).
+    if (modeWords.size < LOCK_MODES.length) modeWords.set(mode, words);
+  }
+  return words;
 }
+
+const modeWords = new Map<string, string>();

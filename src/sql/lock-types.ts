@@ -25,11 +25,13 @@ const ALIASES: Record<string, string> = {
 /** A TypeName node body → its canonical shape. */
 export function columnType(typeName: unknown): ColumnType {
   const t = (typeName ?? {}) as { names?: Node[]; typmods?: Node[]; arrayBounds?: Node[] };
-  const raw = dottedName(t.names).replace(/^pg_catalog\./, '');
-  const mods = (t.typmods ?? []).map((m) => {
+  const written = dottedName(t.names);
+  const raw = written.startsWith('pg_catalog.') ? written.slice('pg_catalog.'.length) : written;
+  const mods: number[] = [];
+  for (const m of t.typmods ?? []) {
     const c = unwrap(m).body as { ival?: { ival?: number } };
-    return Number(c.ival?.ival ?? 0);
-  });
+    mods.push(Number(c.ival?.ival ?? 0));
+  }
   return { name: ALIASES[raw] ?? raw, mods, array: (t.arrayBounds ?? []).length > 0 };
 }
 

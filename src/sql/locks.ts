@@ -368,36 +368,30 @@ function createTable(b: Record<string, unknown>, ctx: LockContext, f: FactsBuild
   ctx.noteCreated(rel, (b.tableElts as Node[] | undefined) ?? []);
   for (const parent of parents) ctx.addChild(parent, rel);
   if (b.partspec) ctx.partitioned.add(rel);
-  noteForeignKeys(rel, b.tableElts, ctx);
-  noteKeyIndexes(rel, b.tableElts, ctx);
+  noteKeys(rel, b.tableElts, ctx);
 }
 
-/** The indexes PRIMARY KEY and UNIQUE make, by PostgreSQL's default names (table_pkey, table_col_key), for a later REINDEX or DROP. */
-function noteKeyIndexes(rel: string, elements: unknown, ctx: LockContext): void {
+/**
+ * What CREATE TABLE's keys tell later statements, in one pass over its columns and constraints: the foreign
+ * keys it declares, by name (PostgreSQL's default name when none is given), for a later VALIDATE; and the
+ * indexes PRIMARY KEY and UNIQUE make, by PostgreSQL's default names (table_pkey, table_col_key), for a
+ * later REINDEX or DROP.
+ */
+function noteKeys(rel: string, elements: unknown, ctx: LockContext): void {
   const schema = rel.includes('.') ? `${rel.slice(0, rel.lastIndexOf('.'))}.` : '';
   const table = rel.split('.').pop()!.replaceAll('"', '');
   for (const element of (elements as Node[] | undefined) ?? []) {
     const { type, body } = unwrap(element);
     const constraints = type === 'ColumnDef' ? ((body.constraints as Node[] | undefined) ?? []).map((c) => unwrap(c).body) : type === 'Constraint' ? [body] : [];
     for (const k of constraints) {
-      if (k.contype !== 'CONSTR_PRIMARY' && k.contype !== 'CONSTR_UNIQUE') continue;
-      const columns = type === 'ColumnDef' ? [String(body.colname)] : names(k.keys);
-      const name = k.conname ? String(k.conname) : k.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${columns.join('_')}_key`;
-      ctx.indexTables.set(`${schema}${name}`, rel);
-    }
-  }
-}
-
-/** The foreign keys CREATE TABLE declares, by name (PostgreSQL's default name when none is given), for a later VALIDATE. */
-function noteForeignKeys(rel: string, elements: unknown, ctx: LockContext): void {
-  const table = rel.split('.').pop()!.replaceAll('"', '');
-  for (const element of (elements as Node[] | undefined) ?? []) {
-    const { type, body } = unwrap(element);
-    const constraints = type === 'ColumnDef' ? ((body.constraints as Node[] | undefined) ?? []).map((c) => unwrap(c).body) : type === 'Constraint' ? [body] : [];
-    for (const k of constraints) {
-      if (k.contype !== 'CONSTR_FOREIGN') continue;
-      const columns = type === 'ColumnDef' ? [String(body.colname)] : names(k.fk_attrs);
-      ctx.noteForeignKey(rel, k.conname ? String(k.conname) : foreignKeyName(table, columns), relationOf(k.pktable));
+      if (k.contype === 'CONSTR_FOREIGN') {
+        const columns = type === 'ColumnDef' ? [String(body.colname)] : names(k.fk_attrs);
+        ctx.noteForeignKey(rel, k.conname ? String(k.conname) : foreignKeyName(table, columns), relationOf(k.pktable));
+      } else if (k.contype === 'CONSTR_PRIMARY' || k.contype === 'CONSTR_UNIQUE') {
+        const columns = type === 'ColumnDef' ? [String(body.colname)] : names(k.keys);
+        const name = k.conname ? String(k.conname) : k.contype === 'CONSTR_PRIMARY' ? `${table}_pkey` : `${table}_${columns.join('_')}_key`;
+        ctx.indexTables.set(`${schema}${name}`, rel);
+      }
     }
   }
 }

@@ -136,10 +136,11 @@ export function destructiveReason(node: Node): string | null {
       break;
     }
     case 'AlterTableStmt': {
-      const dropped = ((b.cmds as Node[] | undefined) ?? [])
-        .map((cmd) => unwrap(cmd).body)
-        .filter((c) => c.subtype === 'AT_DropColumn')
-        .map((c) => String(c.name));
+      const dropped: string[] = [];
+      for (const cmd of (b.cmds as Node[] | undefined) ?? []) {
+        const c = unwrap(cmd).body;
+        if (c.subtype === 'AT_DropColumn') dropped.push(String(c.name));
+      }
       if (dropped.length > 0) {
         return `ALTER TABLE ${relationName(b.relation)} DROP COLUMN removes the column ${dropped.join(', ')} and its data`;
       }
