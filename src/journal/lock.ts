@@ -45,8 +45,16 @@ const HOLDER_SQL = `SELECT a.pid, a.usename, a.application_name, host(a.client_a
    AND l.classid::bigint = ($1::bigint >> 32) AND l.objid::bigint = ($1::bigint & 4294967295)
  LIMIT 1`;
 
-export async function acquireRunLock(url: string, options: { runbookId: string; operator: string; runId: string }): Promise<LockResult> {
-  const session = await connect(url, { applicationName: lockApplicationName(options.operator, options.runId) });
+/** The lock's connection, named as the lock's: opened ahead (while the runbook is checked), it takes nothing until acquireRunLock is given it. */
+export function connectForLock(url: string, options: { operator: string; runId: string; signal?: AbortSignal }): Promise<PgSession> {
+  return connect(url, { applicationName: lockApplicationName(options.operator, options.runId), signal: options.signal });
+}
+
+export async function acquireRunLock(
+  url: string,
+  options: { runbookId: string; operator: string; runId: string; /** Opened ahead by connectForLock with the same operator and run. */ connection?: Promise<PgSession> },
+): Promise<LockResult> {
+  const session = await (options.connection ?? connectForLock(url, options));
   try {
     const key = lockKey(options.runbookId, session.target.database);
     const got = await queryValues(session, 'SELECT pg_try_advisory_lock($1::bigint) AS ok', [key.toString()]);

@@ -27,6 +27,8 @@ export interface RecordRequest {
   url: string;
   /** The run's own connection, opened ahead: not taken for a dead runner's. */
   connection?: Promise<PgSession>;
+  /** The lock's connection, opened ahead (journal/lock.ts connectForLock) for this run id and the operator recordOperator names. */
+  lockConnection?: Promise<PgSession>;
   kind: RunKind;
   procedureId?: string;
   /** The steps this run walks (for the rollback forecast). */
@@ -99,12 +101,17 @@ function updateInChunks(h: Hash, text: string, chunkChars: number): void {
   }
 }
 
+/** Who a run's record (and its lock's connection) names: the one given, else the configured operator. */
+export function recordOperator(store: Store, given?: string): string {
+  return given ?? operatorName(store.settings());
+}
+
 export async function openRecord(req: RecordRequest): Promise<OpenResult> {
   const clock = req.clock ?? Date.now;
   const store = openStore(req.stateDir);
-  const operator = req.operator ?? operatorName(store.settings());
+  const operator = recordOperator(store, req.operator);
   const runId = req.resume?.journal.header.runId ?? req.runId ?? newRunId(clock());
-  const lock = await acquireRunLock(req.url, { runbookId: req.runbook.id, operator, runId });
+  const lock = await acquireRunLock(req.url, { runbookId: req.runbook.id, operator, runId, connection: req.lockConnection });
   if (!lock.ok) return { ok: false, message: lock.message, reason: 'locked' };
   const cleanup: (() => Promise<void> | void)[] = [() => lock.lock.release()];
   const closeAll = async () => {

@@ -82,14 +82,15 @@ function checkSettings(value: unknown, path: string): Settings {
 }
 
 /** Opens the state folder: --state-dir, else RUNBOOK_STATE_DIR, else the user's config folder. */
-export function openStore(stateDir?: string): Store {
+/** `reading`: the settings are read, and nothing is made (no folder for runs): a run reading them before its runbook is known good. */
+export function openStore(stateDir?: string, options: { reading?: boolean } = {}): Store {
   const dir = stateDir ?? (process.env.RUNBOOK_STATE_DIR || undefined) ?? userStateDir();
   const file = new JsonFile<StoreData>(join(dir, 'runbook.json'));
   const runsDir = join(dir, 'runs');
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new StateError(`${dir}: the state folder is a file, not a folder; move it away, or pass --state-dir (or set RUNBOOK_STATE_DIR) to a folder`);
   }
-  onState(runsDir, 'create the folder of run journals', () => mkdirSync(runsDir, { recursive: true, mode: 0o700 }));
+  if (!options.reading) onState(runsDir, 'create the folder of run journals', () => mkdirSync(runsDir, { recursive: true, mode: 0o700 }));
   // The index keeps journal paths relative to the state folder, so a copied folder works on its own; an
   // absolute path (written before) is taken only when this folder has no journal of that run.
   const resolveJournal = (e: RunIndexEntry) => {

@@ -33,6 +33,8 @@ export interface LoadOptions {
   serverVersionNum?: number;
   /** Folders outside the runbook's tree its files may be in; default: the allowedDirs setting. */
   allowedDirs?: readonly string[];
+  /** Told the runbook's id once the document passed the schema, before its SQL is read and checked (a run opens its connections then). */
+  onValid?: (id: string) => void;
 }
 
 export async function loadRunbook(file: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -79,6 +81,7 @@ export async function parseRunbook(text: string, file: string, options: LoadOpti
     const schemaProblems = problemsFromZod(parsed.error.issues, data, locate, LIMITS.problems, counted, runbookSchema);
     return { ok: false, problems: capProblems(sortProblems([...schemaProblems, ...lint.problems]), file, counted.omitted) };
   }
+  options.onValid?.(parsed.data.id);
   const { problems, sqlFiles, findings } = await lintRunbook(parsed.data, dir, locate, options.serverVersionNum, allowedDirs);
   if (problems.length > 0) return { ok: false, problems: capProblems(sortProblems(problems), file) };
   const rb: Runbook = { ...parsed.data, file: resolve(file), dir, sqlFiles, findings };

@@ -20,7 +20,8 @@ import { jsonRenderer } from '../../report/json.js';
 import type { RunKind } from '../../engine/state.js';
 import type { Step } from '../../runbook/schema.js';
 import { stepsFor } from '../../engine/plan.js';
-import { openRecord, type RecordRequest, type RunRecord } from '../../journal/record.js';
+import { openRecord, recordOperator, type RecordRequest, type RunRecord } from '../../journal/record.js';
+import { openConnectionsAhead, type ConnectionsAhead } from '../../run/connections-ahead.js';
 import type { Operator } from '../../run/operator.js';
 import { redactUrl } from '../../exec/connection-url.js';
 import { loadTui } from '../../tui/load.js';
@@ -159,6 +160,16 @@ interface RunExtra {
 }
 
 async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: TypeAhead | undefined): Promise<number> {
+  const ahead: { connections?: ConnectionsAhead } = {};
+  try {
+    return await runLoaded(file, opts, extra, early, ahead);
+  } finally {
+    // Last: the record has released the lock (and the session closed its connection) by now; what was never taken is dropped.
+    await ahead.connections?.drop();
+  }
+}
+
+async function runLoaded(file: string, opts: RunOptions, extra: RunExtra, early: TypeAhead | undefined, ahead: { connections?: ConnectionsAhead }): Promise<number> {
   const { out, err } = extra.host ?? stdio;
   // On a terminal, the screen's modules load while the runbook is read and the run's record opened, so
   // the lock's round trips overlap them. Not with a sandbox: loading the screen hides CI and sets NODE_ENV
@@ -166,7 +177,21 @@ async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: T
   const onScreen = screenWanted(opts);
   const screen = onScreen && !opts.sandbox && !opts.sandboxOn ? loadTui() : undefined;
   screen?.catch(() => {}); // a failure is reported where the screen is awaited
-  const loaded = extra.runbook ? { ok: true as const, runbook: extra.runbook } : await loadRunbook(file);
+  // A plain run against a given database opens its two connections as soon as the runbook's id is known, so
+  // that the logins overlap the parse and lint of its SQL (run/connections-ahead.ts). Not on the screen, which may
+  // offer to resume another run first, nor with a sandbox, which is not there yet.
+  const urlAhead = !onScreen && !opts.sandbox && !opts.sandboxOn && !extra.runbook ? resolveDatabaseUrl({ db: opts.db, env: process.env }) : null;
+  const newId = extra.host?.runId ?? newRunId(Date.now());
+  const openAhead = (runbookId: string) => {
+    if (!urlAhead) return;
+    try {
+      const operator = recordOperator(openStore(opts.stateDir, { reading: true }), extra.host?.operatorName);
+      ahead.connections = openConnectionsAhead(urlAhead, { runbookId, runId: newId, operator });
+    } catch {
+      // The state folder cannot be read: nothing is opened ahead, and opening the record reports it.
+    }
+  };
+  const loaded = extra.runbook ? { ok: true as const, runbook: extra.runbook } : await loadRunbook(file, { onValid: openAhead });
   if (!loaded.ok) {
     for (const p of loaded.problems) err(formatProblem(p));
     err(`${file}: not run — fix the problems above (runbook validate ${file})`);
@@ -240,14 +265,15 @@ async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: T
     const show = opts.json || onScreen ? undefined : out;
     // The run's connection opens while the run lock is taken: the two handshakes overlap. A failure
     // to connect is reported by the lock, which meets it first; the session connects anew if it must.
-    const runId = extra.record?.resume?.journal.header.runId ?? extra.host?.runId ?? newRunId(Date.now());
-    connection = connect(url, { applicationName: sessionApplicationName(rb.id, runId) });
+    const runId = extra.record?.resume?.journal.header.runId ?? newId;
+    connection = ahead.connections?.run ?? connect(url, { applicationName: sessionApplicationName(rb.id, runId) });
     connection.catch(() => {});
     const opened = await openRecord({
       runbook: rb,
       url,
       runId,
       connection,
+      lockConnection: ahead.connections?.lock,
       acceptTargetChange: extra.acceptTargetChange,
       kind,
       procedureId: opts.procedure,

@@ -38,6 +38,8 @@ export interface ConnectOptions {
   applicationName?: string;
   /** How long to wait for the server to answer a new connection (default 10s). */
   connectTimeoutMs?: number;
+  /** Gives up connecting (the socket is dropped; connect rejects) when aborted before the session is open: a connection opened ahead that the run no longer needs. */
+  signal?: AbortSignal;
 }
 
 class Session implements PgSession {
@@ -168,17 +170,26 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   const where = describeAddress(client);
   const session = new Session(client, url, where, options);
   const password = typeof client.password === 'string' ? client.password : passwordOf(url);
+  const { signal } = options;
+  // An unreachable server would hold the process until the connect timeout: the socket is dropped instead.
+  const giveUp = () => client.connection.stream.destroy();
+  if (signal?.aborted) throw new ExecFailure({ kind: 'connection', message: `not connected to ${where}: given up` });
+  signal?.addEventListener('abort', giveUp, { once: true });
   try {
-    await client.connect();
-  } catch (err) {
-    await session.close();
-    throw new ExecFailure(connectError(err, where, password));
-  }
-  try {
-    session.target = await session.readTarget();
-  } catch (err) {
-    await session.close();
-    throw err;
+    try {
+      await client.connect();
+    } catch (err) {
+      await session.close();
+      throw new ExecFailure(connectError(err, where, password));
+    }
+    try {
+      session.target = await session.readTarget();
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+  } finally {
+    signal?.removeEventListener('abort', giveUp);
   }
   return session;
 }
