@@ -163,6 +163,11 @@ const confOptionalPartsLater = patchOnLoad('conf-optional-parts-later', /[\\/]no
   ["import semver from 'semver';", "const semver = new Proxy({}, { get: (_, key) => require('semver')[key] });"],
   ['const ajvFormats = ajvFormatsModule.default;', "const ajvFormats = require('ajv-formats').default;"],
   ['const ajv = new Ajv({', "const ajv = new (require('ajv/dist/2020.js').Ajv2020)({"],
+  // Every Conf made (each run writing the index) asked node:assert whether the file equals itself with the
+  // defaults (none here): loading assert was ~3 ms of a run. Strict equality is the stricter question (at
+  // worst the same store is written once more), and node:util answers it without loading assert; the
+  // migrations' copy of the check (an option never given) keeps assert.
+  ['            assert.deepEqual(fileStore, storeWithDefaults);\n        }\n        catch {\n            this.store = storeWithDefaults;', "            if (!isDeepStrictEqual(fileStore, storeWithDefaults)) throw new Error('differs');\n        }\n        catch {\n            this.store = storeWithDefaults;"],
 ]);
 
 /**

@@ -1,7 +1,7 @@
 // The command line as a process: how it behaves in a pipe, and what it loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,4 +83,26 @@ test('validate and a command’s help never set up standard input (a stream Node
   assert.equal(asked(['run', '--help']), 'STDIN false');
   // A run asks whether it is in a terminal (the screen): the hook does see it (this fails at the connection, after asking).
   assert.equal(asked(['run', 'runbooks/002-multi-pair-support.yaml', '--db', 'postgres://nobody@127.0.0.1:1/none']), 'STDIN true');
+});
+
+test('a run writes the index of runs through conf without loading node:assert (conf asked it whether the file equals itself)', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  const url = process.env.TEST_DATABASE_URL ?? '';
+  assert.ok(url, 'the test runner gives a server');
+  const hook = `data:text/javascript,${encodeURIComponent("process.on('exit', () => console.log('LOADED ' + JSON.stringify(process.moduleLoadList)))")}`;
+  const dir = mkdtempSync(join(tmpdir(), 'rb-index-'));
+  const file = join(dir, 'one.yaml');
+  writeFileSync(file, 'runbook: 1\nid: index-once\ntitle: index once\nsteps:\n  - id: one\n    title: one\n    sql: SELECT 1;\n');
+  const state = join(dir, 'state');
+  for (const round of [1, 2]) {
+    // The first run makes the index; the second reads it and adds to it.
+    const r: SpawnSyncReturns<string> = spawnSync(process.execPath, ['--import', hook, 'bin/runbook.js', 'run', file, '--db', url, '--plain', '--yes', '--state-dir', state], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const list = JSON.parse(r.stdout.split('\n').find((l: string) => l.startsWith('LOADED '))!.slice('LOADED '.length)) as string[];
+    assert.deepEqual(list.filter((m) => /^NativeModule assert$/.test(m)), [], `run ${round}`);
+    // The hook sees the builtins conf did load (its atomic write's fs).
+    assert.ok(list.includes('NativeModule internal/util/comparisons'), `run ${round}: isDeepStrictEqual`);
+    const index = JSON.parse(readFileSync(join(state, 'runbook.json'), 'utf8')) as { runs: Record<string, { runbook: string }> };
+    assert.deepEqual(Object.values(index.runs).map((e) => e.runbook), Array(round).fill('index-once'));
+  }
 });

@@ -160,7 +160,7 @@ interface RunExtra {
 }
 
 async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: TypeAhead | undefined): Promise<number> {
-  const ahead: { connections?: ConnectionsAhead } = {};
+  const ahead: { connections?: ConnectionsAhead; operator?: string } = {};
   try {
     return await runLoaded(file, opts, extra, early, ahead);
   } finally {
@@ -169,7 +169,7 @@ async function runWith(file: string, opts: RunOptions, extra: RunExtra, early: T
   }
 }
 
-async function runLoaded(file: string, opts: RunOptions, extra: RunExtra, early: TypeAhead | undefined, ahead: { connections?: ConnectionsAhead }): Promise<number> {
+async function runLoaded(file: string, opts: RunOptions, extra: RunExtra, early: TypeAhead | undefined, ahead: { connections?: ConnectionsAhead; operator?: string }): Promise<number> {
   const { out, err } = extra.host ?? stdio;
   // On a terminal, the screen's modules load while the runbook is read and the run's record opened, so
   // the lock's round trips overlap them. Not with a sandbox: loading the screen hides CI and sets NODE_ENV
@@ -187,6 +187,7 @@ async function runLoaded(file: string, opts: RunOptions, extra: RunExtra, early:
     try {
       const operator = recordOperator(openStore(opts.stateDir, { reading: true }), extra.host?.operatorName);
       ahead.connections = openConnectionsAhead(urlAhead, { runbookId, runId: newId, operator });
+      ahead.operator = operator;
     } catch {
       // The state folder cannot be read: nothing is opened ahead, and opening the record reports it.
     }
@@ -283,7 +284,8 @@ async function runLoaded(file: string, opts: RunOptions, extra: RunExtra, early:
       ...extra.record,
       show,
       warn: err,
-      operator: extra.host?.operatorName,
+      // As the lock's connection opened ahead is named (the settings are not read twice).
+      operator: ahead.operator ?? extra.host?.operatorName,
       flags: decisionFlags(opts),
     });
     if (!opened.ok) {
