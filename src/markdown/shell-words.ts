@@ -11,6 +11,23 @@ export interface ShellCommand {
   end: number;
 }
 
+const SPACE = /\s/;
+
+/**
+ * Whether one character is what /\s/ matches, without running the pattern for the common ASCII ones:
+ * every shell step of a runbook is read a character at a time when it is validated.
+ */
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return SPACE.test(c);
+}
+
+/** | & ; < > ( ) and the backquote: what makes a command more than a simple one. */
+function isOperator(c: string): boolean {
+  return c === '|' || c === '&' || c === ';' || c === '<' || c === '>' || c === '(' || c === ')' || c === '`';
+}
+
 /** Splits a script into commands, keeping each command's preceding comment. */
 export function splitShellCommands(script: string): ShellCommand[] {
   const commands: ShellCommand[] = [];
@@ -18,7 +35,7 @@ export function splitShellCommands(script: string): ShellCommand[] {
   let i = 0;
   while (i < script.length) {
     // Skip blank space between commands.
-    while (i < script.length && /\s/.test(script[i])) i++;
+    while (i < script.length && isSpace(script[i])) i++;
     if (i >= script.length) break;
     const lineEnd = script.indexOf('\n', i) === -1 ? script.length : script.indexOf('\n', i);
     const line = script.slice(i, lineEnd);
@@ -53,7 +70,7 @@ function commandEnd(script: string, start: number): number {
       i++; // an escaped character, or a line continuation
     } else if (c === "'" || c === '"') {
       quote = c;
-    } else if (c === '#' && (i === start || /\s/.test(script[i - 1]))) {
+    } else if (c === '#' && (i === start || isSpace(script[i - 1]))) {
       const nl = script.indexOf('\n', i);
       if (nl === -1) return script.length;
       i = nl - 1; // a trailing comment: the newline after it ends the command
@@ -104,12 +121,12 @@ export function shellWords(command: string): ShellWords {
       if (command[i + 1] !== '\n') word += command[i + 1] ?? '';
       inWord = inWord || command[i + 1] !== '\n';
       i++;
-    } else if (/\s/.test(c)) {
+    } else if (isSpace(c)) {
       if (inWord) words.push(word);
       word = '';
       inWord = false;
     } else {
-      if (/[|&;<>()`]/.test(c) || (c === '$' && command[i + 1] === '(')) simple = false;
+      if (isOperator(c) || (c === '$' && command[i + 1] === '(')) simple = false;
       word += c;
       inWord = true;
     }

@@ -2,8 +2,8 @@
 // engine decides on (transaction mode, typed confirmation, target re-check).
 
 import type { Node } from 'libpg-query';
-import { commandOf } from './command.js';
-import { destructiveReason, explainAnalyzes, noTransactionReason } from './safety.js';
+import { commandOfParts } from './command.js';
+import { destructiveOfParts, explainAnalyzes, noTransactionOfParts } from './safety.js';
 import { stateChangingCalls } from './lock-functions.js';
 import { unwrap, withQueries } from './tree.js';
 import type { StatementFacts, StatementKind } from './types.js';
@@ -55,6 +55,10 @@ function kindOf(type: string): StatementKind {
 /** Whether running the statement changes data or schema. */
 function writesOf(node: Node): boolean {
   const { type, body } = unwrap(node);
+  return writesOfParts(node, type, body);
+}
+
+function writesOfParts(node: Node, type: string, body: Record<string, unknown>): boolean {
   switch (type) {
     case 'SelectStmt':
       // SELECT INTO creates a table; a data-modifying CTE writes; so does pg_terminate_backend(), lo_unlink(), setval()…
@@ -72,8 +76,7 @@ function writesOf(node: Node): boolean {
 }
 
 /** Whether the statement returns rows: true, false, or null when it depends on what runs. */
-function returnsRowsOf(node: Node): boolean | null {
-  const { type, body } = unwrap(node);
+function returnsRowsOf(type: string, body: Record<string, unknown>): boolean | null {
   switch (type) {
     case 'SelectStmt':
       return !body.intoClause;
@@ -96,14 +99,14 @@ function returnsRowsOf(node: Node): boolean | null {
 
 /** Everything the engine needs to know about one statement. */
 export function classify(node: Node): StatementFacts {
-  const { type } = unwrap(node);
-  const isVacuum = type === 'VacuumStmt';
+  // The node is unwrapped once for every question (each unwrapped it again: six times a statement).
+  const { type, body } = unwrap(node);
   return {
-    kind: isVacuum ? (unwrap(node).body.is_vacuumcmd ? 'vacuum' : 'analyze') : kindOf(type),
-    command: commandOf(node),
-    noTransaction: noTransactionReason(node),
-    destructive: destructiveReason(node),
-    writes: writesOf(node),
-    returnsRows: returnsRowsOf(node),
+    kind: type === 'VacuumStmt' ? (body.is_vacuumcmd ? 'vacuum' : 'analyze') : kindOf(type),
+    command: commandOfParts(type, body),
+    noTransaction: noTransactionOfParts(type, body),
+    destructive: destructiveOfParts(type, body),
+    writes: writesOfParts(node, type, body),
+    returnsRows: returnsRowsOf(type, body),
   };
 }

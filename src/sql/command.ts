@@ -86,7 +86,12 @@ const TRANSACTION: Record<string, string> = {
 
 /** The command of a top-level statement node. */
 export function commandOf(node: Node): string {
-  const { type, body: b } = unwrap(node);
+  const { type, body } = unwrap(node);
+  return commandOfParts(type, body);
+}
+
+/** commandOf for a node already unwrapped (classify reads each statement's type and body once). */
+export function commandOfParts(type: string, b: Record<string, unknown>): string {
   const objtype = (field: string) => b[field] as ObjectType | undefined;
   switch (type) {
     case 'SelectStmt':

@@ -4,7 +4,7 @@
 // block" (PreventInTransactionBlock) belongs in noTransaction.
 
 import type { Node, ObjectType } from 'libpg-query';
-import { commandOf, objectWords } from './command.js';
+import { commandOfParts, objectWords } from './command.js';
 import { alwaysTrue } from './always-true.js';
 import { defElems, dottedName, objectName, optionOn, relationName, unwrap, withQueries } from './tree.js';
 
@@ -12,7 +12,12 @@ const IN_BLOCK = 'cannot run inside a transaction block';
 
 /** Why `node` cannot run inside a transaction block, or null. */
 export function noTransactionReason(node: Node): string | null {
-  const { type, body: b } = unwrap(node);
+  const { type, body } = unwrap(node);
+  return noTransactionOfParts(type, body);
+}
+
+/** noTransactionReason for a node already unwrapped (classify reads each statement's type and body once). */
+export function noTransactionOfParts(type: string, b: Record<string, unknown>): string | null {
   const options = (field: string) => defElems(b[field] as Node[] | undefined);
   switch (type) {
     case 'IndexStmt':
@@ -36,7 +41,7 @@ export function noTransactionReason(node: Node): string | null {
     case 'CreateTableSpaceStmt':
     case 'DropTableSpaceStmt':
     case 'AlterSystemStmt':
-      return `${commandOf(node)} ${IN_BLOCK}`;
+      return `${commandOfParts(type, b)} ${IN_BLOCK}`;
     case 'AlterDatabaseStmt':
       return options('options').some((o) => o.defname === 'tablespace') ? `ALTER DATABASE ... SET TABLESPACE ${IN_BLOCK}` : null;
     case 'ClusterStmt':
@@ -67,7 +72,7 @@ export function noTransactionReason(node: Node): string | null {
         ? `CREATE MATERIALIZED VIEW ... WITH (timescaledb.continuous) ${IN_BLOCK} unless it is created WITH NO DATA`
         : null;
     case 'TransactionStmt':
-      return `${commandOf(node)} in the SQL means it manages its own transaction, so it must not be wrapped in another one`;
+      return `${commandOfParts(type, b)} in the SQL means it manages its own transaction, so it must not be wrapped in another one`;
     default:
       return null;
   }
@@ -98,7 +103,12 @@ function isContinuousAggregateWithData(b: Record<string, unknown>): boolean {
 
 /** Why `node` destroys data, or null. Looks into data-modifying CTEs and EXPLAIN ANALYZE. */
 export function destructiveReason(node: Node): string | null {
-  const { type, body: b } = unwrap(node);
+  const { type, body } = unwrap(node);
+  return destructiveOfParts(type, body);
+}
+
+/** destructiveReason for a node already unwrapped (classify reads each statement's type and body once). */
+export function destructiveOfParts(type: string, b: Record<string, unknown>): string | null {
   switch (type) {
     case 'DropStmt': {
       const names = ((b.objects as Node[] | undefined) ?? []).map(objectName).filter(Boolean).join(', ');

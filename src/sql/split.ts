@@ -77,7 +77,7 @@ function splitUncached(source: string, shapes = true): SqlStatement[] {
     const from = skipSpaceAndComments(masked, start, end);
     let to = lastTokenEnd(masked, from, end);
     // A value placeholder is masked as '$1' plus spaces: end at the placeholder's '}}', not at '$1'.
-    to = found.find((p) => p.start < to && to < p.end)?.end ?? to;
+    if (found.length > 0) to = found.find((p) => p.start < to && to < p.end)?.end ?? to;
     const { line, column } = lines.at(from);
     const f = classify(node);
     // Every field in one literal (as split-shapes.ts makes them): spreading two objects into it made each
