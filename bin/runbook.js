@@ -29,7 +29,7 @@ const cli = runCached(join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs'), {
   report: Boolean(process.env.RUNBOOK_DEBUG_CODE_CACHE),
   own: isRun ? (screen ? 'screen' : 'run') : undefined,
   // The screen keeps V8's heap small (SCREEN_V8_FLAGS in src/tui/load.ts): its cache is made with those flags.
-  ownFlags: screen ? ['--semi-space-growth-factor=1', '--optimize-for-size'] : [],
+  ownFlags: screen ? ['--semi-space-growth-factor=1'] : [],
   // Not from a process that changed V8's flags (src/runbook/large-input.ts): V8 would refuse that cache.
   keep: (code) => code === 0 && !globalThis[Symbol.for('runbook.v8-flags-changed')],
 });

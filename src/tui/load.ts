@@ -48,14 +48,14 @@ function keepNurserySmall(): void {
 }
 
 /**
- * The young generation kept small (above), and the heap as a whole grown by
- * less and collected sooner (--optimize-for-size): with a million-row result
- * the screen stood ~10 MiB above the same screen with one row (108–118 against
- * 97–100 MiB, while psql took 104 MiB for the million rows); with the flag,
- * 98–100 MiB, for the same CPU within the noise (the screen's notice storm
- * too: 3 alternating runs each at load 7). bin/runbook.js holds the same list.
+ * The young generation kept small (above). --optimize-for-size was here too
+ * (the heap grown by less and collected sooner): it cut the million-row
+ * screen's memory while Ink laid out every frame, but since the painter
+ * (paint.ts) the screen takes the same memory without it (81–83 MiB against
+ * psql's 102 MiB, with it and without) and it cost the screen's notice storm
+ * ~8 % of its CPU (1.34 → 1.23 s). bin/runbook.js holds the same list.
  */
-export const SCREEN_V8_FLAGS = ['--semi-space-growth-factor=1', '--optimize-for-size'];
+export const SCREEN_V8_FLAGS = ['--semi-space-growth-factor=1'];
 
 /**
  * In the bundle (scripts/bundle.js, CommonJS) Yoga, Ink's layout engine,

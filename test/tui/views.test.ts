@@ -7,7 +7,9 @@ import { columns } from '../../src/present/width.js';
 import { clean, oneLine, pad, truncate, wrap } from '../../src/tui/text.js';
 import { clock, duration } from '../../src/present/duration.js';
 import { highlightSql } from '../../src/tui/highlight.js';
-import { markdownLines, monitorLines, outputLines, tableLines } from '../../src/tui/views/detail.js';
+import { markdownLines, monitorLines, outputLineLines, outputLines, outputRows, tableLines } from '../../src/tui/views/detail.js';
+import type { OutputLine } from '../../src/engine/state.js';
+import { seededRandom } from '../support/random.js';
 import { summaryLines } from '../../src/tui/views/summary.js';
 import { headerLines, progressText } from '../../src/tui/views/header.js';
 import { packKeys } from '../../src/tui/views/prompt.js';
@@ -207,6 +209,48 @@ describe('a step streaming output', () => {
       const reused = outputLines(item(next), width);
       const fresh = outputLines({ ...item(next), output: item(next).output.map((o) => ({ ...o })) }, width);
       assert.deepEqual(reused, fresh);
+    }
+  });
+
+  test('how many rows each line takes, told without drawing it, is what drawing it gives; a window shows what the whole list shows (seeded)', () => {
+    const random = seededRandom(1217);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    // Texts of every kind a row count could get wrong: exactly as wide as the row, one column more, wide characters,
+    // tabs (two columns each), escapes shown escaped, line breaks, very long ones (cut to 5 rows and a marker).
+    const text = (): string => {
+      const n = Math.floor(random() * 90);
+      return Array.from({ length: n }, () => pick(['a', 'b', ' ', 'x', '東', 'é', '\t', '\u001b[2J', '\n', '\r', '🙂', '-'])).join('') + (random() < 0.1 ? 'y'.repeat(700) : '');
+    };
+    const line = (): OutputLine => {
+      switch (pick(['notice', 'notice', 'output', 'info', 'statement_started', 'statement_finished', 'rows'] as const)) {
+        case 'notice':
+          return { type: 'notice', severity: pick(['NOTICE', 'WARNING']), message: text(), ...(random() < 0.3 ? { detail: text() } : {}), ...(random() < 0.2 ? { hint: text() } : {}) };
+        case 'output':
+          return { type: 'output', stream: pick(['stdout', 'stderr'] as const), line: text() };
+        case 'info':
+          return { type: 'info', message: text() };
+        case 'statement_started':
+          return { type: 'statement_started', index: 0, total: 1, text: text(), line: 1 };
+        case 'statement_finished':
+          return { type: 'statement_finished', index: 0, command: 'SELECT', rowCount: Math.floor(random() * 5), durationMs: 3 };
+        case 'rows':
+          return { type: 'rows', columns: ['n', 'note'], rows: [[1, text()], [2, null]], total: 2, truncated: false };
+      }
+    };
+    const base = item(ui);
+    for (let round = 0; round < 40; round++) {
+      const output = Array.from({ length: 1 + Math.floor(random() * 60) }, line);
+      const dropped = random() < 0.5 ? Math.floor(random() * 100_000) : 0;
+      for (const width of [12, 30, 61, 80, 117]) {
+        // Drawn afresh, line by line: the reference the measured rows must agree with.
+        const drawn = [...(dropped > 0 ? [outputLines({ ...base, output: [], outputDropped: dropped }, width)[0].map((s) => ({ ...s, text: s.text.replace('newest 0', `newest ${output.length}`) }))] : []), ...output.flatMap((o) => outputLineLines(o, width))];
+        const rows = outputRows({ ...base, output: output.map((o) => ({ ...o })), outputDropped: dropped }, width);
+        assert.equal(rows.length, drawn.length, `round ${round}, width ${width}: the row count`);
+        const top = Math.floor(random() * drawn.length);
+        const height = 1 + Math.floor(random() * 30);
+        assert.deepEqual(rows.slice(top, top + height), drawn.slice(top, top + height), `round ${round}, width ${width}: rows ${top}+${height}`);
+        assert.deepEqual(rows.slice(), drawn);
+      }
     }
   });
 });

@@ -21,11 +21,13 @@ import { outputWords } from '../../present/output.js';
 import { centre, rowLines, tableLayout, type TableInput } from '../../present/table.js';
 import { count, NULL_WORD } from '../../present/value.js';
 import { ACTUAL, EXPECTED, MARK } from '../../present/verdict.js';
-import { padColumns } from '../../present/width.js';
+import { columns, padColumns } from '../../present/width.js';
+import { joinRows, lazyRows, type Rows } from './rows.js';
 
 export interface DetailParts {
   pinned: Line[];
-  body: Line[];
+  /** Built only where a window looks at it (rows.ts): all of it can be 500 output lines and more. */
+  body: Rows;
   followsTail: boolean;
 }
 
@@ -110,7 +112,7 @@ export function detailParts(ui: UiState, item: ItemState | undefined, width: num
   const src = itemSource(ui, item);
   const pinned = pinnedLines(ui, item, src, width).map((l) => fit(l, width));
   pinned.push(plain('─'.repeat(width), { tone: 'muted' }));
-  const body = bodyLines(ui, item, src, width).map((l) => fit(l, width));
+  const body = joinRows(bodyParts(ui, item, src, width), (l) => fit(l, width));
   const followsTail = item.output.length > 0 || item.verdicts.length > 0 || !!item.error || item.status === 'running';
   return { pinned, body, followsTail };
 }
@@ -217,8 +219,10 @@ function heading(text: string): Line {
   return [seg(text, { bold: true, tone: 'title', underline: true })];
 }
 
-function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number): Line[] {
-  const out: Line[] = [];
+/** The body in parts: lines before the output, the output (its rows built as they are shown), lines after it. */
+function bodyParts(ui: UiState, item: ItemState, src: ItemSource, width: number): (Line[] | Rows)[] {
+  const parts: (Line[] | Rows)[] = [];
+  let out: Line[] = [];
   if (src.explain) {
     out.push(...markdownLines(src.explain, width));
     out.push(blank);
@@ -234,20 +238,25 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
 
   const sideBySide = src.expected !== undefined && width >= 90;
   const half = Math.floor((width - 3) / 2);
-  const output = outputLines(item, sideBySide ? width - half - 3 : width);
+  const output = outputRows(item, sideBySide ? width - half - 3 : width);
+  const withOutput = () => {
+    out.push(blank, heading('Output'));
+    parts.push(out, output);
+    out = [];
+  };
   if (src.expected !== undefined) {
     out.push(blank);
     const expected = splitLines(src.expected.replace(/\n$/, '')).flatMap((t) => wrapLine([seg(t, { tone: 'muted' })], sideBySide ? half : width));
     if (sideBySide) {
-      const right = output.length > 0 ? output : [plain(item.status === 'pending' ? '(not run yet)' : '(nothing yet)', { tone: 'muted' })];
+      const right = output.length > 0 ? output.slice() : [plain(item.status === 'pending' ? '(not run yet)' : '(nothing yet)', { tone: 'muted' })];
       out.push(beside(heading('Expected'), heading('Output'), half));
       for (let i = 0; i < Math.max(expected.length, right.length); i++) out.push(beside(expected[i] ?? blank, right[i] ?? blank, half));
     } else {
       out.push(heading('Expected'), ...expected);
-      if (output.length) out.push(blank, heading('Output'), ...output);
+      if (output.length) withOutput();
     }
   } else if (output.length > 0) {
-    out.push(blank, heading('Output'), ...output);
+    withOutput();
   }
 
   if (item.verdicts.length > 0) {
@@ -266,7 +275,8 @@ function bodyLines(ui: UiState, item: ItemState, src: ItemSource, width: number)
       out.push([seg(`  ${when}  `, { tone: 'muted' }), seg(oneLine(what))]);
     }
   }
-  return out;
+  parts.push(out);
+  return parts;
 }
 
 /**
@@ -381,25 +391,47 @@ const OUTPUT_STYLE: Record<OutputLine['type'], { prefix: string; tone?: Tone }> 
 
 /** The item's output as it arrived: statements, their durations, notices, shell lines, result tables. */
 export function outputLines(item: ItemState, width: number): Line[] {
-  const out: Line[] = [];
-  if (item.outputDropped > 0) out.push(plain(`… ${count(item.outputDropped)} earlier lines not kept (the newest ${item.output.length} are)`, { tone: 'muted' }));
-  for (const o of item.output) {
-    let drawn = DRAWN.get(o);
-    if (drawn?.width !== width) DRAWN.set(o, (drawn = { width, lines: outputLineLines(o, width) }));
-    for (const l of drawn.lines) out.push(l);
-  }
-  return out;
+  return outputRows(item, width).slice();
+}
+
+/** The same rows, each output line drawn only when a window shows it (rows.ts); how many rows each takes is known without drawing it. */
+export function outputRows(item: ItemState, width: number): Rows {
+  const dropped = item.outputDropped > 0 ? [plain(`… ${count(item.outputDropped)} earlier lines not kept (the newest ${item.output.length} are)`, { tone: 'muted' })] : [];
+  const output = item.output;
+  return joinRows([dropped, lazyRows(output.map((o) => drawn(o, width).rows), (i) => drawnLines(output[i], width))]);
 }
 
 /**
- * Each output line as last drawn, at the width it was drawn for. The run state
- * keeps an output line as the same object from the event that brought it to
- * its last frame, so a step streaming notices draws each new line once, not
- * the 500 kept at every frame (a storm of notices: ~20 frames a second).
+ * Each output line as last measured (and drawn, once shown), at the width it
+ * was for. The run state keeps an output line as the same object from the
+ * event that brought it to its last frame, so a step streaming notices
+ * measures each new line once, not the 500 kept at every frame, and draws
+ * only those a frame shows.
  */
-const DRAWN = new WeakMap<OutputLine, { width: number; lines: readonly Line[] }>();
+const DRAWN = new WeakMap<OutputLine, { width: number; rows: number; lines?: readonly Line[] }>();
 
-function outputLineLines(o: OutputLine, width: number): Line[] {
+function drawn(o: OutputLine, width: number): { width: number; rows: number; lines?: readonly Line[] } {
+  let d = DRAWN.get(o);
+  if (d?.width !== width) {
+    // A line that fits its row is one row (wrapLine keeps it whole): the common case, told without drawing it.
+    const lines = o.type === 'statement_started' || (o.type !== 'rows' && fitsOneRow(o, width)) ? undefined : outputLineLines(o, width);
+    DRAWN.set(o, (d = { width, rows: lines?.length ?? 1, ...(lines ? { lines } : {}) }));
+  }
+  return d;
+}
+
+function drawnLines(o: OutputLine, width: number): readonly Line[] {
+  const d = drawn(o, width);
+  return (d.lines ??= outputLineLines(o, width));
+}
+
+/** Whether outputLineLines gives one row for `o` (not a table, not a statement): its text is no wider than the row. */
+function fitsOneRow(o: OutputLine, width: number): boolean {
+  return columns(clean(outputWords(o))) <= Math.max(1, Math.max(10, width - OUTPUT_STYLE[o.type].prefix.length));
+}
+
+/** One output line's rows at `width`, drawn (exported for the tests: what outputRows measures without drawing must agree with it). */
+export function outputLineLines(o: OutputLine, width: number): Line[] {
   if (o.type === 'rows') return tableLines(o, width);
   const style = OUTPUT_STYLE[o.type];
   if (o.type === 'statement_started') return [[seg(style.prefix, { tone: 'accent', bold: true }), ...highlightSql(oneLine(o.text))[0]]];
