@@ -96,7 +96,7 @@ const yogaLoadedLater = {
 
 /**
  * A plugin that edits one library file as esbuild loads it: each [from, to]
- * replaced once. The build fails, naming the plugin, when a `from` is no longer
+ * replaced once (`replacements` may be a function of the file's path). The build fails, naming the plugin, when a `from` is no longer
  * in the file (the library changed: the edit must be looked at again).
  */
 function patchOnLoad(name, filter, what, replacements) {
@@ -106,9 +106,9 @@ function patchOnLoad(name, filter, what, replacements) {
       b.onLoad({ filter }, async (args) => {
         const { readFile } = await import('node:fs/promises');
         let text = await readFile(args.path, 'utf8');
-        for (const [from, to] of replacements) {
+        for (const [from, to] of typeof replacements === 'function' ? replacements(args.path) : replacements) {
           if (!text.includes(from)) throw new Error(`${args.path}: ${what} changed; update ${name} in scripts/bundle.js`);
-          text = text.replace(from, to);
+          text = text.replace(from, () => to); // as written: no $ patterns
         }
         return { contents: text, loader: 'js' };
       });
@@ -171,6 +171,24 @@ const confOptionalPartsLater = patchOnLoad('conf-optional-parts-later', /[\\/]no
 ]);
 
 /**
+ * string-width, which Ink measures its text with, builds when loaded a grapheme
+ * segmenter (the first use of Intl loads ICU's data: ~20-60 ms) and the
+ * regular expression of every RGI emoji sequence (\p{RGI_Emoji}: ~55-75 ms to
+ * construct), so every screen paid ~40-65 ms of CPU for them at its start
+ * (profile of the screen's notice storm). The run screen is drawn by its
+ * painter (src/tui/paint.ts) and never asks string-width about text beyond
+ * printable ASCII, which string-width answers before using either. Here each
+ * is built when first used, so the other screens measure exactly as before.
+ * wrap-ansi's own copy (an older string-width) builds a segmenter the same way.
+ */
+const lazySegmenter = ['const segmenter = new Intl.Segmenter();', 'let builtSegmenter; const segmenter = { segment: (text) => (builtSegmenter ??= new Intl.Segmenter()).segment(text) };'];
+const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, "string-width's segmenter and RGI emoji expression", (path) =>
+  /[\\/]wrap-ansi[\\/]node_modules[\\/]/.test(path)
+    ? [lazySegmenter]
+    : [lazySegmenter, ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let builtRgiEmojiRegex; const rgiEmojiRegex = { test: (text) => (builtRgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text) };"]],
+);
+
+/**
  * A library only some commands need is required where it is first used:
  * `createRequire(import.meta.url)('conf')` in the compiled source (the tests run
  * dist/src as ES modules, where there is no require). Here that becomes
@@ -212,7 +230,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, confOptionalPartsLater, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -13,25 +13,7 @@ export interface Rows {
 
 /** Rows in runs of `counts[i]` rows each, the rows of run `i` built by `build(i)` (exactly `counts[i]` of them) when looked at. */
 export function lazyRows(counts: readonly number[], build: (i: number) => readonly Line[]): Rows {
-  let length = 0;
-  for (const n of counts) length += n;
-  return {
-    length,
-    slice(start = 0, end = length) {
-      const [from, to] = bounds(start, end, length);
-      const out: Line[] = [];
-      let at = 0;
-      for (let i = 0; i < counts.length && at < to; i++) {
-        const n = counts[i];
-        if (at + n > from) {
-          const lines = build(i);
-          for (let j = Math.max(0, from - at); j < n && at + j < to; j++) out.push(lines[j]);
-        }
-        at += n;
-      }
-      return out;
-    },
-  };
+  return joinRows(counts.map((length, i) => ({ length, slice: (start = 0, end = length) => build(i).slice(start, Math.min(end, length)) })));
 }
 
 /** Parts one after the other as one list of rows: arrays as they are, lazy rows as they are looked at. */
