@@ -162,7 +162,8 @@ export class LockContext {
   }
 
   triggersOn(relation: string): string[] {
-    return [...(this.triggers.get(key(relation)) ?? [])];
+    const set = this.triggers.get(key(relation));
+    return set ? [...set] : [];
   }
 
   noteReferencedBy(relation: string, referencing: string): void {
@@ -173,7 +174,8 @@ export class LockContext {
 
   /** The tables `relation`'s foreign keys reference. */
   referencedFrom(relation: string): string[] {
-    return [...(this.foreignKeysFrom.get(key(relation)) ?? [])];
+    const set = this.foreignKeysFrom.get(key(relation));
+    return set ? [...set] : [];
   }
 
   /** The tables whose foreign keys reference `relation`. */

@@ -94,11 +94,6 @@ export function functionCalls(tree: unknown): readonly Record<string, unknown>[]
 
 const callsOf = new WeakMap<object, readonly Record<string, unknown>[]>();
 
-/** What a walk of the same tree (lock model's query) found as its FuncCalls, kept as functionCalls would have found them. */
-export function rememberFunctionCalls(tree: object, calls: readonly Record<string, unknown>[]): void {
-  if (!callsOf.has(tree)) callsOf.set(tree, calls);
-}
-
 /**
  * Whether an expression is volatile: 'volatile', 'stable' (fine for a
  * default), or 'unknown' when it calls a function the model does not know
@@ -116,20 +111,24 @@ export function expressionVolatility(expr: unknown): { volatility: 'volatile' | 
 
 /** Visits every node of a parse tree (depth first) with its type and body. */
 export function walk(tree: unknown, visit: (type: string, body: Record<string, unknown>) => void): void {
+  if (tree === null || typeof tree !== 'object') return;
   if (Array.isArray(tree)) {
     for (const item of tree) walk(item, visit);
     return;
   }
-  if (tree === null || typeof tree !== 'object') return;
   const record = tree as Record<string, unknown>;
   for (const key in record) {
     const value = record[key];
-    if (value !== null && typeof value === 'object') {
-      // A node is { Type: body } with a capitalised type (A–Z); plain struct fields are lowercase.
-      const first = key.charCodeAt(0);
-      if (!Array.isArray(value) && first >= 65 && first <= 90) visit(key, value as Record<string, unknown>);
-      walk(value, visit);
+    if (value === null || typeof value !== 'object') continue;
+    // A list's items are walked here, without a call for the list itself (the lock model walks every tree of a file).
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, visit);
+      continue;
     }
+    // A node is { Type: body } with a capitalised type (A–Z); plain struct fields are lowercase.
+    const first = key.charCodeAt(0);
+    if (first >= 65 && first <= 90) visit(key, value as Record<string, unknown>);
+    walk(value, visit);
   }
 }
 

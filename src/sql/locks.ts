@@ -10,7 +10,7 @@ import type { Node } from 'libpg-query';
 import { alterTable } from './lock-alter-table.js';
 import { foreignKeyName, LockContext } from './lock-context.js';
 import { FactsBuilder, type LockFacts } from './lock-facts.js';
-import { functionCalls, functionName, isKnownFunction, rememberFunctionCalls, walk } from './lock-functions.js';
+import { functionName, isKnownFunction, walk } from './lock-functions.js';
 import { lockModeOfNumber, lockRank, type LockMode } from './lock-modes.js';
 import { relationOf, relationOfNames } from './lock-names.js';
 import { columnType } from './lock-types.js';
@@ -462,7 +462,6 @@ function query(node: Node, f: FactsBuilder, ctx: LockContext): void {
         break;
     }
   });
-  rememberFunctionCalls(node, calls);
   const top = unwrap(node);
   if (['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'].includes(top.type)) targets.push([relationOf(top.body.relation), 'RowExclusiveLock']);
   for (const [rel, mode] of targets) if (mode === 'RowExclusiveLock') writeEffects(rel, ctx, f);
@@ -474,7 +473,8 @@ function query(node: Node, f: FactsBuilder, ctx: LockContext): void {
     for (const read of ctx.viewExpansion(rel)) f.lock(read, 'AccessShareLock');
   }
   for (const [rel, mode] of targets) f.lock(rel, mode);
-  for (const call of functionCalls(node)) {
+  // The calls the walk found are the calls functionCalls(node) finds (the same walk, in the same order).
+  for (const call of calls) {
     if (!isKnownFunction(call)) f.cannotAnalyse(`it calls ${functionName(call)}(), a function the lock model cannot see into`);
   }
   if (top.type === 'UpdateStmt' && !top.body.whereClause) {
