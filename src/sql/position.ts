@@ -117,11 +117,29 @@ export function caretExcerpt(source: string, line: number, column: number): stri
 /** Line/column lookups for many indices of one text, without rescanning it each time. */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** The line of the last lookup: statements are looked up in order, so the next is on it or a little after. */
+  private last = 0;
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
+
   /** 1-based line and column of a JS string index. */
   at(index: number): { line: number; column: number } {
+    const starts = this.starts;
+    let line = this.last;
+    if (starts[line] <= index) {
+      // Forward from the last answer, a few lines at most; a long way off, the binary search below.
+      for (let steps = 0; line + 1 < starts.length && starts[line + 1] <= index; steps++) {
+        if (steps === 16) return this.search(index);
+        line++;
+      }
+      this.last = line;
+      return { line: line + 1, column: index - starts[line] + 1 };
+    }
+    return this.search(index);
+  }
+
+  private search(index: number): { line: number; column: number } {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -129,6 +147,7 @@ export class LineIndex {
       if (this.starts[mid] <= index) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return { line: lo + 1, column: index - this.starts[lo] + 1 };
   }
 }

@@ -17,6 +17,8 @@ import { lintCommand } from '../../src/cli/commands/lint.js';
 import { findingLines } from '../../src/present/findings.js';
 import { RULES } from '../../src/sql/finding-rules.js';
 import { ensureParser, parseTreeOf, splitSql } from '../../src/sql/index.js';
+import { lineColumnAt, LineIndex } from '../../src/sql/position.js';
+import { seededRandom } from '../support/random.js';
 import { statementsFindings } from '../../src/sql/findings.js';
 import { statementLocks } from '../../src/sql/locks.js';
 import { runCli } from '../support/cli.js';
@@ -178,6 +180,15 @@ describe('lint says what it said', () => {
     const said = readdirSync(goldenDir).map((f) => readFileSync(join(goldenDir, f), 'utf8')).join('\n');
     const silent = Object.keys(RULES).filter((rule) => !new RegExp(`(error|warning|info) ${rule}[ :]`).test(said));
     assert.deepEqual(silent, []);
+  });
+
+  test('a line index answers as lineColumnAt, looked up in order, backwards and far apart', () => {
+    const rand = seededRandom(41);
+    const text = Array.from({ length: 400 }, (_, i) => 'x'.repeat(Math.floor(rand() * 5)) + (i % 7 === 0 ? '\n\n' : '\n')).join('');
+    const lines = new LineIndex(text);
+    const ordered = Array.from({ length: text.length + 1 }, (_, i) => i);
+    const scattered = Array.from({ length: 2000 }, () => Math.floor(rand() * (text.length + 1)));
+    for (const index of [...ordered, ...scattered, ...ordered.slice().reverse()]) assert.deepEqual(lines.at(index), lineColumnAt(text, index), `index ${index}`);
   });
 
   test('the shipped runbooks, as `runbook lint` prints them (findings placed at their YAML lines)', async () => {
