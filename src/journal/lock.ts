@@ -46,8 +46,8 @@ const HOLDER_SQL = `SELECT a.pid, a.usename, a.application_name, host(a.client_a
  LIMIT 1`;
 
 /** The lock's connection, named as the lock's: opened ahead (while the runbook is checked), it takes nothing until acquireRunLock is given it. */
-export function connectForLock(url: string, options: { operator: string; runId: string; signal?: AbortSignal }): Promise<PgSession> {
-  return connect(url, { applicationName: lockApplicationName(options.operator, options.runId), signal: options.signal });
+export function connectForLock(url: string, options: { operator: string; runId: string; onConnecting?: (giveUp: () => void) => void }): Promise<PgSession> {
+  return connect(url, { applicationName: lockApplicationName(options.operator, options.runId), onConnecting: options.onConnecting });
 }
 
 export async function acquireRunLock(

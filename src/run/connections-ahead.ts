@@ -21,9 +21,10 @@ export interface ConnectionsAhead {
 }
 
 export function openConnectionsAhead(url: string, ids: { runbookId: string; runId: string; operator: string }): ConnectionsAhead {
-  const giveUp = new AbortController();
-  const run = connect(url, { applicationName: sessionApplicationName(ids.runbookId, ids.runId), signal: giveUp.signal });
-  const lock = connectForLock(url, { operator: ids.operator, runId: ids.runId, signal: giveUp.signal });
+  const giveUps: (() => void)[] = [];
+  const onConnecting = (giveUp: () => void) => void giveUps.push(giveUp);
+  const run = connect(url, { applicationName: sessionApplicationName(ids.runbookId, ids.runId), onConnecting });
+  const lock = connectForLock(url, { operator: ids.operator, runId: ids.runId, onConnecting });
   // A failure is reported where each is awaited (the lock meets it first), not as an unhandled rejection.
   run.catch(() => {});
   lock.catch(() => {});
@@ -31,7 +32,7 @@ export function openConnectionsAhead(url: string, ids: { runbookId: string; runI
     run,
     lock,
     async drop() {
-      giveUp.abort();
+      for (const giveUp of giveUps) giveUp();
       await Promise.all([run, lock].map((p) => p.then((s) => s.close()).catch(() => {})));
     },
   };
