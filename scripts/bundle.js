@@ -18,6 +18,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { libpgQueryBundled, patchOnLoad } from './esbuild-patches.js';
 
 const BUNDLE = 'dist/bundle/runbook.cjs';
 const CODE_CACHE = `${BUNDLE}.cache`;
@@ -95,28 +96,6 @@ const yogaLoadedLater = {
 };
 
 /**
- * A plugin that edits one library file as esbuild loads it: each [from, to]
- * replaced once (`replacements` may be a function of the file's path). The build fails, naming the plugin, when a `from` is no longer
- * in the file (the library changed: the edit must be looked at again).
- */
-function patchOnLoad(name, filter, what, replacements) {
-  return {
-    name,
-    setup(b) {
-      b.onLoad({ filter }, async (args) => {
-        const { readFile } = await import('node:fs/promises');
-        let text = await readFile(args.path, 'utf8');
-        for (const [from, to] of typeof replacements === 'function' ? replacements(args.path) : replacements) {
-          if (!text.includes(from)) throw new Error(`${args.path}: ${what} changed; update ${name} in scripts/bundle.js`);
-          text = text.replace(from, () => to); // as written: no $ patterns
-        }
-        return { contents: text, loader: 'js' };
-      });
-    },
-  };
-}
-
-/**
  * Ink's reconciler awaits two imports at its top level, both only when
  * DEV=true (React devtools, which are not installed): they are left out.
  */
@@ -188,17 +167,6 @@ const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\
     : [lazySegmenter, ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let builtRgiEmojiRegex; const rgiEmojiRegex = { test: (text) => (builtRgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text) };"]],
 );
 
-/**
- * The parser's JavaScript (libpg-query: its Emscripten glue, and @pgsql/types)
- * is in the bundle, so in its code cache: kept outside, every command that
- * parses (run, validate, lint) resolved its five files and compiled them from
- * source, ~5 ms of a start (a profile of a one-statement run: module lookups
- * and wrapSafe). The glue finds its .wasm next to itself (__dirname): it is
- * pointed at the installed package's folder instead, found as require finds it.
- */
-const libpgQueryBundled = patchOnLoad('libpg-query-bundled', /[\\/]node_modules[\\/]libpg-query[\\/]wasm[\\/]libpg-query\.js$/, "libpg-query's .wasm location", [
-  ['scriptDirectory=__dirname+"/"', 'scriptDirectory=require("node:path").dirname(require("node:module").createRequire(__filename).resolve("libpg-query"))+"/"'],
-]);
 
 /**
  * A library only some commands need is required where it is first used:

@@ -1,7 +1,7 @@
 // cold start: `runbook validate runbooks/*.yaml` against `node -e 0`.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundledFloor } from '../lib/bundled-floor.js';
 import { fmtMs, interleaved } from '../lib/measure.js';
 import { infoFigure, ratioFigure, runbook, timed, wall, type Case } from '../lib/types.js';
 import { caseDir } from './files.js';
@@ -41,32 +41,6 @@ module.exports.loaded = parser.loadModule().then(() => {
 });
 `;
 
-/**
- * The floor as the program loads it: those libraries bundled into one
- * CommonJS file the way scripts/bundle.js bundles the command line, run from
- * V8's code cache by the program's own loader (bin/cached-script.js) after a
- * warm-up run wrote it, the parser's WASM compiled with the baseline compiler only.
- */
-async function bundledFloor(dir: string, root: string, files: string[]): Promise<string[]> {
-  const { build } = await import('esbuild');
-  const entry = join(dir, 'floor-entry.cjs');
-  const out = join(dir, 'floor-bundle.cjs');
-  // CommonJS, as bin/runbook.js is (an ES module entry starts Node's ES module loader first).
-  const runner = join(dir, 'floor-run.cjs');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(entry, FLOOR);
-  await build({ entryPoints: [entry], outfile: out, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'error', nodePaths: [join(root, 'node_modules')], external: ['libpg-query'] });
-  writeFileSync(
-    runner,
-    `require(${JSON.stringify(join(root, 'bin', 'cached-script.js'))}).runCached(${JSON.stringify(out)}, { writeCache: process.argv[2] === 'write' });`,
-  );
-  const argv = [process.execPath, '--liftoff-only', runner];
-  // The warm-up does the work too, so the cache holds what both floors run.
-  const warmup = spawnSync(argv[0], [...argv.slice(1), 'write', ...files], { cwd: root });
-  if (warmup.status !== 0) throw new Error(`the floor's warm-up failed: ${String(warmup.stderr)}`);
-  return argv;
-}
-
 export const coldStart: Case = {
   name: 'cold-start',
   title: 'cold start',
@@ -80,9 +54,7 @@ export const coldStart: Case = {
     const program = runbook(ctx, ['validate', ...files], { stateDir: join(caseDir(ctx.tmp, 'cold-start'), 'state'), cwd: ctx.root, okExit: [0, 1] });
     // The floors: loading what validating needs at all (zod, js-yaml, commander, the PostgreSQL parser's WASM,
     // compiled as the program compiles it), then that and the least work validating the runbooks takes.
-    // libpg-query stays outside the floors' bundle, which lives in the repository's dist/, where
-    // `require('libpg-query')` resolves as the program's own does.
-    const floorArgv = await bundledFloor(join(ctx.root, 'dist', 'bench', 'floor'), ctx.root, files);
+    const floorArgv = await bundledFloor({ dir: join(ctx.root, 'dist', 'bench', 'floor'), root: ctx.root, name: 'floor', source: FLOOR, warmupArgs: files });
     const floor = { argv: [...floorArgv, 'run'], cwd: ctx.root };
     const work = { argv: [...floorArgv, 'run', ...files], cwd: ctx.root };
     const [p, b, f, w] = await interleaved(
