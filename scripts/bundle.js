@@ -121,38 +121,13 @@ const pgWithoutCloudflareProbe = patchOnLoad('pg-without-cloudflare-probe', /[\\
  * half of the ~1.6 million string reads of a storm of 100,000 notices, ~100 ms
  * of its CPU. A byte under 0x80 decodes to the same one character in UTF-8
  * (the only encoding pg-protocol reads), so that case is taken as the
- * character; every other read is as before.
- *
- * Each field itself is NUL-terminated and read by BufferReader.cstring
- * through Buffer#toString('utf-8', start, end), whose JavaScript wrapper
- * (its range checks, the encoding looked up by name, then the encoding's
- * slice) costs about as much as the decoding in C++ that it ends in:
- * Buffer#utf8Slice. cstring's range is always inside the buffer (its end is
- * where the scan for the NUL stopped), so it calls utf8Slice itself: the same
- * decoding, the same string, byte for byte (~6 % of the screen's notice storm
- * CPU, 8 reads a notice). utf8Slice is Node's own (Buffer#toString ends in
- * it) but not in its documentation: where it is missing,
- * cstring reads through toString as before. A field read by the JavaScript
- * loop instead made the storm slower (a string allocated per character).
- * test/integration/bundled-protocol compares what the bundled program reads
- * with what pg itself reads.
+ * character; every other read is as before. test/integration/bundled-protocol
+ * compares what the bundled program reads with what pg itself reads.
  */
-const pgProtocolOneByteStrings = patchOnLoad('pg-protocol-one-byte-strings', /[\\/]node_modules[\\/]pg-protocol[\\/]dist[\\/]buffer-reader\.js$/, "pg-protocol's BufferReader.string and cstring", [
+const pgProtocolOneByteStrings = patchOnLoad('pg-protocol-one-byte-strings', /[\\/]node_modules[\\/]pg-protocol[\\/]dist[\\/]buffer-reader\.js$/, "pg-protocol's BufferReader.string", [
   [
     'string(length) {\n        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);',
     'string(length) {\n        if (length === 1 && this.buffer[this.offset] < 0x80) return String.fromCharCode(this.buffer[this.offset++]);\n        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);',
-  ],
-  [
-    'cstring() {\n        const start = this.offset;\n        let end = start;\n        // eslint-disable-next-line no-empty\n        while (this.buffer[end++]) { }\n        this.offset = end;\n        return this.buffer.toString(this.encoding, start, end - 1);',
-    [
-      'cstring() {',
-      '        const start = this.offset;',
-      '        let end = start;',
-      '        // eslint-disable-next-line no-empty',
-      '        while (this.buffer[end++]) { }',
-      '        this.offset = end;',
-      '        return typeof this.buffer.utf8Slice === "function" ? this.buffer.utf8Slice(start, end - 1) : this.buffer.toString(this.encoding, start, end - 1);',
-    ].join('\n'),
   ],
 ]);
 
