@@ -5,6 +5,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { migrationSql } from '../../bench/cases/lint.js';
 
 test('output piped into a reader that stops early (`runbook schema | head -1`) ends quietly, exit 0, no stack trace', () => {
   const root = join(import.meta.dirname, '..', '..', '..');
@@ -13,6 +14,22 @@ test('output piped into a reader that stops early (`runbook schema | head -1`) e
   assert.doesNotMatch(r.stderr, /EPIPE|at .*\(|Error/);
   // pipefail: the status is runbook's own, not head's.
   assert.equal(r.status, 0);
+});
+
+test('lint read slowly through a pipe: every byte arrives and the exit status is lint’s (bin exits once its output is written)', () => {
+  const root = join(import.meta.dirname, '..', '..', '..');
+  const file = join(mkdtempSync(join(tmpdir(), 'rb-lint-pipe-')), 'migration.sql');
+  writeFileSync(file, migrationSql());
+  const lint = `${JSON.stringify(process.execPath)} bin/runbook.js lint ${JSON.stringify(file)}`;
+  const whole = spawnSync(process.execPath, ['bin/runbook.js', 'lint', file], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(whole.status, 1, whole.stderr);
+  // Far more than a pipe holds (64 KiB): a reader that waits leaves the rest in the stream when lint is done.
+  assert.ok(whole.stdout.length > 256 * 1024, `${whole.stdout.length} bytes`);
+  const slow = spawnSync('bash', ['-o', 'pipefail', '-c', `${lint} | (sleep 0.5; cat)`], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(slow.stderr, '');
+  assert.equal(slow.status, 1);
+  assert.equal(slow.stdout.length, whole.stdout.length);
+  assert.equal(slow.stdout, whole.stdout);
 });
 
 test('loading every command (bundled, as bin/runbook.js runs it) does not load Node’s fetch implementation for pg', () => {
