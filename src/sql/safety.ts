@@ -10,13 +10,7 @@ import { defElems, dottedName, objectName, optionOn, relationName, unwrap, withQ
 
 const IN_BLOCK = 'cannot run inside a transaction block';
 
-/** Why `node` cannot run inside a transaction block, or null. */
-export function noTransactionReason(node: Node): string | null {
-  const { type, body } = unwrap(node);
-  return noTransactionOfParts(type, body);
-}
-
-/** noTransactionReason for a node already unwrapped (classify reads each statement's type and body once). */
+/** Why the statement cannot run inside a transaction block, or null; for a node already unwrapped (classify reads each statement's type and body once). */
 export function noTransactionOfParts(type: string, b: Record<string, unknown>): string | null {
   const options = (field: string) => defElems(b[field] as Node[] | undefined);
   switch (type) {

@@ -427,7 +427,7 @@ function drawnLines(o: OutputLine, width: number): readonly Line[] {
 
 /** Whether outputLineLines gives one row for `o` (not a table, not a statement): its text is no wider than the row. */
 function fitsOneRow(o: OutputLine, width: number): boolean {
-  return columns(clean(outputWords(o))) <= Math.max(1, Math.max(10, width - OUTPUT_STYLE[o.type].prefix.length));
+  return columns(clean(outputWords(o))) <= Math.max(10, width - OUTPUT_STYLE[o.type].prefix.length);
 }
 
 /** One output line's rows at `width`, drawn (exported for the tests: what outputRows measures without drawing must agree with it). */
