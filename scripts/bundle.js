@@ -184,6 +184,22 @@ const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\
     : [lazySegmenter, ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let builtRgiEmojiRegex; const rgiEmojiRegex = { test: (text) => (builtRgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text) };"]],
 );
 
+/**
+ * slice-ansi, which Ink cuts text to its box with, builds the same grapheme
+ * segmenter and an emoji-presentation expression when loaded: once
+ * string-width's were built when used, it became the screen's first use of
+ * Intl, ~12-22 ms of every screen's start (profile of a one-row step on the
+ * screen). Built when first used, as string-width's are: a screen that cuts
+ * only ASCII text never builds them.
+ */
+const sliceAnsiBuiltWhenUsed = patchOnLoad('slice-ansi-built-when-used', /[\\/]node_modules[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, "slice-ansi's segmenter and emoji-presentation expression", [
+  ['const EMOJI_PRESENTATION_GRAPHEME_REGEX = /\\p{Emoji_Presentation}/u;', "let builtEmojiPresentation; const EMOJI_PRESENTATION_GRAPHEME_REGEX = { test: (text) => (builtEmojiPresentation ??= new RegExp('\\\\p{Emoji_Presentation}', 'u')).test(text) };"],
+  [
+    "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+    "let builtGraphemeSegmenter; const GRAPHEME_SEGMENTER = { segment: (text) => (builtGraphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text) };",
+  ],
+]);
+
 
 /**
  * A library only some commands need is required where it is first used:
@@ -226,7 +242,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, libpgQueryBundled, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, libpgQueryBundled, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
