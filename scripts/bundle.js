@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { libpgQueryBundled, patchOnLoad } from './esbuild-patches.js';
+import { libpgQueryBundled, patchOnLoad, pgProtocolFieldsAtOnce, pgProtocolOneByteStrings } from './esbuild-patches.js';
 
 const BUNDLE = 'dist/bundle/runbook.cjs';
 const CODE_CACHE = `${BUNDLE}.cache`;
@@ -112,23 +112,6 @@ const inkWithoutDevtools = patchOnLoad('ink-without-devtools', /[\\/]node_module
  */
 const pgWithoutCloudflareProbe = patchOnLoad('pg-without-cloudflare-probe', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/, "pg's Cloudflare probe", [
   ['if (isCloudflareRuntime()) {', 'if (false) {'],
-]);
-
-/**
- * pg-protocol reads each field of a notice or an error (severity, code,
- * message, where, file, line, routine...) after a one-byte field code, and
- * reads that code, like a one-byte value of a row, through Buffer#toString:
- * half of the ~1.6 million string reads of a storm of 100,000 notices, ~100 ms
- * of its CPU. A byte under 0x80 decodes to the same one character in UTF-8
- * (the only encoding pg-protocol reads), so that case is taken as the
- * character; every other read is as before. test/integration/bundled-protocol
- * compares what the bundled program reads with what pg itself reads.
- */
-const pgProtocolOneByteStrings = patchOnLoad('pg-protocol-one-byte-strings', /[\\/]node_modules[\\/]pg-protocol[\\/]dist[\\/]buffer-reader\.js$/, "pg-protocol's BufferReader.string", [
-  [
-    'string(length) {\n        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);',
-    'string(length) {\n        if (length === 1 && this.buffer[this.offset] < 0x80) return String.fromCharCode(this.buffer[this.offset++]);\n        const result = this.buffer.toString(this.encoding, this.offset, this.offset + length);',
-  ],
 ]);
 
 /**
@@ -242,7 +225,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, libpgQueryBundled, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, pgProtocolFieldsAtOnce, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, libpgQueryBundled, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
