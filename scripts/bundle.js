@@ -168,18 +168,26 @@ const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\
 );
 
 /**
- * slice-ansi, which Ink cuts text to its box with, builds the same grapheme
- * segmenter and an emoji-presentation expression when loaded: once
- * string-width's were built when used, it became the screen's first use of
- * Intl, ~12-22 ms of every screen's start (profile of a one-row step on the
- * screen). Built when first used, as string-width's are: a screen that cuts
- * only ASCII text never builds them.
+ * slice-ansi, which Ink cuts text to its box with, and @alcalzone/ansi-tokenize,
+ * which Ink's output buffer splits text with, each build the same grapheme
+ * segmenter when loaded (slice-ansi an emoji-presentation expression besides):
+ * once string-width's were built when used, slice-ansi's became the screen's
+ * first use of Intl, ~12-22 ms of every screen's start, and with it built when
+ * used, ansi-tokenize's did, 23 ms (profiles of a one-row step on the screen).
+ * Each is built when first used, as string-width's are: a screen that never
+ * asks them for it never builds it.
  */
 const sliceAnsiBuiltWhenUsed = patchOnLoad('slice-ansi-built-when-used', /[\\/]node_modules[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, "slice-ansi's segmenter and emoji-presentation expression", [
   ['const EMOJI_PRESENTATION_GRAPHEME_REGEX = /\\p{Emoji_Presentation}/u;', "let builtEmojiPresentation; const EMOJI_PRESENTATION_GRAPHEME_REGEX = { test: (text) => (builtEmojiPresentation ??= new RegExp('\\\\p{Emoji_Presentation}', 'u')).test(text) };"],
   [
     "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
     "let builtGraphemeSegmenter; const GRAPHEME_SEGMENTER = { segment: (text) => (builtGraphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text) };",
+  ],
+]);
+const ansiTokenizeBuiltWhenUsed = patchOnLoad('ansi-tokenize-built-when-used', /[\\/]node_modules[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, "ansi-tokenize's segmenter", [
+  [
+    'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+    'let builtSegmenter; const segmenter = { segment: (text) => (builtSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };',
   ],
 ]);
 
@@ -225,7 +233,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, pgProtocolFieldsAtOnce, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, libpgQueryBundled, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, pgProtocolFieldsAtOnce, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, ansiTokenizeBuiltWhenUsed, libpgQueryBundled, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
