@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { libpgQueryBundled, patchOnLoad, pgProtocolFieldsAtOnce, pgProtocolOneByteStrings } from './esbuild-patches.js';
+import { libpgQueryBundled, patchOnLoad, pgPatches } from './esbuild-patches.js';
 
 const BUNDLE = 'dist/bundle/runbook.cjs';
 const CODE_CACHE = `${BUNDLE}.cache`;
@@ -102,16 +102,6 @@ const yogaLoadedLater = {
 const inkWithoutDevtools = patchOnLoad('ink-without-devtools', /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/, "Ink's devtools imports", [
   ["await import('./devtools.js');", '{}'],
   ['isDev()\n    ? await loadPackageJson()\n    :', 'false ? undefined :'],
-]);
-
-/**
- * pg asks, when first loaded, whether it runs in a Cloudflare Worker, by
- * building a fetch Response: in Node 20 that loads the whole fetch
- * implementation (undici), ~25-70 ms of every start that loads pg, for an
- * answer that is always no for this program.
- */
-const pgWithoutCloudflareProbe = patchOnLoad('pg-without-cloudflare-probe', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/, "pg's Cloudflare probe", [
-  ['if (isCloudflareRuntime()) {', 'if (false) {'],
 ]);
 
 /**
@@ -233,7 +223,7 @@ await build({
     'pg-native',
     'react-devtools-core',
   ],
-  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, pgWithoutCloudflareProbe, pgProtocolOneByteStrings, pgProtocolFieldsAtOnce, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, ansiTokenizeBuiltWhenUsed, libpgQueryBundled, lazyRequires],
+  plugins: [englishOnlyZod, reactProductionOnly, yogaLoadedLater, inkWithoutDevtools, ...pgPatches, commanderChildProcessLater, confOptionalPartsLater, stringWidthBuiltWhenUsed, sliceAnsiBuiltWhenUsed, ansiTokenizeBuiltWhenUsed, libpgQueryBundled, lazyRequires],
   // Two modules find files next to themselves (createRequire(import.meta.url)): in the bundle, next to it.
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

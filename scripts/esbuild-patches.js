@@ -1,6 +1,6 @@
 // esbuild plugins shared by scripts/bundle.js (the program's bundle) and the
 // benchmark's floors (bench/lib/bundled-floor.ts), which must load the
-// PostgreSQL parser the way the program does to be its floors.
+// PostgreSQL parser and pg the way the program does to be its floors.
 
 /**
  * A plugin that edits one library file as esbuild loads it: each [from, to]
@@ -102,3 +102,16 @@ export const pgProtocolFieldsAtOnce = patchOnLoad('pg-protocol-fields-at-once', 
 `,
   ],
 ]);
+
+/**
+ * pg asks, when first loaded, whether it runs in a Cloudflare Worker, by
+ * building a fetch Response: in Node 20 that loads the whole fetch
+ * implementation (undici), ~25-70 ms of every start that loads pg, for an
+ * answer that is always no for this program.
+ */
+export const pgWithoutCloudflareProbe = patchOnLoad('pg-without-cloudflare-probe', /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/, "pg's Cloudflare probe", [
+  ['if (isCloudflareRuntime()) {', 'if (false) {'],
+]);
+
+/** Every edit of pg and pg-protocol: the program's bundle and the benchmark's Node-and-pg floor load pg the same way. */
+export const pgPatches = [pgWithoutCloudflareProbe, pgProtocolOneByteStrings, pgProtocolFieldsAtOnce];

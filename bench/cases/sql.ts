@@ -4,11 +4,45 @@ import { join } from 'node:path';
 import { fmtMs, interleaved, paired, stats, type Sample } from '../lib/measure.js';
 import { infoFigure, limitFigure, MiB, psql, ratioFigure, rss, runbook, timed, wall, type Case, type Context } from '../lib/types.js';
 import { execFileSync } from 'node:child_process';
+import { bundledFloor } from '../lib/bundled-floor.js';
 import { BIG_RESULT_SQL, caseDir, dataFixSql, manyStatementsSql, NOTICE_STORM_SQL, sqlStepRunbook } from './files.js';
 
-/** Node and pg alone running the same file (bench/floor/node-pg.ts): the least any Node program can take. */
-function nodePgFloor(ctx: Context, sqlFile: string, mode: 'each' | 'whole') {
-  return timed(ctx, { argv: [process.execPath, join(ctx.root, 'dist/bench/floor/node-pg.js'), ctx.url, sqlFile, mode] });
+/**
+ * The floor under the SQL cases: Node and pg alone, with nothing of the program
+ * (no runbook, no parser, no journal, no output), loaded as the program loads pg
+ * (bundled with the program's edits of pg, from a code cache: bench/lib/bundled-floor.ts).
+ * It connects, sends a file's statements one by one (`each`) or the whole file as one
+ * query (`whole`, counting the notices it raises), and disconnects. Whatever this
+ * costs against psql, no program built on Node and pg can do better.
+ */
+const NODE_PG = `
+const pg = require('pg');
+const { readFileSync } = require('node:fs');
+const [url, file, mode] = process.argv.slice(3);
+module.exports.done = (async () => {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const text = readFileSync(file, 'utf8');
+  if (mode === 'each') {
+    // The many-statements file is one \`SELECT n;\` per line.
+    for (const statement of text.split(';').map((s) => s.trim()).filter(Boolean)) await client.query(statement);
+  } else {
+    let notices = 0;
+    client.on('notice', () => notices++);
+    await client.query(text);
+  }
+  await client.end();
+})().catch((err) => { console.error(err.message); process.exitCode = 1; });
+`;
+
+let nodePgArgv: Promise<string[]> | undefined;
+
+/** Node and pg alone running the same file: the least any Node program can take. Built (and its cache warmed, on `sqlFile`) once per bench. */
+function nodePgFloor(ctx: Context, sqlFile: string, mode: 'each' | 'whole'): () => Promise<Sample> {
+  return async () => {
+    nodePgArgv ??= bundledFloor({ dir: join(ctx.root, 'dist', 'bench', 'floor'), root: ctx.root, name: 'node-pg', source: NODE_PG, warmupArgs: [ctx.url, sqlFile, mode], v8Flags: [] });
+    return timed(ctx, { argv: [...(await nodePgArgv), 'run', ctx.url, sqlFile, mode] })();
+  };
 }
 
 const floorFigure = (floor: Sample[], baseline: Sample[], what: string) =>
