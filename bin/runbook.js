@@ -34,6 +34,18 @@ if (isRun) {
 // alone is plenty (measured in bench/results.md).
 setFlagsFromString('--liftoff-only');
 
+// lint, validate and a run do much work over many inputs, most of it in well under a second: the split, the
+// lock model, zod, a step's statements and their answers. At V8's default interrupt budget (67,584) its
+// optimising compiler starts on dozens of their functions, in background threads, and the process ends
+// before that code pays back: a 10,000-statement lint made 54 optimised compiles (--trace-opt), 19 at
+// 300,000. A larger budget lets V8 optimise only what stays hot. lint of the bench's migration: CPU 0.80 ->
+// 0.61 s; validate of the five runbooks: 0.56 -> 0.47 s; a plain run of 1,000 statements 0.38 -> 0.31 s and
+// of one 0.29 -> 0.25 s, a 100,000-INSERT data fix the same within the noise (3.84 -> 3.95 s) (medians of
+// 5-9 alternating runs, load ~3-4). V8 takes a code cache only with the flags it was made with: set once
+// the build's cache is read, never when writing it (a validate; code-cache.test: validate still reads it),
+// and before a run's own cache is read, which a run writes with it.
+const SHORT_PROCESS = '--interrupt-budget=400000';
+
 // A run (run, resume, rollback) compiles much that validating, the build's
 // warm-up, does not: it keeps a cache of its own, written by the first run
 // that succeeds (bin/cached-script.js). One for plain runs and one for the
@@ -43,19 +55,11 @@ const cli = runCached(join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs'), {
   report: Boolean(process.env.RUNBOOK_DEBUG_CODE_CACHE),
   own: isRun ? (screen ? 'screen' : 'run') : undefined,
   // The screen keeps V8's heap small (SCREEN_V8_FLAGS in src/tui/load.ts): its cache is made with those flags.
-  ownFlags: screen ? ['--semi-space-growth-factor=1'] : [],
+  ownFlags: isRun ? [SHORT_PROCESS, ...(screen ? ['--semi-space-growth-factor=1'] : [])] : [],
   // Not from a process that changed V8's flags (src/runbook/large-input.ts): V8 would refuse that cache.
   keep: (code) => code === 0 && !globalThis[Symbol.for('runbook.v8-flags-changed')],
 });
-// lint and validate run much code over many inputs for well under a second: the split, the lock model, zod.
-// At V8's default interrupt budget (67,584) its optimising compiler starts on dozens of their functions,
-// in background threads, and the process ends before that code pays back: a 10,000-statement lint made
-// 54 optimised compiles (--trace-opt), 19 at 300,000. A larger budget lets V8 optimise only what stays
-// hot. lint of the bench's migration: CPU 0.80 -> 0.61 s; validate of the five runbooks: 0.56 -> 0.47 s
-// (medians of 9 alternating runs, load ~4). Set once the code cache is read, and never when writing it: V8
-// takes a cache only with the flags it was made with, and the build's cache is written by a validate
-// (code-cache.test: validate still reads it).
-if ((command === 'lint' || command === 'validate') && !process.env.RUNBOOK_WRITE_CODE_CACHE) setFlagsFromString('--interrupt-budget=400000');
+if ((isRun || command === 'lint' || command === 'validate') && !process.env.RUNBOOK_WRITE_CODE_CACHE) setFlagsFromString(SHORT_PROCESS);
 cli.main(process.argv).then(() => {
   if (command === 'lint') exitOnceWritten();
 }).catch((err) => {
