@@ -6,18 +6,14 @@
 // opened ahead is dropped, not waited for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sqlStepBook } from '../support/runbook-file.js';
 import { createTestDatabase } from '../support/db.js';
 import { runCli, startCli } from '../support/cli.js';
 
-function book(dir: string, id: string, sql: string): string {
-  const file = join(dir, `${id}.yaml`);
-  writeFileSync(file, JSON.stringify({ runbook: 1, id, title: id, steps: [{ id: 'work', title: 'Work', sql }] }));
-  return file;
-}
 
 test('the connections opened ahead are named for the runbook, the operator and the run, and the lock is held on its own', async () => {
   const db = await createTestDatabase('ahead');
@@ -25,7 +21,7 @@ test('the connections opened ahead are named for the runbook, the operator and t
   try {
     // Held until the test has looked (a marker table ends the wait), so a loaded machine cannot make it miss the run.
     await db.client.query('CREATE TABLE looked (done boolean)');
-    const file = book(dir, 'ahead-names', "DO $$ BEGIN WHILE NOT EXISTS (SELECT FROM looked) LOOP PERFORM pg_sleep(0.05); END LOOP; END $$");
+    const file = sqlStepBook(dir, 'ahead-names', "DO $$ BEGIN WHILE NOT EXISTS (SELECT FROM looked) LOOP PERFORM pg_sleep(0.05); END LOOP; END $$");
     const run = startCli(['run', file, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'state')], { RUNBOOK_OPERATOR: 'carol@host-c' });
     const until = Date.now() + 60_000;
     let seen: { pid: number; application_name: string; advisory: boolean }[] = [];
@@ -73,7 +69,7 @@ test('a runbook with problems is reported at once though the server never answer
   const dir = mkdtempSync(join(tmpdir(), 'rb-ahead-'));
   try {
     // Passes the schema (so the logins start), then fails the SQL check.
-    const file = book(dir, 'ahead-problem', 'SELEC 1');
+    const file = sqlStepBook(dir, 'ahead-problem', 'SELEC 1');
     const began = Date.now();
     const r = await runCli(['run', file, '--db', `postgres://nobody@127.0.0.1:${port}/nowhere`, '--plain', '--yes', '--state-dir', join(dir, 'state')]);
     const took = Date.now() - began;

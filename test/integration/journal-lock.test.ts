@@ -3,27 +3,23 @@
 // not held up, and a killed runner's lock is gone at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireRunLock } from '../../src/journal/lock.js';
+import { sqlStepBook } from '../support/runbook-file.js';
 import { createTestDatabase } from '../support/db.js';
 import { startCli } from '../support/cli.js';
 
 
 const start = (args: string[], env: Record<string, string>) => startCli(args, env);
 
-function book(dir: string, id: string, sql: string): string {
-  const file = join(dir, `${id}.yaml`);
-  writeFileSync(file, JSON.stringify({ runbook: 1, id, title: id, steps: [{ id: 'work', title: 'Work', sql }] }));
-  return file;
-}
 
 test('a second run of the same runbook on the same database is refused, naming who holds it', async () => {
   const db = await createTestDatabase('jlock');
   const dir = mkdtempSync(join(tmpdir(), 'journal-lock-'));
   try {
-    const slow = book(dir, 'migrate', `SELECT pg_sleep(CASE WHEN to_regclass('public.go_fast') IS NULL THEN 60 ELSE 0 END)`);
+    const slow = sqlStepBook(dir, 'migrate', `SELECT pg_sleep(CASE WHEN to_regclass('public.go_fast') IS NULL THEN 60 ELSE 0 END)`);
     const alice = start(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'alice')], { RUNBOOK_OPERATOR: 'alice@host-a' });
     const until = Date.now() + 30_000;
     for (;;) {
@@ -44,7 +40,7 @@ test('a second run of the same runbook on the same database is refused, naming w
     assert.deepEqual(readdirSync(join(dir, 'bob', 'runs')), [], 'a refused run leaves no journal');
 
     // Another runbook on the same database is not held up.
-    const other = await start(['run', book(dir, 'other', 'SELECT 1'), '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
+    const other = await start(['run', sqlStepBook(dir, 'other', 'SELECT 1'), '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
     assert.equal(other.code, 0, other.stdout + other.stderr);
 
     // The lock is held in-process too (the API the screen uses).
