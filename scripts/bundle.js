@@ -140,6 +140,16 @@ const confOptionalPartsLater = patchOnLoad('conf-optional-parts-later', /[\\/]no
 ]);
 
 /**
+ * A [from, to] edit that makes a module's `const name = made;` (the text `from`,
+ * when it differs) an object whose `method` builds `made` on its first call:
+ * the module's other uses of `name` are unchanged.
+ */
+const builtOnFirstUse = (name, made, method, from = `const ${name} = ${made};`) => [
+  from,
+  `let built_${name}; const ${name} = { ${method}: (text) => (built_${name} ??= ${made}).${method}(text) };`,
+];
+
+/**
  * string-width, which Ink measures its text with, builds when loaded a grapheme
  * segmenter (the first use of Intl loads ICU's data: ~20-60 ms) and the
  * regular expression of every RGI emoji sequence (\p{RGI_Emoji}: ~55-75 ms to
@@ -150,11 +160,11 @@ const confOptionalPartsLater = patchOnLoad('conf-optional-parts-later', /[\\/]no
  * is built when first used, so the other screens measure exactly as before.
  * wrap-ansi's own copy (an older string-width) builds a segmenter the same way.
  */
-const lazySegmenter = ['const segmenter = new Intl.Segmenter();', 'let builtSegmenter; const segmenter = { segment: (text) => (builtSegmenter ??= new Intl.Segmenter()).segment(text) };'];
+const lazySegmenter = builtOnFirstUse('segmenter', 'new Intl.Segmenter()', 'segment');
 const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\\/]node_modules[\\/]string-width[\\/]index\.js$/, "string-width's segmenter and RGI emoji expression", (path) =>
   /[\\/]wrap-ansi[\\/]node_modules[\\/]/.test(path)
     ? [lazySegmenter]
-    : [lazySegmenter, ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let builtRgiEmojiRegex; const rgiEmojiRegex = { test: (text) => (builtRgiEmojiRegex ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(text) };"]],
+    : [lazySegmenter, builtOnFirstUse('rgiEmojiRegex', "new RegExp('^\\\\p{RGI_Emoji}$', 'v')", 'test', 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;')],
 );
 
 /**
@@ -168,17 +178,11 @@ const stringWidthBuiltWhenUsed = patchOnLoad('string-width-built-when-used', /[\
  * asks them for it never builds it.
  */
 const sliceAnsiBuiltWhenUsed = patchOnLoad('slice-ansi-built-when-used', /[\\/]node_modules[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, "slice-ansi's segmenter and emoji-presentation expression", [
-  ['const EMOJI_PRESENTATION_GRAPHEME_REGEX = /\\p{Emoji_Presentation}/u;', "let builtEmojiPresentation; const EMOJI_PRESENTATION_GRAPHEME_REGEX = { test: (text) => (builtEmojiPresentation ??= new RegExp('\\\\p{Emoji_Presentation}', 'u')).test(text) };"],
-  [
-    "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
-    "let builtGraphemeSegmenter; const GRAPHEME_SEGMENTER = { segment: (text) => (builtGraphemeSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text) };",
-  ],
+  builtOnFirstUse('EMOJI_PRESENTATION_GRAPHEME_REGEX', "new RegExp('\\\\p{Emoji_Presentation}', 'u')", 'test', 'const EMOJI_PRESENTATION_GRAPHEME_REGEX = /\\p{Emoji_Presentation}/u;'),
+  builtOnFirstUse('GRAPHEME_SEGMENTER', "new Intl.Segmenter(undefined, {granularity: 'grapheme'})", 'segment'),
 ]);
 const ansiTokenizeBuiltWhenUsed = patchOnLoad('ansi-tokenize-built-when-used', /[\\/]node_modules[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, "ansi-tokenize's segmenter", [
-  [
-    'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
-    'let builtSegmenter; const segmenter = { segment: (text) => (builtSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };',
-  ],
+  builtOnFirstUse('segmenter', 'new Intl.Segmenter(undefined, { granularity: "grapheme" })', 'segment'),
 ]);
 
 
