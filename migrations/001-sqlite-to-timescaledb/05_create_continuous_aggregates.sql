@@ -34,12 +34,20 @@ WITH NO DATA;
 
 -- Refresh policies: each looks back far enough to cover two buckets (a
 -- TimescaleDB requirement) and runs daily (monthly/quarterly) or weekly (yearly).
+-- The first run is one interval from now, not at once: the aggregates are
+-- empty until the copy, which is followed by a full refresh of each (step 2c),
+-- and a refresh started now deadlocks with step 6's ALTERs of the same
+-- aggregates — PostgreSQL then stops one side, and when it picks the job, the
+-- job is left 'Failed' until its next run (seen on the real extension).
 SELECT add_continuous_aggregate_policy('ohlcv_monthly',
     start_offset => INTERVAL '3 months', end_offset => INTERVAL '1 day',
-    schedule_interval => INTERVAL '1 day', if_not_exists => TRUE);
+    schedule_interval => INTERVAL '1 day', if_not_exists => TRUE,
+    initial_start => now() + INTERVAL '1 day');
 SELECT add_continuous_aggregate_policy('ohlcv_quarterly',
     start_offset => INTERVAL '9 months', end_offset => INTERVAL '1 day',
-    schedule_interval => INTERVAL '1 day', if_not_exists => TRUE);
+    schedule_interval => INTERVAL '1 day', if_not_exists => TRUE,
+    initial_start => now() + INTERVAL '1 day');
 SELECT add_continuous_aggregate_policy('ohlcv_yearly',
     start_offset => INTERVAL '3 years', end_offset => INTERVAL '1 day',
-    schedule_interval => INTERVAL '7 days', if_not_exists => TRUE);
+    schedule_interval => INTERVAL '7 days', if_not_exists => TRUE,
+    initial_start => now() + INTERVAL '7 days');
