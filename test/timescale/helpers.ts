@@ -4,10 +4,11 @@
 // These tests are not part of `npm test`: `npm run test:timescale` runs them, and CI always does.
 import pg from 'pg';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { root, runCli, type CliResult } from '../support/cli.js';
+import { openStore } from '../../src/journal/store.js';
 
 export const rb000 = join(root, 'runbooks/000-timescale-oi-aggregates.yaml');
 export const rb001 = join(root, 'runbooks/001-sqlite-to-timescaledb.yaml');
@@ -99,10 +100,13 @@ export async function runToEnd(args: string[], state: string, label: string): Pr
   return { ...r, stdout, attempts };
 }
 
-/** The id of the newest run recorded in `state`. */
+/**
+ * The id of the newest run recorded in `state`, as `runbook history` orders runs (by start time).
+ * Not by file name: an id is its start to the second and a random suffix, so two runs started in
+ * the same second (scenario 1 takes under one) sorted by chance.
+ */
 export function lastRunId(state: string): string {
-  const runs = readdirSync(join(state, 'runs')).filter((f) => f.endsWith('.jsonl')).sort();
-  return runs.at(-1)!.replace(/\.jsonl$/, '');
+  return openStore(state, { reading: true }).runs().at(-1)!.id;
 }
 
 /** Runs a SQL file with psql, statement by statement (autocommit), or in one transaction. */
