@@ -1,6 +1,7 @@
 // Runbook 001 (SQLite → PostgreSQL + TimescaleDB) on the real TimescaleDB: the whole migration
 // through --sandbox-on and through --db, every procedure after it, the "compression not working"
-// fix on a job that really failed, and the rollback of a completed run — in plain mode, through the
+// fix on a job that really failed, step 5 run again on policies already there, and the rollback of
+// a completed run — in plain mode, through the
 // real command line (the fix through the executor the screen uses: plain mode never runs fixes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import pg from 'pg';
 import { loadRunbook } from '../../src/runbook/load.js';
 import { connect } from '../../src/exec/postgres/index.js';
 import { runAction } from '../../src/run/executor.js';
-import { createDatabase, failure, lastRunId, passed, runToEnd, mig001, query, rb001, runbook, serverUrl, stateDir } from './helpers.js';
+import { createDatabase, failure, lastRunId, passed, runToEnd, mig001, psqlFile, query, rb001, runbook, serverUrl, stateDir } from './helpers.js';
 
 // Every item of a full run: 7 prerequisites, 18 steps, 13 checklist items.
 const ITEMS = 38;
@@ -27,7 +28,7 @@ test('001 runs end to end through --sandbox-on: install, copy, validation, bench
   assert.match(r.stdout, /✓ Compression policies enabled \(5\), scheduled, none failing: healthy \(every row\) — all 5 rows pass/);
 });
 
-test('001 through --db: the migration, every procedure after it, the compression fix on a failed job, scenario 1 and a second migration, and the rollback of that completed run', async () => {
+test('001 through --db: the migration, every procedure after it, the compression fix on a failed job, step 5 run again, scenario 1 and a second migration, and the rollback of that completed run', async () => {
   const db = await createDatabase('tsdb001');
   const sqlite = join(mkdtempSync(join(tmpdir(), 'runbook-tsdb-sqlite-')), 'spock_local.db');
   execFileSync(process.execPath, [join(mig001, 'make-sample-sqlite.mjs'), sqlite]);
@@ -64,6 +65,7 @@ test('001 through --db: the migration, every procedure after it, the compression
     assert.equal(scenario3.code, 0, failure(scenario3));
 
     await compressionFixClearsAFailedJob(db.url);
+    await stepFiveRunAgainPostponesPolicies(db.url);
 
     // Scenario 1 empties the database; the migration then runs again from the top, and that run is rolled back.
     const scenario1 = await runbook(['run', rb001, ...procArgs, '--procedure', 'scenario-1-migration-failure'], state, '001 procedure scenario-1-migration-failure');
@@ -83,6 +85,27 @@ test('001 through --db: the migration, every procedure after it, the compression
     await db.drop();
   }
 });
+
+/** The three aggregates' refresh jobs: when each is next due, and whether that is 12 hours away or more. */
+const refreshJobs = (url: string) =>
+  query<{ job_id: number; aggregate: string; waits: boolean }>(
+    url,
+    "SELECT job_id, hypertable_name AS aggregate, next_start >= now() + INTERVAL '12 hours' AS waits FROM timescaledb_information.jobs WHERE proc_name = 'policy_refresh_continuous_aggregate' AND hypertable_name IN ('ohlcv_monthly', 'ohlcv_quarterly', 'ohlcv_yearly') ORDER BY hypertable_name",
+  );
+
+/**
+ * Step 5 run again on a database whose refresh policies are already there (if_not_exists keeps
+ * them) and due within the hour: it postpones them too, so none can start while step 6 alters
+ * its aggregate (the deadlock that left a job Failed on the real extension).
+ */
+async function stepFiveRunAgainPostponesPolicies(url: string): Promise<void> {
+  const jobs = await refreshJobs(url);
+  assert.equal(jobs.length, 3);
+  for (const j of jobs) await query(url, "SELECT alter_job($1, next_start => now() + INTERVAL '1 hour')", [j.job_id]);
+  assert.deepEqual((await refreshJobs(url)).map((j) => j.waits), [false, false, false], 'due within the hour before step 5 runs again');
+  psqlFile(url, join(mig001, '05_create_continuous_aggregates.sql'), true);
+  assert.deepEqual(await refreshJobs(url), jobs, 'the same three policies, each due 12 hours or more from now');
+}
 
 /**
  * A compression job that really failed (it could not start: its owner may not log in — what a job
