@@ -14,7 +14,6 @@ import { sqlStepBook } from '../support/runbook-file.js';
 import { createTestDatabase } from '../support/db.js';
 import { runCli, startCli } from '../support/cli.js';
 
-
 test('the connections opened ahead are named for the runbook, the operator and the run, and the lock is held on its own', async () => {
   const db = await createTestDatabase('ahead');
   const dir = mkdtempSync(join(tmpdir(), 'rb-ahead-'));

@@ -11,16 +11,12 @@ import { sqlStepBook } from '../support/runbook-file.js';
 import { createTestDatabase } from '../support/db.js';
 import { startCli } from '../support/cli.js';
 
-
-const start = (args: string[], env: Record<string, string>) => startCli(args, env);
-
-
 test('a second run of the same runbook on the same database is refused, naming who holds it', async () => {
   const db = await createTestDatabase('jlock');
   const dir = mkdtempSync(join(tmpdir(), 'journal-lock-'));
   try {
     const slow = sqlStepBook(dir, 'migrate', `SELECT pg_sleep(CASE WHEN to_regclass('public.go_fast') IS NULL THEN 60 ELSE 0 END)`);
-    const alice = start(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'alice')], { RUNBOOK_OPERATOR: 'alice@host-a' });
+    const alice = startCli(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'alice')], { RUNBOOK_OPERATOR: 'alice@host-a' });
     const until = Date.now() + 30_000;
     for (;;) {
       const r = await db.client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()`);
@@ -31,7 +27,7 @@ test('a second run of the same runbook on the same database is refused, naming w
     const aliceRun = readdirSync(join(dir, 'alice', 'runs'))[0].replace('.jsonl', '');
 
     // Bob, on another machine (another state folder), is refused: the lock lives in the database.
-    const bob = await start(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
+    const bob = await startCli(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
     assert.equal(bob.code, 3, bob.stdout + bob.stderr);
     assert.match(
       bob.stderr,
@@ -40,7 +36,7 @@ test('a second run of the same runbook on the same database is refused, naming w
     assert.deepEqual(readdirSync(join(dir, 'bob', 'runs')), [], 'a refused run leaves no journal');
 
     // Another runbook on the same database is not held up.
-    const other = await start(['run', sqlStepBook(dir, 'other', 'SELECT 1'), '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
+    const other = await startCli(['run', sqlStepBook(dir, 'other', 'SELECT 1'), '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
     assert.equal(other.code, 0, other.stdout + other.stderr);
 
     // The lock is held in-process too (the API the screen uses).
@@ -54,7 +50,7 @@ test('a second run of the same runbook on the same database is refused, naming w
     await db.client.query('CREATE TABLE go_fast ()');
     let again: { code: number | null; stdout: string; stderr: string } | undefined;
     for (let i = 0; i < 50; i++) {
-      again = await start(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
+      again = await startCli(['run', slow, '--db', db.url, '--plain', '--yes', '--state-dir', join(dir, 'bob')], { RUNBOOK_OPERATOR: 'bob@host-b' }).done;
       if (again.code !== 3) break;
       await new Promise((res) => setTimeout(res, 100));
     }
