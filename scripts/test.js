@@ -2,7 +2,7 @@
 // Runs the test suite against a real PostgreSQL: TEST_DATABASE_URL when given,
 // otherwise an embedded PostgreSQL started here for the whole run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../dist/src/exec/embedded.js';
@@ -39,7 +39,21 @@ if (timescale) {
 } else {
   console.log(`test: using TEST_DATABASE_URL (${process.env.TEST_DATABASE_URL.replace(/:[^:@/]*@/, ':***@')})`);
 }
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { stdio: 'inherit' });
+// Two reporters: node's own on stdout (spec on a terminal, TAP otherwise, as node picks), and the
+// failures alone in a file, printed again after the run — and, when RUNBOOK_TEST_FAILURES names a
+// file, appended there for CI to repeat at its very end.
+const failuresFile = join(mkdtempSync(join(tmpdir(), 'runbook-test-failures-')), 'failures.txt');
+const reporters = [
+  `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
+  `--test-reporter=${new URL('./failures-reporter.js', import.meta.url).href}`, `--test-reporter-destination=${failuresFile}`,
+];
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...reporters, ...files], { stdio: 'inherit' });
 const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 if (server) await server.stop();
+const failures = existsSync(failuresFile) ? readFileSync(failuresFile, 'utf8') : '';
+if (failures) {
+  const heading = `test: failed (${timescale ? 'TimescaleDB tests' : server ? 'embedded PostgreSQL' : 'TEST_DATABASE_URL'}):`;
+  console.log(`\n${heading}\n${failures}`);
+  if (process.env.RUNBOOK_TEST_FAILURES) appendFileSync(process.env.RUNBOOK_TEST_FAILURES, `${heading}\n${failures}\n`);
+}
 process.exit(code);
