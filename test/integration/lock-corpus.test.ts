@@ -60,12 +60,24 @@ async function runHeldUp(run: () => Promise<unknown>): Promise<void> {
     await blocker.query(`LOCK TABLE ${tables.join(', ')} IN SHARE UPDATE EXCLUSIVE MODE`);
     running = run();
     const deadline = Date.now() + 3000;
-    for (;;) {
-      const waiting = await db.client.query('SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted', [session.target.backendPid]);
-      if (waiting.rowCount || Date.now() > deadline) break;
+    let waitingSince: Date | undefined;
+    while (!waitingSince && Date.now() < deadline) {
+      const waiting = await db.client.query('SELECT clock_timestamp() AS at FROM pg_locks WHERE pid = $1 AND NOT granted LIMIT 1', [session.target.backendPid]);
+      waitingSince = waiting.rows[0]?.at;
+      if (!waitingSince) await new Promise((r) => setTimeout(r, 5));
+    }
+    // Held until the sampler has read pg_locks whole since the statement was seen waiting (its
+    // query started after that and is over), not for a fixed time: on a loaded machine a
+    // sample can take longer than any pause chosen here.
+    const sampledBy = Date.now() + 10_000;
+    while (waitingSince && Date.now() < sampledBy) {
+      const sampled = await db.client.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE '%FROM pg_locks l WHERE l.pid = $1%' AND state = 'idle' AND query_start > $1 AND pid <> pg_backend_pid()",
+        [waitingSince],
+      );
+      if (sampled.rowCount) break;
       await new Promise((r) => setTimeout(r, 5));
     }
-    await new Promise((r) => setTimeout(r, 30)); // the sampler polls every 5 ms
   } finally {
     await blocker.query('COMMIT');
   }
