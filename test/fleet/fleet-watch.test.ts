@@ -58,8 +58,13 @@ test('watch FLEET/TARGET follows a fleet run live from another machine; by run i
     const ended = await fleet.done;
     assert.equal(ended.code, 0, ended.stderr);
 
-    // By its run id, once it is over: the whole run, and the run's exit code.
-    const byId = await runCli(['watch', runId.slice(0, -2), '--control', controlUrl, '--json', '--state-dir', machineB], env);
+    // By its run id, once it is over: the whole run, and the run's exit code. Given as a prefix, as short as
+    // names it alone: the other target's run started in the same second, and ids of one second share their
+    // first 16 characters (a prefix both share is refused as ambiguous, rightly).
+    const otherRuns = (await ctl.query<{ run_id: string }>(`SELECT run_id FROM runbook_fleet.targets WHERE run_id IS NOT NULL AND run_id <> $1`, [runId])).rows.map((r) => r.run_id);
+    let prefixLength = runId.length - 2;
+    while (prefixLength < runId.length && otherRuns.some((other) => other.startsWith(runId.slice(0, prefixLength)))) prefixLength++;
+    const byId = await runCli(['watch', runId.slice(0, prefixLength), '--control', controlUrl, '--json', '--state-dir', machineB], env);
     assert.equal(byId.code, 0, byId.stderr);
     const lines = byId.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; run?: string; key?: string; outcome?: string });
     assert.ok(lines.every((l) => l.run === runId), 'every line is of that run');
