@@ -4,7 +4,7 @@
 // when the statement ends. So before a run or a resume starts (the lock already
 // held, so no live runner of this runbook on this database exists), the
 // backends a runner of it left are found by their application_name (which
-// names the runbook and the run: run/session.ts sessionApplicationName) and:
+// names the runbook and the run: sessionApplicationName below) and:
 //   - one inside a transaction block can never commit now: it is ended;
 //   - one running a statement on its own may still commit: it is waited for;
 //   - an idle one holds nothing but a slot: it is ended.
@@ -28,9 +28,18 @@ const LEFTOVERS_SQL = `SELECT pid, coalesce(state, '?') AS state, left(regexp_re
        to_char(now() - coalesce(query_start, backend_start), 'HH24:MI:SS') AS running
   FROM pg_stat_activity
  WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT (pid = ANY($3::int[]))
-   AND (application_name = $1 OR application_name LIKE $2 ESCAPE '\\'
+   AND (application_name = $1 OR application_name LIKE $2 ESCAPE '\\' OR application_name LIKE $6 ESCAPE '\\'
         OR (pid = $4 AND application_name LIKE 'runbook %' AND backend_start <= to_timestamp($5::double precision / 1000) + interval '1 second'))
  ORDER BY pid`;
+
+/** Of the runbook's id, what the name below keeps: 63 bytes with the run id whole (24 characters, store.ts newRunId). */
+const RUNBOOK_ID_IN_NAME = 26;
+
+/**
+ * What the run's own connection calls itself on the server: the runbook and
+ * the run, so that a later run or resume finds what a dead runner left running.
+ */
+export const sessionApplicationName = (runbookId: string, runId = '-') => `runbook ${runbookId.slice(0, RUNBOOK_ID_IN_NAME)} run ${runId}`;
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -44,10 +53,12 @@ export async function findLeftovers(
   const r = await queryValues(session, LEFTOVERS_SQL, [
     // Runners before the run id was in the name called their connection just this.
     `runbook ${runbookId}`,
-    `runbook ${likeEscape(runbookId.slice(0, 30))} run %`,
+    `runbook ${likeEscape(runbookId.slice(0, RUNBOOK_ID_IN_NAME))} run %`,
     `{${own.join(',')}}`,
     pinned?.pid ?? 0,
     pinned?.at ?? 0,
+    // Runners whose run ids had 20 characters cut the runbook's id at 30.
+    `runbook ${likeEscape(runbookId.slice(0, 30))} run %`,
   ]);
   return r.rows.map((row) => ({
     pid: Number(row.pid),

@@ -13,9 +13,15 @@ export function lockKey(runbookId: string, database: string): bigint {
   return digest.readBigUInt64BE(0) & 0x7fff_ffff_ffff_ffffn;
 }
 
-/** What the lock connection calls itself: the operator comes first, so a refusal can name them. */
+/**
+ * What the lock connection calls itself: the operator comes first, so a refusal can name them. A
+ * long name is cut in the operator, not the run id: PostgreSQL keeps 63 bytes of it.
+ */
 export function lockApplicationName(operator: string, runId: string): string {
-  return `runbook ${operator.replace(/\s+/g, '_')} run ${runId}`.slice(0, 63);
+  let who = [...operator.replace(/\s+/g, '_')].slice(0, 63).join('');
+  const named = () => `runbook ${who} run ${runId}`;
+  while (Buffer.byteLength(named()) > 63 && who.length > 1) who = [...who].slice(0, -1).join('');
+  return named();
 }
 
 export interface LockHolder {

@@ -9,7 +9,7 @@
 import type { PgSession } from '../exec/postgres/index.js';
 import { connect } from '../exec/postgres/index.js';
 import { connectForLock } from '../journal/lock.js';
-import { sessionApplicationName } from './session.js';
+import { sessionApplicationName } from '../journal/leftovers.js';
 
 export interface ConnectionsAhead {
   /** The run's own connection (RunSession's `connection`). */

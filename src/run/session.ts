@@ -28,6 +28,7 @@ import { runAction, runCheck, judge, sqlSource, type ExecContext } from './execu
 import { inferLegacyProgress } from './legacy-progress.js';
 import { resolveInputs } from './inputs.js';
 import { reconcile } from '../journal/reconcile.js';
+import { sessionApplicationName } from '../journal/leftovers.js';
 import { consentOf, type Operator } from './operator.js';
 import { passwordOf, secretInputValues, Secrets } from '../exec/secrets.js';
 
@@ -52,12 +53,6 @@ class QuitAtQuestion extends Error {}
 /** The target is not the one the run was pinned to: the run stops (exit code: could not connect or the target changed). */
 class TargetChanged extends Error {}
 
-/**
- * What the run's own connection calls itself on the server: the runbook and
- * the run, so that a later run or resume finds what a dead runner left running
- * (journal/leftovers.ts). Cut to fit PostgreSQL's 63 bytes with the run id whole.
- */
-export const sessionApplicationName = (runbookId: string, runId = '-') => `runbook ${runbookId.slice(0, 30)} run ${runId}`;
 
 export interface SessionOptions {
   runbook: Runbook;

@@ -35,7 +35,7 @@ const cli = (args: string[]) => {
 /** What a run printed, without what differs from run to run (ids, times). */
 const outcome = (stdout: string) =>
   stdout
-    .replace(/\d{8}-\d{6}-[0-9a-f]{4}/g, 'RUN')
+    .replace(/\d{8}-\d{6}-[0-9a-f]{8}/g, 'RUN')
     .replace(/\d+(\.\d+)? ms\b/g, 'T')
     .replace(/\bin \d+(\.\d+)? ?m?s\b/g, 'in T')
     .replace(/journal \S+/g, 'journal J');

@@ -262,7 +262,7 @@ describe('the store', () => {
 
   test('run ids sort by time; a run is found by id, prefix or last part', () => {
     const id = newRunId(Date.UTC(2025, 10, 27, 2, 8, 12));
-    assert.match(id, /^20251127-020812-[0-9a-f]{4}$/);
+    assert.match(id, /^20251127-020812-[0-9a-f]{8}$/);
     const runs = ['20251127-020812-3fa2', '20251127-030000-b001'].map((i) => ({ id: i }) as RunIndexEntry);
     assert.equal((findRun(runs, '3fa2') as RunIndexEntry).id, '20251127-020812-3fa2');
     assert.equal((findRun(runs, '20251127-03') as RunIndexEntry).id, '20251127-030000-b001');
@@ -392,6 +392,12 @@ describe('the lock', () => {
   test('the application name carries the operator first; the refusal names the holder', () => {
     assert.equal(lockApplicationName('Alice Smith@laptop', 'r1'), 'runbook Alice_Smith@laptop run r1');
     assert.ok(lockApplicationName('x'.repeat(100), 'r1').length <= 63);
+    // The run id stays whole: the operator is cut, in characters, to 63 bytes.
+    const runId = '20261207-205451-1f7e9a0c';
+    const long = lockApplicationName('José Élodie Ångström-Ørsted@build-host-17.example', runId);
+    assert.ok(Buffer.byteLength(long) <= 63, long);
+    assert.ok(long.endsWith(` run ${runId}`), long);
+    assert.equal(long, `runbook José_Élodie_Ångström- run ${runId}`);
     const msg = refusal('demo', 'app', { pid: 7, operator: 'alice@laptop', runId: 'r1', dbUser: 'ops', clientAddr: '10.0.0.5', applicationName: '', since: '2025-11-27 02:08:12 UTC' });
     assert.match(msg, /already running on database "app": held by alice@laptop \(database user ops from 10\.0\.0\.5, since 2025-11-27 02:08:12 UTC, server pid 7, run r1\)/);
   });
