@@ -192,11 +192,14 @@ export function newRunId(at: number): string {
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}-${cryptoModule().randomBytes(4).toString('hex')}`;
 }
 
-/** Finds a run by its id, a unique prefix, or its last part ("3fa2c91e"). */
+/**
+ * Finds a run by its id or any part of it that no other run's id contains: a prefix, the last part
+ * ("3fa2c91e") or the start of it ("3fa2"), as the shared record's runs are found (fleet/live.ts).
+ */
 export function findRun(runs: readonly RunIndexEntry[], ref: string): RunIndexEntry | { error: string } {
   const exact = runs.find((r) => r.id === ref);
   if (exact) return exact;
-  const matches = runs.filter((r) => r.id.startsWith(ref) || r.id.endsWith(`-${ref}`));
+  const matches = ref === '' ? [] : runs.filter((r) => r.id.includes(ref));
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) return { error: `no run "${ref}" (see runbook history)` };
   return { error: `"${ref}" matches ${matches.length} runs: ${matches.map((r) => r.id).join(', ')}` };

@@ -260,14 +260,18 @@ describe('the store', () => {
     assert.equal(readFileSync(file, 'utf8'), '{"settings": {', 'left as it was');
   });
 
-  test('run ids sort by time; a run is found by id, prefix or last part', () => {
+  test('run ids sort by time; a run is found by id, prefix, last part or any part no other id has', () => {
     const id = newRunId(Date.UTC(2025, 10, 27, 2, 8, 12));
     assert.match(id, /^20251127-020812-[0-9a-f]{8}$/);
-    const runs = ['20251127-020812-3fa2', '20251127-030000-b001'].map((i) => ({ id: i }) as RunIndexEntry);
+    const runs = ['20251127-020812-3fa2', '20251127-030000-b001', '20251127-030001-b0017e9a'].map((i) => ({ id: i }) as RunIndexEntry);
     assert.equal((findRun(runs, '3fa2') as RunIndexEntry).id, '20251127-020812-3fa2');
-    assert.equal((findRun(runs, '20251127-03') as RunIndexEntry).id, '20251127-030000-b001');
-    assert.match((findRun(runs, '20251127') as { error: string }).error, /matches 2 runs/);
+    assert.equal((findRun(runs, '7e9a') as RunIndexEntry).id, '20251127-030001-b0017e9a');
+    assert.equal((findRun(runs, '20251127-030000-b001') as RunIndexEntry).id, '20251127-030000-b001', 'an exact id wins over one that contains it');
+    assert.match((findRun(runs, 'b001') as { error: string }).error, /matches 2 runs/);
+    assert.equal((findRun(runs, '20251127-030000') as RunIndexEntry).id, '20251127-030000-b001');
+    assert.match((findRun(runs, '20251127') as { error: string }).error, /matches 3 runs/);
     assert.match((findRun(runs, 'zzzz') as { error: string }).error, /no run "zzzz"/);
+    assert.match((findRun(runs, '') as { error: string }).error, /no run ""/);
   });
 });
 
