@@ -18,10 +18,13 @@ export function lockKey(runbookId: string, database: string): bigint {
  * long name is cut in the operator, not the run id: PostgreSQL keeps 63 bytes of it.
  */
 export function lockApplicationName(operator: string, runId: string): string {
-  let who = [...operator.replace(/\s+/g, '_')].slice(0, 63).join('');
-  const named = () => `runbook ${who} run ${runId}`;
-  while (Buffer.byteLength(named()) > 63 && who.length > 1) who = [...who].slice(0, -1).join('');
-  return named();
+  const run = ` run ${runId}`;
+  let who = '';
+  for (const ch of operator.replace(/\s+/g, '_')) {
+    if (Buffer.byteLength(`runbook ${who}${ch}${run}`) > 63) break;
+    who += ch;
+  }
+  return `runbook ${who}${run}`;
 }
 
 export interface LockHolder {
