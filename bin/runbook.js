@@ -38,12 +38,12 @@ setFlagsFromString('--liftoff-only');
 // lock model, zod, a step's statements and their answers. At V8's default interrupt budget (67,584) its
 // optimising compiler starts on dozens of their functions, in background threads, and the process ends
 // before that code pays back: a 10,000-statement lint made 53-54 optimised compiles (--trace-opt), 19 at
-// 300,000 and 17 at 400,000, the budget set here. A larger budget lets V8 optimise only what stays hot. lint of the bench's migration: CPU 0.80 ->
-// 0.61 s; validate of the five runbooks: 0.56 -> 0.47 s; a plain run of 1,000 statements 0.38 -> 0.31 s and
-// of one 0.29 -> 0.25 s, a 100,000-INSERT data fix the same within the noise (3.84 -> 3.95 s) (medians of
-// 5-9 alternating runs, load ~3-4). V8 takes a code cache only with the flags it was made with: set once
-// the build's cache is read, never when writing it (a validate; code-cache.test: validate still reads it),
-// and before a run's own cache is read, which a run writes with it.
+// 300,000 and 17 at 400,000, the budget set here. A larger budget lets V8 optimise only what stays hot.
+// lint of the bench's migration: CPU 0.80 -> 0.61 s; validate of the five runbooks: 0.56 -> 0.47 s; a plain
+// run of 1,000 statements 0.38 -> 0.31 s and of one 0.29 -> 0.25 s, a 100,000-INSERT data fix the same within
+// the noise (3.84 -> 3.95 s) (medians of 5-9 alternating runs, load ~3-4). V8 takes a code cache only with the
+// flags it was made with: set once the build's cache is read, never when writing it (a validate;
+// code-cache.test: validate still reads it), and before a run's own cache is read, which a run writes with it.
 const SHORT_PROCESS = '--interrupt-budget=400000';
 
 // A run (run, resume, rollback) compiles much that validating, the build's

@@ -2,7 +2,7 @@
 // Runs the test suite against a real PostgreSQL: TEST_DATABASE_URL when given,
 // otherwise an embedded PostgreSQL started here for the whole run.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../dist/src/exec/embedded.js';
@@ -42,7 +42,8 @@ if (timescale) {
 // Two reporters: node's own on stdout (spec on a terminal, TAP otherwise, as node picks), and the
 // failures alone in a file, printed again after the run — and, when RUNBOOK_TEST_FAILURES names a
 // file, appended there for CI to repeat at its very end.
-const failuresFile = join(mkdtempSync(join(tmpdir(), 'runbook-test-failures-')), 'failures.txt');
+const failuresDir = mkdtempSync(join(tmpdir(), 'runbook-test-failures-'));
+const failuresFile = join(failuresDir, 'failures.txt');
 const reporters = [
   `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`, '--test-reporter-destination=stdout',
   `--test-reporter=${new URL('./failures-reporter.js', import.meta.url).href}`, `--test-reporter-destination=${failuresFile}`,
@@ -52,6 +53,7 @@ const code = await new Promise((resolve) => child.on('exit', (c, signal) => reso
 // A server that will not stop is said, not taken for a failed test: the tests' verdict is the code.
 if (server) await server.stop().catch((err) => console.error(`test: the embedded PostgreSQL did not stop cleanly: ${err.message}`));
 const failures = existsSync(failuresFile) ? readFileSync(failuresFile, 'utf8') : '';
+rmSync(failuresDir, { recursive: true, force: true });
 if (failures) {
   const heading = `test: failed (${timescale ? 'TimescaleDB tests' : server ? 'embedded PostgreSQL' : 'TEST_DATABASE_URL'}):`;
   console.log(`\n${heading}\n${failures}`);

@@ -1,8 +1,8 @@
 // Runbook 001 (SQLite → PostgreSQL + TimescaleDB) on the real TimescaleDB: the whole migration
 // through --sandbox-on and through --db, every procedure after it, the "compression not working"
 // fix on a job that really failed, step 5 run again on policies already there, and the rollback of
-// a completed run — in plain mode, through the
-// real command line (the fix through the executor the screen uses: plain mode never runs fixes).
+// a completed run — in plain mode, through the real command line (the fix through the executor the
+// screen uses: plain mode never runs fixes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
