@@ -23,6 +23,7 @@ import { shellFlood } from './cases/shell-flood.js';
 import { bigResult, dataFix, manyStatements, noticeStorm } from './cases/sql.js';
 import { lintMigration } from './cases/lint.js';
 import { fleet } from './cases/fleet.js';
+import { extraCaCertsNote, takeExtraCaCerts } from './lib/extra-ca-certs.js';
 
 const CASES: Case[] = [coldStart, commandStart, screenStart, manyStatements, dataFix, bigResult, noticeStorm, shellFlood, manySteps, screenBigResult, screenNoticeStorm, lintMigration, fleet];
 
@@ -37,11 +38,12 @@ interface Args {
   warmup: number;
   write: boolean;
   keep: boolean;
+  withoutExtraCaCerts: boolean;
 }
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`bench: ${message}\n`);
-  process.stderr.write(`usage: node dist/bench/run.js [--case NAME[,NAME…]]… [--runs N] [--warmup N] [--write | --no-write] [--keep] [--list]
+  process.stderr.write(`usage: node dist/bench/run.js [--case NAME[,NAME…]]… [--runs N] [--warmup N] [--write | --no-write] [--keep] [--without-extra-ca-certs] [--list]
 cases: ${CASES.map((c) => c.name).join(', ')}
 `);
   process.exit(2);
@@ -53,6 +55,7 @@ function parseArgs(argv: string[]): Args {
   let warmup = 1;
   let write: boolean | undefined;
   let keep = false;
+  let withoutExtraCaCerts = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -63,6 +66,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--write') write = true;
     else if (a === '--no-write') write = false;
     else if (a === '--keep') keep = true;
+    else if (a === '--without-extra-ca-certs') withoutExtraCaCerts = true;
     else if (a === '--list') {
       for (const c of CASES) process.stdout.write(`${c.name.padEnd(22)} ${c.compared}\n`);
       process.exit(0);
@@ -75,7 +79,7 @@ function parseArgs(argv: string[]): Args {
   if (unknown.length) usage(`no case ${unknown.join(', ')}`);
   const cases = names.length ? CASES.filter((c) => names.includes(c.name)) : CASES;
   // A partial run does not overwrite the committed table unless asked to.
-  return { cases, runs, warmup, write: write ?? names.length === 0, keep };
+  return { cases, runs, warmup, write: write ?? names.length === 0, keep, withoutExtraCaCerts };
 }
 
 function tool(argv: string[]): string | null {
@@ -148,6 +152,8 @@ function writeResults(body: string): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // Before any process starts: the server, tmux and every case inherit this environment.
+  const extraCa = takeExtraCaCerts(args.withoutExtraCaCerts);
   const { psql } = preflight();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const tmp = mkdtempSync(join(tmpdir(), 'runbook-bench-'));
@@ -156,7 +162,9 @@ async function main(): Promise<void> {
   const ctx: Context = { root: ROOT, tmp, url: server.url, runs: args.runs, warmup: args.warmup, log, shared: new Map() };
   const done: Done[] = [];
   const started = new Date();
+  let extraCaNote = '';
   try {
+    extraCaNote = await extraCaCertsNote(ctx, extraCa);
     for (const c of args.cases) {
       log(`bench: ${c.name} — ${c.compared}`);
       let result: CaseResult;
@@ -179,6 +187,7 @@ async function main(): Promise<void> {
   const env = [
     `Measured ${started.toISOString().replace(/\.\d+Z$/, 'Z')} · ${args.runs} runs after ${args.warmup} warm-up, program and baseline alternating · whole processes: wall by the bench's clock, peak RSS and CPU by GNU time`,
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'} · load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after · Node ${process.version} · ${psql} · PostgreSQL ${server.version} (${server.description})`,
+    extraCaNote,
   ].join('  \n');
   const body = `${env}\n\n${table(done)}`;
   process.stdout.write(`\n${body}\n`);

@@ -12,6 +12,8 @@ export const GNU_TIME = '/usr/bin/time';
 export interface Cmd {
   argv: string[];
   env?: Record<string, string>;
+  /** Variables of the bench's own environment that this process starts without. */
+  unset?: string[];
   cwd?: string;
   /** Where stdout goes: /dev/null unless a file is named. stderr is kept (bounded) for error messages, or dropped. */
   stdout?: string;
@@ -51,10 +53,12 @@ let seq = 0;
 export function runTimed(cmd: Cmd, tmpDir: string): Promise<Sample> {
   const report = join(tmpDir, `time-${process.pid}-${++seq}.txt`);
   const out = openSync(cmd.stdout ?? '/dev/null', 'w');
+  const env = { ...process.env, ...cmd.env };
+  for (const name of cmd.unset ?? []) delete env[name];
   const t0 = performance.now();
   const child = spawn(GNU_TIME, ['-f', '%e %U %S %M %x', '-o', report, ...cmd.argv], {
     cwd: cmd.cwd,
-    env: { ...process.env, ...cmd.env },
+    env,
     stdio: ['ignore', out, cmd.stderr === 'null' ? 'ignore' : 'pipe'],
   });
   let stderr = '';
