@@ -27,12 +27,11 @@ if (isRun) {
   if (screen) for (const name of ['node:child_process', 'node:perf_hooks', 'node:assert']) require(name);
 }
 
-// The PostgreSQL parser and the screen's layout engine are WebAssembly. By
-// default V8 also recompiles them with its optimising compiler in background
-// threads, which every run then waits for at exit: ~100 ms and ~20 MiB per
-// process, for code that parses a few kilobytes of SQL. The baseline compiler
-// alone is plenty (measured in bench/results.md).
-setFlagsFromString('--liftoff-only');
+// The PostgreSQL parser and the screen's layout engine are WebAssembly, compiled by V8's baseline compiler only
+// (src/sql/wasm-compiler.ts). Most commands set that flag when they first compile WebAssembly: set any earlier,
+// it would make the Node modules they require afterwards compile from source. A run sets it at its start, with
+// the next flag: it has loaded those modules above, and its own code cache is made with both.
+const BASELINE_WASM_COMPILER = '--liftoff-only';
 
 // lint, validate and a run do much work over many inputs, most of it in well under a second: the split, the
 // lock model, zod, a step's statements and their answers. At V8's default interrupt budget (67,584) its
@@ -55,11 +54,14 @@ const cli = runCached(join(__dirname, '..', 'dist', 'bundle', 'runbook.cjs'), {
   report: Boolean(process.env.RUNBOOK_DEBUG_CODE_CACHE),
   own: isRun ? (screen ? 'screen' : 'run') : undefined,
   // The screen keeps V8's heap small (SCREEN_V8_FLAGS in src/tui/load.ts): its cache is made with those flags.
-  ownFlags: isRun ? [SHORT_PROCESS, ...(screen ? ['--semi-space-growth-factor=1'] : [])] : [],
+  ownFlags: isRun ? [BASELINE_WASM_COMPILER, SHORT_PROCESS, ...(screen ? ['--semi-space-growth-factor=1'] : [])] : [],
   // Not from a process that changed V8's flags (src/runbook/large-input.ts): V8 would refuse that cache.
   keep: (code) => code === 0 && !globalThis[Symbol.for('runbook.v8-flags-changed')],
 });
-if ((isRun || command === 'lint' || command === 'validate') && !process.env.RUNBOOK_WRITE_CODE_CACHE) setFlagsFromString(SHORT_PROCESS);
+if (!process.env.RUNBOOK_WRITE_CODE_CACHE) {
+  if (isRun) setFlagsFromString(BASELINE_WASM_COMPILER);
+  if (isRun || command === 'lint' || command === 'validate') setFlagsFromString(SHORT_PROCESS);
+}
 cli.main(process.argv).then(() => {
   if (command === 'lint') exitOnceWritten();
 }).catch((err) => {

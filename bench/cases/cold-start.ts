@@ -1,7 +1,7 @@
 // cold start: `runbook validate runbooks/*.yaml` against `node -e 0`.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledFloor } from '../lib/bundled-floor.js';
+import { BASELINE_WASM, bundledFloor } from '../lib/bundled-floor.js';
 import { fmtMs, interleaved } from '../lib/measure.js';
 import { infoFigure, ratioFigure, runbook, timed, wall, type Case } from '../lib/types.js';
 import { caseDir } from './files.js';
@@ -34,6 +34,7 @@ function sqlOf(file) {
   walk(yaml.load(readFileSync(file, 'utf8')));
   return found;
 }
+${BASELINE_WASM}
 module.exports.loaded = parser.loadModule().then(() => {
   for (const file of files) for (const sql of sqlOf(file)) {
     try { parser.parseSync(sql); } catch {}

@@ -24,8 +24,7 @@ export const commandStart: Case = {
     const floorScript = join(dir, 'bundle-only.cjs');
     writeFileSync(
       floorScript,
-      `require('node:v8').setFlagsFromString('--liftoff-only');
-require(${JSON.stringify(join(ctx.root, 'bin', 'cached-script.js'))}).runCached(${JSON.stringify(join(ctx.root, 'dist', 'bundle', 'runbook.cjs'))});`,
+      `require(${JSON.stringify(join(ctx.root, 'bin', 'cached-script.js'))}).runCached(${JSON.stringify(join(ctx.root, 'dist', 'bundle', 'runbook.cjs'))});`,
     );
     const node = timed(ctx, { argv: [process.execPath, '-e', '0'] });
     const floor = timed(ctx, { argv: [process.execPath, floorScript] });

@@ -5,7 +5,7 @@
 // the same file is shown beside it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundledFloor } from '../lib/bundled-floor.js';
+import { BASELINE_WASM, bundledFloor } from '../lib/bundled-floor.js';
 import { fmtMs, interleaved } from '../lib/measure.js';
 import { infoFigure, ratioFigure, runbook, timed, wall, type Case } from '../lib/types.js';
 import { caseDir, sqlStepRunbook } from './files.js';
@@ -39,6 +39,7 @@ export function migrationSql(n = 10000): string {
 const PARSE_ALONE_BUNDLED = `
 const { readFileSync } = require('node:fs');
 const { loadModule, parseSync } = require('libpg-query');
+${BASELINE_WASM}
 loadModule().then(() => parseSync(readFileSync(process.argv[3], 'utf8')));
 `;
 

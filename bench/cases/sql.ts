@@ -40,7 +40,7 @@ let nodePgArgv: Promise<string[]> | undefined;
 /** Node and pg alone running the same file: the least any Node program can take. Built (and its cache warmed, on `sqlFile`) once per bench. */
 function nodePgFloor(ctx: Context, sqlFile: string, mode: 'each' | 'whole'): () => Promise<Sample> {
   return async () => {
-    nodePgArgv ??= bundledFloor({ dir: join(ctx.root, 'dist', 'bench', 'floor'), root: ctx.root, name: 'node-pg', source: NODE_PG, warmupArgs: [ctx.url, sqlFile, mode], v8Flags: [] });
+    nodePgArgv ??= bundledFloor({ dir: join(ctx.root, 'dist', 'bench', 'floor'), root: ctx.root, name: 'node-pg', source: NODE_PG, warmupArgs: [ctx.url, sqlFile, mode] });
     return timed(ctx, { argv: [...(await nodePgArgv), 'run', ctx.url, sqlFile, mode] })();
   };
 }

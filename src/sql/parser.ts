@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type * as PgQuery from 'libpg-query';
 import type { Node } from 'libpg-query';
 import { byteToIndexMapper, codePointToIndex } from './position.js';
+import { useBaselineWasmCompiler } from './wasm-compiler.js';
 
 let loading: Promise<void> | undefined;
 let loaded = false;
@@ -25,6 +26,7 @@ export function ensureParser(): Promise<void> {
   // Started now, not in a later tick: the WASM compiles in the background while the caller goes on (load.ts).
   let started: Promise<unknown>;
   try {
+    useBaselineWasmCompiler();
     started = pgQuery().loadModule();
   } catch (e) {
     started = Promise.reject(e);

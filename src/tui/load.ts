@@ -9,9 +9,12 @@
 // bundle that bin/runbook.js runs holds the production build only
 // (scripts/bundle.js); this choice matters for dist/src, which the tests import.
 import { setFlagsFromString } from 'node:v8';
+import { useBaselineWasmCompiler } from '../sql/wasm-compiler.js';
 
 export async function importScreen<T>(load: () => Promise<T>): Promise<T> {
   keepNurserySmall();
+  // Yoga, Ink's layout engine, compiles its WebAssembly as it is imported.
+  useBaselineWasmCompiler();
   const saved: Record<string, string | undefined> = {};
   for (const name of ['CI', 'CONTINUOUS_INTEGRATION', 'NODE_ENV']) {
     saved[name] = process.env[name];
