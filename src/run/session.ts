@@ -2,6 +2,7 @@
 // executors do it, and turns what they report into events. Renderers and the
 // journal subscribe; the operator answers questions. The only place where the
 // engine, the executors and the person meet.
+import { withEarlierNotices } from './earlier-notices.js';
 import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
@@ -502,7 +503,9 @@ export class RunSession {
           progress: progressOptions,
           lockContext: this.lockViews().contextBefore.get(step.id),
         });
-    const verdicts = done ? [] : judge(step.expect, result);
+    // Resumed part-way: the notices the committed statements raised then count for the step's notices check.
+    const judged = withEarlierNotices(result, findItem(this.state, item.key)!.output, committed, step.expect?.notices !== undefined);
+    const verdicts = done ? [] : judge(step.expect, judged);
     if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
     if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {
       for (const check of step.verify) {
