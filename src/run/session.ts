@@ -2,7 +2,6 @@
 // executors do it, and turns what they report into events. Renderers and the
 // journal subscribe; the operator answers questions. The only place where the
 // engine, the executors and the person meet.
-import { withEarlierNotices } from './earlier-notices.js';
 import { matchTroubleshooting } from '../checks/troubleshoot.js';
 import type { Verdict } from '../checks/verdict.js';
 import type { RunEvent } from '../engine/events.js';
@@ -26,6 +25,7 @@ import { DEFAULT_SERVER_VERSION_NUM } from '../sql/findings.js';
 import { guardPolicy } from './guard-policy.js';
 import type { GuardRequest } from '../exec/postgres/lock-guard.js';
 import { runAction, runCheck, judge, sqlSource, type ExecContext } from './executor.js';
+import { withEarlierNotices } from './earlier-notices.js';
 import { inferLegacyProgress } from './legacy-progress.js';
 import { resolveInputs } from './inputs.js';
 import { reconcile } from '../journal/reconcile.js';
@@ -504,8 +504,7 @@ export class RunSession {
           lockContext: this.lockViews().contextBefore.get(step.id),
         });
     // Resumed part-way: the notices the committed statements raised then count for the step's notices check.
-    const judged = withEarlierNotices(result, findItem(this.state, item.key)!.output, committed, step.expect?.notices !== undefined);
-    const verdicts = done ? [] : judge(step.expect, judged);
+    const verdicts = done ? [] : judge(step.expect, withEarlierNotices(result, findItem(this.state, item.key)!.output, committed, step.expect?.notices !== undefined));
     if (result.error?.kind === 'cancelled') return { verdicts, error: result.error };
     if (verdicts.every((v) => v.ok) && (result.ok || step.expect?.error)) {
       for (const check of step.verify) {
