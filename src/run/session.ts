@@ -54,7 +54,6 @@ class QuitAtQuestion extends Error {}
 /** The target is not the one the run was pinned to: the run stops (exit code: could not connect or the target changed). */
 class TargetChanged extends Error {}
 
-
 export interface SessionOptions {
   runbook: Runbook;
   /** The target database URL (with password; never printed). */

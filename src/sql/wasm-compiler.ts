@@ -13,7 +13,8 @@
 // at its start, once it has loaded those modules (bin/runbook.js).
 import { setFlagsFromString } from 'node:v8';
 
-export const BASELINE_WASM_COMPILER = '--liftoff-only';
+// bin/runbook.js holds the same flag (a run sets it at its start).
+const BASELINE_WASM_COMPILER = '--liftoff-only';
 
 /**
  * Before compiling WebAssembly: V8's baseline compiler only. Not in the process
